@@ -24,8 +24,7 @@ TEST_SUITE("kube/process") {
   }
 
   TEST_CASE("survives a child that never reads its stdin") {
-    const auto result =
-        run_process({.argv = {"true"}, .stdin_data = std::string(1 << 20, 'x')});
+    const auto result = run_process({.argv = {"true"}, .stdin_data = std::string(1 << 20, 'x')});
     CHECK(result.exit_code == 0);
   }
 
@@ -35,8 +34,8 @@ TEST_SUITE("kube/process") {
   }
 
   TEST_CASE("adds environment overrides") {
-    const auto result = run_process(
-        {.argv = {"sh", "-c", "printf %s \"$CXTM_TEST_VAR\""}, .env_overrides = {{"CXTM_TEST_VAR", "v"}}});
+    const auto result = run_process({.argv = {"sh", "-c", "printf %s \"$CXTM_TEST_VAR\""},
+                                     .env_overrides = {{"CXTM_TEST_VAR", "v"}}});
     CHECK(result.out == "v");
   }
 

@@ -1,14 +1,14 @@
 #include "config/splunk_endpoints.h"
 
-#include <algorithm>
-
 #include <fmt/core.h>
+
+#include <algorithm>
 
 namespace cxtm::config {
 
 const std::vector<std::string>& known_realms() {
-  static const std::vector<std::string> realms = {"us0", "us1", "us2", "us3", "eu0", "eu1",
-                                                  "eu2", "au0", "jp0", "sg0"};
+  static const std::vector<std::string> realms = {"us0", "us1", "us2", "us3", "eu0",
+                                                  "eu1", "eu2", "au0", "jp0", "sg0"};
   return realms;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// The one exception type that aborts a command, and the exit codes it maps to (README "Exit codes").
+// The one exception type that aborts a command, and the exit codes it maps to (README "Exit
+// codes").
 
 #include <stdexcept>
 #include <string>

@@ -1,6 +1,7 @@
 #include "kube/process.h"
 
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -12,8 +13,6 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
-
-#include <fmt/core.h>
 
 #include "core/error.h"
 

@@ -12,17 +12,17 @@
 namespace cxtm::kube {
 
 struct ProcessRequest {
-  std::vector<std::string> argv;                // argv[0] is looked up on PATH unless it has a '/'
-  std::string stdin_data;                       // written to the child's stdin, then closed
-  std::optional<Duration> timeout;              // killed (SIGTERM, then SIGKILL) past this
+  std::vector<std::string> argv;    // argv[0] is looked up on PATH unless it has a '/'
+  std::string stdin_data;           // written to the child's stdin, then closed
+  std::optional<Duration> timeout;  // killed (SIGTERM, then SIGKILL) past this
   std::map<std::string, std::string> env_overrides;  // added to (or replacing in) the environment
 };
 
 struct ProcessResult {
-  int exit_code = -1;       // the child's exit status; 128+N when killed by signal N
-  std::string out;          // everything the child wrote to stdout
-  std::string err;          // everything the child wrote to stderr
-  bool timed_out = false;   // true when the timeout killed it
+  int exit_code = -1;      // the child's exit status; 128+N when killed by signal N
+  std::string out;         // everything the child wrote to stdout
+  std::string err;         // everything the child wrote to stderr
+  bool timed_out = false;  // true when the timeout killed it
 };
 
 // Runs the request to completion. Throws Error(ExitCode::kubectl) when argv[0] cannot be

@@ -1,0 +1,207 @@
+#include "config/config.h"
+
+#include <fmt/core.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "config/k8s_names.h"
+#include "config/yaml_field.h"
+#include "core/embedded.h"
+#include "core/error.h"
+
+namespace cxtm::config {
+namespace {
+
+constexpr std::string_view kDefaultsFile = "defaults.yaml";
+
+using NameCheck = std::optional<std::string> (*)(std::string_view);
+
+void read_checked(const YamlField& field, std::string& target, NameCheck check) {
+  if (!field.present()) return;
+  const std::string value = field.as_string();
+  if (auto problem = check(value)) field.fail(fmt::format("'{}' {}", value, *problem));
+  target = value;
+}
+
+void read_port(const YamlField& field, int& target) {
+  field.read(target, 1, 65535);
+}
+
+void read_access_token(const YamlField& field, AccessTokenSource& token) {
+  if (field.present() && field.node().IsScalar()) {
+    // The value is deliberately not repeated: it may be a real token.
+    field.fail(
+        "an inline token is not allowed; name an environment variable ('env:') or a "
+        "Secret ('secret:') instead");
+  }
+  field.expect_map({"env", "secret", "key"});
+  field["env"].read(token.env);
+  read_checked(field["secret"], token.secret, dns1123_subdomain_problem);
+  field["key"].read(token.key);
+}
+
+void read_splunk(const YamlField& field, SplunkSettings& splunk) {
+  field.expect_map({"realm", "host_style", "access_token", "logs"});
+  if (const auto realm = field["realm"]; realm.present()) {
+    splunk.realm = realm.as_string();
+    if (!is_known_realm(splunk.realm)) {
+      std::string realms;
+      for (const auto& known : known_realms()) realms += (realms.empty() ? "" : ", ") + known;
+      realm.fail(fmt::format("unknown realm '{}' (known: {})", splunk.realm, realms));
+    }
+  }
+  if (const auto style = field["host_style"]; style.present()) {
+    const std::string value = style.as_string();
+    if (value == "classic") {
+      splunk.host_style = HostStyle::classic;
+    } else if (value == "splunkcloud") {
+      splunk.host_style = HostStyle::splunkcloud;
+    } else {
+      style.fail(fmt::format("expected 'classic' or 'splunkcloud', got '{}'", value));
+    }
+  }
+  read_access_token(field["access_token"], splunk.access_token);
+  field["logs"].read(splunk.logs);
+}
+
+void read_amounts(const YamlField& field, ResourceAmounts& amounts) {
+  field.expect_map({"cpu", "memory"});
+  read_checked(field["cpu"], amounts.cpu, quantity_problem);
+  read_checked(field["memory"], amounts.memory, quantity_problem);
+}
+
+void read_collector(const YamlField& field, CollectorSettings& collector) {
+  field.expect_map({"name", "namespace", "image", "version", "ports", "resources"});
+  read_checked(field["name"], collector.name, dns1123_label_problem);
+  read_checked(field["namespace"], collector.namespace_, dns1123_label_problem);
+  field["image"].read(collector.image);
+  field["version"].read(collector.version);
+  const YamlField ports = field["ports"];
+  ports.expect_map({"otlp_grpc", "otlp_http", "health", "metrics"});
+  read_port(ports["otlp_grpc"], collector.otlp_grpc_port);
+  read_port(ports["otlp_http"], collector.otlp_http_port);
+  read_port(ports["health"], collector.health_port);
+  read_port(ports["metrics"], collector.metrics_port);
+  const YamlField resources = field["resources"];
+  resources.expect_map({"requests", "limits"});
+  read_amounts(resources["requests"], collector.requests);
+  read_amounts(resources["limits"], collector.limits);
+}
+
+void read_service(const YamlField& field, ServiceSettings& service) {
+  field.expect_map({"deployment", "container", "selector"});
+  read_checked(field["deployment"], service.deployment, dns1123_subdomain_problem);
+  read_checked(field["container"], service.container, dns1123_label_problem);
+  read_checked(field["selector"], service.selector, label_selector_problem);
+}
+
+void read_services(const YamlField& field, std::vector<ServiceSettings>& services) {
+  for (const std::string& name : field.keys()) {
+    const YamlField entry = field[name];
+    if (auto problem = dns1123_label_problem(name)) {
+      entry.fail(fmt::format("service name '{}' {}", name, *problem));
+    }
+    ServiceSettings service{.name = name,
+                            .deployment = name,
+                            .container = "",
+                            .selector = "app.kubernetes.io/name=" + name};
+    read_service(entry, service);
+    services.push_back(service);
+  }
+}
+
+// Applies what the document sets onto config; absent fields keep their earlier value.
+void read_document(const YamlField& root, Config& config) {
+  root.expect_map({"cluster", "namespace", "environment", "splunk", "collector", "services"});
+  read_checked(root["cluster"], config.cluster, dns1123_subdomain_problem);
+  read_checked(root["namespace"], config.namespace_, dns1123_label_problem);
+  root["environment"].read(config.environment);
+  read_splunk(root["splunk"], config.splunk);
+  read_collector(root["collector"], config.collector);
+  if (root["services"].present()) {
+    config.services.clear();
+    read_services(root["services"], config.services);
+  }
+}
+
+YAML::Node parse_yaml(std::string_view text, std::string_view file_name) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    throw Error(ExitCode::usage, fmt::format("{}:{}:{}: invalid YAML: {}", file_name,
+                                             e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+}
+
+void require(const Config& config, std::string_view path, const std::string& value) {
+  if (value.empty()) {
+    throw Error(ExitCode::usage,
+                fmt::format("{}: {}: required field is missing", config.source, path));
+  }
+}
+
+void check_required(const Config& config) {
+  require(config, "cluster", config.cluster);
+  require(config, "namespace", config.namespace_);
+  require(config, "splunk.realm", config.splunk.realm);
+  require(config, "splunk.access_token.secret", config.splunk.access_token.secret);
+  require(config, "splunk.access_token.key", config.splunk.access_token.key);
+  require(config, "collector.image", config.collector.image);
+  require(config, "collector.version", config.collector.version);
+  require(config, "collector.resources.limits.memory", config.collector.limits.memory);
+}
+
+}  // namespace
+
+const ServiceSettings* Config::find_service(std::string_view name) const {
+  for (const auto& service : services) {
+    if (service.name == name) return &service;
+  }
+  return nullptr;
+}
+
+Config parse_config(std::string_view text, std::string_view file_name) {
+  Config config;
+  config.source = std::string(file_name);
+  const auto defaults = embedded::files().find(kDefaultsFile);
+  if (defaults == embedded::files().end()) {
+    throw Error(ExitCode::usage, "templates/defaults.yaml is missing from this build");
+  }
+  read_document(YamlField::root(parse_yaml(defaults->second, kDefaultsFile), "defaults.yaml"),
+                config);
+
+  const YAML::Node document = parse_yaml(text, file_name);
+  const YamlField root = YamlField::root(document, std::string(file_name));
+  if (!root.present()) {
+    throw Error(ExitCode::usage, fmt::format("{}: the file is empty", file_name));
+  }
+  read_document(root, config);
+  if (config.collector.namespace_.empty()) config.collector.namespace_ = config.namespace_;
+  if (config.environment.empty()) config.environment = config.cluster;
+  check_required(config);
+  return config;
+}
+
+Config load_config(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw Error(ExitCode::usage,
+                fmt::format("{}: cannot read the config file (use -c FILE or $CXTM_O11Y_CONFIG)",
+                            file.string()));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), file.string());
+}
+
+std::filesystem::path config_path(const std::string& flag_value) {
+  if (!flag_value.empty()) return flag_value;
+  if (const char* env = std::getenv("CXTM_O11Y_CONFIG"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return "cxtm-o11y.yaml";
+}
+
+}  // namespace cxtm::config

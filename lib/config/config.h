@@ -1,0 +1,80 @@
+#pragma once
+// The cxtm-o11y configuration: one cluster, its Splunk realm and token source, the collector,
+// and the services to instrument. Defaults come from templates/defaults.yaml.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/splunk_endpoints.h"
+
+namespace cxtm::config {
+
+// Where the Splunk ingest access token comes from. Never inline in the file.
+struct AccessTokenSource {
+  std::string env;     // read from this environment variable at render/deploy time, if set
+  std::string secret;  // the Secret that holds it in the cluster (rendered when env supplies it)
+  std::string key;     // the key inside that Secret
+};
+
+struct SplunkSettings {
+  std::string realm;
+  HostStyle host_style = HostStyle::classic;
+  AccessTokenSource access_token;
+  bool logs = false;  // also export logs (splunk_hec to Observability Cloud)
+};
+
+struct ResourceAmounts {
+  std::string cpu;
+  std::string memory;
+};
+
+struct CollectorSettings {
+  std::string name;  // DaemonSet, Service, ConfigMap and RBAC objects are named after it
+  std::string namespace_;
+  std::string image;    // repository, without tag
+  std::string version;  // the image tag, pinned
+  int otlp_grpc_port = 0;
+  int otlp_http_port = 0;
+  int health_port = 0;
+  int metrics_port = 0;
+  ResourceAmounts requests;
+  ResourceAmounts limits;
+};
+
+struct ServiceSettings {
+  std::string name;        // the service as users name it: "scheduler"
+  std::string deployment;  // its Deployment: "cxtm-scheduler"
+  std::string container;   // the application container; empty: the only one
+  std::string selector;    // label selector of its pods: "app.kubernetes.io/name=scheduler"
+};
+
+struct Config {
+  std::string source;  // the file it was read from, for messages
+  std::string cluster;
+  std::string namespace_;
+  std::string environment;
+  SplunkSettings splunk;
+  CollectorSettings collector;
+  std::vector<ServiceSettings> services;  // in file order
+
+  // The service named `name`, or nullptr.
+  const ServiceSettings* find_service(std::string_view name) const;
+  SplunkEndpoints endpoints() const { return endpoints_for(splunk.realm, splunk.host_style); }
+  std::string collector_image() const { return collector.image + ":" + collector.version; }
+};
+
+// Parses config text over the shipped defaults and validates it. Throws Error(usage) with
+// "file:line:column: field.path: problem" on the first problem.
+Config parse_config(std::string_view text, std::string_view file_name);
+
+// Reads and parses a config file. Throws Error(usage) when it cannot be read.
+Config load_config(const std::filesystem::path& file);
+
+// The config file to use: the flag if given, else $CXTM_O11Y_CONFIG, else ./cxtm-o11y.yaml.
+std::filesystem::path config_path(const std::string& flag_value);
+
+}  // namespace cxtm::config

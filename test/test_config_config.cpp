@@ -1,0 +1,116 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "config/config.h"
+#include "core/error.h"
+
+using cxtm::config::parse_config;
+
+namespace {
+
+// The one-line error parse_config gives for text; fails the test when it parses.
+std::string config_error(const std::string& text) {
+  try {
+    parse_config(text, "bad.yaml");
+  } catch (const cxtm::Error& e) {
+    CHECK(e.code() == cxtm::ExitCode::usage);
+    const std::string message = e.what();
+    CHECK(message.find('\n') == std::string::npos);
+    return message;
+  }
+  FAIL("expected a config error for: " << text);
+  return "";
+}
+
+const std::string kMinimal = "cluster: c1\nsplunk:\n  realm: us1\n";
+
+}  // namespace
+
+TEST_SUITE("config/config") {
+  TEST_CASE("the bundled example reproduces the CXTM environment") {
+    const auto config = cxtm::config::load_config(CXTM_SOURCE_DIR "/examples/cxtm-poc.yaml");
+    CHECK(config.cluster == "cxtm-poc");
+    CHECK(config.namespace_ == "default");
+    CHECK(config.environment == "cxtm-poc");
+    CHECK(config.splunk.realm == "us1");
+    CHECK(config.endpoints().ingest == "https://ingest.us1.signalfx.com");
+    CHECK(config.splunk.access_token.env == "SPLUNK_ACCESS_TOKEN");
+    CHECK(config.collector.name == "otel-collector");
+    CHECK(config.collector.namespace_ == "default");
+    CHECK(config.collector.otlp_grpc_port == 4317);
+    CHECK(config.collector.otlp_http_port == 4318);
+    CHECK(config.collector.health_port == 13133);
+    REQUIRE(config.services.size() == 2);
+    CHECK(config.services[0].name == "scheduler");
+    CHECK(config.services[0].deployment == "cxtm-scheduler");
+    CHECK(config.services[0].selector == "app.kubernetes.io/name=scheduler");
+    CHECK(config.find_service("notifications")->deployment == "cxtm-notifications");
+    CHECK(config.find_service("billing") == nullptr);
+  }
+
+  TEST_CASE("defaults fill what the file leaves out") {
+    const auto config = parse_config(kMinimal + "services:\n  api:\n", "min.yaml");
+    CHECK(config.environment == "c1");
+    CHECK(config.collector.image == "quay.io/signalfx/splunk-otel-collector");
+    CHECK_FALSE(config.collector.version.empty());
+    REQUIRE(config.services.size() == 1);
+    CHECK(config.services[0].deployment == "api");
+    CHECK(config.services[0].selector == "app.kubernetes.io/name=api");
+  }
+
+  TEST_CASE("an unknown key names file, line, field and the near miss") {
+    CHECK(config_error(kMinimal + "collector:\n  imgae: x\n") ==
+          "bad.yaml:5:3: collector.imgae: unknown field (did you mean 'image'?)");
+    CHECK(config_error("clutser: c1\n") ==
+          "bad.yaml:1:1: clutser: unknown field (did you mean 'cluster'?)");
+  }
+
+  TEST_CASE("a wrong type is an error at its line") {
+    CHECK(config_error(kMinimal + "collector:\n  ports:\n    otlp_http: abc\n") ==
+          "bad.yaml:6:5: collector.ports.otlp_http: expected a whole number from 1 to 65535, "
+          "got 'abc'");
+    CHECK(config_error("cluster: c1\nsplunk:\n  realm: us1\n  logs: maybe\n") ==
+          "bad.yaml:4:3: splunk.logs: expected true or false, got 'maybe'");
+    CHECK(config_error(kMinimal + "services: [a, b]\n").find("services: expected a mapping") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("a duplicate key is an error, not a silent choice") {
+    CHECK(config_error(kMinimal + "splunk:\n  logs: true\n") ==
+          "bad.yaml:4:1: splunk: duplicate field");
+  }
+
+  TEST_CASE("invalid Kubernetes names are rejected with the rule") {
+    CHECK(config_error(kMinimal + "namespace: Default\n").find("namespace: 'Default' must") !=
+          std::string::npos);
+    CHECK(config_error(kMinimal + "services:\n  api:\n    deployment: cxtm_api\n")
+              .find("bad.yaml:6:5: services.api.deployment: 'cxtm_api'") != std::string::npos);
+    CHECK(config_error(kMinimal + "services:\n  Api:\n").find("service name 'Api'") !=
+          std::string::npos);
+    CHECK(config_error(kMinimal + "services:\n  api:\n    selector: 'app=a b'\n")
+              .find("services.api.selector") != std::string::npos);
+  }
+
+  TEST_CASE("an unknown realm lists the known ones") {
+    const auto message = config_error("cluster: c1\nsplunk:\n  realm: us9\n");
+    CHECK(message.find("bad.yaml:3:3: splunk.realm: unknown realm 'us9' (known: us0, us1") == 0);
+  }
+
+  TEST_CASE("an inline token is refused without echoing it") {
+    const auto message = config_error(kMinimal + "  access_token: fakeTokenValue1234567890abcd\n");
+    CHECK(message.find("splunk.access_token: an inline token is not allowed") != std::string::npos);
+    CHECK(message.find("fakeTokenValue") == std::string::npos);
+  }
+
+  TEST_CASE("missing required fields and broken YAML are named") {
+    CHECK(config_error("splunk:\n  realm: us1\n") ==
+          "bad.yaml: cluster: required field is missing");
+    CHECK(config_error("cluster: c1\n") == "bad.yaml: splunk.realm: required field is missing");
+    CHECK(config_error("cluster: [c1\n").find("bad.yaml:") == 0);
+    CHECK(config_error("").find("bad.yaml: the file is empty") == 0);
+    CHECK(config_error(kMinimal + "collector:\n  resources:\n    limits:\n      memory: lots\n")
+              .find("collector.resources.limits.memory: 'lots' is not a Kubernetes quantity") !=
+          std::string::npos);
+  }
+}
