@@ -1,0 +1,97 @@
+#include "render/yaml_emit.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace cxtm::render {
+namespace {
+
+bool is_resolved_as_non_string(const std::string& text) {
+  // YAML 1.1 and 1.2 both apply: kubectl (sigs.k8s.io/yaml) reads 1.1 booleans like "on".
+  static const std::array<std::string_view, 12> keywords = {
+      "y", "n", "yes", "no", "true", "false", "on", "off", "null", "~", "=", "<<"};
+  std::string lower = text;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (std::find(keywords.begin(), keywords.end(), lower) != keywords.end()) return true;
+  // Anything that starts like a number, date or special float is quoted: cheap and safe.
+  const unsigned char first = static_cast<unsigned char>(text.front());
+  return std::isdigit(first) || first == '-' || first == '+' || first == '.';
+}
+
+// A literal block reads back exactly when the text ends in one newline, has no leading blank
+// on its first line, and no characters that need escapes.
+bool fits_literal_block(const std::string& text) {
+  if (text.size() < 2 || text.back() != '\n' || text[text.size() - 2] == '\n') return false;
+  if (text.front() == ' ' || text.front() == '\n') return false;
+  return std::none_of(text.begin(), text.end(),
+                      [](unsigned char c) { return (c < 0x20 && c != '\n') || c == 0x7f; });
+}
+
+void emit(YAML::Emitter& out, const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::object:
+      out << YAML::BeginMap;
+      for (const auto& [key, item] : value.items()) {
+        out << YAML::Key;
+        emit(out, Json(key));
+        out << YAML::Value;
+        emit(out, item);
+      }
+      out << YAML::EndMap;
+      break;
+    case Json::value_t::array:
+      out << YAML::BeginSeq;
+      for (const auto& item : value) emit(out, item);
+      out << YAML::EndSeq;
+      break;
+    case Json::value_t::string: {
+      const auto& text = value.get_ref<const std::string&>();
+      if (text.find('\n') != std::string::npos && fits_literal_block(text)) {
+        out << YAML::Literal << text;
+      } else if (text.empty() || is_resolved_as_non_string(text)) {
+        out << YAML::DoubleQuoted << text;
+      } else {
+        out << text;  // yaml-cpp quotes what its own rules need (": ", "#", leading "-", ...)
+      }
+      break;
+    }
+    case Json::value_t::boolean:
+      out << value.get<bool>();
+      break;
+    case Json::value_t::null:
+      out << YAML::Null;
+      break;
+    default:  // numbers keep their JSON text
+      out << value.dump();
+      break;
+  }
+}
+
+}  // namespace
+
+std::string to_yaml(const Json& value) {
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out.SetSeqFormat(YAML::Block);
+  out.SetBoolFormat(YAML::TrueFalseBool);
+  out.SetBoolFormat(YAML::LowerCase);
+  emit(out, value);
+  std::string text = out.c_str();
+  if (text.empty() || text.back() != '\n') text += '\n';
+  return text;
+}
+
+std::string to_yaml_stream(const std::vector<Json>& documents) {
+  std::string stream;
+  for (size_t i = 0; i < documents.size(); ++i) {
+    if (i > 0) stream += "---\n";
+    stream += to_yaml(documents[i]);
+  }
+  return stream;
+}
+
+}  // namespace cxtm::render
