@@ -1,0 +1,53 @@
+#pragma once
+// The cluster as the actions see it. KubectlClient drives the real kubectl; tests may substitute
+// a fake. Every method throws Error with the matching ExitCode when the API server refuses.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.h"
+
+namespace cxtm::kube {
+
+// Names one object. api_version "v1" is the core group.
+struct ObjectRef {
+  std::string api_version;
+  std::string kind;
+  std::string namespace_;  // empty for cluster-scoped kinds
+  std::string name;
+
+  // "deployment.v1.apps/cxtm-scheduler", the form kubectl takes for any API group.
+  std::string kubectl_name() const;
+  // "Deployment default/cxtm-scheduler", for messages.
+  std::string describe() const;
+  // The reference of a full object.
+  static ObjectRef of(const Json& object);
+};
+
+enum class DryRun { none, server };
+
+class KubeClient {
+ public:
+  virtual ~KubeClient() = default;
+
+  // The object as stored, or nullopt when the API server says NotFound.
+  virtual std::optional<Json> get(const ObjectRef& ref) = 0;
+  // Objects of `resource` ("pods", "daemonsets.apps") in namespace_, filtered by a label
+  // selector ("" for all).
+  virtual std::vector<Json> list(std::string_view resource, std::string_view namespace_,
+                                 std::string_view label_selector) = 0;
+  // Server-side apply as field manager "cxtm-o11y", taking over conflicting fields. Returns the
+  // object as stored (or as it would be, for DryRun::server).
+  virtual Json apply(const Json& object, DryRun dry_run) = 0;
+  // Replaces the object; a set metadata.resourceVersion is a precondition (Error conflict).
+  virtual Json replace(const Json& object) = 0;
+  // Deletes the object and what it owns; false when it did not exist.
+  virtual bool remove(const ObjectRef& ref) = 0;
+  // The last tail_lines lines of a container's log; previous: its last terminated instance.
+  virtual std::string logs(std::string_view namespace_, std::string_view pod,
+                           std::string_view container, int tail_lines, bool previous) = 0;
+};
+
+}  // namespace cxtm::kube

@@ -1,0 +1,146 @@
+#include "kube/kubectl_client.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/error.h"
+#include "kube/kubectl_errors.h"
+
+namespace cxtm::kube {
+namespace {
+
+constexpr std::string_view kFieldManager = "cxtm-o11y";
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+void add_namespace(std::vector<std::string>& arguments, std::string_view namespace_) {
+  if (!namespace_.empty()) {
+    arguments.emplace_back("--namespace");
+    arguments.emplace_back(namespace_);
+  }
+}
+
+Json parse_output(std::string_view action, const std::string& text) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error&) {
+    throw Error(ExitCode::kubectl, fmt::format("kubectl {}: output is not JSON", action));
+  }
+}
+
+}  // namespace
+
+std::string ObjectRef::kubectl_name() const {
+  const auto slash = api_version.find('/');
+  const std::string type = slash == std::string::npos
+                               ? lower(kind)
+                               : fmt::format("{}.{}.{}", lower(kind), api_version.substr(slash + 1),
+                                             api_version.substr(0, slash));
+  return type + "/" + name;
+}
+
+std::string ObjectRef::describe() const {
+  return namespace_.empty() ? fmt::format("{} {}", kind, name)
+                            : fmt::format("{} {}/{}", kind, namespace_, name);
+}
+
+ObjectRef ObjectRef::of(const Json& object) {
+  const Json& metadata = object.at("metadata");
+  return ObjectRef{.api_version = object.value("apiVersion", ""),
+                   .kind = object.value("kind", ""),
+                   .namespace_ = metadata.value("namespace", ""),
+                   .name = metadata.value("name", "")};
+}
+
+std::vector<std::string> KubectlClient::command(const std::vector<std::string>& arguments) const {
+  std::vector<std::string> argv = {options_.kubectl};
+  if (!options_.kubeconfig.empty()) argv.push_back("--kubeconfig=" + options_.kubeconfig);
+  if (!options_.context.empty()) argv.push_back("--context=" + options_.context);
+  if (!options_.request_timeout.empty()) {
+    argv.push_back("--request-timeout=" + options_.request_timeout);
+  }
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return argv;
+}
+
+ProcessResult KubectlClient::run(const std::vector<std::string>& arguments,
+                                 const std::string& stdin_data) {
+  const auto argv = command(arguments);
+  if (options_.on_command) options_.on_command(argv);
+  return run_process({.argv = argv, .stdin_data = stdin_data});
+}
+
+Json KubectlClient::run_json(std::string_view action, const std::vector<std::string>& arguments,
+                             const std::string& stdin_data) {
+  const auto result = run(arguments, stdin_data);
+  if (result.exit_code != 0) throw kubectl_failure(action, result);
+  return parse_output(action, result.out);
+}
+
+std::optional<Json> KubectlClient::get(const ObjectRef& ref) {
+  std::vector<std::string> arguments = {"get", ref.kubectl_name(), "--output=json"};
+  add_namespace(arguments, ref.namespace_);
+  const auto result = run(arguments);
+  if (result.exit_code != 0) {
+    if (is_not_found(result)) return std::nullopt;
+    throw kubectl_failure("get " + ref.describe(), result);
+  }
+  return parse_output("get " + ref.describe(), result.out);
+}
+
+std::vector<Json> KubectlClient::list(std::string_view resource, std::string_view namespace_,
+                                      std::string_view label_selector) {
+  std::vector<std::string> arguments = {"get", std::string(resource), "--output=json"};
+  add_namespace(arguments, namespace_);
+  if (!label_selector.empty()) arguments.push_back("--selector=" + std::string(label_selector));
+  const Json answer = run_json(fmt::format("get {}", resource), arguments);
+  const Json& items = answer.contains("items") ? answer["items"] : Json::array();
+  return std::vector<Json>(items.begin(), items.end());
+}
+
+Json KubectlClient::apply(const Json& object, DryRun dry_run) {
+  std::vector<std::string> arguments = {"apply",
+                                        "--server-side",
+                                        "--field-manager=" + std::string(kFieldManager),
+                                        "--force-conflicts",
+                                        "--output=json",
+                                        "--filename=-"};
+  if (dry_run == DryRun::server) arguments.emplace_back("--dry-run=server");
+  return run_json("apply " + ObjectRef::of(object).describe(), arguments, object.dump());
+}
+
+Json KubectlClient::replace(const Json& object) {
+  return run_json("replace " + ObjectRef::of(object).describe(),
+                  {"replace", "--output=json", "--filename=-"}, object.dump());
+}
+
+bool KubectlClient::remove(const ObjectRef& ref) {
+  std::vector<std::string> arguments = {"delete", ref.kubectl_name(), "--wait=false"};
+  add_namespace(arguments, ref.namespace_);
+  const auto result = run(arguments);
+  if (result.exit_code == 0) return true;
+  if (is_not_found(result)) return false;
+  throw kubectl_failure("delete " + ref.describe(), result);
+}
+
+std::string KubectlClient::logs(std::string_view namespace_, std::string_view pod,
+                                std::string_view container, int tail_lines, bool previous) {
+  std::vector<std::string> arguments = {"logs", std::string(pod),
+                                        "--tail=" + std::to_string(tail_lines)};
+  if (!container.empty()) arguments.push_back("--container=" + std::string(container));
+  if (previous) arguments.emplace_back("--previous");
+  add_namespace(arguments, namespace_);
+  const auto result = run(arguments);
+  if (result.exit_code != 0) {
+    throw kubectl_failure(fmt::format("logs {}/{}", namespace_, pod), result);
+  }
+  return result.out;
+}
+
+}  // namespace cxtm::kube

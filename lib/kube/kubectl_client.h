@@ -1,0 +1,46 @@
+#pragma once
+// KubeClient over the kubectl binary: one process per call, arguments as a vector, objects on
+// stdin, answers as JSON on stdout. Works with kubectl 1.20 and newer.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kube/kube_client.h"
+#include "kube/process.h"
+
+namespace cxtm::kube {
+
+struct KubectlOptions {
+  std::string kubectl = "kubectl";  // path or name on PATH
+  std::string kubeconfig;           // --kubeconfig; empty: kubectl's own default ($KUBECONFIG)
+  std::string context;              // --context
+  std::string request_timeout = "30s";
+  std::function<void(const std::vector<std::string>&)> on_command;  // -v: show each command
+};
+
+class KubectlClient : public KubeClient {
+ public:
+  explicit KubectlClient(KubectlOptions options) : options_(std::move(options)) {}
+
+  std::optional<Json> get(const ObjectRef& ref) override;
+  std::vector<Json> list(std::string_view resource, std::string_view namespace_,
+                         std::string_view label_selector) override;
+  Json apply(const Json& object, DryRun dry_run) override;
+  Json replace(const Json& object) override;
+  bool remove(const ObjectRef& ref) override;
+  std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,
+                   int tail_lines, bool previous) override;
+
+  // The full argument vector for a kubectl call with these arguments (global flags first).
+  std::vector<std::string> command(const std::vector<std::string>& arguments) const;
+
+ private:
+  ProcessResult run(const std::vector<std::string>& arguments, const std::string& stdin_data = "");
+  Json run_json(std::string_view action, const std::vector<std::string>& arguments,
+                const std::string& stdin_data = "");
+
+  KubectlOptions options_;
+};
+
+}  // namespace cxtm::kube

@@ -1,0 +1,140 @@
+#include <doctest/doctest.h>
+
+#include "core/error.h"
+#include "core/redact.h"
+#include "kube/kubectl_client.h"
+#include "kube/kubectl_errors.h"
+#include "support/temp_dir.h"
+
+using cxtm::ExitCode;
+using cxtm::Json;
+using namespace cxtm::kube;
+
+namespace {
+
+// A stand-in kubectl that records its arguments and stdin and answers what the test says.
+struct StubKubectl {
+  cxtm::testing::TempDir dir;
+  std::filesystem::path path;
+
+  StubKubectl(const std::string& stdout_text, const std::string& stderr_text, int exit_code) {
+    dir.write("stdout", stdout_text);
+    dir.write("stderr", stderr_text);
+    const std::string d = dir.path().string();
+    path = dir.write("kubectl",
+                     "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + d + "/argv\ncat > " + d +
+                         "/stdin\ncat " + d + "/stdout\ncat " + d + "/stderr >&2\nexit " +
+                         std::to_string(exit_code) + "\n",
+                     true);
+  }
+  KubectlClient client() const {
+    return KubectlClient({.kubectl = path.string(), .kubeconfig = "/k/config", .context = "poc"});
+  }
+  std::string argv() const { return dir.read("argv"); }
+  std::string stdin_text() const { return dir.read("stdin"); }
+};
+
+ExitCode code_for(const std::string& stderr_text) {
+  return kubectl_failure("x", {.exit_code = 1, .out = "", .err = stderr_text}).code();
+}
+
+}  // namespace
+
+TEST_SUITE("kube/kubectl_client") {
+  TEST_CASE("object references name any API group the way kubectl takes them") {
+    CHECK(ObjectRef{"apps/v1", "Deployment", "default", "cxtm-scheduler"}.kubectl_name() ==
+          "deployment.v1.apps/cxtm-scheduler");
+    CHECK(ObjectRef{"v1", "ConfigMap", "default", "c"}.kubectl_name() == "configmap/c");
+    CHECK(ObjectRef{"rbac.authorization.k8s.io/v1", "ClusterRole", "", "r"}.kubectl_name() ==
+          "clusterrole.v1.rbac.authorization.k8s.io/r");
+    CHECK(ObjectRef{"v1", "ClusterRole", "", "r"}.describe() == "ClusterRole r");
+  }
+
+  TEST_CASE("get passes global flags first and parses the object") {
+    StubKubectl stub(R"({"kind":"Deployment","metadata":{"name":"d"}})", "", 0);
+    auto client = stub.client();
+    const auto object = client.get({"apps/v1", "Deployment", "default", "d"});
+    REQUIRE(object);
+    CHECK((*object)["kind"] == "Deployment");
+    CHECK(stub.argv() ==
+          "--kubeconfig=/k/config\n--context=poc\n--request-timeout=30s\nget\n"
+          "deployment.v1.apps/d\n--output=json\n--namespace\ndefault\n");
+  }
+
+  TEST_CASE("NotFound on get is an empty answer, not an error") {
+    StubKubectl stub("", "Error from server (NotFound): deployments.apps \"d\" not found\n", 1);
+    auto client = stub.client();
+    CHECK_FALSE(client.get({"apps/v1", "Deployment", "default", "d"}));
+  }
+
+  TEST_CASE("apply sends the object on stdin, never in argv") {
+    const std::string token = "fakeCanaryToken-0123456789abcdef";
+    StubKubectl stub(R"({"kind":"Secret"})", "", 0);
+    auto client = stub.client();
+    const Json secret = {{"apiVersion", "v1"},
+                         {"kind", "Secret"},
+                         {"metadata", {{"name", "s"}, {"namespace", "default"}}},
+                         {"stringData", {{"token", token}}}};
+    client.apply(secret, DryRun::server);
+    CHECK(stub.argv().find(token) == std::string::npos);
+    CHECK(stub.stdin_text().find(token) != std::string::npos);
+    CHECK(stub.argv().find("--server-side\n--field-manager=cxtm-o11y\n--force-conflicts") !=
+          std::string::npos);
+    CHECK(stub.argv().find("--dry-run=server") != std::string::npos);
+  }
+
+  TEST_CASE("list passes the selector and returns the items") {
+    StubKubectl stub(R"({"kind":"List","items":[{"a":1},{"a":2}]})", "", 0);
+    auto client = stub.client();
+    const auto items = client.list("pods", "default", "app.kubernetes.io/name=scheduler");
+    CHECK(items.size() == 2);
+    CHECK(stub.argv().find("--selector=app.kubernetes.io/name=scheduler") != std::string::npos);
+  }
+
+  TEST_CASE("a failure is one line naming the action, with its exit code") {
+    StubKubectl stub("",
+                     "Error from server (Forbidden): deployments.apps \"d\" is forbidden: User "
+                     "\"ci\" cannot get resource\nmore detail\n",
+                     1);
+    auto client = stub.client();
+    try {
+      client.get({"apps/v1", "Deployment", "default", "d"});
+      FAIL("expected an error");
+    } catch (const cxtm::Error& e) {
+      CHECK(e.code() == ExitCode::forbidden);
+      CHECK(std::string(e.what()) ==
+            "kubectl get Deployment default/d: Error from server (Forbidden): deployments.apps "
+            "\"d\" is forbidden: User \"ci\" cannot get resource");
+    }
+  }
+
+  TEST_CASE("causes map to their exit codes") {
+    CHECK(code_for("Error from server (NotFound): x") == ExitCode::not_found);
+    CHECK(code_for("Error from server (Unauthorized): x") == ExitCode::forbidden);
+    CHECK(code_for("error: You must be logged in to the server (Unauthorized)") ==
+          ExitCode::forbidden);
+    CHECK(code_for("Error from server (Conflict): Operation cannot be fulfilled on "
+                   "deployments.apps \"d\": the object has been modified") == ExitCode::conflict);
+    CHECK(code_for("Error from server (AlreadyExists): x") == ExitCode::conflict);
+    CHECK(code_for("Error from server (InternalError): x") == ExitCode::api_error);
+    CHECK(code_for("Error from server (Invalid): x") == ExitCode::api_error);
+    CHECK(code_for("Error from server (Timeout): x") == ExitCode::timeout);
+    CHECK(code_for("The connection to the server 127.0.0.1:1 was refused - did you specify the "
+                   "right host or port?") == ExitCode::kubectl);
+    CHECK(code_for("error: unknown flag: --server-side") == ExitCode::kubectl);
+    CHECK(
+        kubectl_failure("x", {.exit_code = 143, .out = "", .err = "", .timed_out = true}).code() ==
+        ExitCode::timeout);
+  }
+
+  TEST_CASE("registered secrets are redacted from kubectl's errors") {
+    cxtm::register_secret("fakeCanaryToken-redact-0123456789");
+    const auto error = kubectl_failure(
+        "apply Secret default/s",
+        {.exit_code = 1,
+         .out = "",
+         .err = "Error from server (Invalid): value fakeCanaryToken-redact-0123456789 bad"});
+    CHECK(std::string(error.what()).find("fakeCanaryToken") == std::string::npos);
+    CHECK(std::string(error.what()).find("[REDACTED]") != std::string::npos);
+  }
+}
