@@ -1,15 +1,40 @@
-#include <CLI/CLI.hpp>
+// cxtm-o11y: the table of contents. Each subcommand lives in cmd_<verb>.cpp.
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/global_options.h"
 #include "core/error.h"
+#include "core/redact.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"cxtm-o11y: bring Python services on Kubernetes into Splunk Observability Cloud"};
+  using namespace cxtm;
+  CLI::App app{
+      "cxtm-o11y: bring Python services on Kubernetes into Splunk Observability Cloud.\n"
+      "Renders and deploys the OpenTelemetry Collector, instruments services without code "
+      "changes, validates that traces arrive, and rolls back exactly."};
   app.set_version_flag("--version", std::string("cxtm-o11y ") + CXTM_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();  // global flags may also follow the subcommand, as with kubectl
+  app.footer(
+      "Exit codes: 0 ok, 1 a check or operation failed, 2 usage or config error, "
+      "3 kubectl or cluster unreachable, 4 not found, 5 forbidden, 6 conflict, "
+      "7 timeout, 8 API error, 130 interrupted. See README.");
+
+  cli::GlobalOptions global;
+  cli::CommandOutcome outcome;
+  cli::add_global_flags(app, global);
+  cli::setup_render(app, global, outcome);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::usage);
+  } catch (const Error& e) {
+    fmt::print(stderr, "cxtm-o11y: error: {}\n", redact(e.what()));
+    return static_cast<int>(e.code());
   }
-  return 0;
+  return static_cast<int>(outcome.code);
 }

@@ -162,7 +162,8 @@ const ServiceSettings* Config::find_service(std::string_view name) const {
   return nullptr;
 }
 
-Config parse_config(std::string_view text, std::string_view file_name) {
+Config parse_config(std::string_view text, std::string_view file_name,
+                    const ConfigOverrides& overrides) {
   Config config;
   config.source = std::string(file_name);
   const auto defaults = embedded::files().find(kDefaultsFile);
@@ -178,13 +179,20 @@ Config parse_config(std::string_view text, std::string_view file_name) {
     throw Error(ExitCode::usage, fmt::format("{}: the file is empty", file_name));
   }
   read_document(root, config);
+  if (!overrides.namespace_.empty()) {
+    if (auto problem = dns1123_label_problem(overrides.namespace_)) {
+      throw Error(ExitCode::usage,
+                  fmt::format("--namespace: '{}' {}", overrides.namespace_, *problem));
+    }
+    config.namespace_ = overrides.namespace_;
+  }
   if (config.collector.namespace_.empty()) config.collector.namespace_ = config.namespace_;
   if (config.environment.empty()) config.environment = config.cluster;
   check_required(config);
   return config;
 }
 
-Config load_config(const std::filesystem::path& file) {
+Config load_config(const std::filesystem::path& file, const ConfigOverrides& overrides) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     throw Error(ExitCode::usage,
@@ -193,7 +201,7 @@ Config load_config(const std::filesystem::path& file) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_config(text.str(), file.string());
+  return parse_config(text.str(), file.string(), overrides);
 }
 
 std::filesystem::path config_path(const std::string& flag_value) {

@@ -67,12 +67,18 @@ struct Config {
   std::string collector_image() const { return collector.image + ":" + collector.version; }
 };
 
+// What flags change after the file is read.
+struct ConfigOverrides {
+  std::string namespace_;  // -n: the services' namespace (and the collector's, unless set)
+};
+
 // Parses config text over the shipped defaults and validates it. Throws Error(usage) with
 // "file:line:column: field.path: problem" on the first problem.
-Config parse_config(std::string_view text, std::string_view file_name);
+Config parse_config(std::string_view text, std::string_view file_name,
+                    const ConfigOverrides& overrides = {});
 
 // Reads and parses a config file. Throws Error(usage) when it cannot be read.
-Config load_config(const std::filesystem::path& file);
+Config load_config(const std::filesystem::path& file, const ConfigOverrides& overrides = {});
 
 // The config file to use: the flag if given, else $CXTM_O11Y_CONFIG, else ./cxtm-o11y.yaml.
 std::filesystem::path config_path(const std::string& flag_value);

@@ -1,0 +1,13 @@
+#pragma once
+// One setup function per subcommand (cmd_<verb>.cpp): it binds flags to an options struct and
+// registers the callback that runs the action and prints the result.
+
+#include <CLI/CLI.hpp>
+
+#include "cli/global_options.h"
+
+namespace cxtm::cli {
+
+void setup_render(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
+
+}  // namespace cxtm::cli

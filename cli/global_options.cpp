@@ -1,0 +1,51 @@
+#include "cli/global_options.h"
+
+#include <fmt/format.h>
+
+#include "kube/kubectl_client.h"
+
+namespace cxtm::cli {
+
+config::Config GlobalOptions::load_config() const {
+  return config::load_config(config::config_path(config_file), {.namespace_ = namespace_});
+}
+
+std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client() const {
+  kube::KubectlOptions options{.kubectl = kubectl, .kubeconfig = kubeconfig, .context = context};
+  if (verbose) {
+    options.on_command = [](const std::vector<std::string>& argv) {
+      fmt::print(stderr, "+ {}\n", fmt::join(argv, " "));
+    };
+  }
+  return std::make_unique<kube::KubectlClient>(std::move(options));
+}
+
+print::Format GlobalOptions::format() const {
+  return print::parse_format(output).value_or(print::Format::text);
+}
+
+std::unique_ptr<print::Reporter> GlobalOptions::reporter() const {
+  if (format() != print::Format::text) return std::make_unique<print::SilentReporter>();
+  return std::make_unique<print::StreamReporter>(stderr, print::StreamReporter::detect(stderr));
+}
+
+void add_global_flags(CLI::App& app, GlobalOptions& options) {
+  app.add_option("-c,--config", options.config_file,
+                 "Config file (default: $CXTM_O11Y_CONFIG, else ./cxtm-o11y.yaml)")
+      ->option_text("FILE");
+  app.add_option("--kubeconfig", options.kubeconfig,
+                 "kubeconfig file for kubectl (default: $KUBECONFIG, else ~/.kube/config)")
+      ->option_text("FILE");
+  app.add_option("--context", options.context, "kubeconfig context to use")->option_text("NAME");
+  app.add_option("-n,--namespace", options.namespace_,
+                 "Namespace of the services (overrides the config's namespace)")
+      ->option_text("NS");
+  app.add_option("--kubectl", options.kubectl, "kubectl binary to run")->option_text("PATH");
+  app.add_option("-o,--output", options.output, "Output format")
+      ->check(CLI::IsMember({"text", "json", "yaml"}))
+      ->option_text("text|json|yaml");
+  app.add_flag("-v,--verbose", options.verbose, "Show each kubectl command before it runs");
+  app.add_flag("--no-color", options.no_color, "Plain output without colors");
+}
+
+}  // namespace cxtm::cli

@@ -1,0 +1,147 @@
+#include "render/manifests.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "config/k8s_names.h"
+#include "core/digest.h"
+#include "core/embedded.h"
+#include "core/error.h"
+#include "render/template.h"
+#include "render/yaml_emit.h"
+
+namespace cxtm::render {
+namespace {
+
+constexpr std::string_view kManifestDir = "manifests/";
+constexpr std::string_view kAgentConfig = "collector/agent-config.yaml";
+constexpr long long kMinimumMemoryMib = 128;
+constexpr std::string_view kManagedBy = "cxtm-o11y";
+
+std::string_view embedded_file(std::string_view name) {
+  const auto found = embedded::files().find(name);
+  if (found == embedded::files().end()) {
+    throw Error(ExitCode::usage, fmt::format("template {} is missing from this build", name));
+  }
+  return found->second;
+}
+
+Json resources_of(const config::CollectorSettings& collector) {
+  Json resources = Json::object();
+  const auto add = [&](const char* section, const config::ResourceAmounts& amounts) {
+    Json entry = Json::object();
+    if (!amounts.cpu.empty()) entry["cpu"] = amounts.cpu;
+    if (!amounts.memory.empty()) entry["memory"] = amounts.memory;
+    if (!entry.empty()) resources[section] = entry;
+  };
+  add("requests", collector.requests);
+  add("limits", collector.limits);
+  return resources;
+}
+
+// memory_limiter leaves headroom below the container limit: 80% hard, a quarter of that as spike.
+struct MemoryLimits {
+  long long total_mib;
+  long long limit_mib;
+  long long spike_mib;
+};
+
+MemoryLimits memory_limits(const config::Config& config) {
+  const auto total = config::quantity_to_mib(config.collector.limits.memory);
+  if (!total || *total < kMinimumMemoryMib) {
+    throw Error(ExitCode::usage,
+                fmt::format("{}: collector.resources.limits.memory: {} is too small; the "
+                            "collector needs at least {}Mi",
+                            config.source, config.collector.limits.memory, kMinimumMemoryMib));
+  }
+  const long long limit = *total * 80 / 100;
+  return {*total, limit, limit / 4};
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+}  // namespace
+
+Json manifest_values(const config::Config& config, const std::optional<std::string>& token) {
+  const auto& collector = config.collector;
+  const auto endpoints = config.endpoints();
+  const MemoryLimits memory = memory_limits(config);
+  const Json selector = {{"app.kubernetes.io/name", collector.name},
+                         {"app.kubernetes.io/component", "agent"}};
+  Json agent = selector;
+  agent["app.kubernetes.io/managed-by"] = kManagedBy;
+  agent["app.kubernetes.io/version"] = collector.version;
+  return Json{
+      {"cluster", config.cluster},
+      {"environment", config.environment},
+      {"namespace_object", collector.namespace_ != "default"},
+      {"logs", config.splunk.logs},
+      {"labels",
+       {{"common", {{"app.kubernetes.io/managed-by", kManagedBy}}},
+        {"selector", selector},
+        {"agent", agent}}},
+      {"collector",
+       {{"name", collector.name},
+        {"namespace", collector.namespace_},
+        {"image", config.collector_image()},
+        {"ports",
+         {{"otlp_grpc", collector.otlp_grpc_port},
+          {"otlp_http", collector.otlp_http_port},
+          {"health", collector.health_port},
+          {"metrics", collector.metrics_port}}},
+        {"resources", resources_of(collector)},
+        {"memory_total_mib_text", std::to_string(memory.total_mib)},
+        {"memory_limit_mib", memory.limit_mib},
+        {"memory_spike_mib", memory.spike_mib}}},
+      {"endpoints",
+       {{"ingest", endpoints.ingest},
+        {"api", endpoints.api},
+        {"traces_otlp", endpoints.traces_otlp},
+        {"metrics_otlp", endpoints.metrics_otlp},
+        {"logs_hec", endpoints.logs_hec}}},
+      {"token",
+       {{"secret", config.splunk.access_token.secret},
+        {"key", config.splunk.access_token.key},
+        {"value_base64", token ? base64_encode(*token) : ""}}},
+  };
+}
+
+std::string render_collector_config(const config::Config& config) {
+  const Json values = manifest_values(config, std::nullopt);
+  return to_yaml(render_template(embedded_file(kAgentConfig), kAgentConfig, values));
+}
+
+CollectorManifests render_manifests(const config::Config& config,
+                                    const std::optional<std::string>& token) {
+  CollectorManifests result;
+  result.collector_config = render_collector_config(config);
+  Json values = manifest_values(config, token);
+  values["collector_config"] = result.collector_config;
+  values["collector"]["config_checksum"] = sha256_hex(result.collector_config);
+
+  for (const auto& [name, text] : embedded::files()) {  // sorted: the NN- prefixes set the order
+    if (!name.starts_with(kManifestDir)) continue;
+    Json object = render_template(text, name, values);
+    if (object.is_null()) continue;
+    const std::string file_name = fmt::format("{}-{}.yaml", lower(object.value("kind", "object")),
+                                              object["metadata"].value("name", "unnamed"));
+    result.objects.push_back({file_name, std::move(object)});
+  }
+  return result;
+}
+
+std::string kustomization(const std::vector<RenderedObject>& objects) {
+  Json resources = Json::array();
+  for (const auto& object : objects) resources.push_back(object.file_name);
+  return to_yaml(Json{{"apiVersion", "kustomize.config.k8s.io/v1beta1"},
+                      {"kind", "Kustomization"},
+                      {"resources", resources}});
+}
+
+}  // namespace cxtm::render

@@ -1,0 +1,38 @@
+#pragma once
+// The collector's Kubernetes objects, rendered from templates/manifests/ and
+// templates/collector/agent-config.yaml. Pure: config (and token) in, objects out.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/json.h"
+
+namespace cxtm::render {
+
+struct RenderedObject {
+  std::string file_name;  // "daemonset-otel-collector.yaml", for --output-dir
+  Json object;
+};
+
+struct CollectorManifests {
+  std::vector<RenderedObject> objects;  // in apply order
+  std::string collector_config;         // the relay.yaml text inside the ConfigMap
+};
+
+// The values tree the templates see. token: the access token, when supplied (the Secret is
+// rendered only then).
+Json manifest_values(const config::Config& config, const std::optional<std::string>& token);
+
+// Renders every object. Throws Error(usage) for settings the collector cannot run with.
+CollectorManifests render_manifests(const config::Config& config,
+                                    const std::optional<std::string>& token);
+
+// The collector config alone, as relay.yaml text.
+std::string render_collector_config(const config::Config& config);
+
+// kustomization.yaml listing the objects' files, so "kubectl apply -k DIR" applies them.
+std::string kustomization(const std::vector<RenderedObject>& objects);
+
+}  // namespace cxtm::render
