@@ -70,10 +70,17 @@ TEST_SUITE("config/config") {
     CHECK(config_error(kMinimal + "collector:\n  ports:\n    otlp_http: abc\n") ==
           "bad.yaml:6:5: collector.ports.otlp_http: expected a whole number from 1 to 65535, "
           "got 'abc'");
-    CHECK(config_error("cluster: c1\nsplunk:\n  realm: us1\n  logs: maybe\n") ==
-          "bad.yaml:4:3: splunk.logs: expected true or false, got 'maybe'");
+    CHECK(config_error("cluster: c1\nsplunk:\n  realm: us1\n  host_style: [a]\n") ==
+          "bad.yaml:4:3: splunk.host_style: expected a string, got a list");
     CHECK(config_error(kMinimal + "services: [a, b]\n").find("services: expected a mapping") !=
           std::string::npos);
+  }
+
+  TEST_CASE("logs to Observability Cloud are refused with the reason") {
+    CHECK(
+        config_error(kMinimal + "  logs: true\n")
+            .find("bad.yaml:4:3: splunk.logs: Splunk Observability Cloud no longer ingests logs") ==
+        0);
   }
 
   TEST_CASE("a duplicate key is an error, not a silent choice") {

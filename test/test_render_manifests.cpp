@@ -80,7 +80,7 @@ TEST_SUITE("render/manifests") {
     const auto manifests = render_manifests(example(), std::nullopt);
     const YAML::Node config = YAML::Load(manifests.collector_config);
     CHECK(config["processors"]["memory_limiter"]["check_interval"].as<std::string>() == "2s");
-    CHECK(config["processors"]["memory_limiter"]["limit_mib"].as<int>() == 400);  // 80% of 500Mi
+    CHECK(config["processors"]["memory_limiter"]["limit_mib"].as<int>() == 450);  // 90% of 500Mi
     for (const auto& pipeline : config["service"]["pipelines"]) {
       CHECK(pipeline.second["processors"][0].as<std::string>() == "memory_limiter");
     }
@@ -90,10 +90,10 @@ TEST_SUITE("render/manifests") {
     CHECK_FALSE(config["service"]["pipelines"]["logs"]);
   }
 
-  TEST_CASE("realm, host style, namespace and logs change what they should") {
+  TEST_CASE("realm, host style and namespace change what they should") {
     auto config = cxtm::config::parse_config(
-        "cluster: c\nnamespace: apps\nsplunk:\n  realm: eu0\n  host_style: splunkcloud\n  "
-        "logs: true\ncollector:\n  namespace: observability\n",
+        "cluster: c\nnamespace: apps\nsplunk:\n  realm: eu0\n  host_style: splunkcloud\n"
+        "collector:\n  namespace: observability\n",
         "c.yaml");
     const auto manifests = render_manifests(config, std::nullopt);
     const Json* ns = find_kind(manifests, "Namespace");
@@ -103,10 +103,8 @@ TEST_SUITE("render/manifests") {
     const YAML::Node relay = YAML::Load(manifests.collector_config);
     CHECK(relay["exporters"]["otlphttp"]["traces_endpoint"].as<std::string>() ==
           "https://ingest.eu0.observability.splunkcloud.com/v2/trace/otlp");
-    CHECK(relay["exporters"]["splunk_hec/o11y"]["endpoint"].as<std::string>() ==
-          "https://ingest.eu0.observability.splunkcloud.com/v1/log");
-    CHECK(relay["service"]["pipelines"]["logs"]["exporters"][0].as<std::string>() ==
-          "splunk_hec/o11y");
+    CHECK(relay["exporters"]["signalfx"]["api_url"].as<std::string>() ==
+          "https://api.eu0.observability.splunkcloud.com");
   }
 
   TEST_CASE("a memory limit too small for the collector is a config error") {

@@ -63,7 +63,11 @@ void read_splunk(const YamlField& field, SplunkSettings& splunk) {
     }
   }
   read_access_token(field["access_token"], splunk.access_token);
-  field["logs"].read(splunk.logs);
+  if (field["logs"].present()) {
+    field["logs"].fail(
+        "Splunk Observability Cloud no longer ingests logs directly (Splunk's chart removed "
+        "logsEnabled in 0.132.0); send logs to Splunk Platform and use Log Observer Connect");
+  }
 }
 
 void read_amounts(const YamlField& field, ResourceAmounts& amounts) {

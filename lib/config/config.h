@@ -24,7 +24,6 @@ struct SplunkSettings {
   std::string realm;
   HostStyle host_style = HostStyle::classic;
   AccessTokenSource access_token;
-  bool logs = false;  // also export logs (splunk_hec to Observability Cloud)
 };
 
 struct ResourceAmounts {

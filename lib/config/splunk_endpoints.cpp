@@ -27,7 +27,6 @@ SplunkEndpoints endpoints_for(std::string_view realm, HostStyle style) {
       .api = api,
       .traces_otlp = ingest + "/v2/trace/otlp",
       .metrics_otlp = ingest + "/v2/datapoint/otlp",
-      .logs_hec = ingest + "/v1/log",
       .signalfx_ingest = ingest,
       .signalfx_api = api,
   };

@@ -18,7 +18,6 @@ struct SplunkEndpoints {
   std::string api;              // https://api.us1.signalfx.com
   std::string traces_otlp;      // <ingest>/v2/trace/otlp
   std::string metrics_otlp;     // <ingest>/v2/datapoint/otlp
-  std::string logs_hec;         // <ingest>/v1/log (splunk_hec exporter for logs)
   std::string signalfx_ingest;  // <ingest> (signalfx exporter ingest_url)
   std::string signalfx_api;     // <api> (signalfx exporter api_url)
 };

@@ -41,14 +41,8 @@ Json resources_of(const config::CollectorSettings& collector) {
   return resources;
 }
 
-// memory_limiter leaves headroom below the container limit: 80% hard, a quarter of that as spike.
-struct MemoryLimits {
-  long long total_mib;
-  long long limit_mib;
-  long long spike_mib;
-};
-
-MemoryLimits memory_limits(const config::Config& config) {
+// memory_limiter's hard limit: 90% of the container limit, as Splunk's distribution derives it.
+long long memory_limit_mib(const config::Config& config) {
   const auto total = config::quantity_to_mib(config.collector.limits.memory);
   if (!total || *total < kMinimumMemoryMib) {
     throw Error(ExitCode::usage,
@@ -56,8 +50,7 @@ MemoryLimits memory_limits(const config::Config& config) {
                             "collector needs at least {}Mi",
                             config.source, config.collector.limits.memory, kMinimumMemoryMib));
   }
-  const long long limit = *total * 80 / 100;
-  return {*total, limit, limit / 4};
+  return *total * 90 / 100;
 }
 
 std::string lower(std::string text) {
@@ -71,7 +64,6 @@ std::string lower(std::string text) {
 Json manifest_values(const config::Config& config, const std::optional<std::string>& token) {
   const auto& collector = config.collector;
   const auto endpoints = config.endpoints();
-  const MemoryLimits memory = memory_limits(config);
   const Json selector = {{"app.kubernetes.io/name", collector.name},
                          {"app.kubernetes.io/component", "agent"}};
   Json agent = selector;
@@ -81,7 +73,6 @@ Json manifest_values(const config::Config& config, const std::optional<std::stri
       {"cluster", config.cluster},
       {"environment", config.environment},
       {"namespace_object", collector.namespace_ != "default"},
-      {"logs", config.splunk.logs},
       {"labels",
        {{"common", {{"app.kubernetes.io/managed-by", kManagedBy}}},
         {"selector", selector},
@@ -96,15 +87,12 @@ Json manifest_values(const config::Config& config, const std::optional<std::stri
           {"health", collector.health_port},
           {"metrics", collector.metrics_port}}},
         {"resources", resources_of(collector)},
-        {"memory_total_mib_text", std::to_string(memory.total_mib)},
-        {"memory_limit_mib", memory.limit_mib},
-        {"memory_spike_mib", memory.spike_mib}}},
+        {"memory_limit_mib", memory_limit_mib(config)}}},
       {"endpoints",
        {{"ingest", endpoints.ingest},
         {"api", endpoints.api},
         {"traces_otlp", endpoints.traces_otlp},
-        {"metrics_otlp", endpoints.metrics_otlp},
-        {"logs_hec", endpoints.logs_hec}}},
+        {"metrics_otlp", endpoints.metrics_otlp}}},
       {"token",
        {{"secret", config.splunk.access_token.secret},
         {"key", config.splunk.access_token.key},
