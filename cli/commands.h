@@ -9,5 +9,7 @@
 namespace cxtm::cli {
 
 void setup_render(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
+void setup_lint(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
+void setup_collector(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
 
 }  // namespace cxtm::cli

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   cli::CommandOutcome outcome;
   cli::add_global_flags(app, global);
   cli::setup_render(app, global, outcome);
+  cli::setup_lint(app, global, outcome);
+  cli::setup_collector(app, global, outcome);
 
   try {
     app.parse(argc, argv);

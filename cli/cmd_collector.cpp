@@ -1,0 +1,207 @@
+#include <fmt/core.h>
+
+#include "actions/collector_delete.h"
+#include "actions/collector_deploy.h"
+#include "actions/collector_status.h"
+#include "cli/commands.h"
+#include "cli/interrupt.h"
+#include "core/duration.h"
+#include "print/format.h"
+
+namespace cxtm::cli {
+namespace {
+
+struct DeployFlags {
+  bool dry_run = false;
+  bool wait = true;
+  std::string timeout = "5m";
+  bool no_rollback = false;
+};
+
+Duration parse_timeout(const std::string& text) {
+  const auto duration = parse_duration(text);
+  if (!duration || duration->count() <= 0) {
+    throw Error(ExitCode::usage,
+                fmt::format("--timeout: '{}' is not a duration (like 90s, 5m, 1m30s)", text));
+  }
+  return *duration;
+}
+
+Json rollout_json(const rollout::RolloutResult& rollout) {
+  static constexpr std::string_view outcomes[] = {"complete", "failed", "timed_out", "gone"};
+  Json problems = Json::array();
+  for (const auto& problem : rollout.problems) problems.push_back(problem.summary());
+  return Json{{"outcome", outcomes[static_cast<int>(rollout.outcome)]},
+              {"desired", rollout.last.desired},
+              {"ready", rollout.last.ready},
+              {"updated", rollout.last.updated},
+              {"available", rollout.last.available},
+              {"waitedSeconds", std::chrono::duration<double>(rollout.waited).count()},
+              {"problems", problems}};
+}
+
+Json deploy_json(const actions::CollectorDeployResult& result, bool dry_run) {
+  Json objects = Json::array();
+  for (const auto& object : result.plan.objects) {
+    objects.push_back({{"kind", object.ref.kind},
+                       {"namespace", object.ref.namespace_},
+                       {"name", object.ref.name},
+                       {"change", actions::change_name(object.change)},
+                       {"diff", object.diff}});
+  }
+  return Json{{"dryRun", dry_run},
+              {"objects", objects},
+              {"rollout", result.rollout ? rollout_json(*result.rollout) : Json(nullptr)},
+              {"logTails", result.log_tails},
+              {"rolledBack", result.rolled_back},
+              {"exitCode", static_cast<int>(result.code)},
+              {"message", result.message}};
+}
+
+void print_deploy_text(const actions::CollectorDeployResult& result, bool dry_run) {
+  if (dry_run) {
+    for (const auto& object : result.plan.objects) {
+      if (!object.diff.empty()) fmt::print("{}", object.diff);
+    }
+    for (const auto& object : result.plan.objects) {
+      fmt::print("{} {} (dry run)\n", actions::display_name(object.ref),
+                 actions::change_name(object.change));
+    }
+  }
+  if (result.rollout) {
+    for (const auto& problem : result.rollout->problems) fmt::print("  {}\n", problem.summary());
+  }
+  for (const auto& tail : result.log_tails) fmt::print("--- log of {}\n", tail);
+  fmt::print("{}\n", result.message);
+}
+
+void setup_deploy(CLI::App& parent, const GlobalOptions& global, CommandOutcome& outcome) {
+  auto flags = std::make_shared<DeployFlags>();
+  CLI::App* command = parent.add_subcommand(
+      "deploy", "Lint, then apply the collector's objects and wait until every pod is ready");
+  command->footer(
+      "Examples:\n"
+      "  SPLUNK_ACCESS_TOKEN=... cxtm-o11y collector deploy\n"
+      "  cxtm-o11y collector deploy --dry-run          # the diff, nothing written\n"
+      "  cxtm-o11y collector deploy --timeout 10m -o json\n"
+      "When the pods do not become ready, the previous objects are put back unless "
+      "--no-rollback-on-failure.");
+  command->add_flag("--dry-run", flags->dry_run, "Show what would change; write nothing");
+  command->add_flag("--wait,!--no-wait", flags->wait,
+                    "Wait for the DaemonSet's pods to be ready (default: wait)");
+  command->add_option("--timeout", flags->timeout, "How long to wait")
+      ->option_text("DUR")
+      ->capture_default_str();
+  command->add_flag("--no-rollback-on-failure", flags->no_rollback,
+                    "Leave the new objects in place when the rollout fails");
+  command->callback([flags, &global, &outcome] {
+    const Duration timeout = parse_timeout(flags->timeout);
+    const auto config = global.load_config();
+    const auto kube = global.kube_client();
+    const auto reporter = global.reporter();
+    actions::Context context{config, *kube, *reporter};
+    install_interrupt_handlers();
+    const auto result = actions::deploy_collector(
+        context, {.dry_run = flags->dry_run,
+                  .wait = flags->wait,
+                  .timeout = timeout,
+                  .rollback = flags->no_rollback ? actions::RollbackOnFailure::no
+                                                 : actions::RollbackOnFailure::yes,
+                  .interrupted = interrupted});
+    if (global.format() == print::Format::text) {
+      print_deploy_text(result, flags->dry_run);
+    } else {
+      fmt::print("{}",
+                 print::format_document(deploy_json(result, flags->dry_run), global.format()));
+    }
+    outcome.code = result.code;
+  });
+}
+
+void print_status_text(const actions::CollectorStatus& status) {
+  if (!status.deployed) {
+    fmt::print("collector {}/{}: not deployed (run: cxtm-o11y collector deploy)\n",
+               status.namespace_, status.name);
+    return;
+  }
+  fmt::print("collector {}/{}: {}\n", status.namespace_, status.name,
+             status.healthy() ? "healthy" : "NOT healthy");
+  fmt::print("  image    {}{}\n", status.image,
+             status.image_current ? "" : " (config pins another)");
+  fmt::print("  config   {}\n",
+             status.config_current ? "current" : "differs from the rendered config");
+  fmt::print("  secret   {}\n", status.secret_present ? "present" : "MISSING");
+  fmt::print("  pods     {}\n", status.rollout.progress);
+  if (status.pods.empty()) return;
+  fmt::print("\n{:<40} {:<20} {:<6} {:<10} {:>8}  {}\n", "POD", "NODE", "READY", "PHASE",
+             "RESTARTS", "PROBLEM");
+  for (const auto& pod : status.pods) {
+    fmt::print("{:<40} {:<20} {:<6} {:<10} {:>8}  {}\n", pod.name, pod.node,
+               pod.ready ? "yes" : "no", pod.phase, pod.restarts,
+               pod.problem ? pod.problem->reason +
+                                 (pod.problem->detail.empty() ? "" : ": " + pod.problem->detail)
+                           : "");
+  }
+}
+
+void setup_status(CLI::App& parent, const GlobalOptions& global, CommandOutcome& outcome) {
+  CLI::App* command = parent.add_subcommand(
+      "status", "Show whether the collector is deployed, current and ready, and why not");
+  command->footer("Exit code 0 when healthy, 1 when not deployed or not ready.");
+  command->callback([&global, &outcome] {
+    const auto config = global.load_config();
+    const auto kube = global.kube_client();
+    const auto reporter = global.reporter();
+    actions::Context context{config, *kube, *reporter};
+    const auto status = actions::collector_status(context);
+    if (global.format() == print::Format::text) {
+      print_status_text(status);
+    } else {
+      fmt::print("{}", print::format_document(status.to_json(), global.format()));
+    }
+    outcome.code = status.healthy() ? ExitCode::ok : ExitCode::failed;
+  });
+}
+
+void setup_delete(CLI::App& parent, const GlobalOptions& global, CommandOutcome& outcome) {
+  auto dry_run = std::make_shared<bool>(false);
+  CLI::App* command = parent.add_subcommand(
+      "delete", "Delete the collector objects this tool created (and nothing else)");
+  command->add_flag("--dry-run", *dry_run, "Show what would be deleted; delete nothing");
+  command->callback([dry_run, &global, &outcome] {
+    const auto config = global.load_config();
+    const auto kube = global.kube_client();
+    const auto reporter = global.reporter();
+    actions::Context context{config, *kube, *reporter};
+    const auto results = actions::delete_collector(context, *dry_run);
+    Json objects = Json::array();
+    for (const auto& [ref, result] : results) {
+      if (global.format() == print::Format::text) {
+        fmt::print("{} {}{}\n", actions::display_name(ref), actions::delete_outcome_name(result),
+                   *dry_run && result == actions::DeleteOutcome::deleted ? " (dry run)" : "");
+      }
+      objects.push_back({{"kind", ref.kind},
+                         {"namespace", ref.namespace_},
+                         {"name", ref.name},
+                         {"outcome", actions::delete_outcome_name(result)}});
+    }
+    if (global.format() != print::Format::text) {
+      fmt::print("{}", print::format_document(Json{{"dryRun", *dry_run}, {"objects", objects}},
+                                              global.format()));
+    }
+    outcome.code = ExitCode::ok;
+  });
+}
+
+}  // namespace
+
+void setup_collector(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
+  CLI::App* collector =
+      app.add_subcommand("collector", "Deploy, inspect or delete the OpenTelemetry Collector");
+  collector->require_subcommand(1);
+  setup_deploy(*collector, global, outcome);
+  setup_status(*collector, global, outcome);
+  setup_delete(*collector, global, outcome);
+}
+
+}  // namespace cxtm::cli

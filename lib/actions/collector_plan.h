@@ -1,0 +1,44 @@
+#pragma once
+// The collector's objects compared with the cluster: what `collector deploy` would change.
+// Read-only: the API server's dry run computes each proposed object.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actions/context.h"
+#include "core/json.h"
+#include "kube/kube_client.h"
+#include "render/manifests.h"
+
+namespace cxtm::actions {
+
+enum class Change { created, configured, unchanged };
+
+// "created", "configured", "unchanged" (kubectl's words).
+std::string_view change_name(Change change);
+
+struct PlannedObject {
+  kube::ObjectRef ref;
+  Json desired;              // as rendered
+  std::optional<Json> live;  // as stored now; nullopt when absent
+  Change change = Change::unchanged;
+  std::string diff;  // unified YAML diff, live → proposed; "" when unchanged
+};
+
+struct CollectorPlan {
+  render::CollectorManifests manifests;
+  bool token_supplied = false;
+  std::vector<PlannedObject> objects;  // in apply order
+
+  bool changes_anything() const;
+};
+
+// Renders, lints (Error failed on lint errors), checks that the token Secret exists when no
+// token is supplied (Error not_found), and compares every object with the cluster.
+CollectorPlan plan_collector(Context& context);
+
+// "kind/name" as kubectl prints it: "daemonset.apps/otel-collector".
+std::string display_name(const kube::ObjectRef& ref);
+
+}  // namespace cxtm::actions

@@ -1,0 +1,146 @@
+#include "lint/collector_lint.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
+
+#include "lint/collector_config.h"
+#include "lint/rules.h"
+
+namespace cxtm::lint {
+namespace {
+
+using Rule = void (*)(const CollectorConfig&, const LintOptions&, Reporter&);
+constexpr std::array<Rule, 5> kRules = {check_memory_limiter, check_pipelines, check_lifecycle,
+                                        check_endpoints, check_tokens};
+
+// What every lint of one text shares.
+struct Run {
+  std::string_view text;
+  std::string file;
+  const LintOptions& options;
+  std::vector<Finding>& findings;
+};
+
+void lint_config(const YAML::Node& root, const Locator& locator, Run& run) {
+  Reporter reporter(run.file, locator, run.findings);
+  const CollectorConfig config = read_collector_config(root, reporter);
+  for (Rule rule : kRules) rule(config, run.options, reporter);
+}
+
+void report_syntax(const YAML::Exception& error, const Locator& locator, Run& run) {
+  const Position position = locator.at(error.mark);
+  run.findings.push_back(Finding{.file = run.file,
+                                 .line = position.line,
+                                 .column = position.column,
+                                 .rule_id = "yaml-syntax",
+                                 .severity = Severity::error,
+                                 .message = fmt::format("not valid YAML: {}", error.msg)});
+}
+
+void report_no_config(std::string message, Run& run) {
+  run.findings.push_back(Finding{.file = run.file,
+                                 .rule_id = "no-collector-config",
+                                 .severity = Severity::error,
+                                 .message = std::move(message)});
+}
+
+bool is_kubernetes_object(const YAML::Node& document) {
+  return find_entry(document, "apiVersion") && find_entry(document, "kind");
+}
+
+std::string kind_of(const YAML::Node& object) {
+  const auto kind = find_entry(object, "kind");
+  return kind && kind->value.IsScalar() ? kind->value.Scalar() : "";
+}
+
+// Lints every ConfigMap data value that is a collector config, looking into Lists; returns how
+// many it found. A value that fails to parse counts when it mentions pipelines: it was meant to
+// be one, and the collector would fail on it the same way.
+int lint_object(const YAML::Node& object, Run& run) {
+  if (kind_of(object) == "List") {
+    const auto items = find_entry(object, "items");
+    int found = 0;
+    if (items && items->value.IsSequence()) {
+      for (const YAML::Node& item : items->value) found += lint_object(item, run);
+    }
+    return found;
+  }
+  const auto data = find_entry(object, "data");
+  if (kind_of(object) != "ConfigMap" || !data || !data->value.IsMap()) return 0;
+  int found = 0;
+  for (const auto& entry : data->value) {
+    if (!entry.second.IsScalar()) continue;
+    const Locator locator = Locator::inside_scalar(run.text, entry.first, entry.second);
+    YAML::Node root;
+    try {
+      root = YAML::Load(entry.second.Scalar());
+    } catch (const YAML::Exception& error) {
+      if (entry.second.Scalar().find("pipelines:") == std::string::npos) continue;
+      report_syntax(error, locator, run);
+      ++found;
+      continue;
+    }
+    if (!is_collector_config(root)) continue;
+    lint_config(root, locator, run);
+    ++found;
+  }
+  return found;
+}
+
+void lint_stream(const std::vector<YAML::Node>& documents, Run& run) {
+  int found = 0;
+  for (const YAML::Node& document : documents) {
+    if (is_kubernetes_object(document)) found += lint_object(document, run);
+  }
+  if (found == 0) {
+    report_no_config(
+        "no ConfigMap in this stream holds a collector config (a data value such "
+        "as relay.yaml with service.pipelines)",
+        run);
+  }
+}
+
+// A file that is the collector config itself: every document is linted as one.
+void lint_documents(const std::vector<YAML::Node>& documents, Run& run) {
+  int found = 0;
+  for (const YAML::Node& document : documents) {
+    if (document.IsNull()) continue;
+    ++found;
+    if (!document.IsMap()) {
+      report_no_config(
+          "expected a collector config (a mapping with receivers, processors, "
+          "exporters and service) or Kubernetes objects",
+          run);
+      continue;
+    }
+    lint_config(document, Locator(), run);
+  }
+  if (found == 0) report_no_config("the file is empty: there is no collector config to lint", run);
+}
+
+}  // namespace
+
+std::vector<Finding> lint_collector_config(std::string_view text, std::string_view file_name,
+                                           const LintOptions& options) {
+  std::vector<Finding> findings;
+  Run run{.text = text, .file = std::string(file_name), .options = options, .findings = findings};
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& error) {
+    report_syntax(error, Locator(), run);
+    return findings;
+  }
+  const bool is_stream = std::any_of(documents.begin(), documents.end(), is_kubernetes_object);
+  if (is_stream) {
+    lint_stream(documents, run);
+  } else {
+    lint_documents(documents, run);
+  }
+  sort_findings(findings);
+  return findings;
+}
+
+}  // namespace cxtm::lint

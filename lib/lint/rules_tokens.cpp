@@ -1,0 +1,65 @@
+// Tokens belong in the environment (a Secret mounted as env), not in the config: a ConfigMap is
+// readable by anyone who can read the namespace, and ends up in Git and in logs. The value is
+// never repeated in a finding.
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "lint/rules.h"
+
+namespace cxtm::lint {
+namespace {
+
+// access_token, token, X-SF-Token, hec_token, bearer_token, api_key, Authorization, ...
+bool is_token_key(std::string_view key) {
+  std::string normalized;
+  for (char c : key) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      normalized += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return normalized.ends_with("token") || normalized == "apikey" || normalized == "authorization";
+}
+
+bool is_literal_secret(const YAML::Node& value) {
+  if (!value.IsScalar()) return false;
+  const std::string& text = value.Scalar();
+  if (text.empty() || is_env_reference(text)) return false;
+  return text != "true" && text != "false";
+}
+
+void scan(const YAML::Node& node, const std::string& path, Reporter& reporter) {
+  if (node.IsSequence()) {
+    for (size_t i = 0; i < node.size(); ++i) {
+      scan(node[i], fmt::format("{}[{}]", path, i), reporter);
+    }
+    return;
+  }
+  if (!node.IsMap()) return;
+  for (const auto& entry : node) {
+    if (!entry.first.IsScalar()) continue;
+    const std::string child = path + "." + entry.first.Scalar();
+    if (is_token_key(entry.first.Scalar()) && is_literal_secret(entry.second)) {
+      reporter.report(entry.second, "inline-token", Severity::error,
+                      fmt::format("{} is a token written into the config, where anyone who can "
+                                  "read the ConfigMap can read it; reference it from the "
+                                  "environment instead, e.g. \"${{env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}}\", "
+                                  "and rotate the token",
+                                  child));
+      continue;
+    }
+    scan(entry.second, child, reporter);
+  }
+}
+
+}  // namespace
+
+void check_tokens(const CollectorConfig& config, const LintOptions&, Reporter& reporter) {
+  for (const Component& component : config.components) {
+    scan(component.settings, component.path(), reporter);
+  }
+}
+
+}  // namespace cxtm::lint
