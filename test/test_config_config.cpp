@@ -59,6 +59,32 @@ TEST_SUITE("config/config") {
     CHECK(config.services[0].selector == "app.kubernetes.io/name=api");
   }
 
+  TEST_CASE("instrumentation settings are inherited by services and overridable per service") {
+    const auto config = parse_config(
+        kMinimal +
+            "instrumentation:\n  index_url: https://mirror.example/simple\n  extras: [requests]\n"
+            "services:\n  a:\n  b:\n    otel_service_name: bee\n    instrumentation:\n"
+            "      extras: [redis]\n      init_image: python:3.12-slim\n",
+        "i.yaml");
+    const auto& a = *config.find_service("a");
+    const auto& b = *config.find_service("b");
+    CHECK(a.instrumentation.index_url == "https://mirror.example/simple");
+    CHECK(a.instrumentation.extras == std::vector<std::string>{"requests"});
+    CHECK(a.instrumentation.limits.memory == "512Mi");
+    CHECK(a.otel_service_name == "a");
+    CHECK(b.instrumentation.index_url == "https://mirror.example/simple");
+    CHECK(b.instrumentation.extras == std::vector<std::string>{"redis"});
+    CHECK(b.instrumentation.init_image == "python:3.12-slim");
+    CHECK(b.otel_service_name == "bee");
+    CHECK(config.otlp_http_endpoint() == "http://otel-collector.default.svc:4318");
+  }
+
+  TEST_CASE("an unknown optional instrumentation is named") {
+    CHECK(config_error(kMinimal + "instrumentation:\n  extras: [flaskk]\n")
+              .find("bad.yaml:5:3: instrumentation.extras: unknown instrumentation 'flaskk' "
+                    "(known: ") == 0);
+  }
+
   TEST_CASE("an unknown key names file, line, field and the near miss") {
     CHECK(config_error(kMinimal + "collector:\n  imgae: x\n") ==
           "bad.yaml:5:3: collector.imgae: unknown field (did you mean 'image'?)");

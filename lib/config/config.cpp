@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/k8s_names.h"
+#include "config/python_packages.h"
 #include "config/yaml_field.h"
 #include "core/embedded.h"
 #include "core/error.h"
@@ -94,14 +95,41 @@ void read_collector(const YamlField& field, CollectorSettings& collector) {
   read_amounts(resources["limits"], collector.limits);
 }
 
+void read_instrumentation(const YamlField& field, InstrumentationSettings& settings) {
+  field.expect_map(
+      {"init_image", "index_url", "extra_index_url", "trusted_host", "extras", "resources"});
+  field["init_image"].read(settings.init_image);
+  field["index_url"].read(settings.index_url);
+  field["extra_index_url"].read(settings.extra_index_url);
+  field["trusted_host"].read(settings.trusted_host);
+  if (const auto extras = field["extras"]; extras.present()) {
+    settings.extras = extras.as_string_list();
+    const auto& known = python_packages().extras;
+    for (size_t i = 0; i < settings.extras.size(); ++i) {
+      if (known.contains(settings.extras[i])) continue;
+      std::string names;
+      for (const auto& [name, package] : known) names += (names.empty() ? "" : ", ") + name;
+      extras.fail(
+          fmt::format("unknown instrumentation '{}' (known: {})", settings.extras[i], names));
+    }
+  }
+  const YamlField resources = field["resources"];
+  resources.expect_map({"requests", "limits"});
+  read_amounts(resources["requests"], settings.requests);
+  read_amounts(resources["limits"], settings.limits);
+}
+
 void read_service(const YamlField& field, ServiceSettings& service) {
-  field.expect_map({"deployment", "container", "selector"});
+  field.expect_map({"deployment", "container", "selector", "otel_service_name", "instrumentation"});
   read_checked(field["deployment"], service.deployment, dns1123_subdomain_problem);
   read_checked(field["container"], service.container, dns1123_label_problem);
   read_checked(field["selector"], service.selector, label_selector_problem);
+  field["otel_service_name"].read(service.otel_service_name);
+  read_instrumentation(field["instrumentation"], service.instrumentation);
 }
 
-void read_services(const YamlField& field, std::vector<ServiceSettings>& services) {
+void read_services(const YamlField& field, const InstrumentationSettings& defaults,
+                   std::vector<ServiceSettings>& services) {
   for (const std::string& name : field.keys()) {
     const YamlField entry = field[name];
     if (auto problem = dns1123_label_problem(name)) {
@@ -110,23 +138,29 @@ void read_services(const YamlField& field, std::vector<ServiceSettings>& service
     ServiceSettings service{.name = name,
                             .deployment = name,
                             .container = "",
-                            .selector = "app.kubernetes.io/name=" + name};
+                            .selector = "app.kubernetes.io/name=" + name,
+                            .otel_service_name = "",
+                            .instrumentation = defaults};
     read_service(entry, service);
+    if (service.otel_service_name.empty()) service.otel_service_name = service.deployment;
     services.push_back(service);
   }
 }
 
 // Applies what the document sets onto config; absent fields keep their earlier value.
 void read_document(const YamlField& root, Config& config) {
-  root.expect_map({"cluster", "namespace", "environment", "splunk", "collector", "services"});
+  root.expect_map({"cluster", "namespace", "environment", "splunk", "collector", "instrumentation",
+                   "state_dir", "services"});
   read_checked(root["cluster"], config.cluster, dns1123_subdomain_problem);
   read_checked(root["namespace"], config.namespace_, dns1123_label_problem);
   root["environment"].read(config.environment);
   read_splunk(root["splunk"], config.splunk);
   read_collector(root["collector"], config.collector);
+  read_instrumentation(root["instrumentation"], config.instrumentation);
+  root["state_dir"].read(config.state_dir);
   if (root["services"].present()) {
     config.services.clear();
-    read_services(root["services"], config.services);
+    read_services(root["services"], config.instrumentation, config.services);
   }
 }
 
@@ -158,6 +192,11 @@ void check_required(const Config& config) {
 }
 
 }  // namespace
+
+std::string Config::otlp_http_endpoint() const {
+  return fmt::format("http://{}.{}.svc:{}", collector.name, collector.namespace_,
+                     collector.otlp_http_port);
+}
 
 const ServiceSettings* Config::find_service(std::string_view name) const {
   for (const auto& service : services) {

@@ -44,11 +44,25 @@ struct CollectorSettings {
   ResourceAmounts limits;
 };
 
+// How a service's Python is instrumented (issue: instrument). Set once at the top level and
+// overridable per service.
+struct InstrumentationSettings {
+  std::string init_image;  // empty: the app container's own image
+  std::string index_url;
+  std::string extra_index_url;
+  std::string trusted_host;
+  std::vector<std::string> extras;  // short names from python-packages.yaml
+  ResourceAmounts requests;
+  ResourceAmounts limits;
+};
+
 struct ServiceSettings {
-  std::string name;        // the service as users name it: "scheduler"
-  std::string deployment;  // its Deployment: "cxtm-scheduler"
-  std::string container;   // the application container; empty: the only one
-  std::string selector;    // label selector of its pods: "app.kubernetes.io/name=scheduler"
+  std::string name;               // the service as users name it: "scheduler"
+  std::string deployment;         // its Deployment: "cxtm-scheduler"
+  std::string container;          // the application container; empty: the only one
+  std::string selector;           // label selector of its pods: "app.kubernetes.io/name=scheduler"
+  std::string otel_service_name;  // service.name in Splunk APM; default: the Deployment's name
+  InstrumentationSettings instrumentation;
 };
 
 struct Config {
@@ -58,12 +72,16 @@ struct Config {
   std::string environment;
   SplunkSettings splunk;
   CollectorSettings collector;
-  std::vector<ServiceSettings> services;  // in file order
+  InstrumentationSettings instrumentation;  // the defaults every service starts from
+  std::string state_dir;                    // local backups; "~/" means $HOME
+  std::vector<ServiceSettings> services;    // in file order
 
   // The service named `name`, or nullptr.
   const ServiceSettings* find_service(std::string_view name) const;
   SplunkEndpoints endpoints() const { return endpoints_for(splunk.realm, splunk.host_style); }
   std::string collector_image() const { return collector.image + ":" + collector.version; }
+  // http://<collector>.<namespace>.svc:<otlp_http>: where instrumented services send OTLP.
+  std::string otlp_http_endpoint() const;
 };
 
 // What flags change after the file is read.

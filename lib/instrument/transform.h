@@ -1,0 +1,59 @@
+#pragma once
+// The pure heart of `instrument` and `rollback`: Deployment JSON in, Deployment JSON out.
+// No I/O; every rule of zero-code Python auto-instrumentation lives here.
+
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "instrument/spec.h"
+
+namespace cxtm::instrument {
+
+// Names the tool writes; rollback removes exactly these.
+inline constexpr std::string_view kVolumeName = "otel-auto-instrumentation";
+inline constexpr std::string_view kPipTmpVolumeName = "otel-pip-tmp";
+inline constexpr std::string_view kInitContainerName = "otel-auto-instrumentation";
+inline constexpr std::string_view kMountPath = "/otel-auto-instrumentation";
+inline constexpr std::string_view kAnnotationInstrumented = "cxtm-o11y.io/instrumented";
+inline constexpr std::string_view kAnnotationVersion = "cxtm-o11y.io/tool-version";
+inline constexpr std::string_view kAnnotationSpecHash = "cxtm-o11y.io/spec-hash";
+
+enum class Force { no, yes };
+
+enum class State {
+  not_instrumented,  // no trace of OpenTelemetry setup
+  poc_partial,       // the POC's env-var-only setup: PYTHONPATH=/otel-auto-instrumentation and
+                     // OTEL_* set, but no volume and no init container
+  current,           // instrumented by this tool with the same spec hash
+  outdated,          // instrumented by this tool with another spec hash
+};
+
+// What the Deployment is now, relative to spec.
+State detect_state(const Json& deployment, const InstrumentationSpec& spec);
+
+// The app container's name: spec.container if set and present, else the only container.
+// Throws Error(usage) naming the service's Deployment and listing the containers when it is
+// ambiguous or the named one does not exist.
+std::string pick_container(const Json& deployment, const InstrumentationSpec& spec);
+
+struct Transformed {
+  Json deployment;                    // the instrumented Deployment
+  std::vector<std::string> warnings;  // merged values, preserved user settings
+};
+
+// Instruments (or upgrades, or completes a POC-partial) deployment. Throws Error(conflict) for
+// a real conflict with the app's own settings unless force, and Error(usage) for what cannot
+// be merged at all (PYTHONPATH from valueFrom). tool_version goes into the annotation.
+Transformed instrument_deployment(const Json& deployment, const InstrumentationSpec& spec,
+                                  const std::string& tool_version, Force force = Force::no);
+
+// The Deployment with the pod template and the tool's annotations put back as they were in
+// original (a backup). Everything else of current (replicas, status, metadata) is kept.
+Json restore_deployment(const Json& current, const Json& original);
+
+// The Deployment as it goes into a backup: status and server-owned metadata removed
+// (managedFields, resourceVersion, uid, creationTimestamp, generation, selfLink).
+Json strip_for_backup(const Json& deployment);
+
+}  // namespace cxtm::instrument
