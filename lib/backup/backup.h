@@ -1,0 +1,37 @@
+#pragma once
+// One backup of a Deployment: the object as it was, who took it and when, and a sha256 that
+// proves it was not changed or cut short since. Pure: JSON in, JSON out.
+
+#include <optional>
+#include <string>
+
+#include "core/json.h"
+
+namespace cxtm::backup {
+
+enum class Role { original, snapshot };
+
+struct DeploymentBackup {
+  std::string service;
+  std::string namespace_;
+  std::string deployment;
+  Role role = Role::original;
+  std::string created_at;  // RFC 3339, UTC
+  std::string tool_version;
+  Json object;         // stripped of status and server-owned metadata
+  std::string sha256;  // of object.dump()
+
+  // The document stored in files and ConfigMaps.
+  Json to_json() const;
+};
+
+// A new backup of object, with its checksum and the current time.
+DeploymentBackup make_backup(const std::string& service, const Json& object, Role role);
+
+// Parses and verifies a stored document. Throws Error(failed) naming `source` when it is not
+// JSON, not a DeploymentBackup, truncated, or its sha256 does not match its object.
+DeploymentBackup parse_backup(std::string_view text, std::string_view source);
+
+std::string_view role_name(Role role);
+
+}  // namespace cxtm::backup

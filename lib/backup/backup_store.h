@@ -1,0 +1,33 @@
+#pragma once
+// Where backups live. Two stores hold every backup: a local directory (this machine) and a
+// ConfigMap beside the Deployment (so a rollback works from any machine or CI runner).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backup/backup.h"
+
+namespace cxtm::backup {
+
+struct StoredBackup {
+  DeploymentBackup backup;
+  std::string location;  // a path, or "configmap/<ns>/<name>:<key>"
+};
+
+class BackupStore {
+ public:
+  virtual ~BackupStore() = default;
+  // "local" or "cluster", for messages.
+  virtual std::string name() const = 0;
+  // The original backup of namespace/deployment, verified; nullopt when there is none.
+  // Throws Error(failed) when one exists but fails verification.
+  virtual std::optional<StoredBackup> original(const std::string& namespace_,
+                                               const std::string& deployment) = 0;
+  // Stores backup (original: replaces the stored original; snapshot: adds beside it).
+  virtual std::string save(const DeploymentBackup& backup) = 0;
+  // Every backup in the store (optionally of one namespace), unverified ones left out.
+  virtual std::vector<StoredBackup> list(const std::string& namespace_) = 0;
+};
+
+}  // namespace cxtm::backup

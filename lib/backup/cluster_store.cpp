@@ -1,0 +1,108 @@
+#include "backup/cluster_store.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "core/digest.h"
+#include "core/error.h"
+
+namespace cxtm::backup {
+namespace {
+
+constexpr std::string_view kPrefix = "cxtm-o11y-backup-";
+constexpr std::string_view kOriginalKey = "original.json";
+constexpr std::string_view kRoleLabel = "cxtm-o11y.io/role";
+constexpr std::string_view kBackupOfLabel = "cxtm-o11y.io/backup-of";
+
+// Label values stop at 63 characters; longer Deployment names are shortened with a hash.
+std::string label_value(const std::string& deployment) {
+  if (deployment.size() <= 63) return deployment;
+  return deployment.substr(0, 46) + "-" + sha256_hex(deployment).substr(0, 16);
+}
+
+std::string snapshot_key(const DeploymentBackup& backup) {
+  std::string stamp = backup.created_at;
+  stamp.erase(
+      std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == ':' || c == '-'; }),
+      stamp.end());
+  return fmt::format("snapshot-{}.json", stamp);
+}
+
+Json new_configmap(const kube::ObjectRef& ref, const std::string& deployment) {
+  return Json{{"apiVersion", "v1"},
+              {"kind", "ConfigMap"},
+              {"metadata",
+               {{"name", ref.name},
+                {"namespace", ref.namespace_},
+                {"labels",
+                 {{"app.kubernetes.io/managed-by", "cxtm-o11y"},
+                  {kRoleLabel, "backup"},
+                  {kBackupOfLabel, label_value(deployment)}}}}},
+              {"data", Json::object()}};
+}
+
+}  // namespace
+
+kube::ObjectRef ClusterBackupStore::configmap_for(const std::string& namespace_,
+                                                  const std::string& deployment) {
+  std::string name = std::string(kPrefix) + deployment;
+  if (name.size() > 253) name = name.substr(0, 236) + "-" + sha256_hex(deployment).substr(0, 16);
+  return {"v1", "ConfigMap", namespace_, name};
+}
+
+std::optional<StoredBackup> ClusterBackupStore::original(const std::string& namespace_,
+                                                         const std::string& deployment) {
+  const auto ref = configmap_for(namespace_, deployment);
+  const auto configmap = kube_.get(ref);
+  if (!configmap || !configmap->contains("data") || !(*configmap)["data"].contains(kOriginalKey)) {
+    return std::nullopt;
+  }
+  const std::string location =
+      fmt::format("configmap/{}/{}:{}", namespace_, ref.name, kOriginalKey);
+  return StoredBackup{parse_backup((*configmap)["data"][kOriginalKey].get<std::string>(), location),
+                      location};
+}
+
+std::string ClusterBackupStore::save(const DeploymentBackup& backup) {
+  const auto ref = configmap_for(backup.namespace_, backup.deployment);
+  const std::string key =
+      backup.role == Role::original ? std::string(kOriginalKey) : snapshot_key(backup);
+  const std::string document = backup.to_json().dump(2) + "\n";
+  const auto existing = kube_.get(ref);
+  if (!existing) {
+    Json configmap = new_configmap(ref, backup.deployment);
+    configmap["data"][key] = document;
+    kube_.apply(configmap, kube::DryRun::none);
+  } else {
+    Json configmap = *existing;
+    if (!configmap.contains("data") || !configmap["data"].is_object())
+      configmap["data"] = Json::object();
+    configmap["data"][key] = document;
+    kube_.replace(configmap);  // resourceVersion from the read: a concurrent writer is a conflict
+  }
+  return fmt::format("configmap/{}/{}:{}", backup.namespace_, ref.name, key);
+}
+
+std::vector<StoredBackup> ClusterBackupStore::list(const std::string& namespace_) {
+  std::vector<StoredBackup> result;
+  const auto configmaps =
+      kube_.list("configmaps", namespace_,
+                 fmt::format("app.kubernetes.io/managed-by=cxtm-o11y,{}=backup", kRoleLabel));
+  for (const Json& configmap : configmaps) {
+    if (!configmap.contains("data") || !configmap["data"].is_object()) continue;
+    const std::string ns = configmap["metadata"].value("namespace", namespace_);
+    const std::string name = configmap["metadata"].value("name", "");
+    for (const auto& [key, value] : configmap["data"].items()) {
+      const std::string location = fmt::format("configmap/{}/{}:{}", ns, name, key);
+      try {
+        result.push_back({parse_backup(value.get<std::string>(), location), location});
+      } catch (const Error&) {
+        // As in the local store: damaged entries are refused when used, not listed.
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace cxtm::backup

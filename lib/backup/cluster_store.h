@@ -1,0 +1,29 @@
+#pragma once
+// Backups in the cluster: one ConfigMap per Deployment, "cxtm-o11y-backup-<deployment>", in
+// the Deployment's namespace, labelled as ours. Key original.json holds the original,
+// snapshot-<time>.json keys the explicit snapshots; each document carries its sha256.
+
+#include "backup/backup_store.h"
+#include "kube/kube_client.h"
+
+namespace cxtm::backup {
+
+class ClusterBackupStore : public BackupStore {
+ public:
+  explicit ClusterBackupStore(kube::KubeClient& kube) : kube_(kube) {}
+
+  std::string name() const override { return "cluster"; }
+  std::optional<StoredBackup> original(const std::string& namespace_,
+                                       const std::string& deployment) override;
+  std::string save(const DeploymentBackup& backup) override;
+  std::vector<StoredBackup> list(const std::string& namespace_) override;
+
+  // The ConfigMap that holds deployment's backups.
+  static kube::ObjectRef configmap_for(const std::string& namespace_,
+                                       const std::string& deployment);
+
+ private:
+  kube::KubeClient& kube_;
+};
+
+}  // namespace cxtm::backup

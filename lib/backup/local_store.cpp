@@ -1,0 +1,101 @@
+#include "backup/local_store.h"
+
+#include <fmt/core.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+
+namespace cxtm::backup {
+namespace {
+
+constexpr std::string_view kOriginalFile = "original.json";
+
+// Names become path components: refuse anything that could leave the directory.
+void check_component(const std::string& part) {
+  if (part.empty() || part.front() == '.' || part.find('/') != std::string::npos ||
+      part.find('\0') != std::string::npos) {
+    throw Error(ExitCode::usage, fmt::format("'{}' cannot name a backup directory", part));
+  }
+}
+
+// mkdir -p with mode 0700 for every directory it creates.
+void make_private_directories(const std::filesystem::path& path) {
+  std::filesystem::path current;
+  for (const auto& part : path) {
+    current /= part;
+    if (::mkdir(current.c_str(), 0700) != 0 && errno != EEXIST) {
+      throw Error(ExitCode::failed, fmt::format("{}: cannot create the directory: {}",
+                                                current.string(), std::strerror(errno)));
+    }
+  }
+}
+
+std::string snapshot_file(const DeploymentBackup& backup) {
+  std::string stamp = backup.created_at;
+  stamp.erase(
+      std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == ':' || c == '-'; }),
+      stamp.end());
+  return fmt::format("snapshot-{}.json", stamp);
+}
+
+}  // namespace
+
+std::filesystem::path LocalBackupStore::root_for(const std::string& state_dir,
+                                                 const std::string& cluster) {
+  std::filesystem::path base = state_dir;
+  if (state_dir.starts_with("~/")) {
+    const char* home = std::getenv("HOME");
+    base = std::filesystem::path(home != nullptr ? home : "/") / state_dir.substr(2);
+  }
+  return base / "backups" / cluster;
+}
+
+std::filesystem::path LocalBackupStore::directory(const std::string& namespace_,
+                                                  const std::string& deployment) const {
+  check_component(namespace_);
+  check_component(deployment);
+  return root_ / namespace_ / deployment;
+}
+
+std::optional<StoredBackup> LocalBackupStore::original(const std::string& namespace_,
+                                                       const std::string& deployment) {
+  const auto path = directory(namespace_, deployment) / kOriginalFile;
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  return StoredBackup{parse_backup(read_file(path), path.string()), path.string()};
+}
+
+std::string LocalBackupStore::save(const DeploymentBackup& backup) {
+  const auto dir = directory(backup.namespace_, backup.deployment);
+  make_private_directories(dir);
+  const auto path =
+      dir / (backup.role == Role::original ? std::string(kOriginalFile) : snapshot_file(backup));
+  write_file_atomic(path, backup.to_json().dump(2) + "\n", FileMode::private_);
+  return path.string();
+}
+
+std::vector<StoredBackup> LocalBackupStore::list(const std::string& namespace_) {
+  std::vector<StoredBackup> result;
+  const auto base = namespace_.empty() ? root_ : root_ / namespace_;
+  std::error_code error;
+  if (!std::filesystem::exists(base, error)) return result;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(base, error)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+    try {
+      result.push_back(
+          {parse_backup(read_file(entry.path()), entry.path().string()), entry.path().string()});
+    } catch (const Error&) {
+      // A damaged file is reported when it is used; a listing shows what can be used.
+    }
+  }
+  std::sort(result.begin(), result.end(),
+            [](const StoredBackup& a, const StoredBackup& b) { return a.location < b.location; });
+  return result;
+}
+
+}  // namespace cxtm::backup

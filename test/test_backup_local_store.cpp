@@ -1,0 +1,110 @@
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+
+#include "backup/backup.h"
+#include "backup/local_store.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "support/temp_dir.h"
+
+using cxtm::Json;
+using namespace cxtm::backup;
+
+namespace {
+
+Json deployment(const std::string& image) {
+  return Json{
+      {"apiVersion", "apps/v1"},
+      {"kind", "Deployment"},
+      {"metadata", {{"name", "cxtm-scheduler"}, {"namespace", "default"}}},
+      {"spec",
+       {{"template", {{"spec", {{"containers", {{{"name", "app"}, {"image", image}}}}}}}}}}};
+}
+
+unsigned mode_of(const std::string& path) {
+  struct stat info {};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  return info.st_mode & 0777;
+}
+
+}  // namespace
+
+TEST_SUITE("backup/backup") {
+  TEST_CASE("a backup round-trips through its document") {
+    const auto backup = make_backup("scheduler", deployment("app:1"), Role::original);
+    const auto parsed = parse_backup(backup.to_json().dump(), "x");
+    CHECK(parsed.object == backup.object);
+    CHECK(parsed.service == "scheduler");
+    CHECK(parsed.deployment == "cxtm-scheduler");
+    CHECK(parsed.namespace_ == "default");
+    CHECK(parsed.role == Role::original);
+    CHECK(parsed.sha256.size() == 64);
+  }
+
+  TEST_CASE("a changed, truncated or foreign document is refused with the reason") {
+    const std::string good =
+        make_backup("scheduler", deployment("app:1"), Role::original).to_json().dump();
+    Json tampered = Json::parse(good);
+    tampered["object"]["spec"]["template"]["spec"]["containers"][0]["image"] = "evil:1";
+    CHECK_THROWS_WITH_AS(
+        parse_backup(tampered.dump(), "f.json"),
+        doctest::Contains("f.json: not a usable backup: its sha256 does not match"), cxtm::Error);
+    CHECK_THROWS_WITH_AS(parse_backup(good.substr(0, good.size() / 2), "f.json"),
+                         doctest::Contains("it is not JSON"), cxtm::Error);
+    CHECK_THROWS_WITH_AS(parse_backup(R"({"kind":"ConfigMap"})", "f.json"),
+                         doctest::Contains("not a cxtm-o11y.io/v1 DeploymentBackup"), cxtm::Error);
+  }
+}
+
+TEST_SUITE("backup/local_store") {
+  TEST_CASE("files are private, written whole, and found again") {
+    cxtm::testing::TempDir dir;
+    LocalBackupStore store(dir.path() / "state" / "backups" / "c1");
+    const auto backup = make_backup("scheduler", deployment("app:1"), Role::original);
+    const std::string path = store.save(backup);
+    CHECK(mode_of(path) == 0600);
+    CHECK(mode_of((dir.path() / "state" / "backups" / "c1" / "default").string()) == 0700);
+    const auto found = store.original("default", "cxtm-scheduler");
+    REQUIRE(found);
+    CHECK(found->backup.object == backup.object);
+    CHECK_FALSE(store.original("default", "other"));
+  }
+
+  TEST_CASE("snapshots stand beside the original") {
+    cxtm::testing::TempDir dir;
+    LocalBackupStore store(dir.path());
+    store.save(make_backup("scheduler", deployment("app:1"), Role::original));
+    store.save(make_backup("scheduler", deployment("app:2"), Role::snapshot));
+    const auto all = store.list("default");
+    CHECK(all.size() == 2);
+    CHECK(store.original("default", "cxtm-scheduler")->backup.object == deployment("app:1"));
+  }
+
+  TEST_CASE("a corrupted original is refused, not used") {
+    cxtm::testing::TempDir dir;
+    LocalBackupStore store(dir.path());
+    const std::string path =
+        store.save(make_backup("scheduler", deployment("app:1"), Role::original));
+    cxtm::write_file_atomic(path, "{\"apiVersion\": \"cxtm-o11y.io/v1\", \"kind\"");
+    CHECK_THROWS_AS(store.original("default", "cxtm-scheduler"), cxtm::Error);
+  }
+
+  TEST_CASE("names cannot walk out of the store") {
+    cxtm::testing::TempDir dir;
+    LocalBackupStore store(dir.path());
+    CHECK_THROWS_AS(store.original("..", "x"), cxtm::Error);
+    CHECK_THROWS_AS(store.original("default", "../../etc"), cxtm::Error);
+  }
+
+  TEST_CASE("~/ in state_dir is the home directory") {
+    const char* home = std::getenv("HOME");
+    const std::string saved = home != nullptr ? home : "";
+    ::setenv("HOME", "/home/someone", 1);
+    const auto root = LocalBackupStore::root_for("~/.local/state/cxtm-o11y", "c1");
+    ::setenv("HOME", saved.c_str(), 1);
+    CHECK(root == "/home/someone/.local/state/cxtm-o11y/backups/c1");
+    CHECK(LocalBackupStore::root_for("/var/lib/x", "c1") == "/var/lib/x/backups/c1");
+  }
+}
