@@ -18,6 +18,10 @@ inline constexpr std::string_view kMountPath = "/otel-auto-instrumentation";
 inline constexpr std::string_view kAnnotationInstrumented = "cxtm-o11y.io/instrumented";
 inline constexpr std::string_view kAnnotationVersion = "cxtm-o11y.io/tool-version";
 inline constexpr std::string_view kAnnotationSpecHash = "cxtm-o11y.io/spec-hash";
+// On the pod template (it describes that template, also in ReplicaSet history): the app
+// container's name and its own entries for the variables the tool sets, as they were, so an
+// upgrade takes out exactly what the tool added or changed.
+inline constexpr std::string_view kAnnotationOriginalEnv = "cxtm-o11y.io/original-env";
 
 enum class Force { no, yes };
 

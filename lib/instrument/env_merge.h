@@ -1,0 +1,67 @@
+#pragma once
+// The app container's environment: what zero-code Python instrumentation needs, merged into
+// what the app already sets without reordering or rewriting anything else, and taken out again.
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.h"
+#include "instrument/spec.h"
+#include "instrument/transform.h"
+
+namespace cxtm::instrument {
+
+// Where pip puts opentelemetry-instrumentation's sitecustomize.py: first on PYTHONPATH, so
+// Python runs it at start-up and it loads the SDK from the shared volume.
+inline constexpr std::string_view kSitecustomizeDir =
+    "/otel-auto-instrumentation/opentelemetry/instrumentation/auto_instrumentation";
+
+// Downward-API variables OTEL_RESOURCE_ATTRIBUTES refers to as $(NAME).
+inline constexpr std::string_view kEnvPodName = "OTEL_K8S_POD_NAME";
+inline constexpr std::string_view kEnvNodeName = "OTEL_K8S_NODE_NAME";
+inline constexpr std::string_view kEnvNamespace = "OTEL_K8S_NAMESPACE";
+inline constexpr std::string_view kEnvResourceAttributes = "OTEL_RESOURCE_ATTRIBUTES";
+inline constexpr std::string_view kEnvPythonPath = "PYTHONPATH";
+
+// Every variable the tool sets in the app container, in the order it appends the missing ones.
+inline constexpr std::array<std::string_view, 11> kOwnedEnvNames = {kEnvPodName,
+                                                                    kEnvNodeName,
+                                                                    kEnvNamespace,
+                                                                    "OTEL_SERVICE_NAME",
+                                                                    "OTEL_EXPORTER_OTLP_ENDPOINT",
+                                                                    "OTEL_EXPORTER_OTLP_PROTOCOL",
+                                                                    "OTEL_TRACES_EXPORTER",
+                                                                    "OTEL_METRICS_EXPORTER",
+                                                                    "OTEL_LOGS_EXPORTER",
+                                                                    kEnvResourceAttributes,
+                                                                    kEnvPythonPath};
+
+struct MergedEnv {
+  Json env;       // the container's new env list
+  Json original;  // the container's own entries with an owned name, as they were (the effective,
+                  // last one of each): what unmerge_env puts back
+  std::vector<std::string> warnings;
+};
+
+// Merges the instrumentation's variables into env (a container's env list, or null). `where`
+// names the Deployment and container for messages. Throws Error(conflict) listing every
+// variable the app sets differently unless force, and Error(usage) for a PYTHONPATH from
+// valueFrom or a downward-API variable defined after OTEL_RESOURCE_ATTRIBUTES.
+MergedEnv merge_env(const Json& env, const InstrumentationSpec& spec, Force force,
+                    std::string_view where);
+
+// env with the merge undone: each owned variable listed in original put back as it was, the
+// others removed. Everything else stays where it is.
+Json unmerge_env(const Json& env, const Json& original);
+
+// PYTHONPATH for the app: the sitecustomize directory, the existing entries, the volume root.
+// Entries that already are one of ours (an earlier run, the POC's bare volume path) are dropped
+// so that nothing appears twice.
+std::string wrap_pythonpath(std::string_view existing);
+
+// Whether a PYTHONPATH value has the volume root or the sitecustomize directory as an entry.
+bool pythonpath_has_ours(std::string_view value);
+
+}  // namespace cxtm::instrument

@@ -1,0 +1,93 @@
+#include "instrument/object_edit.h"
+
+#include <algorithm>
+
+namespace cxtm::instrument {
+
+const Json& member(const Json& object, std::string_view key) {
+  static const Json null;
+  if (!object.is_object()) return null;
+  const auto found = object.find(key);
+  return found == object.end() ? null : *found;
+}
+
+std::string string_member(const Json& object, std::string_view key) {
+  const Json& value = member(object, key);
+  return value.is_string() ? value.get<std::string>() : "";
+}
+
+namespace {
+
+// kubectl prints objects with sorted keys; the API server itself writes Go's field order.
+bool keys_sorted(const Json& object) {
+  if (object.size() < 2) return false;
+  const std::string* previous = nullptr;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (previous != nullptr && *previous > it.key()) return false;
+    previous = &it.key();
+  }
+  return true;
+}
+
+}  // namespace
+
+Json& ensure_member(Json& object, std::string_view key, Json initial,
+                    std::span<const std::string_view> successors) {
+  if (const auto found = object.find(key); found != object.end()) {
+    if (!found->is_null()) return *found;
+    *found = std::move(initial);
+    return *found;
+  }
+  const bool sorted = keys_sorted(object);
+  const auto goes_before = [&](const std::string& existing) {
+    if (sorted) return existing > key;
+    return std::find(successors.begin(), successors.end(), existing) != successors.end();
+  };
+  // ordered_json cannot insert in the middle: rebuild the object with the new member in place.
+  Json rebuilt = Json::object();
+  bool placed = false;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (!placed && goes_before(it.key())) {
+      rebuilt[std::string(key)] = std::move(initial);
+      placed = true;
+    }
+    rebuilt[it.key()] = std::move(it.value());
+  }
+  if (!placed) rebuilt[std::string(key)] = std::move(initial);
+  object = std::move(rebuilt);
+  return object[std::string(key)];
+}
+
+void drop_if_empty(Json& object, std::string_view key) {
+  if (!object.is_object()) return;
+  const auto found = object.find(key);
+  if (found != object.end() && (found->is_array() || found->is_object()) && found->empty()) {
+    object.erase(found);
+  }
+}
+
+size_t erase_named(Json& object, std::string_view key, std::string_view name) {
+  if (!object.is_object()) return 0;
+  const auto found = object.find(key);
+  if (found == object.end() || !found->is_array()) return 0;
+  Json& array = *found;
+  const size_t before = array.size();
+  Json kept = Json::array();
+  for (Json& element : array) {
+    if (string_member(element, "name") != name) kept.push_back(std::move(element));
+  }
+  array = std::move(kept);
+  const size_t removed = before - array.size();
+  if (removed > 0) drop_if_empty(object, key);
+  return removed;
+}
+
+size_t find_named(const Json& array, std::string_view name) {
+  if (!array.is_array()) return npos;
+  for (size_t i = array.size(); i-- > 0;) {
+    if (string_member(array[i], "name") == name) return i;
+  }
+  return npos;
+}
+
+}  // namespace cxtm::instrument

@@ -1,0 +1,109 @@
+#include "instrument/owned.h"
+
+#include <fmt/core.h>
+
+#include "core/error.h"
+#include "instrument/env_merge.h"
+#include "instrument/object_edit.h"
+#include "instrument/transform.h"
+
+namespace cxtm::instrument {
+namespace {
+
+void remove_annotation(Json& object, std::string_view key) {
+  if (!object.is_object()) return;
+  const auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return;
+  const auto annotations = metadata->find("annotations");
+  if (annotations == metadata->end() || !annotations->is_object()) return;
+  annotations->erase(std::string(key));
+  drop_if_empty(*metadata, "annotations");
+}
+
+}  // namespace
+
+std::string deployment_label(const Json& deployment) {
+  const Json& metadata = member(deployment, "metadata");
+  const std::string namespace_ = string_member(metadata, "namespace");
+  const std::string name = string_member(metadata, "name");
+  return namespace_.empty() ? fmt::format("Deployment {}", name)
+                            : fmt::format("Deployment {}/{}", namespace_, name);
+}
+
+const Json& pod_spec(const Json& deployment) {
+  const Json& spec = member(member(member(deployment, "spec"), "template"), "spec");
+  if (!member(spec, "containers").is_array() || member(spec, "containers").empty()) {
+    throw Error(ExitCode::usage, fmt::format("{} has no containers in spec.template.spec",
+                                             deployment_label(deployment)));
+  }
+  return spec;
+}
+
+std::optional<EnvRecord> read_env_record(const Json& deployment) {
+  const Json& annotations =
+      member(member(member(member(deployment, "spec"), "template"), "metadata"), "annotations");
+  const std::string text = string_member(annotations, kAnnotationOriginalEnv);
+  if (text.empty()) return std::nullopt;
+  const Json parsed = Json::parse(text, nullptr, false);
+  if (!parsed.is_object() || !member(parsed, "env").is_array()) return std::nullopt;
+  return EnvRecord{string_member(parsed, "container"), parsed["env"]};
+}
+
+std::string env_record_text(const EnvRecord& record) {
+  return Json{{"container", record.container}, {"env", record.env}}.dump(
+      -1, ' ', false, nlohmann::detail::error_handler_t::replace);
+}
+
+bool instrumented_by_us(const Json& deployment) {
+  const Json& annotations = member(member(deployment, "metadata"), "annotations");
+  return !member(annotations, kAnnotationSpecHash).is_null() ||
+         !member(member(member(member(member(deployment, "spec"), "template"), "metadata"),
+                        "annotations"),
+                 kAnnotationOriginalEnv)
+              .is_null();
+}
+
+std::vector<std::string> owned_parts(const Json& deployment) {
+  std::vector<std::string> parts;
+  const Json& spec = member(member(member(deployment, "spec"), "template"), "spec");
+  if (find_named(member(spec, "initContainers"), kInitContainerName) != npos) {
+    parts.push_back(fmt::format("init container {}", kInitContainerName));
+  }
+  for (std::string_view volume : {kVolumeName, kPipTmpVolumeName}) {
+    if (find_named(member(spec, "volumes"), volume) != npos) {
+      parts.push_back(fmt::format("volume {}", volume));
+    }
+  }
+  for (const Json& container : member(spec, "containers")) {
+    if (find_named(member(container, "volumeMounts"), kVolumeName) != npos) {
+      parts.push_back(fmt::format("volume mount {} in container {}", kVolumeName,
+                                  string_member(container, "name")));
+    }
+  }
+  return parts;
+}
+
+Json remove_owned(const Json& deployment) {
+  Json out = deployment;
+  const auto record = read_env_record(deployment);
+  for (std::string_view key : {kAnnotationInstrumented, kAnnotationVersion, kAnnotationSpecHash}) {
+    remove_annotation(out, key);
+  }
+  Json& template_ = out["spec"]["template"];
+  remove_annotation(template_, kAnnotationOriginalEnv);
+  Json& spec = template_["spec"];
+  erase_named(spec, "initContainers", kInitContainerName);
+  erase_named(spec, "volumes", kVolumeName);
+  erase_named(spec, "volumes", kPipTmpVolumeName);
+  for (Json& container : spec["containers"]) {
+    erase_named(container, "volumeMounts", kVolumeName);
+    if (record && string_member(container, "name") == record->container &&
+        container.contains("env")) {
+      container["env"] = unmerge_env(container["env"], record->env);
+      drop_if_empty(container, "env");
+    }
+  }
+  return out;
+}
+
+}  // namespace cxtm::instrument
