@@ -2,12 +2,10 @@
 
 #include <fmt/core.h>
 
-#include "core/redact.h"
+#include "rollout/log_tails.h"
 
 namespace cxtm::actions {
 namespace {
-
-constexpr int kLogTailLines = 20;
 
 // The object as it was, made fit to be written back over what is there now.
 Json restorable(Json previous, const Json& current) {
@@ -43,24 +41,6 @@ const PlannedObject* find_daemonset(const CollectorPlan& plan) {
     if (object.ref.kind == "DaemonSet") return &object;
   }
   return nullptr;
-}
-
-// The last log lines of each crashing container, to say why without another command.
-std::vector<std::string> log_tails(Context& context, const rollout::RolloutResult& rollout,
-                                   const std::string& namespace_) {
-  std::vector<std::string> tails;
-  for (const auto& problem : rollout.problems) {
-    if (problem.container.empty() || problem.restarts == 0) continue;
-    try {
-      const std::string log =
-          context.kube.logs(namespace_, problem.pod, problem.container, kLogTailLines, true);
-      if (!log.empty())
-        tails.push_back(fmt::format("{}/{}:\n{}", problem.pod, problem.container, redact(log)));
-    } catch (const Error&) {
-      // The log is a help, not the verdict: a pod may be gone already.
-    }
-  }
-  return tails;
 }
 
 void apply_all(Context& context, const CollectorPlan& plan,
@@ -111,7 +91,8 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
         fmt::format("{} ready: {}", display_name(daemonset->ref), rollout.last.progress);
     return result;
   }
-  result.log_tails = log_tails(context, rollout, daemonset->ref.namespace_);
+  result.log_tails =
+      rollout::failing_container_logs(context.kube, daemonset->ref.namespace_, rollout.problems);
   result.code =
       rollout.outcome == rollout::RolloutOutcome::timed_out ? ExitCode::timeout : ExitCode::failed;
   const std::string why = rollout.outcome == rollout::RolloutOutcome::timed_out

@@ -28,6 +28,10 @@ struct ObjectRef {
 
 enum class DryRun { none, server };
 
+// object ready for KubeClient::replace: status and managedFields left out (the server keeps
+// them), metadata.resourceVersion kept as the precondition.
+Json for_update(Json object);
+
 class KubeClient {
  public:
   virtual ~KubeClient() = default;

@@ -36,6 +36,14 @@ Json parse_output(std::string_view action, const std::string& text) {
 
 }  // namespace
 
+Json for_update(Json object) {
+  object.erase("status");
+  if (object.contains("metadata") && object["metadata"].is_object()) {
+    object["metadata"].erase("managedFields");
+  }
+  return object;
+}
+
 std::string ObjectRef::kubectl_name() const {
   const auto slash = api_version.find('/');
   const std::string type = slash == std::string::npos
