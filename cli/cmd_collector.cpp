@@ -3,6 +3,7 @@
 #include "actions/collector_delete.h"
 #include "actions/collector_deploy.h"
 #include "actions/collector_status.h"
+#include "actions/service_result.h"
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "core/duration.h"
@@ -18,28 +19,6 @@ struct DeployFlags {
   bool no_rollback = false;
 };
 
-Duration parse_timeout(const std::string& text) {
-  const auto duration = parse_duration(text);
-  if (!duration || duration->count() <= 0) {
-    throw Error(ExitCode::usage,
-                fmt::format("--timeout: '{}' is not a duration (like 90s, 5m, 1m30s)", text));
-  }
-  return *duration;
-}
-
-Json rollout_json(const rollout::RolloutResult& rollout) {
-  static constexpr std::string_view outcomes[] = {"complete", "failed", "timed_out", "gone"};
-  Json problems = Json::array();
-  for (const auto& problem : rollout.problems) problems.push_back(problem.summary());
-  return Json{{"outcome", outcomes[static_cast<int>(rollout.outcome)]},
-              {"desired", rollout.last.desired},
-              {"ready", rollout.last.ready},
-              {"updated", rollout.last.updated},
-              {"available", rollout.last.available},
-              {"waitedSeconds", std::chrono::duration<double>(rollout.waited).count()},
-              {"problems", problems}};
-}
-
 Json deploy_json(const actions::CollectorDeployResult& result, bool dry_run) {
   Json objects = Json::array();
   for (const auto& object : result.plan.objects) {
@@ -49,13 +28,14 @@ Json deploy_json(const actions::CollectorDeployResult& result, bool dry_run) {
                        {"change", actions::change_name(object.change)},
                        {"diff", object.diff}});
   }
-  return Json{{"dryRun", dry_run},
-              {"objects", objects},
-              {"rollout", result.rollout ? rollout_json(*result.rollout) : Json(nullptr)},
-              {"logTails", result.log_tails},
-              {"rolledBack", result.rolled_back},
-              {"exitCode", static_cast<int>(result.code)},
-              {"message", result.message}};
+  return Json{
+      {"dryRun", dry_run},
+      {"objects", objects},
+      {"rollout", result.rollout ? actions::rollout_to_json(*result.rollout) : Json(nullptr)},
+      {"logTails", result.log_tails},
+      {"rolledBack", result.rolled_back},
+      {"exitCode", static_cast<int>(result.code)},
+      {"message", result.message}};
 }
 
 void print_deploy_text(const actions::CollectorDeployResult& result, bool dry_run) {
@@ -75,7 +55,8 @@ void print_deploy_text(const actions::CollectorDeployResult& result, bool dry_ru
   fmt::print("{}\n", result.message);
 }
 
-void setup_deploy(CLI::App& parent, const GlobalOptions& global, CommandOutcome& outcome) {
+void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
+                            CommandOutcome& outcome) {
   auto flags = std::make_shared<DeployFlags>();
   CLI::App* command = parent.add_subcommand(
       "deploy", "Lint, then apply the collector's objects and wait until every pod is ready");
@@ -144,7 +125,8 @@ void print_status_text(const actions::CollectorStatus& status) {
   }
 }
 
-void setup_status(CLI::App& parent, const GlobalOptions& global, CommandOutcome& outcome) {
+void setup_collector_status(CLI::App& parent, const GlobalOptions& global,
+                            CommandOutcome& outcome) {
   CLI::App* command = parent.add_subcommand(
       "status", "Show whether the collector is deployed, current and ready, and why not");
   command->footer("Exit code 0 when healthy, 1 when not deployed or not ready.");
@@ -163,7 +145,8 @@ void setup_status(CLI::App& parent, const GlobalOptions& global, CommandOutcome&
   });
 }
 
-void setup_delete(CLI::App& parent, const GlobalOptions& global, CommandOutcome& outcome) {
+void setup_collector_delete(CLI::App& parent, const GlobalOptions& global,
+                            CommandOutcome& outcome) {
   auto dry_run = std::make_shared<bool>(false);
   CLI::App* command = parent.add_subcommand(
       "delete", "Delete the collector objects this tool created (and nothing else)");
@@ -199,9 +182,9 @@ void setup_collector(CLI::App& app, const GlobalOptions& global, CommandOutcome&
   CLI::App* collector =
       app.add_subcommand("collector", "Deploy, inspect or delete the OpenTelemetry Collector");
   collector->require_subcommand(1);
-  setup_deploy(*collector, global, outcome);
-  setup_status(*collector, global, outcome);
-  setup_delete(*collector, global, outcome);
+  setup_collector_deploy(*collector, global, outcome);
+  setup_collector_status(*collector, global, outcome);
+  setup_collector_delete(*collector, global, outcome);
 }
 
 }  // namespace cxtm::cli

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/commands.h"
 #include "kube/kubectl_client.h"
 
 namespace cxtm::cli {
@@ -27,6 +28,19 @@ print::Format GlobalOptions::format() const {
 std::unique_ptr<print::Reporter> GlobalOptions::reporter() const {
   if (format() != print::Format::text) return std::make_unique<print::SilentReporter>();
   return std::make_unique<print::StreamReporter>(stderr, print::StreamReporter::detect(stderr));
+}
+
+std::unique_ptr<Session> GlobalOptions::session() const {
+  return std::make_unique<Session>(load_config(), kube_client(), reporter());
+}
+
+Duration parse_timeout(const std::string& text) {
+  const auto duration = parse_duration(text);
+  if (!duration || duration->count() <= 0) {
+    throw Error(ExitCode::usage,
+                fmt::format("--timeout: '{}' is not a duration (like 90s, 5m, 1m30s)", text));
+  }
+  return *duration;
 }
 
 void add_global_flags(CLI::App& app, GlobalOptions& options) {

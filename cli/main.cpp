@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
   cli::setup_render(app, global, outcome);
   cli::setup_lint(app, global, outcome);
   cli::setup_collector(app, global, outcome);
+  cli::setup_instrument(app, global, outcome);
+  cli::setup_rollback(app, global, outcome);
+  cli::setup_status(app, global, outcome);
+  cli::setup_backup(app, global, outcome);
 
   try {
     app.parse(argc, argv);

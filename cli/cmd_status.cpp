@@ -1,0 +1,47 @@
+#include <fmt/core.h>
+
+#include "actions/service_status.h"
+#include "actions/services.h"
+#include "cli/commands.h"
+
+namespace cxtm::cli {
+
+void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  CLI::App* command = app.add_subcommand(
+      "status", "Show each service: instrumented or not, ready pods, installer state, backups");
+  command->add_option("services", *names, "Services (default: all in the config)")
+      ->option_text("SERVICE...");
+  command->callback([names, &global, &outcome] {
+    auto session = global.session();
+    const auto services = actions::select_services(session->config, *names, names->empty());
+    const auto statuses = actions::service_statuses(session->context, session->stores(), services);
+    if (global.format() != print::Format::text) {
+      Json list = Json::array();
+      for (const auto& status : statuses) list.push_back(status.to_json());
+      fmt::print("{}", print::format_document(Json{{"services", list}}, global.format()));
+    } else {
+      fmt::print("{:<16} {:<32} {:<30} {:<7} {:<14} {}\n", "SERVICE", "DEPLOYMENT", "STATE",
+                 "READY", "BACKUP", "VERSION");
+      for (const auto& status : statuses) {
+        const std::string backup = status.backup_cluster && status.backup_local ? "cluster+local"
+                                   : status.backup_cluster                      ? "cluster"
+                                   : status.backup_local                        ? "local"
+                                                                                : "-";
+        const std::string state = !status.error.empty() ? "error: " + status.error
+                                  : !status.found       ? "Deployment not found"
+                                                        : status.state;
+        fmt::print("{:<16} {:<32} {:<30} {:<7} {:<14} {}\n", status.service, status.deployment,
+                   state, fmt::format("{}/{}", status.ready, status.desired), backup,
+                   status.tool_version.empty() ? "-" : status.tool_version);
+        for (const auto& line : status.installer) fmt::print("  installer {}\n", line);
+      }
+    }
+    outcome.code = ExitCode::ok;
+    for (const auto& status : statuses) {
+      if (!status.error.empty()) outcome.code = ExitCode::api_error;
+    }
+  });
+}
+
+}  // namespace cxtm::cli

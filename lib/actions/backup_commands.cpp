@@ -1,0 +1,40 @@
+#include "actions/backup_commands.h"
+
+#include <fmt/core.h>
+
+#include "actions/rollback.h"
+#include "actions/services.h"
+#include "instrument/transform.h"
+
+namespace cxtm::actions {
+
+std::vector<ListedBackup> list_backups(Context& context, BackupStores stores) {
+  std::vector<ListedBackup> listed;
+  for (backup::BackupStore* store : {&stores.cluster, &stores.local}) {
+    for (auto& stored : store->list(context.config.namespace_))
+      listed.push_back({store->name(), stored});
+  }
+  return listed;
+}
+
+backup::StoredBackup show_backup(Context& context, BackupStores stores,
+                                 const config::ServiceSettings& service,
+                                 std::vector<std::string>& warnings) {
+  const auto ref = deployment_ref(context.config, service);
+  return find_original(stores, ref.namespace_, ref.name, warnings);
+}
+
+std::vector<std::string> create_backup(Context& context, BackupStores stores,
+                                       const config::ServiceSettings& service) {
+  const auto ref = deployment_ref(context.config, service);
+  const auto deployment = context.kube.get(ref);
+  if (!deployment) {
+    throw Error(ExitCode::not_found, fmt::format("service {}: Deployment {}/{} not found",
+                                                 service.name, ref.namespace_, ref.name));
+  }
+  const auto snapshot = backup::make_backup(service.name, instrument::strip_for_backup(*deployment),
+                                            backup::Role::snapshot);
+  return {stores.local.save(snapshot), stores.cluster.save(snapshot)};
+}
+
+}  // namespace cxtm::actions

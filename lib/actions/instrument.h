@@ -1,0 +1,49 @@
+#pragma once
+// `cxtm-o11y instrument SERVICE... | --all`: zero-code OpenTelemetry for Python Deployments.
+// Per service: read, transform (pure), back up the original twice, write once with a
+// resourceVersion precondition, wait for the rollout, and put the original back on failure.
+
+#include <functional>
+#include <vector>
+
+#include "actions/context.h"
+#include "actions/service_result.h"
+#include "backup/backup_store.h"
+#include "config/config.h"
+#include "core/duration.h"
+#include "instrument/transform.h"
+
+namespace cxtm::actions {
+
+enum class AutoRollback { yes, no };
+
+struct InstrumentOptions {
+  bool dry_run = false;  // show the diff and patch; write nothing, not even a backup
+  bool wait = true;
+  Duration timeout = std::chrono::minutes(5);
+  Duration poll_interval = std::chrono::seconds(2);
+  AutoRollback rollback_on_failure = AutoRollback::yes;
+  instrument::Force force = instrument::Force::no;
+  int parallel = 4;
+  std::function<bool()> interrupted;
+};
+
+struct BackupStores {
+  backup::BackupStore& local;
+  backup::BackupStore& cluster;
+};
+
+// Instruments one service. Errors become a failed result naming the service and the cause.
+ServiceResult instrument_service(Context& context, BackupStores stores,
+                                 const config::ServiceSettings& service,
+                                 const InstrumentOptions& options);
+
+// Instruments several services, `options.parallel` at a time; results in the given order.
+std::vector<ServiceResult> instrument_services(
+    Context& context, BackupStores stores,
+    const std::vector<const config::ServiceSettings*>& services, const InstrumentOptions& options);
+
+// The pod template's unified YAML diff and the Deployment's JSON patch between two versions.
+void describe_change(const Json& before, const Json& after, ServiceResult& result);
+
+}  // namespace cxtm::actions

@@ -1,0 +1,109 @@
+#include "actions/rollback.h"
+
+#include <fmt/core.h>
+
+#include "actions/services.h"
+#include "core/atomic_file.h"
+#include "core/parallel.h"
+#include "instrument/transform.h"
+
+namespace cxtm::actions {
+namespace {
+
+bool instrumented_by_us(const Json& deployment) {
+  const Json& metadata = deployment["metadata"];
+  return metadata.contains("annotations") && metadata["annotations"].is_object() &&
+         metadata["annotations"].contains(instrument::kAnnotationSpecHash);
+}
+
+}  // namespace
+
+backup::StoredBackup find_original(BackupStores stores, const std::string& namespace_,
+                                   const std::string& deployment,
+                                   std::vector<std::string>& warnings) {
+  for (backup::BackupStore* store : {&stores.cluster, &stores.local}) {
+    try {
+      if (auto found = store->original(namespace_, deployment)) return *found;
+    } catch (const Error& error) {
+      warnings.push_back(fmt::format("{} backup skipped: {}", store->name(), error.what()));
+    }
+  }
+  throw Error(
+      ExitCode::not_found,
+      fmt::format("no usable original backup of Deployment {}/{} in the cluster or locally{}",
+                  namespace_, deployment, warnings.empty() ? "" : " (" + warnings.back() + ")"));
+}
+
+ServiceResult rollback_service(Context& context, BackupStores stores,
+                               const config::ServiceSettings& service,
+                               const RollbackOptions& options) {
+  const auto ref = deployment_ref(context.config, service);
+  ServiceResult result{.service = service.name,
+                       .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
+  try {
+    const auto current = context.kube.get(ref);
+    if (!current)
+      throw Error(ExitCode::not_found, fmt::format("Deployment {} not found", result.deployment));
+    if (!instrumented_by_us(*current) && options.from_file.empty()) {
+      result.outcome = ServiceOutcome::unchanged;
+      result.message = "not instrumented by cxtm-o11y; nothing to roll back";
+      return result;
+    }
+    const auto original =
+        options.from_file.empty()
+            ? find_original(stores, ref.namespace_, ref.name, result.warnings)
+            : backup::StoredBackup{
+                  backup::parse_backup(read_file(options.from_file), options.from_file),
+                  options.from_file};
+    if (original.backup.deployment != ref.name || original.backup.namespace_ != ref.namespace_) {
+      throw Error(ExitCode::usage, fmt::format("{} is a backup of {}/{}, not of {}",
+                                               original.location, original.backup.namespace_,
+                                               original.backup.deployment, result.deployment));
+    }
+    const Json restored = instrument::restore_deployment(*current, original.backup.object);
+    describe_change(*current, restored, result);
+    if (options.dry_run) {
+      result.outcome = ServiceOutcome::would_change;
+      result.message = fmt::format("dry run: would restore {}", original.location);
+      return result;
+    }
+    context.kube.replace(kube::for_update(restored));
+    result.outcome = ServiceOutcome::rolled_back;
+    result.message = fmt::format("restored from {}", original.location);
+    if (!options.wait) return result;
+    result.rollout = rollout::wait_for_rollout(context.kube, ref,
+                                               {.timeout = options.timeout,
+                                                .poll_interval = options.poll_interval,
+                                                .interrupted = options.interrupted},
+                                               context.reporter);
+    if (result.rollout->outcome != rollout::RolloutOutcome::complete) {
+      result.code = result.rollout->outcome == rollout::RolloutOutcome::timed_out
+                        ? ExitCode::timeout
+                        : ExitCode::failed;
+      result.message += fmt::format("; the original's rollout did not complete: {}",
+                                    result.rollout->problems.empty()
+                                        ? result.rollout->last.progress
+                                        : result.rollout->problems.front().summary());
+    } else {
+      result.message += fmt::format("; {}", result.rollout->last.progress);
+    }
+  } catch (const Error& error) {
+    if (error.code() == ExitCode::interrupted) throw;
+    result.outcome = ServiceOutcome::failed;
+    result.code = error.code();
+    result.message = error.what();
+  }
+  return result;
+}
+
+std::vector<ServiceResult> rollback_services(
+    Context& context, BackupStores stores,
+    const std::vector<const config::ServiceSettings*>& services, const RollbackOptions& options) {
+  std::vector<ServiceResult> results(services.size());
+  for_each_parallel(
+      services.size(), static_cast<size_t>(std::max(1, options.parallel)),
+      [&](size_t i) { results[i] = rollback_service(context, stores, *services[i], options); });
+  return results;
+}
+
+}  // namespace cxtm::actions

@@ -1,0 +1,57 @@
+#include "actions/service_result.h"
+
+namespace cxtm::actions {
+
+std::string_view outcome_name(ServiceOutcome outcome) {
+  switch (outcome) {
+    case ServiceOutcome::instrumented:
+      return "instrumented";
+    case ServiceOutcome::upgraded:
+      return "upgraded";
+    case ServiceOutcome::unchanged:
+      return "unchanged";
+    case ServiceOutcome::would_change:
+      return "would change";
+    case ServiceOutcome::rolled_back:
+      return "rolled back";
+    case ServiceOutcome::failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+Json rollout_to_json(const rollout::RolloutResult& rollout) {
+  static constexpr std::string_view outcomes[] = {"complete", "failed", "timed_out", "gone"};
+  Json problems = Json::array();
+  for (const auto& problem : rollout.problems) problems.push_back(problem.summary());
+  return Json{{"outcome", outcomes[static_cast<int>(rollout.outcome)]},
+              {"desired", rollout.last.desired},
+              {"ready", rollout.last.ready},
+              {"updated", rollout.last.updated},
+              {"available", rollout.last.available},
+              {"waitedSeconds", std::chrono::duration<double>(rollout.waited).count()},
+              {"problems", problems}};
+}
+
+Json ServiceResult::to_json() const {
+  return Json{{"service", service},
+              {"deployment", deployment},
+              {"outcome", outcome_name(outcome)},
+              {"exitCode", static_cast<int>(code)},
+              {"message", message},
+              {"diff", diff},
+              {"patch", patch},
+              {"warnings", warnings},
+              {"backups", backups},
+              {"rollout", rollout ? rollout_to_json(*rollout) : Json(nullptr)},
+              {"logTails", log_tails}};
+}
+
+ExitCode combined_code(const std::vector<ServiceResult>& results) {
+  for (const auto& result : results) {
+    if (result.code != ExitCode::ok) return result.code;
+  }
+  return ExitCode::ok;
+}
+
+}  // namespace cxtm::actions

@@ -1,0 +1,48 @@
+#pragma once
+// What a per-service command (instrument, rollback) did to one service: one result line each,
+// and the details behind it for -o json.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/json.h"
+#include "rollout/rollout.h"
+
+namespace cxtm::actions {
+
+enum class ServiceOutcome {
+  instrumented,  // written and rolled out
+  upgraded,      // instrumented before with another spec; now the new one
+  unchanged,     // nothing to do; nothing written
+  would_change,  // --dry-run: the diff below would be written
+  rolled_back,   // rollback: the original is back
+  failed,        // see code and message; the cluster is as `message` says
+};
+
+std::string_view outcome_name(ServiceOutcome outcome);
+
+struct ServiceResult {
+  std::string service;
+  std::string deployment;  // namespace/name
+  ServiceOutcome outcome = ServiceOutcome::failed;
+  ExitCode code = ExitCode::ok;
+  std::string message;         // one line
+  std::string diff;            // unified YAML diff of the pod template
+  Json patch = Json::array();  // RFC 6902 JSON patch of the Deployment
+  std::vector<std::string> warnings;
+  std::vector<std::string> backups;  // where backups were written
+  std::optional<rollout::RolloutResult> rollout;
+  std::vector<std::string> log_tails;  // "pod/container:\n<lines>" of failing containers
+
+  Json to_json() const;
+};
+
+// The exit code of several results: the first failure's code, else ok.
+ExitCode combined_code(const std::vector<ServiceResult>& results);
+
+// The JSON form of a rollout, shared by every command that waits.
+Json rollout_to_json(const rollout::RolloutResult& rollout);
+
+}  // namespace cxtm::actions

@@ -1,0 +1,108 @@
+#include "actions/service_status.h"
+
+#include <fmt/core.h>
+
+#include "actions/services.h"
+#include "instrument/transform.h"
+#include "rollout/pod_diagnosis.h"
+#include "rollout/rollout.h"
+
+namespace cxtm::actions {
+namespace {
+
+std::string state_name(instrument::State state) {
+  switch (state) {
+    case instrument::State::not_instrumented:
+      return "not instrumented";
+    case instrument::State::poc_partial:
+      return "POC partial (env vars only)";
+    case instrument::State::current:
+      return "instrumented";
+    case instrument::State::outdated:
+      return "instrumented (outdated spec)";
+  }
+  return "unknown";
+}
+
+// The installer init container's state in one pod.
+std::string installer_state(const Json& pod) {
+  const std::string name = pod["metadata"].value("name", "");
+  const Json& status = pod.contains("status") ? pod["status"] : Json::object();
+  if (!status.contains("initContainerStatuses")) return name + ": not started";
+  for (const Json& init : status["initContainerStatuses"]) {
+    if (init.value("name", "") != instrument::kInitContainerName) continue;
+    const Json& state = init.contains("state") ? init["state"] : Json::object();
+    if (state.contains("terminated")) {
+      const int code = state["terminated"].value("exitCode", -1);
+      return code == 0 ? name + ": packages installed"
+                       : fmt::format("{}: installer exited {}", name, code);
+    }
+    if (state.contains("running")) return name + ": installing";
+    if (state.contains("waiting"))
+      return fmt::format("{}: {}", name, state["waiting"].value("reason", "waiting"));
+  }
+  return name + ": no installer";
+}
+
+}  // namespace
+
+Json ServiceStatus::to_json() const {
+  return Json{{"service", service},
+              {"deployment", deployment},
+              {"found", found},
+              {"state", state},
+              {"toolVersion", tool_version},
+              {"specHash", spec_hash},
+              {"desired", desired},
+              {"ready", ready},
+              {"installer", installer},
+              {"backup", {{"local", backup_local}, {"cluster", backup_cluster}}},
+              {"error", error}};
+}
+
+std::vector<ServiceStatus> service_statuses(
+    Context& context, BackupStores stores,
+    const std::vector<const config::ServiceSettings*>& services) {
+  std::vector<ServiceStatus> statuses;
+  for (const auto* service : services) {
+    const auto ref = deployment_ref(context.config, *service);
+    ServiceStatus status{.service = service->name,
+                         .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
+    try {
+      const auto deployment = context.kube.get(ref);
+      status.found = deployment.has_value();
+      if (deployment) {
+        status.state =
+            state_name(instrument::detect_state(*deployment, spec_for(context.config, *service)));
+        const Json& metadata = (*deployment)["metadata"];
+        if (metadata.contains("annotations") && metadata["annotations"].is_object()) {
+          status.tool_version = metadata["annotations"].value(instrument::kAnnotationVersion, "");
+          status.spec_hash = metadata["annotations"].value(instrument::kAnnotationSpecHash, "");
+        }
+        const auto rollout = rollout::rollout_state(*deployment);
+        status.desired = rollout.desired;
+        status.ready = rollout.ready;
+        if (!status.spec_hash.empty()) {
+          for (const Json& pod :
+               context.kube.list("pods", ref.namespace_, rollout::pod_selector(*deployment))) {
+            status.installer.push_back(installer_state(pod));
+          }
+        }
+      }
+      for (auto [store, flag] : {std::pair{&stores.local, &status.backup_local},
+                                 std::pair{&stores.cluster, &status.backup_cluster}}) {
+        try {
+          *flag = store->original(ref.namespace_, ref.name).has_value();
+        } catch (const Error&) {
+          *flag = false;  // present but unusable counts as absent here; rollback says why
+        }
+      }
+    } catch (const Error& error) {
+      status.error = error.what();
+    }
+    statuses.push_back(std::move(status));
+  }
+  return statuses;
+}
+
+}  // namespace cxtm::actions

@@ -1,0 +1,35 @@
+#pragma once
+// `cxtm-o11y status [SERVICE...]`: per service, is it instrumented (and with which spec), is it
+// ready, how did the installer do in the current pods, and where are its backups.
+
+#include <string>
+#include <vector>
+
+#include "actions/context.h"
+#include "actions/instrument.h"
+#include "core/json.h"
+
+namespace cxtm::actions {
+
+struct ServiceStatus {
+  std::string service;
+  std::string deployment;  // namespace/name
+  bool found = false;
+  std::string state;  // not instrumented | instrumented | outdated | POC partial
+  std::string tool_version;
+  std::string spec_hash;
+  int desired = 0;
+  int ready = 0;
+  std::vector<std::string> installer;  // per pod: "pod: completed" / "pod: running" / the problem
+  bool backup_local = false;
+  bool backup_cluster = false;
+  std::string error;  // when the Deployment could not be read
+
+  Json to_json() const;
+};
+
+std::vector<ServiceStatus> service_statuses(
+    Context& context, BackupStores stores,
+    const std::vector<const config::ServiceSettings*>& services);
+
+}  // namespace cxtm::actions

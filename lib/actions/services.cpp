@@ -1,0 +1,61 @@
+#include "actions/services.h"
+
+#include <fmt/core.h>
+
+#include "config/python_packages.h"
+#include "core/error.h"
+
+namespace cxtm::actions {
+
+std::vector<const config::ServiceSettings*> select_services(const config::Config& config,
+                                                            const std::vector<std::string>& names,
+                                                            bool all) {
+  if (all && !names.empty()) {
+    throw Error(ExitCode::usage, "name services or give --all, not both");
+  }
+  std::vector<const config::ServiceSettings*> selected;
+  if (all) {
+    for (const auto& service : config.services) selected.push_back(&service);
+    if (selected.empty())
+      throw Error(ExitCode::usage, fmt::format("{}: no services configured", config.source));
+    return selected;
+  }
+  if (names.empty()) throw Error(ExitCode::usage, "name at least one service, or give --all");
+  for (const auto& name : names) {
+    const auto* service = config.find_service(name);
+    if (service == nullptr) {
+      std::string known;
+      for (const auto& s : config.services) known += (known.empty() ? "" : ", ") + s.name;
+      throw Error(ExitCode::usage, fmt::format("unknown service '{}' (configured in {}: {})", name,
+                                               config.source, known.empty() ? "none" : known));
+    }
+    if (std::find(selected.begin(), selected.end(), service) == selected.end())
+      selected.push_back(service);
+  }
+  return selected;
+}
+
+instrument::InstrumentationSpec spec_for(const config::Config& config,
+                                         const config::ServiceSettings& service) {
+  const auto& settings = service.instrumentation;
+  return instrument::InstrumentationSpec{
+      .service_name = service.otel_service_name,
+      .container = service.container,
+      .otlp_endpoint = config.otlp_http_endpoint(),
+      .environment = config.environment,
+      .service_namespace = config.namespace_,
+      .packages = config::python_packages().requirements(settings.extras),
+      .init_image = settings.init_image,
+      .index_url = settings.index_url,
+      .extra_index_url = settings.extra_index_url,
+      .trusted_host = settings.trusted_host,
+      .init_requests = {settings.requests.cpu, settings.requests.memory},
+      .init_limits = {settings.limits.cpu, settings.limits.memory}};
+}
+
+kube::ObjectRef deployment_ref(const config::Config& config,
+                               const config::ServiceSettings& service) {
+  return {"apps/v1", "Deployment", config.namespace_, service.deployment};
+}
+
+}  // namespace cxtm::actions
