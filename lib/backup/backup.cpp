@@ -27,6 +27,12 @@ std::string utc_now() {
   throw Error(ExitCode::failed, fmt::format("{}: not a usable backup: {}", source, why));
 }
 
+// A string field of the document; "" when it is missing or not a string (a foreign document).
+std::string text_field(const Json& document, const char* key) {
+  const auto found = document.find(key);
+  return found != document.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
 }  // namespace
 
 std::string_view role_name(Role role) {
@@ -60,27 +66,27 @@ DeploymentBackup parse_backup(std::string_view text, std::string_view source) {
   } catch (const Json::parse_error&) {
     refuse(source, "it is not JSON (truncated or corrupted?)");
   }
-  if (!document.is_object() || document.value("apiVersion", "") != kApiVersion ||
-      document.value("kind", "") != kKind) {
+  if (!document.is_object() || text_field(document, "apiVersion") != kApiVersion ||
+      text_field(document, "kind") != kKind) {
     refuse(source, fmt::format("it is not a {} {} document", kApiVersion, kKind));
   }
   const Json& object = document.contains("object") ? document["object"] : Json();
-  if (!object.is_object() || object.value("kind", "") != "Deployment") {
+  if (!object.is_object() || text_field(object, "kind") != "Deployment") {
     refuse(source, "it holds no Deployment");
   }
-  const std::string expected = document.value("sha256", "");
+  const std::string expected = text_field(document, "sha256");
   if (expected != sha256_hex(object.dump())) {
     refuse(source,
            "its sha256 does not match its content (changed or cut short since it was taken)");
   }
-  const std::string role = document.value("role", "");
+  const std::string role = text_field(document, "role");
   if (role != "original" && role != "snapshot") refuse(source, "unknown role '" + role + "'");
-  return DeploymentBackup{.service = document.value("service", ""),
-                          .namespace_ = document.value("namespace", ""),
-                          .deployment = document.value("deployment", ""),
+  return DeploymentBackup{.service = text_field(document, "service"),
+                          .namespace_ = text_field(document, "namespace"),
+                          .deployment = text_field(document, "deployment"),
                           .role = role == "original" ? Role::original : Role::snapshot,
-                          .created_at = document.value("createdAt", ""),
-                          .tool_version = document.value("toolVersion", ""),
+                          .created_at = text_field(document, "createdAt"),
+                          .tool_version = text_field(document, "toolVersion"),
                           .object = object,
                           .sha256 = expected};
 }

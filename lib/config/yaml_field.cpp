@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/one_line.h"
 
 namespace cxtm::config {
 namespace {
@@ -48,7 +49,7 @@ std::string YamlField::where() const {
 }
 
 void YamlField::fail(std::string_view message) const {
-  throw Error(ExitCode::usage, fmt::format("{}: {}", where(), message));
+  throw Error(ExitCode::usage, one_line(fmt::format("{}: {}", where(), message)));
 }
 
 void YamlField::expect_map(const std::vector<std::string_view>& allowed) const {

@@ -1,10 +1,15 @@
 #include "render/yaml_emit.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+
+#include "core/error.h"
+#include "core/one_line.h"
+#include "core/utf8.h"
 
 namespace cxtm::render {
 namespace {
@@ -50,6 +55,10 @@ void emit(YAML::Emitter& out, const Json& value) {
       break;
     case Json::value_t::string: {
       const auto& text = value.get_ref<const std::string&>();
+      if (first_invalid_utf8(text)) {
+        throw Error(ExitCode::usage,
+                    fmt::format("cannot write '{}' as YAML: not UTF-8 text", one_line(text, 60)));
+      }
       if (text.find('\n') != std::string::npos && fits_literal_block(text)) {
         out << YAML::Literal << text;
       } else if (text.empty() || is_resolved_as_non_string(text)) {
@@ -80,6 +89,7 @@ std::string to_yaml(const Json& value) {
   out.SetBoolFormat(YAML::TrueFalseBool);
   out.SetBoolFormat(YAML::LowerCase);
   emit(out, value);
+  if (!out.good()) throw Error(ExitCode::failed, "cannot write YAML: " + out.GetLastError());
   std::string text = out.c_str();
   if (text.empty() || text.back() != '\n') text += '\n';
   return text;

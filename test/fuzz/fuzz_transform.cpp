@@ -1,0 +1,53 @@
+// Any JSON as a Deployment read from the cluster. instrument_deployment either instruments it
+// or throws cxtm::Error; when it instruments, rollback (restore from the stripped original)
+// gives back the original pod template exactly, and instrumenting again is a no-op.
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/json.h"
+#include "instrument/transform.h"
+
+namespace {
+
+cxtm::instrument::InstrumentationSpec fuzz_spec() {
+  cxtm::instrument::InstrumentationSpec spec;
+  spec.service_name = "cxtm-scheduler";
+  spec.otlp_endpoint = "http://otel-collector.default.svc:4318";
+  spec.environment = "cxtm-poc";
+  spec.service_namespace = "default";
+  spec.packages = {"opentelemetry-distro==0.62b0", "opentelemetry-instrumentation-flask==0.62b0"};
+  spec.init_requests = {"100m", "256Mi"};
+  spec.init_limits = {"1", "512Mi"};
+  return spec;
+}
+
+const cxtm::Json* pod_template(const cxtm::Json& deployment) {
+  const auto spec = deployment.find("spec");
+  if (spec == deployment.end() || !spec->is_object()) return nullptr;
+  const auto found = spec->find("template");
+  return found == spec->end() ? nullptr : &*found;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace cxtm::instrument;
+  const cxtm::Json original = cxtm::Json::parse(
+      std::string_view(reinterpret_cast<const char*>(data), size), nullptr, false);
+  if (original.is_discarded()) return 0;
+  static const InstrumentationSpec spec = fuzz_spec();
+  try {
+    (void)detect_state(original, spec);
+    const Transformed done = instrument_deployment(original, spec, "0.0.0-fuzz", Force::yes);
+    if (detect_state(done.deployment, spec) != State::current) std::abort();
+    const cxtm::Json restored = restore_deployment(done.deployment, strip_for_backup(original));
+    const cxtm::Json* before = pod_template(original);
+    const cxtm::Json* after = pod_template(restored);
+    if ((before == nullptr) != (after == nullptr)) std::abort();
+    if (before != nullptr && *before != *after) std::abort();
+  } catch (const cxtm::Error&) {
+  }
+  return 0;
+}

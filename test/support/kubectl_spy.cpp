@@ -1,0 +1,64 @@
+#include "support/kubectl_spy.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace cxtm::testing {
+
+KubectlSpy::KubectlSpy(const std::string& real_kubectl) {
+  // Calls of one cxtm-o11y run are sequential per service; each call records under its own pid.
+  dir_.write("kubectl",
+             fmt::format("#!/bin/sh\n"
+                         "d='{}'\n"
+                         "n=$(( $(cat \"$d/count\" 2>/dev/null || echo 0) + 1 ))\n"
+                         "echo \"$n\" > \"$d/count\"\n"
+                         "cat /proc/$$/cmdline > \"$d/cmdline.$n.$$\"\n"
+                         "'{}' \"$@\"\n"
+                         "rc=$?\n"
+                         "if [ \"$n\" = \"$(cat \"$d/kill_after\" 2>/dev/null)\" ]; then\n"
+                         "  kill -9 $PPID\n"
+                         "fi\n"
+                         "exit $rc\n",
+                         dir_.path().string(), real_kubectl),
+             true);
+}
+
+std::string KubectlSpy::path() const {
+  return (dir_.path() / "kubectl").string();
+}
+
+void KubectlSpy::kill_caller_after(int call) const {
+  dir_.write("kill_after", std::to_string(call) + "\n");
+}
+
+int KubectlSpy::calls() const {
+  if (!std::filesystem::exists(dir_.path() / "count")) return 0;
+  return std::stoi(dir_.read("count"));
+}
+
+std::vector<std::vector<std::string>> KubectlSpy::command_lines() const {
+  std::vector<std::vector<std::string>> lines;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("cmdline.", 0) != 0) continue;
+    const std::string raw = dir_.read(name);
+    std::vector<std::string> argv;
+    size_t start = 0;
+    for (size_t end; (end = raw.find('\0', start)) != std::string::npos; start = end + 1) {
+      argv.push_back(raw.substr(start, end - start));
+    }
+    lines.push_back(std::move(argv));
+  }
+  return lines;
+}
+
+void KubectlSpy::reset() const {
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    const std::string name = entry.path().filename().string();
+    if (name == "count" || name.rfind("cmdline.", 0) == 0) std::filesystem::remove(entry.path());
+  }
+}
+
+}  // namespace cxtm::testing

@@ -1,0 +1,58 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "backup/backup.h"
+#include "core/error.h"
+
+using cxtm::Json;
+using cxtm::backup::parse_backup;
+
+namespace {
+
+std::string refusal(const std::string& text) {
+  try {
+    (void)parse_backup(text, "b.json");
+  } catch (const cxtm::Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+Json deployment() {
+  return {{"apiVersion", "apps/v1"},
+          {"kind", "Deployment"},
+          {"metadata", {{"name", "cxtm-scheduler"}, {"namespace", "default"}}}};
+}
+
+}  // namespace
+
+TEST_SUITE("backup/backup") {
+  TEST_CASE("a backup made by make_backup reads back with its content") {
+    const auto made =
+        cxtm::backup::make_backup("scheduler", deployment(), cxtm::backup::Role::original);
+    const auto read = parse_backup(made.to_json().dump(), "b.json");
+    CHECK(read.object == deployment());
+    CHECK(read.deployment == "cxtm-scheduler");
+    CHECK(read.sha256 == made.sha256);
+  }
+
+  TEST_CASE("truncated, foreign and tampered documents are refused with the reason") {
+    const std::string good =
+        cxtm::backup::make_backup("scheduler", deployment(), cxtm::backup::Role::original)
+            .to_json()
+            .dump();
+    CHECK(refusal(good.substr(0, good.size() / 2)).find("not JSON") != std::string::npos);
+    CHECK(refusal(R"({"apiVersion": 1, "kind": []})").find("is not a cxtm-o11y.io/v1") !=
+          std::string::npos);
+    CHECK(refusal(R"({"apiVersion": "cxtm-o11y.io/v1", "kind": "DeploymentBackup",
+                      "object": {"kind": 7}})")
+              .find("holds no Deployment") != std::string::npos);
+    Json tampered = Json::parse(good);
+    tampered["object"]["metadata"]["name"] = "other";
+    CHECK(refusal(tampered.dump()).find("sha256 does not match") != std::string::npos);
+    Json wrong_types = Json::parse(good);
+    wrong_types["sha256"] = 12;
+    CHECK(refusal(wrong_types.dump()).find("sha256 does not match") != std::string::npos);
+  }
+}
