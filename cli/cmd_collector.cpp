@@ -16,6 +16,7 @@ struct DeployFlags {
   bool dry_run = false;
   bool wait = true;
   std::string timeout = "5m";
+  std::string poll_interval = "2s";
   bool no_rollback = false;
 };
 
@@ -75,8 +76,10 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
       ->capture_default_str();
   command->add_flag("--no-rollback-on-failure", flags->no_rollback,
                     "Leave the new objects in place when the rollout fails");
+  add_poll_interval_flag(*command, flags->poll_interval);
   command->callback([flags, &global, &outcome] {
     const Duration timeout = parse_timeout(flags->timeout);
+    const Duration poll_interval = parse_poll_interval(flags->poll_interval);
     const auto config = global.load_config();
     const auto kube = global.kube_client();
     const auto reporter = global.reporter();
@@ -86,6 +89,7 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
         context, {.dry_run = flags->dry_run,
                   .wait = flags->wait,
                   .timeout = timeout,
+                  .poll_interval = poll_interval,
                   .rollback = flags->no_rollback ? actions::RollbackOnFailure::no
                                                  : actions::RollbackOnFailure::yes,
                   .interrupted = interrupted});

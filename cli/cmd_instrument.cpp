@@ -2,9 +2,11 @@
 
 #include "actions/instrument.h"
 #include "actions/services.h"
+#include "actions/validate.h"
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "cli/service_output.h"
+#include "cli/validate_output.h"
 
 namespace cxtm::cli {
 
@@ -15,9 +17,11 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     bool dry_run = false;
     bool wait = true;
     std::string timeout = "5m";
+    std::string poll_interval = "2s";
     bool no_rollback = false;
     bool force = false;
     int parallel = 4;
+    bool validate = true;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand(
@@ -38,6 +42,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
   command->add_flag("--wait,!--no-wait", flags->wait, "Wait for the rollout (default: wait)");
   command->add_option("--timeout", flags->timeout, "How long to wait per service")
       ->option_text("DUR");
+  add_poll_interval_flag(*command, flags->poll_interval);
   command->add_flag("--no-rollback-on-failure", flags->no_rollback,
                     "Leave a failing rollout instrumented instead of restoring the original");
   command->add_flag("--force", flags->force,
@@ -45,8 +50,12 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
   command->add_option("--parallel", flags->parallel, "Services instrumented at once")
       ->check(CLI::Range(1, 64))
       ->option_text("N");
+  command->add_flag("!--no-validate", flags->validate,
+                    "Skip validate's checks 4 and 5 (test span, per-service checks) after the "
+                    "rollout");
   command->callback([flags, &global, &outcome] {
     const Duration timeout = parse_timeout(flags->timeout);
+    const Duration poll_interval = parse_poll_interval(flags->poll_interval);
     auto session = global.session();
     const auto services = actions::select_services(session->config, flags->services, flags->all);
     install_interrupt_handlers();
@@ -55,13 +64,26 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
         {.dry_run = flags->dry_run,
          .wait = flags->wait,
          .timeout = timeout,
+         .poll_interval = poll_interval,
          .rollback_on_failure =
              flags->no_rollback ? actions::AutoRollback::no : actions::AutoRollback::yes,
          .force = flags->force ? instrument::Force::yes : instrument::Force::no,
          .parallel = flags->parallel,
          .interrupted = interrupted});
-    print_service_results(results, global.format(), flags->dry_run);
+    // validate's checks 4 and 5 for what was just written and rolled out.
+    std::optional<validate::Report> validation;
+    const auto written = actions::just_instrumented(services, results);
+    if (!flags->dry_run && flags->wait && flags->validate && !written.empty()) {
+      ValidateRuntime runtime(global.kubectl_options());
+      validation = actions::run_validate(session->context, runtime.edges(),
+                                         {.services = written,
+                                          .scope = actions::ValidateScope::services,
+                                          .interrupted = interrupted});
+    }
+    print_service_results(results, global.format(), flags->dry_run,
+                          validation ? &*validation : nullptr);
     outcome.code = actions::combined_code(results);
+    if (outcome.code == ExitCode::ok && validation) outcome.code = validation->exit_code();
   });
 }
 

@@ -15,6 +15,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
     bool dry_run = false;
     bool wait = true;
     std::string timeout = "5m";
+    std::string poll_interval = "2s";
     std::string from;
     int parallel = 4;
   };
@@ -36,6 +37,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
   command->add_flag("--wait,!--no-wait", flags->wait, "Wait for the rollout (default: wait)");
   command->add_option("--timeout", flags->timeout, "How long to wait per service")
       ->option_text("DUR");
+  add_poll_interval_flag(*command, flags->poll_interval);
   command->add_option("--from", flags->from, "Restore this backup file instead")
       ->option_text("FILE");
   command->add_option("--parallel", flags->parallel, "Services rolled back at once")
@@ -43,6 +45,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
       ->option_text("N");
   command->callback([flags, &global, &outcome] {
     const Duration timeout = parse_timeout(flags->timeout);
+    const Duration poll_interval = parse_poll_interval(flags->poll_interval);
     auto session = global.session();
     const auto services = actions::select_services(session->config, flags->services, flags->all);
     if (!flags->from.empty() && services.size() != 1) {
@@ -53,10 +56,12 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
                                                     {.dry_run = flags->dry_run,
                                                      .wait = flags->wait,
                                                      .timeout = timeout,
+                                                     .poll_interval = poll_interval,
                                                      .from_file = flags->from,
                                                      .parallel = flags->parallel,
                                                      .interrupted = interrupted});
-    print_service_results(results, global.format(), flags->dry_run);
+    // What changed (or would): the pod template's diff, as the issue asks a rollback to show.
+    print_service_results(results, global.format(), /*show_diff=*/true);
     outcome.code = actions::combined_code(results);
   });
 }

@@ -11,14 +11,18 @@ config::Config GlobalOptions::load_config() const {
   return config::load_config(config::config_path(config_file), {.namespace_ = namespace_});
 }
 
-std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client() const {
+kube::KubectlOptions GlobalOptions::kubectl_options() const {
   kube::KubectlOptions options{.kubectl = kubectl, .kubeconfig = kubeconfig, .context = context};
   if (verbose) {
     options.on_command = [](const std::vector<std::string>& argv) {
       fmt::print(stderr, "+ {}\n", fmt::join(argv, " "));
     };
   }
-  return std::make_unique<kube::KubectlClient>(std::move(options));
+  return options;
+}
+
+std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client() const {
+  return std::make_unique<kube::KubectlClient>(kubectl_options());
 }
 
 print::Format GlobalOptions::format() const {
@@ -39,6 +43,21 @@ Duration parse_timeout(const std::string& text) {
   if (!duration || duration->count() <= 0) {
     throw Error(ExitCode::usage,
                 fmt::format("--timeout: '{}' is not a duration (like 90s, 5m, 1m30s)", text));
+  }
+  return *duration;
+}
+
+void add_poll_interval_flag(CLI::App& command, std::string& value) {
+  command.add_option("--poll-interval", value, "How often a wait looks (default 2s)")
+      ->option_text("DUR")
+      ->group("");
+}
+
+Duration parse_poll_interval(const std::string& text) {
+  const auto duration = parse_duration(text);
+  if (!duration || duration->count() <= 0) {
+    throw Error(ExitCode::usage,
+                fmt::format("--poll-interval: '{}' is not a duration (like 2s, 500ms)", text));
   }
   return *duration;
 }

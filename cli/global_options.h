@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "core/error.h"
 #include "kube/kube_client.h"
+#include "kube/kubectl_client.h"
 #include "print/format.h"
 #include "print/reporter.h"
 
@@ -52,6 +53,8 @@ struct GlobalOptions {
   bool no_color = false;
 
   config::Config load_config() const;
+  // kubectl's binary and global flags; -v shows each command.
+  kube::KubectlOptions kubectl_options() const;
   std::unique_ptr<kube::KubeClient> kube_client() const;
   print::Format format() const;
   // Progress and notes on stderr; silent for -o json/yaml so stdout stays one document.

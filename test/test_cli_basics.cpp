@@ -73,7 +73,9 @@ TEST_SUITE("cli/basics") {
         {"cluster: c\nsplunk:\n  realm: us1\n  access_token: abcdefghijklmnop1234\n",
          "bad.yaml:4:3: splunk.access_token: an inline token is not allowed"},
     };
-    for (const auto& [text, expected] : cases) {
+    for (const auto& bad_case : cases) {
+      const std::string& text = bad_case.first;
+      const std::string& expected = bad_case.second;
       CAPTURE(text);
       const auto file = dir.write("bad.yaml", text);
       const auto result = run_cli({"-c", file.string(), "render"});

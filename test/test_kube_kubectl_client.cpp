@@ -127,6 +127,26 @@ TEST_SUITE("kube/kubectl_client") {
         ExitCode::timeout);
   }
 
+  TEST_CASE("client-go's log lines give way to kubectl's own verdict") {
+    const std::string refused =
+        "E1125 10:25:20.365093    8740 memcache.go:265] \"Unhandled Error\" err=\"couldn't get "
+        "current server API group list: Get \\\"http://127.0.0.1:1/api?timeout=30s\\\": dial tcp "
+        "127.0.0.1:1: connect: connection refused\"\n"
+        "E1125 10:25:20.371984    8740 memcache.go:265] \"Unhandled Error\" err=\"...\"\n"
+        "The connection to the server 127.0.0.1:1 was refused - did you specify the right host "
+        "or port?\n";
+    const auto error = kubectl_failure("get Secret default/s", {.exit_code = 1, .err = refused});
+    CHECK(error.code() == ExitCode::kubectl);
+    CHECK(std::string(error.what()) ==
+          "kubectl get Secret default/s: The connection to the server 127.0.0.1:1 was refused - "
+          "did you specify the right host or port?");
+    // Only log lines: the first still says what went wrong.
+    const auto only_logs = kubectl_failure(
+        "get x", {.exit_code = 1, .err = "W1125 10:25:20.365093  8740 loader.go:222] bad\n"});
+    CHECK(std::string(only_logs.what()) ==
+          "kubectl get x: W1125 10:25:20.365093  8740 loader.go:222] bad");
+  }
+
   TEST_CASE("registered secrets are redacted from kubectl's errors") {
     cxtm::register_secret("fakeCanaryToken-redact-0123456789");
     const auto error = kubectl_failure(

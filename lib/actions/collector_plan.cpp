@@ -94,9 +94,6 @@ CollectorPlan plan_collector(Context& context) {
     PlannedObject object{.ref = kube::ObjectRef::of(rendered.object), .desired = rendered.object};
     object.live = context.kube.get(object.ref);
     if (object.ref.kind == "Namespace" && !object.live) namespace_pending = true;
-    if (object.ref.kind == "Secret" || (!token && object.ref.kind == "Namespace")) {
-      // nothing extra: the Secret is planned like any object when we render it
-    }
     const Json proposed = proposed_object(context, rendered.object, namespace_pending);
     object.diff = kube::object_diff(display_name(object.ref), object.live, proposed);
     object.change = !object.live          ? Change::created
@@ -104,7 +101,9 @@ CollectorPlan plan_collector(Context& context) {
                                           : Change::configured;
     plan.objects.push_back(std::move(object));
   }
-  if (!token && !namespace_pending) require_token_secret(context);
+  // Also when the namespace is still to be created: no Secret can be there yet, and a collector
+  // deployed without one would only wait in CreateContainerConfigError.
+  if (!token) require_token_secret(context);
   return plan;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "actions/rollback.h"
 #include "actions/services.h"
 #include "core/parallel.h"
 #include "kube/object_diff.h"
@@ -13,64 +14,127 @@
 namespace cxtm::actions {
 namespace {
 
-// The original goes to both stores before the first write. An instrumented Deployment's
-// original is already stored and must never be replaced by an instrumented state.
-void back_up_original(BackupStores stores, const config::ServiceSettings& service,
+// The original goes to both stores before the first write, and is returned: the state a failed
+// rollout goes back to. An instrumented Deployment's original is already stored and must never
+// be replaced by an instrumented state; a store that lost its copy gets the other's.
+Json back_up_original(BackupStores stores, const config::ServiceSettings& service,
                       const Json& deployment, instrument::State state, ServiceResult& result) {
   if (state == instrument::State::outdated) {
-    for (backup::BackupStore* store : {&stores.cluster, &stores.local}) {
-      if (store->original(deployment["metadata"].value("namespace", ""), service.deployment))
-        return;
+    const std::string namespace_ = deployment["metadata"].value("namespace", "");
+    std::vector<std::string> skipped;
+    backup::StoredBackup found;
+    try {
+      found = find_original(stores, namespace_, service.deployment, skipped);
+    } catch (const Error& error) {
+      throw Error(ExitCode::not_found,
+                  fmt::format("{}; rollback would be impossible, so nothing was changed (restore "
+                              "one with `rollback --from FILE`, or roll back by hand first)",
+                              error.what()));
     }
-    throw Error(ExitCode::not_found,
-                "instrumented before, but no original backup was found in the cluster or "
-                "locally; rollback would be impossible (restore one with --from, or roll back "
-                "by hand first)");
+    for (backup::BackupStore* store : {&stores.cluster, &stores.local}) {
+      std::optional<backup::StoredBackup> own;
+      try {
+        own = store->original(namespace_, service.deployment);
+      } catch (const Error&) {
+        // Damaged: replaced below by the verified copy.
+      }
+      if (!own) result.backups.push_back(store->save(found.backup));
+    }
+    for (auto& warning : skipped) result.warnings.push_back(std::move(warning));
+    return found.backup.object;
   }
   const auto backup = backup::make_backup(service.name, instrument::strip_for_backup(deployment),
                                           backup::Role::original);
   result.backups.push_back(stores.local.save(backup));
   result.backups.push_back(stores.cluster.save(backup));
+  return backup.object;
 }
 
-void wait_and_undo_on_failure(Context& context, const kube::ObjectRef& ref, const Json& original,
+// Puts the original back after a failed rollout and waits for it. Returns what happened, for
+// the result's message.
+std::string restore_original(Context& context, const kube::ObjectRef& ref, const Json& original,
+                             const rollout::WaitOptions& wait) {
+  try {
+    const auto current = context.kube.get(ref);
+    if (!current) return "the Deployment is gone";
+    context.kube.replace(kube::for_update(instrument::restore_deployment(*current, original)));
+    const auto restored = rollout::wait_for_rollout(context.kube, ref, wait, context.reporter);
+    if (restored.outcome == rollout::RolloutOutcome::complete) {
+      return "rolled back to the original";
+    }
+    return fmt::format(
+        "rolled back to the original, whose rollout did not complete either ({})",
+        restored.problems.empty() ? restored.last.progress : restored.problems.front().summary());
+  } catch (const Error& error) {
+    // Only the wait can be interrupted here: the original is written already.
+    if (error.code() == ExitCode::interrupted) {
+      return "rolled back to the original (interrupted while its pods start)";
+    }
+    return fmt::format("rolling back failed too ({}); run `cxtm-o11y rollback {}`", error.what(),
+                       ref.name);
+  }
+}
+
+void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& service,
+                              const kube::ObjectRef& ref, const Json& original,
                               const InstrumentOptions& options, ServiceResult& result) {
   const rollout::WaitOptions wait{.timeout = options.timeout,
                                   .poll_interval = options.poll_interval,
                                   .interrupted = options.interrupted};
-  result.rollout = rollout::wait_for_rollout(context.kube, ref, wait, context.reporter);
-  const auto& rollout = *result.rollout;
-  if (rollout.outcome == rollout::RolloutOutcome::complete) return;
-
-  result.log_tails =
-      rollout::failing_container_logs(context.kube, ref.namespace_, rollout.problems);
-  result.code =
-      rollout.outcome == rollout::RolloutOutcome::timed_out ? ExitCode::timeout : ExitCode::failed;
-  const std::string cause =
-      rollout.problems.empty() ? fmt::format("not ready after {}", format_duration(options.timeout))
-                               : rollout.problems.front().summary();
+  std::string cause;
+  try {
+    result.rollout = rollout::wait_for_rollout(context.kube, ref, wait, context.reporter);
+    const auto& rollout = *result.rollout;
+    if (rollout.outcome == rollout::RolloutOutcome::complete) return;
+    result.log_tails =
+        rollout::failing_container_logs(context.kube, ref.namespace_, rollout.problems);
+    switch (rollout.outcome) {
+      case rollout::RolloutOutcome::timed_out:
+        result.code = ExitCode::timeout;
+        cause = rollout.problems.empty()
+                    ? fmt::format("not ready after {} ({})", format_duration(options.timeout),
+                                  rollout.last.progress)
+                    : rollout.problems.front().summary();
+        break;
+      case rollout::RolloutOutcome::gone:
+        result.code = ExitCode::not_found;
+        cause = fmt::format("Deployment {} disappeared", result.deployment);
+        break;
+      default:
+        result.code = ExitCode::failed;
+        cause =
+            rollout.problems.empty() ? rollout.last.progress : rollout.problems.front().summary();
+    }
+    cause = "rollout failed: " + cause;
+  } catch (const Error& error) {
+    // Ctrl-C on a terminal also stops the kubectl the wait ran: an interruption, not a failure
+    // to undo.
+    if (error.code() == ExitCode::interrupted || (options.interrupted && options.interrupted())) {
+      throw Error(ExitCode::interrupted,
+                  fmt::format("interrupted while waiting for Deployment {}", result.deployment));
+    }
+    // Without the rollout's state there is no telling whether the new pods work.
+    result.code = error.code();
+    cause = fmt::format("could not follow the rollout: {}", error.what());
+  }
   result.outcome = ServiceOutcome::failed;
   if (options.rollback_on_failure == AutoRollback::no) {
-    result.message =
-        fmt::format("rollout failed: {}; left instrumented (--no-rollback-on-failure)", cause);
+    result.message = fmt::format(
+        "{}; left instrumented (--no-rollback-on-failure; undo with "
+        "`cxtm-o11y rollback {}`)",
+        cause, service.name);
     return;
   }
-  const auto current = context.kube.get(ref);
-  if (!current) {
-    result.message = fmt::format("rollout failed: {}; the Deployment is gone", cause);
-    return;
-  }
-  context.kube.replace(kube::for_update(instrument::restore_deployment(*current, original)));
-  rollout::wait_for_rollout(context.kube, ref, wait, context.reporter);
-  result.message = fmt::format("rollout failed: {}; rolled back to the original", cause);
+  result.message = fmt::format("{}; {}", cause, restore_original(context, ref, original, wait));
 }
 
 }  // namespace
 
-void describe_change(const Json& before, const Json& after, ServiceResult& result) {
-  result.diff = kube::unified_diff("live/" + result.deployment, "instrumented/" + result.deployment,
-                                   render::to_yaml(before["spec"]["template"]),
-                                   render::to_yaml(after["spec"]["template"]));
+void describe_change(const Json& before, const Json& after, std::string_view after_label,
+                     ServiceResult& result) {
+  result.diff = kube::unified_diff(
+      "live/" + result.deployment, fmt::format("{}/{}", after_label, result.deployment),
+      render::to_yaml(before["spec"]["template"]), render::to_yaml(after["spec"]["template"]));
   result.patch =
       Json::diff(instrument::strip_for_backup(before), instrument::strip_for_backup(after));
 }
@@ -81,7 +145,16 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
   const auto ref = deployment_ref(context.config, service);
   ServiceResult result{.service = service.name,
                        .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
+  // Ctrl-C stops what has not started and what waits, never a write half-way: a service is
+  // either untouched (its backup maybe taken) or instrumented with its original backed up.
+  const auto stop_if_interrupted = [&] {
+    if (options.interrupted && options.interrupted()) {
+      throw Error(ExitCode::interrupted, "interrupted; the Deployment was not changed");
+    }
+  };
+  bool written = false;
   try {
+    stop_if_interrupted();
     const auto deployment = context.kube.get(ref);
     if (!deployment) {
       throw Error(ExitCode::not_found, fmt::format("Deployment {} not found", result.deployment));
@@ -96,14 +169,17 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     auto transformed =
         instrument::instrument_deployment(*deployment, spec, CXTM_VERSION, options.force);
     result.warnings = std::move(transformed.warnings);
-    describe_change(*deployment, transformed.deployment, result);
+    describe_change(*deployment, transformed.deployment, "instrumented", result);
     if (options.dry_run) {
       result.outcome = ServiceOutcome::would_change;
       result.message = "dry run: nothing was written";
       return result;
     }
-    back_up_original(stores, service, *deployment, state, result);
+    stop_if_interrupted();
+    const Json original = back_up_original(stores, service, *deployment, state, result);
+    stop_if_interrupted();
     context.kube.replace(kube::for_update(transformed.deployment));
+    written = true;
     result.outcome = state == instrument::State::outdated ? ServiceOutcome::upgraded
                                                           : ServiceOutcome::instrumented;
     result.message = state == instrument::State::poc_partial
@@ -113,19 +189,19 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
       result.message += "; not waiting for the rollout";
       return result;
     }
-    const auto original = stores.cluster.original(ref.namespace_, ref.name);
-    wait_and_undo_on_failure(
-        context, ref,
-        original ? original->backup.object : instrument::strip_for_backup(*deployment), options,
-        result);
+    wait_and_undo_on_failure(context, service, ref, original, options, result);
     if (result.outcome != ServiceOutcome::failed) {
       result.message += fmt::format("; {}", result.rollout->last.progress);
     }
   } catch (const Error& error) {
-    if (error.code() == ExitCode::interrupted) throw;
     result.outcome = ServiceOutcome::failed;
     result.code = error.code();
     result.message = error.what();
+    if (written && error.code() == ExitCode::interrupted) {
+      result.message += fmt::format(
+          "; it stays instrumented, its original backed up (undo: cxtm-o11y rollback {})",
+          service.name);
+    }
   }
   return result;
 }

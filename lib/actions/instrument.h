@@ -43,7 +43,9 @@ std::vector<ServiceResult> instrument_services(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services, const InstrumentOptions& options);
 
-// The pod template's unified YAML diff and the Deployment's JSON patch between two versions.
-void describe_change(const Json& before, const Json& after, ServiceResult& result);
+// The pod template's unified YAML diff ("live/<ns>/<name>" against
+// "<after_label>/<ns>/<name>") and the Deployment's JSON patch between two versions.
+void describe_change(const Json& before, const Json& after, std::string_view after_label,
+                     ServiceResult& result);
 
 }  // namespace cxtm::actions

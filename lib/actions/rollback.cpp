@@ -41,6 +41,9 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
   ServiceResult result{.service = service.name,
                        .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
   try {
+    if (options.interrupted && options.interrupted()) {
+      throw Error(ExitCode::interrupted, "interrupted; the Deployment was not changed");
+    }
     const auto current = context.kube.get(ref);
     if (!current)
       throw Error(ExitCode::not_found, fmt::format("Deployment {} not found", result.deployment));
@@ -61,7 +64,7 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
                                                original.backup.deployment, result.deployment));
     }
     const Json restored = instrument::restore_deployment(*current, original.backup.object);
-    describe_change(*current, restored, result);
+    describe_change(*current, restored, "restored", result);
     if (options.dry_run) {
       result.outcome = ServiceOutcome::would_change;
       result.message = fmt::format("dry run: would restore {}", original.location);
@@ -70,12 +73,23 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
     context.kube.replace(kube::for_update(restored));
     result.outcome = ServiceOutcome::rolled_back;
     result.message = fmt::format("restored from {}", original.location);
-    if (!options.wait) return result;
-    result.rollout = rollout::wait_for_rollout(context.kube, ref,
-                                               {.timeout = options.timeout,
-                                                .poll_interval = options.poll_interval,
-                                                .interrupted = options.interrupted},
-                                               context.reporter);
+    if (!options.wait) {
+      result.message += "; not waiting for the rollout";
+      return result;
+    }
+    try {
+      result.rollout = rollout::wait_for_rollout(context.kube, ref,
+                                                 {.timeout = options.timeout,
+                                                  .poll_interval = options.poll_interval,
+                                                  .interrupted = options.interrupted},
+                                                 context.reporter);
+    } catch (const Error& error) {
+      result.code = error.code();
+      result.message += error.code() == ExitCode::interrupted
+                            ? "; interrupted while its pods start"
+                            : fmt::format("; could not follow the rollout: {}", error.what());
+      return result;
+    }
     if (result.rollout->outcome != rollout::RolloutOutcome::complete) {
       result.code = result.rollout->outcome == rollout::RolloutOutcome::timed_out
                         ? ExitCode::timeout
@@ -88,7 +102,6 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
       result.message += fmt::format("; {}", result.rollout->last.progress);
     }
   } catch (const Error& error) {
-    if (error.code() == ExitCode::interrupted) throw;
     result.outcome = ServiceOutcome::failed;
     result.code = error.code();
     result.message = error.what();

@@ -37,20 +37,34 @@ std::vector<const config::ServiceSettings*> select_services(const config::Config
 
 instrument::InstrumentationSpec spec_for(const config::Config& config,
                                          const config::ServiceSettings& service) {
+  using instrument::PackageSource;
   const auto& settings = service.instrumentation;
-  return instrument::InstrumentationSpec{
+  // The config has validated the name; only the settings of the chosen source go into the
+  // spec, so that a setting the source does not use cannot change the spec's hash.
+  const PackageSource source =
+      instrument::parse_package_source(settings.source).value_or(PackageSource::index);
+  const bool index = source == PackageSource::index;
+  instrument::InstrumentationSpec spec{
       .service_name = service.otel_service_name,
       .container = service.container,
       .otlp_endpoint = config.otlp_http_endpoint(),
       .environment = config.environment,
       .service_namespace = config.namespace_,
       .packages = config::python_packages().requirements(settings.extras),
-      .init_image = settings.init_image,
-      .index_url = settings.index_url,
-      .extra_index_url = settings.extra_index_url,
-      .trusted_host = settings.trusted_host,
+      .init_image = source == PackageSource::prebuilt ? "" : settings.init_image,
+      .index_url = index ? settings.index_url : "",
+      .extra_index_url = index ? settings.extra_index_url : "",
+      .trusted_host = index ? settings.trusted_host : "",
+      .source = source,
       .init_requests = {settings.requests.cpu, settings.requests.memory},
       .init_limits = {settings.limits.cpu, settings.limits.memory}};
+  if (source == PackageSource::wheelhouse) {
+    spec.wheelhouse = {settings.wheelhouse.image, settings.wheelhouse.path};
+  }
+  if (source == PackageSource::prebuilt) {
+    spec.prebuilt = {settings.prebuilt.image, settings.prebuilt.path};
+  }
+  return spec;
 }
 
 kube::ObjectRef deployment_ref(const config::Config& config,

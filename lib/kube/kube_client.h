@@ -28,6 +28,14 @@ struct ObjectRef {
 
 enum class DryRun { none, server };
 
+// One question for the API server's authorizer: may the current user do verb on resource?
+struct AccessQuery {
+  std::string verb;         // "get", "list", "create", ...
+  std::string resource;     // "pods", "daemonsets.apps" (resource.group)
+  std::string subresource;  // "log", "proxy"; empty for the resource itself
+  std::string namespace_;   // empty: cluster-wide
+};
+
 // object ready for KubeClient::replace: status and managedFields left out (the server keeps
 // them), metadata.resourceVersion kept as the precondition.
 Json for_update(Json object);
@@ -52,6 +60,9 @@ class KubeClient {
   // The last tail_lines lines of a container's log; previous: its last terminated instance.
   virtual std::string logs(std::string_view namespace_, std::string_view pod,
                            std::string_view container, int tail_lines, bool previous) = 0;
+  // Whether the current user may do what each query asks, in order: SelfSubjectAccessReviews,
+  // all created in one call.
+  virtual std::vector<bool> can_i(const std::vector<AccessQuery>& queries) = 0;
 };
 
 }  // namespace cxtm::kube

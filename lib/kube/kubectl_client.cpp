@@ -34,6 +34,36 @@ Json parse_output(std::string_view action, const std::string& text) {
   }
 }
 
+// The top-level JSON values of text, one after the other, as text.
+std::vector<std::string> json_documents(std::string_view text) {
+  std::vector<std::string> documents;
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (depth++ == 0) start = i;
+    } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
+      documents.emplace_back(text.substr(start, i + 1 - start));
+    }
+  }
+  return documents;
+}
+
 }  // namespace
 
 Json for_update(Json object) {
@@ -149,6 +179,49 @@ std::string KubectlClient::logs(std::string_view namespace_, std::string_view po
     throw kubectl_failure(fmt::format("logs {}/{}", namespace_, pod), result);
   }
   return result.out;
+}
+
+std::vector<bool> KubectlClient::can_i(const std::vector<AccessQuery>& queries) {
+  if (queries.empty()) return {};
+  // One `kubectl create` of a List of reviews instead of a `kubectl auth can-i` per question:
+  // each kubectl start costs a discovery round trip.
+  Json items = Json::array();
+  for (const auto& query : queries) {
+    const auto dot = query.resource.find('.');
+    Json attributes = {{"verb", query.verb},
+                       {"resource", query.resource.substr(0, dot)},
+                       {"group", dot == std::string::npos ? "" : query.resource.substr(dot + 1)}};
+    if (!query.subresource.empty()) attributes["subresource"] = query.subresource;
+    if (!query.namespace_.empty()) attributes["namespace"] = query.namespace_;
+    items.push_back({{"apiVersion", "authorization.k8s.io/v1"},
+                     {"kind", "SelfSubjectAccessReview"},
+                     {"spec", {{"resourceAttributes", attributes}}}});
+  }
+  const Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", items}};
+  const std::string action = "create SelfSubjectAccessReview";
+  const auto result = run({"create", "--output=json", "--filename=-"}, list.dump());
+  if (result.exit_code != 0) throw kubectl_failure(action, result);
+  // kubectl prints one JSON document per object it created, one after the other.
+  Json reviews = Json::array();
+  for (const auto& document : json_documents(result.out)) {
+    const Json review = parse_output(action, document);
+    if (review.contains("items") && review["items"].is_array()) {
+      for (const Json& item : review["items"]) reviews.push_back(item);
+    } else {
+      reviews.push_back(review);
+    }
+  }
+  if (reviews.size() != queries.size()) {
+    throw Error(ExitCode::api_error,
+                "kubectl create SelfSubjectAccessReview: the answer does not hold one review per "
+                "question");
+  }
+  std::vector<bool> allowed;
+  for (const Json& review : reviews) {
+    const Json& status = review.contains("status") ? review["status"] : Json::object();
+    allowed.push_back(status.is_object() && status.value("allowed", false));
+  }
+  return allowed;
 }
 
 }  // namespace cxtm::kube

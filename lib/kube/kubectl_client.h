@@ -31,6 +31,7 @@ class KubectlClient : public KubeClient {
   bool remove(const ObjectRef& ref) override;
   std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,
                    int tail_lines, bool previous) override;
+  std::vector<bool> can_i(const std::vector<AccessQuery>& queries) override;
 
   // The full argument vector for a kubectl call with these arguments (global flags first).
   std::vector<std::string> command(const std::vector<std::string>& arguments) const;

@@ -2,7 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <array>
+#include <regex>
 #include <string>
 
 #include "core/redact.h"
@@ -36,13 +38,32 @@ constexpr std::array<Cause, 17> kCauses = {{
     {"the server has asked for the client to provide credentials", ExitCode::forbidden},
 }};
 
-// The first non-empty line, without kubectl's "error: " prefix.
+// "E1125 10:25:20.365093    8740 memcache.go:265] ...": client-go's log of a failed attempt,
+// which kubectl prints before its own verdict ("The connection to the server ... was refused").
+bool is_klog_line(std::string_view line) {
+  static const std::regex klog(R"([IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+ +\d+ [^ ]+\] .*)");
+  return std::regex_match(line.begin(), line.end(), klog);
+}
+
+// The first non-empty line that is not a client-go log line (the first line when all are),
+// without kubectl's "error: " prefix.
 std::string first_line(std::string_view text) {
-  while (!text.empty() && (text.front() == '\n' || text.front() == ' ')) text.remove_prefix(1);
-  std::string line(text.substr(0, text.find('\n')));
-  if (line.starts_with("error: ")) line.erase(0, 7);
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  return line;
+  std::string chosen;
+  for (size_t at = 0; at < text.size();) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\r')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.empty()) continue;
+    if (chosen.empty()) chosen = line;
+    if (!is_klog_line(line)) {
+      chosen = line;
+      break;
+    }
+  }
+  if (chosen.starts_with("error: ")) chosen.erase(0, 7);
+  return chosen;
 }
 
 }  // namespace

@@ -1,0 +1,172 @@
+#include "support/cluster_cli.h"
+
+#include <fmt/core.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include "core/atomic_file.h"
+#include "fixtures/kubectl_runner.h"
+
+namespace cxtm::testing {
+
+std::vector<std::string> fast(std::vector<std::string> arguments) {
+  const bool instrument = !arguments.empty() && arguments.front() == "instrument";
+  for (const char* flag : {"--timeout", "20s", "--poll-interval", "20ms"}) {
+    arguments.emplace_back(flag);
+  }
+  if (instrument) arguments.emplace_back("--no-validate");
+  return arguments;
+}
+
+std::vector<std::string> lines_starting(const std::string& text, std::string_view prefix) {
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < text.size();) {
+    const auto end = std::min(text.find('\n', at), text.size());
+    if (std::string_view(text).substr(at, end - at).starts_with(prefix)) {
+      lines.push_back(text.substr(at, end - at));
+    }
+    at = end + 1;
+  }
+  return lines;
+}
+
+bool same_json(const Json& a, const Json& b) {
+  return nlohmann::json::parse(a.dump()) == nlohmann::json::parse(b.dump());
+}
+
+namespace {
+
+const Json& annotations(const Json& object) {
+  static const Json none = Json::object();
+  if (!object.contains("metadata") || !object["metadata"].contains("annotations")) return none;
+  return object["metadata"]["annotations"];
+}
+
+}  // namespace
+
+bool instrumented(const Json& deployment) {
+  return annotations(deployment).contains("cxtm-o11y.io/spec-hash");
+}
+
+bool carries_our_annotations(const Json& deployment) {
+  for (const Json* object : {&deployment, &deployment["spec"]["template"]}) {
+    for (const auto& [key, value] : annotations(*object).items()) {
+      if (key.starts_with("cxtm-o11y.io/")) return true;
+    }
+  }
+  return false;
+}
+
+bool has_installer(const Json& deployment) {
+  for (const Json& init :
+       deployment["spec"]["template"]["spec"].value("initContainers", Json::array())) {
+    if (init.value("name", "") == "otel-auto-instrumentation") return true;
+  }
+  return false;
+}
+
+std::string app_env(const Json& deployment, const std::string& name) {
+  for (const Json& entry :
+       deployment["spec"]["template"]["spec"]["containers"][0].value("env", Json::array())) {
+    if (entry.value("name", "") == name) return entry.value("value", "");
+  }
+  return "";
+}
+
+std::string deployment_path(const std::string& name) {
+  return "/apis/apps/v1/namespaces/default/deployments/" + name;
+}
+
+Json corpus_deployment(const std::string& file) {
+  return Json::parse(read_file(CXTM_SOURCE_DIR "/test/testdata/deployments/" + file + ".json"));
+}
+
+ClusterCli::ClusterCli(const std::string& extra_services)
+    : state_dir_(dir_.path() / "state"), kubeconfig_(server.write_kubeconfig(dir_.path())) {
+  // The example ends with its services, so more can follow; state_dir is a top-level key.
+  std::string config = read_file(CXTM_SOURCE_DIR "/examples/cxtm-poc.yaml");
+  if (!config.ends_with('\n')) config += '\n';
+  config += extra_services;
+  config += fmt::format("state_dir: {}\n", state_dir_.string());
+  config_ = dir_.write("cxtm-o11y.yaml", config);
+}
+
+Json ClusterCli::seed(const std::string& file, const std::string& name) {
+  Json deployment = corpus_deployment(file);
+  if (!name.empty()) deployment["metadata"]["name"] = name;
+  return server.put_object(std::move(deployment));
+}
+
+std::vector<std::string> ClusterCli::argv(const std::vector<std::string>& arguments,
+                                          const std::string& kubectl) const {
+  std::vector<std::string> argv = {CXTM_BINARY,
+                                   "-c",
+                                   config_.string(),
+                                   "--kubeconfig",
+                                   kubeconfig_.string(),
+                                   "--kubectl",
+                                   kubectl.empty() ? test_kubectl() : kubectl};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return argv;
+}
+
+std::map<std::string, std::string> ClusterCli::environment() const {
+  return {{"HOME", dir_.path().string()},
+          {"KUBECACHEDIR", (dir_.path() / "kube-cache").string()},
+          {"KUBECONFIG", ""},
+          {"SPLUNK_ACCESS_TOKEN", ""}};
+}
+
+kube::ProcessResult ClusterCli::run(const std::vector<std::string>& arguments,
+                                    const std::string& kubectl) const {
+  return kube::run_process({.argv = argv(arguments, kubectl),
+                            .timeout = std::chrono::seconds(120),
+                            .env_overrides = environment()});
+}
+
+kube::ProcessResult ClusterCli::run_interrupted(const std::vector<std::string>& arguments,
+                                                const std::function<bool()>& when) const {
+  const auto pid_file = dir_.path() / "cli.pid";
+  std::filesystem::remove(pid_file);
+  // The shell writes its pid and becomes cxtm-o11y.
+  std::vector<std::string> command = {"/bin/sh", "-c", "echo $$ > \"$0\"; exec \"$@\"",
+                                      pid_file.string()};
+  for (auto& part : argv(arguments, "")) command.push_back(std::move(part));
+  kube::ProcessResult result;
+  std::thread child([&] {
+    result = kube::run_process(
+        {.argv = command, .timeout = std::chrono::seconds(120), .env_overrides = environment()});
+  });
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (!when() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::string pid;
+  while (pid.empty() && std::chrono::steady_clock::now() < give_up) {
+    if (std::filesystem::exists(pid_file)) pid = read_file(pid_file);
+    if (pid.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!pid.empty()) ::kill(std::stoi(pid), SIGINT);
+  child.join();
+  return result;
+}
+
+Json ClusterCli::deployment(const std::string& name) const {
+  auto stored = server.get(deployment_path(name));
+  if (!stored) throw std::runtime_error("no Deployment " + name + " at the fake API server");
+  return *stored;
+}
+
+std::optional<Json> ClusterCli::backup_configmap(const std::string& deployment) const {
+  return server.get("/api/v1/namespaces/default/configmaps/cxtm-o11y-backup-" + deployment);
+}
+
+std::filesystem::path ClusterCli::local_original(const std::string& deployment) const {
+  return state_dir_ / "backups" / "cxtm-poc" / "default" / deployment / "original.json";
+}
+
+}  // namespace cxtm::testing

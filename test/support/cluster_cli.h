@@ -1,0 +1,88 @@
+#pragma once
+// The built cxtm-o11y against a FakeKubeApiServer, as an engineer would run it: a temporary
+// directory with the server's kubeconfig, a config based on examples/cxtm-poc.yaml (its
+// state_dir inside the directory) and HOME, so kubectl's cache stays there too.
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "fixtures/fake_kube_api_server.h"
+#include "kube/process.h"
+#include "support/temp_dir.h"
+
+namespace cxtm::testing {
+
+class ClusterCli {
+ public:
+  // services: extra YAML lines appended under `services:` (indented by two spaces), for
+  // services beyond the example's scheduler and notifications.
+  explicit ClusterCli(const std::string& extra_services = "");
+
+  // Seeds test/testdata/deployments/<file>.json, renamed to name when given, and returns it as
+  // the server stores it (defaults filled, its pods running).
+  Json seed(const std::string& file, const std::string& name = "");
+
+  // cxtm-o11y -c <config> --kubeconfig <fake> --kubectl <kubectl> arguments; kubectl
+  // defaults to $CXTM_TEST_KUBECTL.
+  kube::ProcessResult run(const std::vector<std::string>& arguments,
+                          const std::string& kubectl = "") const;
+  // Runs as run() does, and sends the process SIGINT (as Ctrl-C would, but not to the kubectl
+  // it runs) once `when` holds; `when` is polled, for a minute at most.
+  kube::ProcessResult run_interrupted(const std::vector<std::string>& arguments,
+                                      const std::function<bool()>& when) const;
+
+  // The Deployment as stored at the server; throws when there is none.
+  Json deployment(const std::string& name) const;
+  // The backup ConfigMap of a Deployment as stored, or nullopt.
+  std::optional<Json> backup_configmap(const std::string& deployment) const;
+  // <state_dir>/backups/cxtm-poc/default/<deployment>/original.json.
+  std::filesystem::path local_original(const std::string& deployment) const;
+  const std::filesystem::path& state_dir() const { return state_dir_; }
+  const std::filesystem::path& config() const { return config_; }
+  const std::filesystem::path& kubeconfig() const { return kubeconfig_; }
+
+  FakeKubeApiServer server;
+
+ private:
+  std::vector<std::string> argv(const std::vector<std::string>& arguments,
+                                const std::string& kubectl) const;
+  std::map<std::string, std::string> environment() const;
+
+  TempDir dir_;
+  std::filesystem::path state_dir_;
+  std::filesystem::path config_;
+  std::filesystem::path kubeconfig_;
+};
+
+// arguments with short waits that poll often (the fake's pods are ready at once unless a test
+// says otherwise); instrument also skips validate's checks, which need a collector.
+std::vector<std::string> fast(std::vector<std::string> arguments);
+
+// The lines of text that start with prefix ("cxtm-o11y: error: "); the others are progress.
+std::vector<std::string> lines_starting(const std::string& text, std::string_view prefix);
+
+// Deep equality of two JSON documents, whatever the order of their keys (kubectl sorts them, the
+// API server keeps its own order).
+bool same_json(const Json& a, const Json& b);
+
+// Whether the Deployment carries the tool's spec-hash annotation.
+bool instrumented(const Json& deployment);
+// Whether any annotation of the Deployment or its pod template is the tool's (cxtm-o11y.io/).
+bool carries_our_annotations(const Json& deployment);
+// Whether the pod template has the tool's installer init container.
+bool has_installer(const Json& deployment);
+// The plain value of an env var of the pod template's first container ("" when unset).
+std::string app_env(const Json& deployment, const std::string& name);
+
+// The API path of a Deployment in namespace default.
+std::string deployment_path(const std::string& name);
+
+// A test/testdata/deployments/<file>.json as written.
+Json corpus_deployment(const std::string& file);
+
+}  // namespace cxtm::testing
