@@ -1,0 +1,76 @@
+#include "actions/services.h"
+#include "actions/validate.h"
+#include "cli/commands.h"
+#include "cli/interrupt.h"
+#include "cli/validate_output.h"
+#include "config/access_token.h"
+#include "config/ca_bundle.h"
+
+namespace cxtm::cli {
+
+void setup_validate(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
+  struct Flags {
+    std::vector<std::string> services;
+    bool splunk = false;
+    std::string timeout = "2m";
+  };
+  auto flags = std::make_shared<Flags>();
+  CLI::App* command = app.add_subcommand(
+      "validate", "Prove that traces flow from each service through the collector into Splunk");
+  command->footer(
+      "Checks, in order (a check whose dependency failed is skipped):\n"
+      "  1 access     kubectl reaches the cluster; the verbs the tool needs are allowed\n"
+      "  2 collector  DaemonSet ready, no pod restarting repeatedly, live config lints clean\n"
+      "  3 health     health_check answers through the API server's service proxy\n"
+      "  4 test-span  an OTLP/JSON test span is accepted by the collector (trace id printed)\n"
+      "  5 service    per service: instrumented, installer exited 0, app Ready\n"
+      "  6 exporter   the collector's counters show the span sent on; no 401/403 in its logs\n"
+      "  7 splunk     --splunk: the trace is in Splunk APM; services reported spans recently\n"
+      "Examples:\n"
+      "  cxtm-o11y validate                            # the collector and every service\n"
+      "  cxtm-o11y validate scheduler -o json          # a CI gate\n"
+      "  SPLUNK_API_TOKEN=... cxtm-o11y validate --splunk --timeout 5m\n"
+      "Exit 0 when no check failed, 1 when one did, 2 for usage or config errors.");
+  command->add_option("services", flags->services, "Services (default: all in the config)")
+      ->option_text("SERVICE...");
+  command->add_flag("--splunk", flags->splunk,
+                    "Also find the test trace in Splunk APM (API token in $SPLUNK_API_TOKEN; "
+                    "$CXTM_O11Y_SPLUNK_API_URL replaces the realm's API URL)");
+  command->add_option("--timeout", flags->timeout, "How long the waits may take in all")
+      ->option_text("DUR")
+      ->capture_default_str();
+  command->callback([flags, &global, &outcome] {
+    // Complete and validate everything before the first kubectl call.
+    const Duration timeout = parse_timeout(flags->timeout);
+    const auto config = global.load_config();
+    // validate never sends the ingest token, but a log line may quote it: registered, redacted.
+    config::access_token_from_env(config);
+    // No names: every configured service (a config without services checks the collector).
+    std::vector<const config::ServiceSettings*> services;
+    if (!flags->services.empty() || !config.services.empty()) {
+      services = actions::select_services(config, flags->services, flags->services.empty());
+    }
+    actions::ValidateOptions options{.services = services,
+                                     .splunk = flags->splunk,
+                                     .timeout = timeout,
+                                     .interrupted = interrupted};
+    std::string ca_bundle;
+    if (flags->splunk) {
+      options.splunk_api_token = actions::splunk_api_token();
+      options.splunk_api_url = actions::splunk_api_url(config);
+      if (options.splunk_api_url.starts_with("https:")) {
+        ca_bundle = config::find_ca_bundle(config.ca_bundle, config.source).path;
+      }
+    }
+    const auto kube = global.kube_client();
+    const auto reporter = global.reporter();
+    actions::Context context{config, *kube, *reporter};
+    ValidateRuntime runtime(global.kubectl_options(), ca_bundle);
+    install_interrupt_handlers();
+    const auto report = actions::run_validate(context, runtime.edges(), options);
+    print_validate_report(report, global.format());
+    outcome.code = report.exit_code();
+  });
+}
+
+}  // namespace cxtm::cli

@@ -1,0 +1,143 @@
+#include "kube/child_process.h"
+
+#include <fcntl.h>
+#include <fmt/core.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.h"
+
+extern char** environ;
+
+namespace cxtm::kube {
+namespace {
+
+constexpr size_t kKeptOutput = 64 * 1024;
+
+void append_bounded(std::string& into, const char* data, size_t size) {
+  into.append(data, size);
+  if (into.size() > kKeptOutput) into.erase(0, into.size() - kKeptOutput);
+}
+
+int exit_code_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+ChildProcess::ChildProcess(std::vector<std::string> argv) : argv_(std::move(argv)) {
+  if (argv_.empty()) throw Error(ExitCode::usage, "ChildProcess: empty argument vector");
+  std::array<int, 2> out{-1, -1};
+  std::array<int, 2> err{-1, -1};
+  if (::pipe2(out.data(), O_CLOEXEC) != 0 || ::pipe2(err.data(), O_CLOEXEC) != 0) {
+    for (int fd : {out[0], out[1], err[0], err[1]}) {
+      if (fd >= 0) ::close(fd);
+    }
+    throw Error(ExitCode::kubectl, fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+  std::vector<char*> pointers;
+  for (auto& argument : argv_) pointers.push_back(argument.data());
+  pointers.push_back(nullptr);
+  const int spawn_error =
+      ::posix_spawnp(&pid_, pointers[0], &actions, nullptr, pointers.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (spawn_error != 0) {
+    ::close(out[0]);
+    ::close(err[0]);
+    throw Error(ExitCode::kubectl,
+                fmt::format("cannot run {}: {}", argv_[0], std::strerror(spawn_error)));
+  }
+  reader_ = std::thread([this, out_fd = out[0], err_fd = err[0]] { read_output(out_fd, err_fd); });
+}
+
+ChildProcess::~ChildProcess() {
+  stop();
+}
+
+void ChildProcess::read_output(int out_fd, int err_fd) {
+  std::array<pollfd, 2> fds{{{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}}};
+  std::array<char, 8192> buffer;
+  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (size_t i = 0; i < fds.size(); ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const ssize_t n = ::read(fds[i].fd, buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;  // poll skips negative descriptors
+        continue;
+      }
+      std::lock_guard lock(mutex_);
+      append_bounded(i == 0 ? out_ : err_, buffer.data(), static_cast<size_t>(n));
+      changed_.notify_all();
+    }
+  }
+  for (const pollfd& fd : fds) {
+    if (fd.fd >= 0) ::close(fd.fd);
+  }
+  std::lock_guard lock(mutex_);
+  streams_closed_ = true;
+  changed_.notify_all();
+}
+
+bool ChildProcess::wait_for_output(const std::function<bool(std::string_view out)>& ready,
+                                   Duration timeout) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout, [&] { return ready(out_) || streams_closed_; });
+  return ready(out_);
+}
+
+std::string ChildProcess::out() const {
+  std::lock_guard lock(mutex_);
+  return out_;
+}
+
+std::string ChildProcess::err() const {
+  std::lock_guard lock(mutex_);
+  return err_;
+}
+
+int ChildProcess::stop() {
+  if (reaped_) return exit_code_;
+  int status = 0;
+  pid_t done = ::waitpid(pid_, &status, WNOHANG);
+  if (done == 0) {
+    ::kill(pid_, SIGTERM);
+    // kubectl ends at once on SIGTERM; a stuck child gets SIGKILL after a second.
+    for (int i = 0; i < 100 && done == 0; ++i) {
+      ::usleep(10 * 1000);
+      done = ::waitpid(pid_, &status, WNOHANG);
+    }
+    if (done == 0) {
+      ::kill(pid_, SIGKILL);
+      while ((done = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
+      }
+    }
+  }
+  exit_code_ = done == pid_ ? exit_code_of(status) : -1;
+  reaped_ = true;
+  if (reader_.joinable()) reader_.join();
+  return exit_code_;
+}
+
+}  // namespace cxtm::kube

@@ -1,0 +1,135 @@
+#include "validate/http_client.h"
+
+#include <curl/curl.h>
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+namespace cxtm::validate {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.remove_suffix(1);
+  }
+  return std::string(text);
+}
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto& response = *static_cast<HttpResponse*>(user);
+  const std::string_view line(data, size * count);
+  // A new status line (after a 100 Continue) starts a new header set.
+  if (line.starts_with("HTTP/")) response.headers.clear();
+  const auto colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    response.headers[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+  }
+  return size * count;
+}
+
+bool is_loopback(std::string_view url) {
+  for (std::string_view prefix : {"http://127.", "http://localhost", "http://[::1]"}) {
+    if (url.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+struct CurlDeleter {
+  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+};
+struct HeaderListDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+}  // namespace
+
+std::string HttpResponse::header(std::string_view name) const {
+  const auto found = headers.find(lower(name));
+  return found == headers.end() ? "" : found->second;
+}
+
+std::string HttpResponse::describe() const {
+  return answered() ? fmt::format("HTTP {}", status) : error;
+}
+
+HttpResponse CurlHttpClient::send(const HttpRequest& request) {
+  static std::once_flag global_init;
+  std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+
+  HttpResponse response;
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (!curl) {
+    response.error = "libcurl could not start a request";
+    return response;
+  }
+  std::unique_ptr<curl_slist, HeaderListDeleter> headers;
+  for (const auto& [name, value] : request.headers) {
+    const std::string line = name + ": " + value;
+    headers.reset(curl_slist_append(headers.release(), line.c_str()));
+  }
+  // curl adds "Expect: 100-continue" to larger POSTs; the proxies in between gain nothing by it.
+  headers.reset(curl_slist_append(headers.release(), "Expect:"));
+
+  char error_text[CURL_ERROR_SIZE] = {};
+  const long timeout_ms = std::max<long>(1, static_cast<long>(request.timeout.count()));
+  CURL* handle = curl.get();
+  curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for timeouts
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(handle, CURLOPT_USERAGENT, "cxtm-o11y/" CXTM_VERSION);
+  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_text);
+  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &response);
+  if (is_loopback(request.url)) curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
+  if (!ca_bundle_.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, ca_bundle_.c_str());
+  if (request.method == "GET") {
+    curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  }
+
+  const CURLcode code = curl_easy_perform(handle);
+  if (code != CURLE_OK) {
+    response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+    response.error =
+        response.timed_out
+            ? fmt::format("no answer within {}", format_duration(request.timeout))
+            : std::string(error_text[0] != '\0' ? error_text : curl_easy_strerror(code));
+    response.status = 0;
+    response.body.clear();
+    return response;
+  }
+  long status = 0;
+  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  return response;
+}
+
+}  // namespace cxtm::validate

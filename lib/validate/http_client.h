@@ -1,0 +1,58 @@
+#pragma once
+// HTTP for validate: the collector through the kubectl proxy, and Splunk's API. The interface
+// lets tests script answers; CurlHttpClient is the one implementation (libcurl). Requests may
+// carry a token in a header: headers are never logged or put into an error.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/duration.h"
+
+namespace cxtm::validate {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  Duration timeout = std::chrono::seconds(10);  // the whole exchange, connect included
+};
+
+struct HttpResponse {
+  int status = 0;                              // 0: no answer (see error)
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+  std::string error;       // why there was no answer ("connection refused", ...); empty otherwise
+  bool timed_out = false;  // no answer within the request's timeout
+
+  bool answered() const { return status != 0; }
+  // The header's value ("" when absent); name in any case.
+  std::string header(std::string_view name) const;
+  // "HTTP 503" or the transport error, for messages.
+  std::string describe() const;
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  // Sends the request and waits for the whole answer. Never throws for network failures: they
+  // come back as a response without a status.
+  virtual HttpResponse send(const HttpRequest& request) = 0;
+};
+
+// libcurl. Redirects are not followed; loopback URLs never go through an HTTP proxy from the
+// environment (other URLs honour https_proxy / no_proxy as curl does). HTTPS is verified
+// against ca_bundle (config/ca_bundle.h finds it) when one is given, else libcurl's default.
+class CurlHttpClient final : public HttpClient {
+ public:
+  explicit CurlHttpClient(std::string ca_bundle = "") : ca_bundle_(std::move(ca_bundle)) {}
+  HttpResponse send(const HttpRequest& request) override;
+
+ private:
+  std::string ca_bundle_;
+};
+
+}  // namespace cxtm::validate

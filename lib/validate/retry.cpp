@@ -1,0 +1,95 @@
+#include "validate/retry.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+#include <thread>
+
+#include "core/error.h"
+
+namespace cxtm::validate {
+namespace {
+
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view value) {
+  std::tm parts{};
+  const std::string text(value);
+  // IMF-fixdate, the form RFC 9110 requires senders to use.
+  const char* end = ::strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parts);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  const std::time_t seconds = ::timegm(&parts);
+  if (seconds == -1) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(seconds);
+}
+
+}  // namespace
+
+std::optional<Duration> parse_retry_after(std::string_view value,
+                                          std::chrono::system_clock::time_point now) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  long long seconds = 0;
+  const auto [ptr, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (error == std::errc() && ptr == value.data() + value.size()) {
+    if (seconds < 0) return std::nullopt;
+    return std::chrono::duration_cast<Duration>(std::chrono::seconds(seconds));
+  }
+  const auto date = parse_http_date(value);
+  if (!date) return std::nullopt;
+  return std::max(Duration(0), std::chrono::duration_cast<Duration>(*date - now));
+}
+
+bool retryable(const HttpResponse& response) {
+  const int status = response.status;
+  return status == 0 || status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+Duration retry_delay(const RetryPolicy& policy, int attempt, std::optional<Duration> retry_after) {
+  if (retry_after) return *retry_after;
+  Duration delay = policy.initial_backoff;
+  for (int i = 1; i < attempt && delay < policy.max_backoff; ++i) delay *= 2;
+  return std::min(delay, policy.max_backoff);
+}
+
+RetriedResponse send_with_retries(HttpClient& http, HttpRequest request, const RetryPolicy& policy,
+                                  Clock::time_point deadline,
+                                  const std::function<void(Duration)>& sleep,
+                                  const std::function<bool()>& interrupted) {
+  const Duration request_timeout = request.timeout;
+  RetriedResponse outcome;
+  while (true) {
+    const auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
+    request.timeout = std::max(kMinimumRequestTimeout, std::min(request_timeout, left));
+    outcome.last = http.send(request);
+    ++outcome.attempts;
+    if (!retryable(outcome.last)) return outcome;
+    // A request that hung until its timeout is not sent again: the next would hang as well.
+    if (outcome.last.timed_out || outcome.attempts >= policy.max_attempts) {
+      outcome.gave_up = true;
+      return outcome;
+    }
+    const auto retry_after =
+        parse_retry_after(outcome.last.header("Retry-After"), std::chrono::system_clock::now());
+    const Duration delay = retry_delay(policy, outcome.attempts, retry_after);
+    const std::string why = retry_after ? fmt::format("{}, Retry-After {}", outcome.last.describe(),
+                                                      format_duration(*retry_after))
+                                        : outcome.last.describe();
+    if (Clock::now() + delay >= deadline) {
+      outcome.notes.push_back(
+          fmt::format("{}: not retried, the wait would pass the deadline", why));
+      outcome.gave_up = true;
+      return outcome;
+    }
+    outcome.notes.push_back(fmt::format("{}: retried after {}", why, format_duration(delay)));
+    sleep(delay);
+    if (interrupted && interrupted()) throw Error(ExitCode::interrupted, "interrupted");
+  }
+}
+
+void sleep_for(Duration duration) {
+  std::this_thread::sleep_for(duration);
+}
+
+}  // namespace cxtm::validate

@@ -1,0 +1,248 @@
+#include "validate/service.h"
+
+#include <fmt/core.h>
+
+#include "core/error.h"
+#include "core/redact.h"
+#include "instrument/env_merge.h"
+#include "instrument/object_edit.h"
+#include "instrument/owned.h"
+#include "instrument/transform.h"
+#include "rollout/pod_diagnosis.h"
+#include "rollout/rollout.h"
+
+namespace cxtm::validate {
+namespace {
+
+using instrument::find_named;
+using instrument::member;
+using instrument::npos;
+using instrument::string_member;
+
+constexpr int kLogLines = 20;
+
+struct Verdict {
+  CheckResult& result;
+
+  void fail(std::string detail, std::string remedy) {
+    result.details.push_back(std::move(detail));
+    if (result.status != Status::fail) result.remedy = std::move(remedy);
+    result.status = Status::fail;
+  }
+  void warn(std::string detail, std::string remedy) {
+    result.details.push_back(std::move(detail));
+    if (result.status == Status::pass) {
+      result.status = Status::warn;
+      result.remedy = std::move(remedy);
+    }
+  }
+};
+
+std::string env_value(const Json& container, std::string_view name) {
+  const Json& env = member(container, "env");
+  const size_t at = find_named(env, name);
+  return at == npos ? "" : string_member(env[at], "value");
+}
+
+// The Deployment's own parts: env of the app container, its mount, the volume, the installer.
+void check_template(const Json& deployment, const instrument::InstrumentationSpec& spec,
+                    const std::string& instrument_command, Verdict& verdict,
+                    std::string& app_container) {
+  const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
+  const auto record = instrument::read_env_record(deployment);
+  app_container = record ? record->container : instrument::pick_container(deployment, spec);
+  const Json& containers = member(pod, "containers");
+  const size_t app = find_named(containers, app_container);
+  if (app == npos) {
+    verdict.fail(fmt::format("the app container {} is gone from the pod template", app_container),
+                 instrument_command);
+    return;
+  }
+  const Json& container = containers[app];
+  const std::string endpoint = env_value(container, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  if (endpoint != spec.otlp_endpoint) {
+    verdict.fail(fmt::format("OTEL_EXPORTER_OTLP_ENDPOINT is \"{}\", not the collector's {}",
+                             endpoint, spec.otlp_endpoint),
+                 instrument_command);
+  }
+  const std::string service_name = env_value(container, "OTEL_SERVICE_NAME");
+  if (service_name != spec.service_name) {
+    verdict.warn(fmt::format("OTEL_SERVICE_NAME is \"{}\", the config says \"{}\"", service_name,
+                             spec.service_name),
+                 instrument_command);
+  }
+  if (!instrument::pythonpath_has_ours(env_value(container, instrument::kEnvPythonPath))) {
+    verdict.fail("PYTHONPATH does not lead to the instrumentation's sitecustomize",
+                 instrument_command);
+  }
+  bool mounted = false;
+  for (const Json& mount : member(container, "volumeMounts")) {
+    mounted = mounted || (string_member(mount, "name") == instrument::kVolumeName &&
+                          string_member(mount, "mountPath") == instrument::kMountPath);
+  }
+  if (!mounted) {
+    verdict.fail(fmt::format("the app container does not mount {} at {}", instrument::kVolumeName,
+                             instrument::kMountPath),
+                 instrument_command);
+  }
+  if (find_named(member(pod, "volumes"), instrument::kVolumeName) == npos ||
+      find_named(member(pod, "initContainers"), instrument::kInitContainerName) == npos) {
+    verdict.fail(fmt::format("the pod template lacks the {} volume or init container",
+                             instrument::kVolumeName),
+                 instrument_command);
+  }
+}
+
+const Json* container_status(const Json& pod, std::string_view list, std::string_view name) {
+  const Json& statuses = member(member(pod, "status"), list);
+  const size_t at = find_named(statuses, name);
+  return at == npos ? nullptr : &statuses[at];
+}
+
+std::string log_tail(kube::KubeClient& kube, const std::string& ns, const std::string& pod,
+                     bool previous) {
+  try {
+    return redact(
+        kube.logs(ns, pod, std::string(instrument::kInitContainerName), kLogLines, previous));
+  } catch (const Error& error) {
+    return fmt::format("(log not readable: {})", error.what());
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> installed_packages(std::string_view log) {
+  constexpr std::string_view marker = "Successfully installed ";
+  std::vector<std::string> packages;
+  const auto at = log.rfind(marker);
+  if (at == std::string_view::npos) return packages;
+  std::string_view rest = log.substr(at + marker.size());
+  rest = rest.substr(0, rest.find('\n'));
+  while (!rest.empty()) {
+    const auto space = rest.find(' ');
+    const std::string_view word = rest.substr(0, space);
+    if (!word.empty() && word != "\r") packages.emplace_back(word);
+    if (space == std::string_view::npos) break;
+    rest.remove_prefix(space + 1);
+  }
+  return packages;
+}
+
+void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
+                   const instrument::InstrumentationSpec& spec, const std::string& service,
+                   CheckResult& result) {
+  const std::string instrument_command = fmt::format("run: cxtm-o11y instrument {}", service);
+  Verdict verdict{result};
+  const auto deployment = kube.get(ref);
+  if (!deployment) {
+    result.status = Status::fail;
+    result.summary = fmt::format("Deployment {}/{} not found", ref.namespace_, ref.name);
+    result.remedy =
+        fmt::format("check services.{}.deployment in the config and the namespace (-n)", service);
+    return;
+  }
+  const auto state = instrument::detect_state(*deployment, spec);
+  result.data["deployment"] = fmt::format("{}/{}", ref.namespace_, ref.name);
+  if (state == instrument::State::not_instrumented || state == instrument::State::poc_partial) {
+    result.status = Status::fail;
+    result.summary = state == instrument::State::poc_partial
+                         ? "only the POC's environment variables; no installer, no packages"
+                         : "not instrumented (no cxtm-o11y marker)";
+    result.remedy = instrument_command;
+    result.data["state"] =
+        state == instrument::State::poc_partial ? "poc-partial" : "not-instrumented";
+    return;
+  }
+  result.data["state"] = state == instrument::State::current ? "current" : "outdated";
+  if (state == instrument::State::outdated) {
+    verdict.warn("instrumented with another spec than the config's now", instrument_command);
+  }
+  std::string app_container;
+  check_template(*deployment, spec, instrument_command, verdict, app_container);
+
+  int current = 0;
+  int ready = 0;
+  int logs_read = 0;
+  size_t most_packages = 0;
+  Json pods = Json::array();
+  for (const Json& pod : kube.list("pods", ref.namespace_, rollout::pod_selector(*deployment))) {
+    const Json& spec_of_pod = member(pod, "spec");
+    // Pods of the instrumented template only; pods of older ReplicaSets are on their way out.
+    if (!member(member(pod, "metadata"), "deletionTimestamp").is_null() ||
+        find_named(member(spec_of_pod, "initContainers"), instrument::kInitContainerName) == npos) {
+      continue;
+    }
+    ++current;
+    const std::string name = string_member(member(pod, "metadata"), "name");
+    Json facts = {{"name", name}};
+    const Json* init =
+        container_status(pod, "initContainerStatuses", instrument::kInitContainerName);
+    const Json terminated = init ? member(member(*init, "state"), "terminated") : Json();
+    const int restarts = init ? init->value("restartCount", 0) : 0;
+    if (terminated.is_object() && terminated.value("exitCode", -1) == 0) {
+      facts["installer"] = "exited 0";
+      if (logs_read < kInstallerLogsRead) {
+        ++logs_read;
+        const auto packages = installed_packages(log_tail(kube, ref.namespace_, name, false));
+        most_packages = std::max(most_packages, packages.size());
+        facts["packagesInstalled"] = packages.size();
+        if (packages.empty()) {
+          verdict.warn(fmt::format("{}: the installer's log does not show pip's \"Successfully "
+                                   "installed\" line",
+                                   name),
+                       fmt::format("read it: kubectl logs -n {} {} -c {}", ref.namespace_, name,
+                                   instrument::kInitContainerName));
+        }
+      }
+    } else {
+      const auto problem = rollout::diagnose_pod(pod);
+      const Json last = init ? member(member(*init, "lastState"), "terminated") : Json();
+      const Json waiting = init ? member(member(*init, "state"), "waiting") : Json();
+      std::string how = "has not finished";
+      if (terminated.is_object()) {
+        how = fmt::format("exited {}", terminated.value("exitCode", -1));
+      } else if (last.is_object()) {
+        how = fmt::format("exited {} ({}, {} restarts)", last.value("exitCode", -1),
+                          waiting.is_object() ? waiting.value("reason", "waiting") : "restarting",
+                          restarts);
+      } else if (problem && problem->init_container) {
+        how = problem->reason;
+      }
+      facts["installer"] = how;
+      std::string detail = fmt::format("{}: the installer {}", name, how);
+      const std::string tail = log_tail(kube, ref.namespace_, name, restarts > 0);
+      if (!tail.empty()) detail += "; its log ends:\n" + tail;
+      verdict.fail(detail,
+                   "fix what the installer's log shows (a package index the pod cannot "
+                   "reach: set instrumentation.index_url; no python3 in the image: set "
+                   "instrumentation.init_image), then run instrument again");
+    }
+    const Json* app = container_status(pod, "containerStatuses", app_container);
+    const bool app_ready = app != nullptr && app->value("ready", false);
+    facts["appReady"] = app_ready;
+    if (app_ready) {
+      ++ready;
+    } else if (terminated.is_object() && terminated.value("exitCode", -1) == 0) {
+      const auto problem = rollout::diagnose_pod(pod);
+      verdict.fail(fmt::format("{}: the app container {} is not Ready{}", name, app_container,
+                               problem ? ": " + problem->summary() : ""),
+                   fmt::format("see the app's log: kubectl logs -n {} {} -c {}", ref.namespace_,
+                               name, app_container));
+    }
+    pods.push_back(std::move(facts));
+  }
+  result.data["pods"] = pods;
+  if (current == 0) {
+    verdict.fail("no pod runs the instrumented pod template yet",
+                 fmt::format("wait for the rollout: kubectl rollout status -n {} deployment/{}",
+                             ref.namespace_, ref.name));
+  }
+  result.summary = fmt::format(
+      "{}; {}/{} pods of the instrumented template ready{}",
+      state == instrument::State::current ? "instrumented with the config's spec"
+                                          : "instrumented (outdated spec)",
+      ready, current,
+      most_packages > 0 ? fmt::format("; installer installed {} packages", most_packages) : "");
+}
+
+}  // namespace cxtm::validate

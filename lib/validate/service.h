@@ -1,0 +1,23 @@
+#pragma once
+// Check 5, once per service: the Deployment carries the tool's marker, environment and volume;
+// in its current pods the installer init container exited 0 and logged the packages it
+// installed, and the app container is Ready.
+
+#include "instrument/spec.h"
+#include "kube/kube_client.h"
+#include "validate/report.h"
+
+namespace cxtm::validate {
+
+// At most this many pods have their installer log read.
+inline constexpr int kInstallerLogsRead = 5;
+
+void check_service(kube::KubeClient& kube, const kube::ObjectRef& deployment,
+                   const instrument::InstrumentationSpec& spec, const std::string& service,
+                   CheckResult& result);
+
+// The packages pip names in its "Successfully installed a-1.0 b-2.0" line of an installer log
+// (empty when there is none). Pure.
+std::vector<std::string> installed_packages(std::string_view log);
+
+}  // namespace cxtm::validate

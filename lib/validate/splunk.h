@@ -1,0 +1,30 @@
+#pragma once
+// Check 7 (--splunk): Splunk Observability Cloud has stored the test trace (its APM trace API
+// is polled until the trace appears or the deadline), and each service has reported spans in
+// the minutes before the test (APM's service topology).
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "validate/otlp_payload.h"
+#include "validate/report.h"
+#include "validate/splunk_api.h"
+
+namespace cxtm::validate {
+
+// How far back "recently" reaches: the topology API wants at least 5 minutes.
+inline constexpr auto kRecentWindow = std::chrono::minutes(15);
+
+struct SplunkCheckOptions {
+  Clock::time_point deadline;
+  PollOptions poll;
+  std::string environment;  // sf_environment of the services
+  std::string realm;        // for messages
+};
+
+// services: the OTEL service names to look for (none: only the trace is looked up).
+void check_splunk(SplunkApi& api, const TestTrace& trace, const std::vector<std::string>& services,
+                  const SplunkCheckOptions& options, CheckResult& result);
+
+}  // namespace cxtm::validate
