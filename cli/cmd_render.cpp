@@ -1,11 +1,39 @@
 #include <fmt/core.h>
 
 #include "actions/render.h"
+#include "actions/render_dockerfile.h"
 #include "cli/commands.h"
 #include "print/format.h"
 #include "render/yaml_emit.h"
 
 namespace cxtm::cli {
+namespace {
+
+CLI::App* setup_render_dockerfile(CLI::App& render, const GlobalOptions& global,
+                                  CommandOutcome& outcome) {
+  auto source = std::make_shared<std::string>("prebuilt");
+  CLI::App* command = render.add_subcommand(
+      "dockerfile",
+      "Print the Dockerfile of an image for an air-gapped cluster: the pinned OpenTelemetry "
+      "packages installed (prebuilt) or as wheels (wheelhouse)");
+  command->footer(
+      "Examples:\n"
+      "  cxtm-o11y render dockerfile > Dockerfile && docker build --build-arg "
+      "PYTHON_IMAGE=python:3.11-slim -t registry.example.com/cxtm-otel-python:py3.11 .\n"
+      "  cxtm-o11y render dockerfile --source wheelhouse > Dockerfile\n"
+      "Then set instrumentation.source and instrumentation.<source>.image in the config.");
+  command->add_option("--source", *source, "The package source the image is for")
+      ->check(CLI::IsMember({"prebuilt", "wheelhouse"}))
+      ->option_text("prebuilt|wheelhouse");
+  command->callback([source, &global, &outcome] {
+    fmt::print("{}", actions::run_render_dockerfile(global.load_config(),
+                                                    *instrument::parse_package_source(*source)));
+    outcome.code = ExitCode::ok;
+  });
+  return command;
+}
+
+}  // namespace
 
 void setup_render(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
   auto options = std::make_shared<actions::RenderOptions>();
@@ -20,7 +48,9 @@ void setup_render(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
       ->add_option("--output-dir", options->output_dir,
                    "Write one file per object plus kustomization.yaml here")
       ->option_text("DIR");
-  command->callback([options, &global, &outcome] {
+  CLI::App* dockerfile = setup_render_dockerfile(*command, global, outcome);
+  command->callback([options, dockerfile, &global, &outcome] {
+    if (dockerfile->parsed()) return;  // `render dockerfile` has printed its own output
     const auto result = actions::run_render(global.load_config(), *options);
     std::vector<Json> objects;
     for (const auto& object : result.manifests.objects) objects.push_back(object.object);

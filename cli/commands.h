@@ -16,8 +16,18 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
 void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
 void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
 void setup_backup(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
+void setup_validate(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
+// `completion bash|zsh` and `man` describe app itself: register them last.
+void setup_completion(CLI::App& app, CommandOutcome& outcome);
+void setup_man(CLI::App& app, CommandOutcome& outcome);
 
 // --timeout's value; Error(usage) naming the flag when it is not a positive duration.
 Duration parse_timeout(const std::string& text);
+
+// Adds the hidden --poll-interval DUR (how often a wait looks at the rollout; default 2s) for
+// tests and for API servers that should be asked less often.
+void add_poll_interval_flag(CLI::App& command, std::string& value);
+// --poll-interval's value; Error(usage) when it is not a positive duration.
+Duration parse_poll_interval(const std::string& text);
 
 }  // namespace cxtm::cli

@@ -5,11 +5,14 @@
 
 #include "cli/commands.h"
 #include "cli/global_options.h"
+#include "cli/portable_runtime.h"
 #include "core/error.h"
+#include "core/one_line.h"
 #include "core/redact.h"
 
 int main(int argc, char** argv) {
   using namespace cxtm;
+  cli::prepare_portable_runtime();
   CLI::App app{
       "cxtm-o11y: bring Python services on Kubernetes into Splunk Observability Cloud.\n"
       "Renders and deploys the OpenTelemetry Collector, instruments services without code "
@@ -32,6 +35,9 @@ int main(int argc, char** argv) {
   cli::setup_rollback(app, global, outcome);
   cli::setup_status(app, global, outcome);
   cli::setup_backup(app, global, outcome);
+  cli::setup_validate(app, global, outcome);
+  cli::setup_completion(app, outcome);
+  cli::setup_man(app, outcome);
 
   try {
     app.parse(argc, argv);
@@ -39,7 +45,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : static_cast<int>(ExitCode::usage);
   } catch (const Error& e) {
-    fmt::print(stderr, "cxtm-o11y: error: {}\n", redact(e.what()));
+    fmt::print(stderr, "cxtm-o11y: error: {}\n", one_line(redact(e.what()), 2000));
     return static_cast<int>(e.code());
   }
   return static_cast<int>(outcome.code);

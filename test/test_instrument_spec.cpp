@@ -94,7 +94,8 @@ TEST_SUITE("instrument/spec") {
     };
     std::set<std::string> hashes = {full_spec().hash()};
     for (const auto& [field, change] : changes) {
-      CAPTURE(field);
+      const std::string& field_shown = field;  // clang 14: no structured bindings in CAPTURE
+      CAPTURE(field_shown);
       InstrumentationSpec changed = full_spec();
       change(changed);
       CHECK(hashes.insert(changed.hash()).second);

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,9 @@
 #include "config/yaml_field.h"
 #include "core/embedded.h"
 #include "core/error.h"
+#include "core/one_line.h"
+#include "core/utf8.h"
+#include "instrument/spec.h"
 
 namespace cxtm::config {
 namespace {
@@ -95,13 +99,28 @@ void read_collector(const YamlField& field, CollectorSettings& collector) {
   read_amounts(resources["limits"], collector.limits);
 }
 
+void read_image_folder(const YamlField& field, ImageFolder& folder) {
+  field.expect_map({"image", "path"});
+  field["image"].read(folder.image);
+  read_checked(field["path"], folder.path, instrument::image_folder_problem);
+}
+
 void read_instrumentation(const YamlField& field, InstrumentationSettings& settings) {
-  field.expect_map(
-      {"init_image", "index_url", "extra_index_url", "trusted_host", "extras", "resources"});
+  field.expect_map({"source", "init_image", "index_url", "extra_index_url", "trusted_host",
+                    "wheelhouse", "prebuilt", "extras", "resources"});
+  if (const auto source = field["source"]; source.present()) {
+    settings.source = source.as_string();
+    if (!instrument::parse_package_source(settings.source)) {
+      source.fail(
+          fmt::format("expected 'index', 'wheelhouse' or 'prebuilt', got '{}'", settings.source));
+    }
+  }
   field["init_image"].read(settings.init_image);
   field["index_url"].read(settings.index_url);
   field["extra_index_url"].read(settings.extra_index_url);
   field["trusted_host"].read(settings.trusted_host);
+  read_image_folder(field["wheelhouse"], settings.wheelhouse);
+  read_image_folder(field["prebuilt"], settings.prebuilt);
   if (const auto extras = field["extras"]; extras.present()) {
     settings.extras = extras.as_string_list();
     const auto& known = python_packages().extras;
@@ -128,6 +147,18 @@ void read_service(const YamlField& field, ServiceSettings& service) {
   read_instrumentation(field["instrumentation"], service.instrumentation);
 }
 
+// The image the service's source needs, set here or inherited from the top level.
+void require_source_image(const YamlField& field, const InstrumentationSettings& settings) {
+  const auto require = [&](std::string_view section, const ImageFolder& folder) {
+    if (!folder.image.empty()) return;
+    field[section]["image"].fail(
+        fmt::format("required for source: {} (set it here or under instrumentation.{}.image)",
+                    section, section));
+  };
+  if (settings.source == "wheelhouse") require("wheelhouse", settings.wheelhouse);
+  if (settings.source == "prebuilt") require("prebuilt", settings.prebuilt);
+}
+
 void read_services(const YamlField& field, const InstrumentationSettings& defaults,
                    std::vector<ServiceSettings>& services) {
   for (const std::string& name : field.keys()) {
@@ -142,6 +173,7 @@ void read_services(const YamlField& field, const InstrumentationSettings& defaul
                             .otel_service_name = "",
                             .instrumentation = defaults};
     read_service(entry, service);
+    require_source_image(entry["instrumentation"], service.instrumentation);
     if (service.otel_service_name.empty()) service.otel_service_name = service.deployment;
     services.push_back(service);
   }
@@ -150,7 +182,7 @@ void read_services(const YamlField& field, const InstrumentationSettings& defaul
 // Applies what the document sets onto config; absent fields keep their earlier value.
 void read_document(const YamlField& root, Config& config) {
   root.expect_map({"cluster", "namespace", "environment", "splunk", "collector", "instrumentation",
-                   "state_dir", "services"});
+                   "state_dir", "ca_bundle", "services"});
   read_checked(root["cluster"], config.cluster, dns1123_subdomain_problem);
   read_checked(root["namespace"], config.namespace_, dns1123_label_problem);
   root["environment"].read(config.environment);
@@ -158,6 +190,7 @@ void read_document(const YamlField& root, Config& config) {
   read_collector(root["collector"], config.collector);
   read_instrumentation(root["instrumentation"], config.instrumentation);
   root["state_dir"].read(config.state_dir);
+  root["ca_bundle"].read(config.ca_bundle);
   if (root["services"].present()) {
     config.services.clear();
     read_services(root["services"], config.instrumentation, config.services);
@@ -165,11 +198,18 @@ void read_document(const YamlField& root, Config& config) {
 }
 
 YAML::Node parse_yaml(std::string_view text, std::string_view file_name) {
+  if (const auto bad = first_invalid_utf8(text)) {
+    const auto before = text.substr(0, *bad);
+    const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+    const auto line_start = before.rfind('\n');
+    const auto column = *bad - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    throw Error(ExitCode::usage, fmt::format("{}:{}:{}: not UTF-8 text", file_name, line, column));
+  }
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     throw Error(ExitCode::usage, fmt::format("{}:{}:{}: invalid YAML: {}", file_name,
-                                             e.mark.line + 1, e.mark.column + 1, e.msg));
+                                             e.mark.line + 1, e.mark.column + 1, one_line(e.msg)));
   }
 }
 

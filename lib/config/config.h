@@ -44,13 +44,22 @@ struct CollectorSettings {
   ResourceAmounts limits;
 };
 
+// A folder inside a container image.
+struct ImageFolder {
+  std::string image;
+  std::string path;
+};
+
 // How a service's Python is instrumented (issue: instrument). Set once at the top level and
 // overridable per service.
 struct InstrumentationSettings {
-  std::string init_image;  // empty: the app container's own image
-  std::string index_url;
+  std::string source;      // where the packages come from: index | wheelhouse | prebuilt
+  std::string init_image;  // empty: the app container's own image (index, wheelhouse)
+  std::string index_url;   // index only, like extra_index_url and trusted_host
   std::string extra_index_url;
   std::string trusted_host;
+  ImageFolder wheelhouse;           // wheelhouse: the image and folder holding the wheels
+  ImageFolder prebuilt;             // prebuilt: the image and folder holding the installed packages
   std::vector<std::string> extras;  // short names from python-packages.yaml
   ResourceAmounts requests;
   ResourceAmounts limits;
@@ -74,7 +83,8 @@ struct Config {
   CollectorSettings collector;
   InstrumentationSettings instrumentation;  // the defaults every service starts from
   std::string state_dir;                    // local backups; "~/" means $HOME
-  std::vector<ServiceSettings> services;    // in file order
+  std::string ca_bundle;  // CA certificates for HTTPS; empty: see config/ca_bundle.h
+  std::vector<ServiceSettings> services;  // in file order
 
   // The service named `name`, or nullptr.
   const ServiceSettings* find_service(std::string_view name) const;

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "instrument/env_merge.h"
+#include "instrument/installer.h"
 #include "instrument/object_edit.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
@@ -34,18 +35,24 @@ bool has_poc_env(const Json& container) {
   return false;
 }
 
-// The init container and both volumes are there (not taken out by hand since).
-bool has_installer(const Json& deployment) {
+// The init containers and volumes spec's source needs are there (not taken out by hand since).
+bool has_installer(const Json& deployment, const InstrumentationSpec& spec) {
   const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
-  return find_named(member(pod, "initContainers"), kInitContainerName) != npos &&
-         find_named(member(pod, "volumes"), kVolumeName) != npos &&
-         find_named(member(pod, "volumes"), kPipTmpVolumeName) != npos;
+  if (find_named(member(pod, "initContainers"), kInitContainerName) == npos) return false;
+  if (spec.source == PackageSource::wheelhouse &&
+      find_named(member(pod, "initContainers"), kWheelhouseContainerName) == npos) {
+    return false;
+  }
+  for (const Json& volume : installer_volumes(spec)) {
+    if (find_named(member(pod, "volumes"), string_member(volume, "name")) == npos) return false;
+  }
+  return true;
 }
 
 // Whether the installer still runs the app's image when it is meant to: a new app image since
 // (a new release, maybe a new Python) needs the packages installed again, for that Python.
 bool init_image_follows_app(const Json& deployment, const InstrumentationSpec& spec) {
-  if (!spec.init_image.empty()) return true;
+  if (!spec.init_image.empty() || spec.source == PackageSource::prebuilt) return true;
   const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
   const size_t init = find_named(member(pod, "initContainers"), kInitContainerName);
   const auto record = read_env_record(deployment);
@@ -61,7 +68,7 @@ State detect_state(const Json& deployment, const InstrumentationSpec& spec) {
   if (instrumented_by_us(deployment)) {
     const std::string hash =
         string_member(member(member(deployment, "metadata"), "annotations"), kAnnotationSpecHash);
-    return hash == spec.hash() && has_installer(deployment) &&
+    return hash == spec.hash() && has_installer(deployment, spec) &&
                    init_image_follows_app(deployment, spec)
                ? State::current
                : State::outdated;

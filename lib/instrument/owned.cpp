@@ -66,10 +66,12 @@ bool instrumented_by_us(const Json& deployment) {
 std::vector<std::string> owned_parts(const Json& deployment) {
   std::vector<std::string> parts;
   const Json& spec = member(member(member(deployment, "spec"), "template"), "spec");
-  if (find_named(member(spec, "initContainers"), kInitContainerName) != npos) {
-    parts.push_back(fmt::format("init container {}", kInitContainerName));
+  for (std::string_view init : {kWheelhouseContainerName, kInitContainerName}) {
+    if (find_named(member(spec, "initContainers"), init) != npos) {
+      parts.push_back(fmt::format("init container {}", init));
+    }
   }
-  for (std::string_view volume : {kVolumeName, kPipTmpVolumeName}) {
+  for (std::string_view volume : {kVolumeName, kPipTmpVolumeName, kWheelhouseVolumeName}) {
     if (find_named(member(spec, "volumes"), volume) != npos) {
       parts.push_back(fmt::format("volume {}", volume));
     }
@@ -92,9 +94,11 @@ Json remove_owned(const Json& deployment) {
   Json& template_ = out["spec"]["template"];
   remove_annotation(template_, kAnnotationOriginalEnv);
   Json& spec = template_["spec"];
+  erase_named(spec, "initContainers", kWheelhouseContainerName);
   erase_named(spec, "initContainers", kInitContainerName);
   erase_named(spec, "volumes", kVolumeName);
   erase_named(spec, "volumes", kPipTmpVolumeName);
+  erase_named(spec, "volumes", kWheelhouseVolumeName);
   for (Json& container : spec["containers"]) {
     erase_named(container, "volumeMounts", kVolumeName);
     if (record && string_member(container, "name") == record->container &&

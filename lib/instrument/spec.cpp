@@ -14,10 +14,48 @@ Json resources_json(const ResourceAmounts& amounts) {
   return Json{{"cpu", amounts.cpu}, {"memory", amounts.memory}};
 }
 
+Json folder_json(const ImageFolder& folder) {
+  return Json{{"image", folder.image}, {"path", folder.path}};
+}
+
 }  // namespace
 
+std::string_view to_string(PackageSource source) {
+  switch (source) {
+    case PackageSource::index:
+      return "index";
+    case PackageSource::wheelhouse:
+      return "wheelhouse";
+    case PackageSource::prebuilt:
+      return "prebuilt";
+  }
+  return "index";
+}
+
+std::optional<std::string> image_folder_problem(std::string_view path) {
+  if (!path.starts_with('/')) return "is not an absolute path";
+  if (path.find_first_not_of('/') == std::string_view::npos) return "is the image's root";
+  if (path.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") !=
+      std::string_view::npos) {
+    return "may only have letters, digits and '._-/'";
+  }
+  if (path.find("/../") != std::string_view::npos || path.ends_with("/..")) {
+    return "contains '..'";
+  }
+  return std::nullopt;
+}
+
+std::optional<PackageSource> parse_package_source(std::string_view name) {
+  for (PackageSource source :
+       {PackageSource::index, PackageSource::wheelhouse, PackageSource::prebuilt}) {
+    if (to_string(source) == name) return source;
+  }
+  return std::nullopt;
+}
+
 Json InstrumentationSpec::to_json() const {
-  return Json{
+  Json json{
       {"serviceName", service_name},
       {"container", container},
       {"otlpEndpoint", otlp_endpoint},
@@ -30,6 +68,12 @@ Json InstrumentationSpec::to_json() const {
       {"trustedHost", trusted_host},
       {"initResources",
        {{"requests", resources_json(init_requests)}, {"limits", resources_json(init_limits)}}}};
+  if (source != PackageSource::index) {
+    json["packageSource"] = to_string(source);
+    json["wheelhouse"] = folder_json(wheelhouse);
+    json["prebuilt"] = folder_json(prebuilt);
+  }
+  return json;
 }
 
 std::string InstrumentationSpec::hash() const {

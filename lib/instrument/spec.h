@@ -4,7 +4,9 @@
 // can tell "unchanged" from "upgrade".
 
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json.h"
@@ -16,21 +18,46 @@ struct ResourceAmounts {
   std::string memory;
 };
 
+// Where the init container gets the OpenTelemetry packages from.
+enum class PackageSource {
+  index,       // pip from a package index: PyPI, or a mirror (index_url, extra_index_url, ...)
+  wheelhouse,  // pip --no-index from wheels that a second init container copies out of an image
+  prebuilt,    // no pip: the installed packages are copied out of a prebuilt image
+};
+
+// "index", "wheelhouse", "prebuilt": the names the config file uses.
+std::string_view to_string(PackageSource source);
+std::optional<PackageSource> parse_package_source(std::string_view name);
+
+// A folder inside a container image.
+struct ImageFolder {
+  std::string image;
+  std::string path;
+};
+
+// Why path cannot be an image folder to copy from (not absolute, the root, "..", characters
+// other than letters, digits and "._-/"), or nullopt.
+std::optional<std::string> image_folder_problem(std::string_view path);
+
 struct InstrumentationSpec {
-  std::string service_name;       // OTEL_SERVICE_NAME ("cxtm-scheduler")
-  std::string container;          // the app container; empty: the only one
-  std::string otlp_endpoint;      // "http://otel-collector.default.svc:4318"
-  std::string environment;        // deployment.environment
-  std::string service_namespace;  // service.namespace
+  std::string service_name;           // OTEL_SERVICE_NAME ("cxtm-scheduler")
+  std::string container;              // the app container; empty: the only one
+  std::string otlp_endpoint;          // "http://otel-collector.default.svc:4318"
+  std::string environment;            // deployment.environment
+  std::string service_namespace;      // service.namespace
   std::vector<std::string> packages;  // pinned requirements: "opentelemetry-sdk==1.41.0", ...
-  std::string init_image;         // empty: the app container's own image
-  std::string index_url;          // pip --index-url, for mirrors
-  std::string extra_index_url;    // pip --extra-index-url
-  std::string trusted_host;       // pip --trusted-host
+  std::string init_image;             // empty: the app container's own image
+  std::string index_url;              // pip --index-url, for mirrors
+  std::string extra_index_url;        // pip --extra-index-url
+  std::string trusted_host;           // pip --trusted-host
+  PackageSource source = PackageSource::index;
+  ImageFolder wheelhouse;  // source wheelhouse: the image and folder holding the wheels
+  ImageFolder prebuilt;    // source prebuilt: the image and folder holding the installed packages
   ResourceAmounts init_requests;  // the installer's resources (pip needs ~100Mi+)
   ResourceAmounts init_limits;
 
-  // Stable sha256 over every field (not over the tool version).
+  // Stable sha256 over every field (not over the tool version). For source index the hashed
+  // fields are those from before sources existed, so earlier Deployments keep their hash.
   std::string hash() const;
   Json to_json() const;
 };

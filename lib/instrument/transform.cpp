@@ -124,16 +124,16 @@ Transformed apply(Json deployment, const InstrumentationSpec& spec, const std::s
         "there (a signal-specific endpoint, say) still apply",
         where, sources));
   }
-  Json init = installer_container(spec, app, where);
+  Json inits = installer_containers(spec, app, where);
 
   ensure_member(app, "env", Json::array(), kAfterEnv) = std::move(merged.env);
   ensure_member(app, "volumeMounts", Json::array(), kAfterVolumeMounts)
       .push_back({{"mountPath", kMountPath}, {"name", kVolumeName}, {"readOnly", true}});
   Json& volumes = ensure_member(pod, "volumes", Json::array(), kAfterVolumes);
-  for (Json& volume : installer_volumes()) volumes.push_back(std::move(volume));
+  for (Json& volume : installer_volumes(spec)) volumes.push_back(std::move(volume));
   // After the app's own init containers: they may prepare what the app (and pip) needs.
-  ensure_member(pod, "initContainers", Json::array(), kAfterInitContainers)
-      .push_back(std::move(init));
+  Json& init_containers = ensure_member(pod, "initContainers", Json::array(), kAfterInitContainers);
+  for (Json& init : inits) init_containers.push_back(std::move(init));
 
   annotations_of(template_)[std::string(kAnnotationOriginalEnv)] =
       env_record_text(EnvRecord{app_name, std::move(merged.original)});

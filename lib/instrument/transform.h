@@ -15,6 +15,11 @@ inline constexpr std::string_view kVolumeName = "otel-auto-instrumentation";
 inline constexpr std::string_view kPipTmpVolumeName = "otel-pip-tmp";
 inline constexpr std::string_view kInitContainerName = "otel-auto-instrumentation";
 inline constexpr std::string_view kMountPath = "/otel-auto-instrumentation";
+// Source wheelhouse: the init container that copies the wheels, its volume and where pip
+// finds them.
+inline constexpr std::string_view kWheelhouseContainerName = "otel-wheelhouse";
+inline constexpr std::string_view kWheelhouseVolumeName = "otel-wheelhouse";
+inline constexpr std::string_view kWheelhouseMountPath = "/otel-wheelhouse";
 inline constexpr std::string_view kAnnotationInstrumented = "cxtm-o11y.io/instrumented";
 inline constexpr std::string_view kAnnotationVersion = "cxtm-o11y.io/tool-version";
 inline constexpr std::string_view kAnnotationSpecHash = "cxtm-o11y.io/spec-hash";

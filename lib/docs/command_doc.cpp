@@ -1,0 +1,33 @@
+#include "docs/command_doc.h"
+
+#include <cctype>
+
+namespace cxtm::docs {
+
+std::string CommandDoc::path_text() const {
+  std::string text;
+  for (const auto& name : path) text += (text.empty() ? "" : " ") + name;
+  return text;
+}
+
+ValueKind value_kind(std::string_view value_text, std::vector<std::string>& choices) {
+  choices.clear();
+  if (value_text.empty()) return ValueKind::none;
+  if (value_text.find('|') != std::string_view::npos) {
+    size_t start = 0;
+    while (true) {
+      const size_t bar = value_text.find('|', start);
+      choices.emplace_back(value_text.substr(start, bar - start));
+      if (bar == std::string_view::npos) break;
+      start = bar + 1;
+    }
+    return ValueKind::choice;
+  }
+  std::string upper;
+  for (char c : value_text) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.starts_with("DIR")) return ValueKind::directory;
+  if (upper.starts_with("FILE") || upper.starts_with("PATH")) return ValueKind::file;
+  return ValueKind::text;
+}
+
+}  // namespace cxtm::docs
