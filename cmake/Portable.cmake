@@ -6,7 +6,8 @@
 # statically (it needs GSSAPI/Kerberos, which Debian ships only as shared libraries, and
 # LDAP, SASL, GnuTLS, p11-kit and more behind them). So libcurl is built from Debian's own
 # source package (with Debian's security patches) with HTTP and HTTPS only, against the static
-# OpenSSL and zlib Debian ships. yaml-cpp is Debian's static library; fmt is used header-only.
+# OpenSSL and zlib Debian ships. yaml-cpp and libyaml are Debian's static libraries; fmt is used
+# header-only.
 # DNS: see cli/portable_runtime.h.
 
 set(CXTM_CURL_SOURCE_DIR "${CMAKE_BINARY_DIR}/curl-src"
@@ -71,6 +72,10 @@ target_compile_definitions(cxtm_static_curl INTERFACE CURL_STATICLIB)
 target_link_libraries(cxtm_static_curl INTERFACE "${curl_library}" OpenSSL::SSL OpenSSL::Crypto
                                                  "${CXTM_ZLIB_STATIC}" Threads::Threads)
 add_library(CURL::libcurl ALIAS cxtm_static_curl)
+
+find_library(CXTM_LIBYAML_STATIC NAMES libyaml.a REQUIRED)
+add_library(cxtm::libyaml STATIC IMPORTED)
+set_target_properties(cxtm::libyaml PROPERTIES IMPORTED_LOCATION "${CXTM_LIBYAML_STATIC}")
 
 add_library(yaml-cpp STATIC IMPORTED)
 set_target_properties(yaml-cpp PROPERTIES IMPORTED_LOCATION "${CXTM_YAML_CPP_STATIC}")

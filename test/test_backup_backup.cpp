@@ -55,4 +55,11 @@ TEST_SUITE("backup/backup") {
     wrong_types["sha256"] = 12;
     CHECK(refusal(wrong_types.dump()).find("sha256 does not match") != std::string::npos);
   }
+
+  // Found by fuzz_backup: a number too large for a double threw out_of_range, not parse_error,
+  // and ended the process.
+  TEST_CASE("a number out of range is refused like any other corruption") {
+    CHECK(refusal(R"({"apiVersion": "cxtm-o11y.io/v1", "sha256": 6e70920})").find("not JSON") !=
+          std::string::npos);
+  }
 }

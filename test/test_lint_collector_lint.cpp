@@ -350,8 +350,8 @@ TEST_SUITE("lint/collector_lint") {
         "# only a comment\n",
         "- a list\n- of things\n",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\n",
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  app.yaml: |\n"
-        "    key: value\n",
+        ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  app.yaml: |\n"
+         "    key: value\n"),
     };
     for (const char* text : texts) {
       const auto findings = lint(text);

@@ -63,7 +63,7 @@ DeploymentBackup parse_backup(std::string_view text, std::string_view source) {
   Json document;
   try {
     document = Json::parse(text);
-  } catch (const Json::parse_error&) {
+  } catch (const Json::exception&) {  // parse_error, or out_of_range for a number like 6e70920
     refuse(source, "it is not JSON (truncated or corrupted?)");
   }
   if (!document.is_object() || text_field(document, "apiVersion") != kApiVersion ||

@@ -14,6 +14,8 @@
 #include "core/error.h"
 #include "core/one_line.h"
 #include "core/utf8.h"
+#include "core/yaml_bounds.h"
+#include "core/yaml_syntax.h"
 #include "instrument/spec.h"
 
 namespace cxtm::config {
@@ -205,12 +207,21 @@ YAML::Node parse_yaml(std::string_view text, std::string_view file_name) {
     const auto column = *bad - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
     throw Error(ExitCode::usage, fmt::format("{}:{}:{}: not UTF-8 text", file_name, line, column));
   }
+  if (const auto error = find_yaml_syntax_error(text)) {
+    throw Error(ExitCode::usage, fmt::format("{}:{}:{}: invalid YAML: {}", file_name, error->line,
+                                             error->column, one_line(error->problem)));
+  }
+  YAML::Node root;
   try {
-    return YAML::Load(std::string(text));
+    root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     throw Error(ExitCode::usage, fmt::format("{}:{}:{}: invalid YAML: {}", file_name,
                                              e.mark.line + 1, e.mark.column + 1, one_line(e.msg)));
   }
+  if (const auto problem = yaml_bounds_problem(root)) {
+    throw Error(ExitCode::usage, fmt::format("{}: the YAML {}", file_name, *problem));
+  }
+  return root;
 }
 
 void require(const Config& config, std::string_view path, const std::string& value) {

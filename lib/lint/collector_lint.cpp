@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/yaml_bounds.h"
+#include "core/yaml_syntax.h"
 #include "lint/collector_config.h"
 #include "lint/rules.h"
 
@@ -29,14 +31,44 @@ void lint_config(const YAML::Node& root, const Locator& locator, Run& run) {
   for (Rule rule : kRules) rule(config, run.options, reporter);
 }
 
-void report_syntax(const YAML::Exception& error, const Locator& locator, Run& run) {
-  const Position position = locator.at(error.mark);
+void report_syntax_at(const YAML::Mark& mark, const std::string& problem, const Locator& locator,
+                      Run& run) {
+  const Position position = locator.at(mark);
   run.findings.push_back(Finding{.file = run.file,
                                  .line = position.line,
                                  .column = position.column,
                                  .rule_id = "yaml-syntax",
                                  .severity = Severity::error,
-                                 .message = fmt::format("not valid YAML: {}", error.msg)});
+                                 .message = fmt::format("not valid YAML: {}", problem)});
+}
+
+void report_syntax(const YAML::Exception& error, const Locator& locator, Run& run) {
+  report_syntax_at(error.mark, error.msg, locator, run);
+}
+
+// libyaml's verdict on text (core/yaml_syntax.h); true when it found an error and reported it.
+bool report_syntax_error(std::string_view text, const Locator& locator, Run& run) {
+  const auto error = find_yaml_syntax_error(text);
+  if (!error) return false;
+  YAML::Mark mark;
+  mark.line = error->line - 1;
+  mark.column = error->column - 1;
+  report_syntax_at(mark, error->problem, locator, run);
+  return true;
+}
+
+// A document no rule may walk (core/yaml_bounds.h); true when it was reported.
+bool report_out_of_bounds(const YAML::Node& document, const Locator& locator, Run& run) {
+  const auto problem = yaml_bounds_problem(document);
+  if (!problem) return false;
+  const Position position = locator.at(document.Mark());
+  run.findings.push_back(Finding{.file = run.file,
+                                 .line = position.line,
+                                 .column = position.column,
+                                 .rule_id = "yaml-limits",
+                                 .severity = Severity::error,
+                                 .message = "the YAML " + *problem});
+  return true;
 }
 
 void report_no_config(std::string message, Run& run) {
@@ -73,12 +105,22 @@ int lint_object(const YAML::Node& object, Run& run) {
   for (const auto& entry : data->value) {
     if (!entry.second.IsScalar()) continue;
     const Locator locator = Locator::inside_scalar(run.text, entry.first, entry.second);
+    if (find_yaml_syntax_error(entry.second.Scalar())) {
+      if (entry.second.Scalar().find("pipelines:") == std::string::npos) continue;
+      report_syntax_error(entry.second.Scalar(), locator, run);
+      ++found;
+      continue;
+    }
     YAML::Node root;
     try {
       root = YAML::Load(entry.second.Scalar());
     } catch (const YAML::Exception& error) {
       if (entry.second.Scalar().find("pipelines:") == std::string::npos) continue;
       report_syntax(error, locator, run);
+      ++found;
+      continue;
+    }
+    if (report_out_of_bounds(root, locator, run)) {
       ++found;
       continue;
     }
@@ -126,6 +168,7 @@ std::vector<Finding> lint_collector_config(std::string_view text, std::string_vi
                                            const LintOptions& options) {
   std::vector<Finding> findings;
   Run run{.text = text, .file = std::string(file_name), .options = options, .findings = findings};
+  if (report_syntax_error(text, Locator(), run)) return findings;
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(text));
@@ -133,6 +176,11 @@ std::vector<Finding> lint_collector_config(std::string_view text, std::string_vi
     report_syntax(error, Locator(), run);
     return findings;
   }
+  bool out_of_bounds = false;
+  for (const YAML::Node& document : documents) {
+    out_of_bounds = report_out_of_bounds(document, Locator(), run) || out_of_bounds;
+  }
+  if (out_of_bounds) return findings;
   const bool is_stream = std::any_of(documents.begin(), documents.end(), is_kubernetes_object);
   if (is_stream) {
     lint_stream(documents, run);

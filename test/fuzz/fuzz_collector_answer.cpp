@@ -1,0 +1,26 @@
+// Any bytes as what the collector answers validate: an OTLP/HTTP export response or Status body,
+// its Prometheus metrics, its log, a Retry-After header, an installer's pip log.
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+#include "core/error.h"
+#include "validate/log_scan.h"
+#include "validate/otlp_payload.h"
+#include "validate/prometheus_text.h"
+#include "validate/retry.h"
+#include "validate/service.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  try {
+    (void)cxtm::validate::parse_export_answer(text);
+    (void)cxtm::validate::status_message(text);
+    (void)cxtm::validate::parse_prometheus_text(text);
+    (void)cxtm::validate::scan_collector_log(text);
+    (void)cxtm::validate::installed_packages(text);
+    (void)cxtm::validate::parse_retry_after(text, std::chrono::system_clock::now());
+  } catch (const cxtm::Error&) {
+  }
+  return 0;
+}
