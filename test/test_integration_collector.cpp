@@ -482,7 +482,8 @@ TEST_SUITE("integration/collector") {
         {"cluster: c\nsplunk: [\n", "bad.yaml:3:1: invalid YAML"},
     };
     for (const auto& [text, expected] : cases) {
-      CAPTURE(text);
+      const auto& text_ = text;  // CAPTURE cannot name a structured binding (clang 14)
+      CAPTURE(text_);
       cluster.config = cluster.dir.write("bad.yaml", text).string();
       const auto result = cluster.deploy();
       CHECK(result.exit_code == 2);

@@ -68,7 +68,8 @@ TEST_SUITE("integration/instrument") {
 
     for (const auto& [name, seeded] :
          {std::pair{"cxtm-scheduler", scheduler}, std::pair{"cxtm-notifications", notifications}}) {
-      CAPTURE(name);
+      const auto& name_ = name;  // CAPTURE cannot name a structured binding (clang 14)
+      CAPTURE(name_);
       const Json live = cluster.deployment(name);
       CHECK(instrumented(live));
       CHECK(has_installer(live));
@@ -164,7 +165,7 @@ TEST_SUITE("integration/instrument") {
     INFO(json.out, json.err);
     CHECK(json.exit_code == 0);
     const Json result = Json::parse(json.out)["services"][0];
-    CHECK(result["outcome"] == "would change");
+    CHECK(result["outcome"] == "would_change");
     const Json patch = result["patch"];
     REQUIRE(patch.is_array());
     CHECK_FALSE(patch.empty());
@@ -237,8 +238,10 @@ TEST_SUITE("integration/instrument") {
                             {.method = "GET", .path_regex = "/api/v1/namespaces/default/pods\\?"},
                             3});
     for (auto& [status, reason, code, step] : cases) {
-      CAPTURE(status);
-      CAPTURE(step.name);
+      const auto& status_ = status;  // CAPTURE cannot name a structured binding (clang 14)
+      CAPTURE(status_);
+      const auto& step_name_ = step.name;  // CAPTURE cannot name a structured binding (clang 14)
+      CAPTURE(step_name_);
       ClusterCli cluster;
       const Json seeded = cluster.seed("minimal", "cxtm-scheduler");
       // The new pods need one look before they are ready, so the wait lists them.
@@ -317,7 +320,8 @@ TEST_SUITE("integration/instrument") {
     INFO(rollback.out, rollback.err);
     CHECK(rollback.exit_code == 0);
     for (const auto& [name, original] : seeded) {
-      CAPTURE(name);
+      const auto& name_ = name;  // CAPTURE cannot name a structured binding (clang 14)
+      CAPTURE(name_);
       const Json live = cluster.deployment(name);
       CHECK(same_json(live["spec"]["template"], original["spec"]["template"]));
       CHECK_FALSE(instrumented(live));

@@ -66,7 +66,8 @@ TEST_SUITE("integration/rollback") {
 
     for (const auto& [name, seeded] :
          {std::pair{"cxtm-scheduler", scheduler}, std::pair{"cxtm-notifications", notifications}}) {
-      CAPTURE(name);
+      const auto& name_ = name;  // CAPTURE cannot name a structured binding (clang 14)
+      CAPTURE(name_);
       const Json live = cluster.deployment(name);
       CHECK(same_json(live["spec"]["template"], seeded["spec"]["template"]));
       CHECK(same_json(live["spec"], seeded["spec"]));
@@ -175,7 +176,8 @@ TEST_SUITE("integration/rollback") {
 
   TEST_CASE("rollback that cannot write names the service and cause, and changes nothing") {
     for (const auto& [status, code] : {std::pair{403, 5}, std::pair{404, 4}, std::pair{500, 8}}) {
-      CAPTURE(status);
+      const auto& status_ = status;  // CAPTURE cannot name a structured binding (clang 14)
+      CAPTURE(status_);
       ClusterCli cluster;
       cluster.seed("minimal", "cxtm-scheduler");
       REQUIRE(cluster.run(fast({"instrument", "scheduler"})).exit_code == 0);
@@ -291,7 +293,8 @@ TEST_SUITE("integration/rollback") {
 
     for (const auto& [name, seeded] :
          {std::pair{"cxtm-scheduler", scheduler}, std::pair{"cxtm-notifications", notifications}}) {
-      CAPTURE(name);
+      const auto& name_ = name;  // CAPTURE cannot name a structured binding (clang 14)
+      CAPTURE(name_);
       const Json live = cluster.deployment(name);
       CHECK(has_installer(live));
       CHECK(app_env(live, "PYTHONPATH")
@@ -309,7 +312,8 @@ TEST_SUITE("integration/rollback") {
     CHECK(rollback.exit_code == 0);
     for (const auto& [name, seeded] :
          {std::pair{"cxtm-scheduler", scheduler}, std::pair{"cxtm-notifications", notifications}}) {
-      CAPTURE(name);
+      const auto& name_ = name;  // CAPTURE cannot name a structured binding (clang 14)
+      CAPTURE(name_);
       const Json live = cluster.deployment(name);
       CHECK(same_json(live["spec"]["template"], seeded["spec"]["template"]));
       CHECK(app_env(live, "PYTHONPATH") == app_env(seeded, "PYTHONPATH"));

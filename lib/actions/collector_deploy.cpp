@@ -57,6 +57,7 @@ void apply_all(Context& context, const CollectorPlan& plan,
 }  // namespace
 
 CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOptions& options) {
+  context.kube.limit_request_time(options.timeout);
   CollectorDeployResult result{.plan = plan_collector(context)};
   if (options.dry_run) {
     result.message = result.plan.changes_anything() ? "dry run: nothing was changed"

@@ -209,6 +209,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
 std::vector<ServiceResult> instrument_services(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services, const InstrumentOptions& options) {
+  context.kube.limit_request_time(options.timeout);
   std::vector<ServiceResult> results(services.size());
   for_each_parallel(
       services.size(), static_cast<size_t>(std::max(1, options.parallel)),

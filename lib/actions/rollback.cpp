@@ -16,6 +16,25 @@ bool instrumented_by_us(const Json& deployment) {
          metadata["annotations"].contains(instrument::kAnnotationSpecHash);
 }
 
+// The backup file given with --from, verified. A damaged one is a bad flag value, refused with
+// why and where the stored original is.
+backup::StoredBackup from_file(BackupStores stores, const kube::ObjectRef& ref,
+                               const std::string& path) {
+  try {
+    return {backup::parse_backup(read_file(path), path), path};
+  } catch (const Error& error) {
+    std::string other;
+    try {
+      std::vector<std::string> skipped;
+      other = fmt::format("; the original stored at {} is usable: drop --from to restore it",
+                          find_original(stores, ref.namespace_, ref.name, skipped).location);
+    } catch (const Error&) {
+      other = "; no usable original is stored in the cluster or locally either";
+    }
+    throw Error(ExitCode::usage, fmt::format("--from {}{}", error.what(), other));
+  }
+}
+
 }  // namespace
 
 backup::StoredBackup find_original(BackupStores stores, const std::string& namespace_,
@@ -52,12 +71,9 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
       result.message = "not instrumented by cxtm-o11y; nothing to roll back";
       return result;
     }
-    const auto original =
-        options.from_file.empty()
-            ? find_original(stores, ref.namespace_, ref.name, result.warnings)
-            : backup::StoredBackup{
-                  backup::parse_backup(read_file(options.from_file), options.from_file),
-                  options.from_file};
+    const auto original = options.from_file.empty()
+                              ? find_original(stores, ref.namespace_, ref.name, result.warnings)
+                              : from_file(stores, ref, options.from_file);
     if (original.backup.deployment != ref.name || original.backup.namespace_ != ref.namespace_) {
       throw Error(ExitCode::usage, fmt::format("{} is a backup of {}/{}, not of {}",
                                                original.location, original.backup.namespace_,
@@ -85,8 +101,12 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
                                                  context.reporter);
     } catch (const Error& error) {
       result.code = error.code();
+      // The original is written either way: what is left is watching its pods come up.
       result.message += error.code() == ExitCode::interrupted
-                            ? "; interrupted while its pods start"
+                            ? fmt::format(
+                                  "; interrupted while its pods start (follow them: "
+                                  "cxtm-o11y status {})",
+                                  service.name)
                             : fmt::format("; could not follow the rollout: {}", error.what());
       return result;
     }
@@ -112,6 +132,7 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
 std::vector<ServiceResult> rollback_services(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services, const RollbackOptions& options) {
+  context.kube.limit_request_time(options.timeout);
   std::vector<ServiceResult> results(services.size());
   for_each_parallel(
       services.size(), static_cast<size_t>(std::max(1, options.parallel)),

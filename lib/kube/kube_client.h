@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/duration.h"
 #include "core/json.h"
 
 namespace cxtm::kube {
@@ -63,6 +64,10 @@ class KubeClient {
   // Whether the current user may do what each query asks, in order: SelfSubjectAccessReviews,
   // all created in one call.
   virtual std::vector<bool> can_i(const std::vector<AccessQuery>& queries) = 0;
+  // No later request may take longer than limit (a command's --timeout shorter than the
+  // client's own request timeout), so a hung API server cannot outlast the command's deadline.
+  // Call before requests run in parallel.
+  virtual void limit_request_time(Duration limit) = 0;
 };
 
 }  // namespace cxtm::kube

@@ -29,7 +29,7 @@ void add_namespace(std::vector<std::string>& arguments, std::string_view namespa
 Json parse_output(std::string_view action, const std::string& text) {
   try {
     return Json::parse(text);
-  } catch (const Json::parse_error&) {
+  } catch (const Json::exception&) {
     throw Error(ExitCode::kubectl, fmt::format("kubectl {}: output is not JSON", action));
   }
 }
@@ -179,6 +179,16 @@ std::string KubectlClient::logs(std::string_view namespace_, std::string_view po
     throw kubectl_failure(fmt::format("logs {}/{}", namespace_, pod), result);
   }
   return result.out;
+}
+
+void KubectlClient::limit_request_time(Duration limit) {
+  const auto current = parse_duration(options_.request_timeout);
+  if (limit.count() > 0 && (!current || current->count() <= 0 || limit < *current)) {
+    // format_duration drops a fraction of a second; kubectl also takes "1500ms".
+    options_.request_timeout = limit % std::chrono::seconds(1) == Duration(0)
+                                   ? format_duration(limit)
+                                   : std::to_string(limit.count()) + "ms";
+  }
 }
 
 std::vector<bool> KubectlClient::can_i(const std::vector<AccessQuery>& queries) {

@@ -32,6 +32,8 @@ class KubectlClient : public KubeClient {
   std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,
                    int tail_lines, bool previous) override;
   std::vector<bool> can_i(const std::vector<AccessQuery>& queries) override;
+  // Lowers --request-timeout to limit when that is shorter.
+  void limit_request_time(Duration limit) override;
 
   // The full argument vector for a kubectl call with these arguments (global flags first).
   std::vector<std::string> command(const std::vector<std::string>& arguments) const;

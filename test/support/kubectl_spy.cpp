@@ -4,21 +4,25 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 namespace cxtm::testing {
 
 KubectlSpy::KubectlSpy(const std::string& real_kubectl) {
-  // Calls of one cxtm-o11y run are sequential per service; each call records under its own pid.
+  // $PPID is whoever ran the spy: cxtm-o11y, which starts kubectl without a shell between. The
+  // kill comes after kubectl has exited and before the spy does, so cxtm-o11y, still waiting for
+  // its child, never sees the answer.
   dir_.write("kubectl",
              fmt::format("#!/bin/sh\n"
                          "d='{}'\n"
                          "n=$(( $(cat \"$d/count\" 2>/dev/null || echo 0) + 1 ))\n"
                          "echo \"$n\" > \"$d/count\"\n"
+                         "echo \"$PPID\" > \"$d/caller\"\n"
                          "cat /proc/$$/cmdline > \"$d/cmdline.$n.$$\"\n"
                          "'{}' \"$@\"\n"
                          "rc=$?\n"
                          "if [ \"$n\" = \"$(cat \"$d/kill_after\" 2>/dev/null)\" ]; then\n"
-                         "  kill -9 $PPID\n"
+                         "  kill -9 \"$PPID\"\n"
                          "fi\n"
                          "exit $rc\n",
                          dir_.path().string(), real_kubectl),
@@ -38,8 +42,14 @@ int KubectlSpy::calls() const {
   return std::stoi(dir_.read("count"));
 }
 
+pid_t KubectlSpy::caller() const {
+  if (!std::filesystem::exists(dir_.path() / "caller")) return 0;
+  const std::string pid = dir_.read("caller");
+  return pid.empty() ? 0 : static_cast<pid_t>(std::stol(pid));
+}
+
 std::vector<std::vector<std::string>> KubectlSpy::command_lines() const {
-  std::vector<std::vector<std::string>> lines;
+  std::multimap<int, std::vector<std::string>> by_call;
   for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
     const std::string name = entry.path().filename().string();
     if (name.rfind("cmdline.", 0) != 0) continue;
@@ -49,15 +59,20 @@ std::vector<std::vector<std::string>> KubectlSpy::command_lines() const {
     for (size_t end; (end = raw.find('\0', start)) != std::string::npos; start = end + 1) {
       argv.push_back(raw.substr(start, end - start));
     }
-    lines.push_back(std::move(argv));
+    // cmdline.<call>.<pid>: overlapping calls may share a number, never a file.
+    by_call.emplace(std::stoi(name.substr(std::string("cmdline.").size())), std::move(argv));
   }
+  std::vector<std::vector<std::string>> lines;
+  for (auto& call : by_call) lines.push_back(std::move(call.second));
   return lines;
 }
 
 void KubectlSpy::reset() const {
   for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
     const std::string name = entry.path().filename().string();
-    if (name == "count" || name.rfind("cmdline.", 0) == 0) std::filesystem::remove(entry.path());
+    if (name == "count" || name == "caller" || name.rfind("cmdline.", 0) == 0) {
+      std::filesystem::remove(entry.path());
+    }
   }
 }
 

@@ -2,6 +2,10 @@
 // A kubectl for cxtm-o11y to run (its --kubectl flag) that records each call's command line as
 // the kernel saw it (/proc/<pid>/cmdline of the spawned process), runs the real kubectl, and can
 // SIGKILL cxtm-o11y right after the N-th call returns: the crash points of the recovery tests.
+// The count is kept in a file without a lock: one cxtm-o11y at a time, its calls one by one
+// (--parallel 1, or one service).
+
+#include <sys/types.h>
 
 #include <string>
 #include <vector>
@@ -12,7 +16,7 @@ namespace cxtm::testing {
 
 class KubectlSpy {
  public:
-  // real_kubectl: the program it runs ($CXTM_TEST_KUBECTL or "kubectl" by default).
+  // real_kubectl: the program it runs (test_kubectl() for $CXTM_TEST_KUBECTL).
   explicit KubectlSpy(const std::string& real_kubectl);
 
   // The spy's path, for --kubectl.
@@ -22,7 +26,9 @@ class KubectlSpy {
   void kill_caller_after(int call) const;
   // How many calls were made so far.
   int calls() const;
-  // The command line of every call so far (argv[0] is the shell running the spy).
+  // The pid of the process that made the latest call (cxtm-o11y), or 0 before the first.
+  pid_t caller() const;
+  // The command line of every call so far, in call order (argv[0] is the shell running the spy).
   std::vector<std::vector<std::string>> command_lines() const;
   // Forgets the calls made so far (the count starts again at 0).
   void reset() const;

@@ -1,0 +1,364 @@
+// Crash recovery and concurrency end to end: cxtm-o11y killed with SIGKILL right after each of
+// its kubectl calls (KubectlSpy), stopped by SIGTERM while it waits for a rollout, and run twice
+// at once on one service. Whatever happened, the next run converges, the original backup is the
+// Deployment as it was, and rollback gives its pod template back exactly.
+
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <thread>
+
+#include "core/atomic_file.h"
+#include "core/digest.h"
+#include "core/json.h"
+#include "fixtures/kubectl_runner.h"
+#include "instrument/transform.h"
+#include "support/cluster_cli.h"
+#include "support/kubectl_spy.h"
+
+using cxtm::Json;
+using cxtm::read_file;
+using cxtm::sha256_hex;
+using cxtm::kube::ProcessResult;
+using cxtm::testing::carries_our_annotations;
+using cxtm::testing::ClusterCli;
+using cxtm::testing::fast;
+using cxtm::testing::has_installer;
+using cxtm::testing::instrumented;
+using cxtm::testing::KubectlSpy;
+using cxtm::testing::lines_starting;
+using cxtm::testing::PodBehaviour;
+using cxtm::testing::same_json;
+using cxtm::testing::test_kubectl;
+
+namespace {
+
+// A shape with probes and resources: more for the transform to keep than a bare container.
+constexpr const char* kShape = "probes-resources";
+constexpr const char* kDeployment = "cxtm-scheduler";
+constexpr int kKilled = 128 + SIGKILL;
+
+// Appends "<metric> <value>" to $CXTM_RELIABILITY_LOG, when set: the reliability report sums
+// what the tests append.
+void log_reliability(const std::string& metric, int value) {
+  const char* path = std::getenv("CXTM_RELIABILITY_LOG");
+  if (path == nullptr || *path == '\0') return;
+  std::ofstream(path, std::ios::app) << metric << ' ' << value << '\n';
+}
+
+// The names that occur more than once in a list of named objects (containers, volumes, env),
+// space-separated; "" when every name is unique.
+std::string duplicate_names(const Json& list) {
+  std::map<std::string, int> seen;
+  for (const Json& item : list) ++seen[item.value("name", "")];
+  std::string duplicates;
+  for (const auto& entry : seen) {
+    if (entry.second > 1) duplicates += entry.first + " ";
+  }
+  return duplicates;
+}
+
+int count_named(const Json& list, std::string_view name) {
+  int count = 0;
+  for (const Json& item : list) count += item.value("name", "") == name ? 1 : 0;
+  return count;
+}
+
+// Instrumented once: one installer, one volume for it, nothing of ours (or the app's) doubled.
+void check_converged(const Json& deployment) {
+  CHECK(instrumented(deployment));
+  CHECK(has_installer(deployment));
+  const Json& pod = deployment["spec"]["template"]["spec"];
+  const Json init_containers = pod.value("initContainers", Json::array());
+  const Json volumes = pod.value("volumes", Json::array());
+  CHECK(count_named(init_containers, cxtm::instrument::kInitContainerName) == 1);
+  CHECK(count_named(volumes, cxtm::instrument::kVolumeName) == 1);
+  CHECK(duplicate_names(init_containers) == "");
+  CHECK(duplicate_names(volumes) == "");
+  for (const Json& container : pod["containers"]) {
+    CAPTURE(container.value("name", ""));
+    CHECK(duplicate_names(container.value("env", Json::array())) == "");
+    CHECK(duplicate_names(container.value("volumeMounts", Json::array())) == "");
+  }
+}
+
+// Both copies of the original (the ConfigMap's and the local file) are the seeded Deployment,
+// verified by their sha256, and no half-written temporary file lies beside the local one.
+void check_original_backups(const ClusterCli& cluster, const Json& seeded) {
+  const auto configmap = cluster.backup_configmap(kDeployment);
+  REQUIRE(configmap.has_value());
+  const auto local = cluster.local_original(kDeployment);
+  REQUIRE(std::filesystem::exists(local));
+  const Json expected = cxtm::instrument::strip_for_backup(seeded);
+  for (const Json& document :
+       {Json::parse((*configmap)["data"]["original.json"].get<std::string>()),
+        Json::parse(read_file(local))}) {
+    CHECK(document["role"] == "original");
+    CHECK(same_json(document["object"], expected));
+    CHECK(same_json(document["object"]["spec"]["template"], seeded["spec"]["template"]));
+    CHECK(document["sha256"] == sha256_hex(document["object"].dump()));
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(local.parent_path())) {
+    CAPTURE(entry.path().string());
+    CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
+  }
+}
+
+// rollback succeeds (or finds nothing left to do) and the pod template is the seeded one.
+void check_rollback_restores(const ClusterCli& cluster, const Json& seeded) {
+  const auto rollback = cluster.run(fast({"rollback", "scheduler"}));
+  INFO(rollback.out, rollback.err);
+  CHECK(rollback.exit_code == 0);
+  const Json live = cluster.deployment(kDeployment);
+  CHECK(same_json(live["spec"]["template"], seeded["spec"]["template"]));
+  CHECK_FALSE(carries_our_annotations(live));
+}
+
+// The pods of every rollout need one look before they are ready, so each wait also lists them:
+// its kill points include the pod listing between two reads of the Deployment.
+void seed_slow_pods(ClusterCli& cluster) {
+  cluster.server.set_pod_behaviour(kDeployment, PodBehaviour::ready_after(1));
+}
+
+// The kubectl calls a command makes when nothing goes wrong, after `prepare` (the state it starts
+// from) on a freshly seeded cluster: verb and object of each ("get pods", "replace").
+std::vector<std::string> kubectl_calls(const std::vector<std::string>& command,
+                                       const std::function<void(const ClusterCli&)>& prepare) {
+  ClusterCli cluster;
+  cluster.seed(kShape, kDeployment);
+  prepare(cluster);
+  seed_slow_pods(cluster);
+  const KubectlSpy spy(test_kubectl());
+  const auto result = cluster.run(command, spy.path());
+  INFO(result.out, result.err);
+  REQUIRE(result.exit_code == 0);
+  std::vector<std::string> calls;
+  for (const auto& argv : spy.command_lines()) {
+    // /bin/sh, the spy, then kubectl's arguments: the first two words that are not flags (a
+    // flag's separate value, such as the namespace, comes after them).
+    std::string call;
+    int words = 0;
+    for (size_t i = 2; i < argv.size() && words < 2; ++i) {
+      if (argv[i].starts_with("-")) continue;
+      call += (words++ == 0 ? "" : " ") + argv[i];
+    }
+    calls.push_back(call);
+  }
+  CHECK(calls.size() == static_cast<size_t>(spy.calls()));
+  return calls;
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+  std::string text;
+  for (const auto& part : parts) text += (text.empty() ? "" : ", ") + part;
+  return text;
+}
+
+// Polls condition until it holds, for a minute at most; the caller checks it again.
+void wait_until(const std::function<bool()>& condition) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (!condition() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+// Runs command on cluster with a spy for kubectl; once `when` holds (polled for a minute at
+// most), sends SIGTERM to cxtm-o11y, the spy's caller. Returns its result and whether the
+// signal went out.
+ProcessResult run_terminated(const ClusterCli& cluster, const std::vector<std::string>& command,
+                             const std::function<bool()>& when, bool& signalled) {
+  const KubectlSpy spy(test_kubectl());
+  ProcessResult result;
+  std::thread child([&] { result = cluster.run(command, spy.path()); });
+  wait_until(when);
+  // Never kill(0): that would be this process group.
+  const pid_t caller = spy.caller();
+  signalled = when() && caller > 0 && ::kill(caller, SIGTERM) == 0;
+  child.join();
+  return result;
+}
+
+}  // namespace
+
+TEST_SUITE("integration/crash") {
+  TEST_CASE("instrument killed after any kubectl call: the rerun converges, rollback restores") {
+    const auto sequence =
+        kubectl_calls(fast({"instrument", "scheduler"}), [](const ClusterCli&) {});
+    const int calls = static_cast<int>(sequence.size());
+    REQUIRE(calls > 0);
+    int covered = 0;
+    for (int call = 1; call <= calls; ++call) {
+      CAPTURE(call);
+      INFO("killed right after: ", sequence[static_cast<size_t>(call - 1)]);
+      ClusterCli cluster;
+      const Json seeded = cluster.seed(kShape, kDeployment);
+      seed_slow_pods(cluster);
+      const KubectlSpy spy(test_kubectl());
+      spy.kill_caller_after(call);
+      const auto killed = cluster.run(fast({"instrument", "scheduler"}), spy.path());
+      INFO(killed.out, killed.err);
+      CHECK(killed.exit_code == kKilled);
+      CHECK(spy.calls() == call);
+      if (killed.exit_code == kKilled && spy.calls() == call) ++covered;
+
+      const auto rerun = cluster.run(fast({"instrument", "scheduler"}));
+      INFO(rerun.out, rerun.err);
+      REQUIRE(rerun.exit_code == 0);
+      check_converged(cluster.deployment(kDeployment));
+      check_original_backups(cluster, seeded);
+      check_rollback_restores(cluster, seeded);
+    }
+    MESSAGE("instrument: " << covered << " of " << calls
+                           << " kill points covered (after each of: " << joined(sequence) << ")");
+    log_reliability("kill_points", covered);
+    CHECK(covered == calls);
+  }
+
+  TEST_CASE("rollback killed after any kubectl call: the rerun restores the original exactly") {
+    const auto instrument = [](const ClusterCli& cluster) {
+      const auto result = cluster.run(fast({"instrument", "scheduler"}));
+      INFO(result.out, result.err);
+      REQUIRE(result.exit_code == 0);
+    };
+    const auto sequence = kubectl_calls(fast({"rollback", "scheduler"}), instrument);
+    const int calls = static_cast<int>(sequence.size());
+    REQUIRE(calls > 0);
+    int covered = 0;
+    for (int call = 1; call <= calls; ++call) {
+      CAPTURE(call);
+      INFO("killed right after: ", sequence[static_cast<size_t>(call - 1)]);
+      ClusterCli cluster;
+      const Json seeded = cluster.seed(kShape, kDeployment);
+      instrument(cluster);
+      seed_slow_pods(cluster);
+      const KubectlSpy spy(test_kubectl());
+      spy.kill_caller_after(call);
+      const auto killed = cluster.run(fast({"rollback", "scheduler"}), spy.path());
+      INFO(killed.out, killed.err);
+      CHECK(killed.exit_code == kKilled);
+      CHECK(spy.calls() == call);
+      if (killed.exit_code == kKilled && spy.calls() == call) ++covered;
+
+      check_original_backups(cluster, seeded);
+      check_rollback_restores(cluster, seeded);
+    }
+    MESSAGE("rollback: " << covered << " of " << calls
+                         << " kill points covered (after each of: " << joined(sequence) << ")");
+    log_reliability("kill_points", covered);
+    CHECK(covered == calls);
+  }
+
+  TEST_CASE("SIGTERM during a rollout wait stops it as Ctrl-C does: 130, the state, the way out") {
+    ClusterCli cluster;
+    const Json seeded = cluster.seed(kShape, kDeployment);
+
+    SUBCASE("instrument's wait: left instrumented, backed up, rollback named") {
+      // The new pods never turn ready: the wait goes on until the signal.
+      cluster.server.set_pod_behaviour(kDeployment, PodBehaviour::ready_after(1000000));
+      bool signalled = false;
+      const auto result = run_terminated(
+          cluster, fast({"instrument", "scheduler"}),
+          // The backup ConfigMap and the Deployment are written: it waits now.
+          [&] { return cluster.server.write_count() == 2; }, signalled);
+      INFO(result.out, result.err);
+      REQUIRE(signalled);
+      CHECK(result.exit_code == 130);
+      const auto errors = lines_starting(result.err, "cxtm-o11y: error: ");
+      REQUIRE(errors.size() == 1);
+      CHECK(errors[0] ==
+            "cxtm-o11y: error: scheduler (default/cxtm-scheduler): interrupted while waiting for "
+            "Deployment default/cxtm-scheduler; it stays instrumented, its original backed up "
+            "(undo: cxtm-o11y rollback scheduler)");
+      CHECK(cluster.server.write_count() == 2);
+      check_converged(cluster.deployment(kDeployment));
+      check_original_backups(cluster, seeded);
+
+      // Both ways out the message leaves: instrument again finds it done, rollback undoes it.
+      cluster.server.set_pod_behaviour(kDeployment, PodBehaviour::ready());
+      const auto again = cluster.run(fast({"instrument", "scheduler"}));
+      INFO(again.out, again.err);
+      CHECK(again.exit_code == 0);
+      CHECK(again.out.find("already instrumented") != std::string::npos);
+      check_rollback_restores(cluster, seeded);
+    }
+    SUBCASE("rollback's wait: the original written, the way to follow it named") {
+      REQUIRE(cluster.run(fast({"instrument", "scheduler"})).exit_code == 0);
+      const int writes = cluster.server.write_count();
+      cluster.server.set_pod_behaviour(kDeployment, PodBehaviour::ready_after(1000000));
+      bool signalled = false;
+      const auto result = run_terminated(
+          cluster, fast({"rollback", "scheduler"}),
+          [&] { return cluster.server.write_count() == writes + 1; }, signalled);
+      INFO(result.out, result.err);
+      REQUIRE(signalled);
+      CHECK(result.exit_code == 130);
+      const auto errors = lines_starting(result.err, "cxtm-o11y: error: ");
+      REQUIRE(errors.size() == 1);
+      CHECK(errors[0].starts_with(
+          "cxtm-o11y: error: scheduler (default/cxtm-scheduler): restored from "
+          "configmap/default/cxtm-o11y-backup-cxtm-scheduler:original.json; interrupted while "
+          "its pods start"));
+      CHECK(errors[0].find("cxtm-o11y status scheduler") != std::string::npos);
+      CHECK(cluster.server.write_count() == writes + 1);
+      const Json live = cluster.deployment(kDeployment);
+      CHECK(same_json(live["spec"]["template"], seeded["spec"]["template"]));
+      CHECK_FALSE(carries_our_annotations(live));
+      check_original_backups(cluster, seeded);
+    }
+  }
+
+  TEST_CASE("two instrument runs at once: one wins, never a double injection or a lost original") {
+    // The second run starts with the first, or once the first has written its backup
+    // ConfigMap, or its Deployment too: the rounds go through the interleavings.
+    const std::array<int, 5> second_after_writes = {0, 0, 1, 1, 2};
+    // How the runs that did not win ended.
+    int conflicts = 0;
+    int found_done_count = 0;
+    for (int round = 0; round < static_cast<int>(second_after_writes.size()); ++round) {
+      const int after_writes = second_after_writes[static_cast<size_t>(round)];
+      CAPTURE(round);
+      CAPTURE(after_writes);
+      ClusterCli cluster;
+      const Json seeded = cluster.seed(kShape, kDeployment);
+      std::array<ProcessResult, 2> results;
+      {
+        std::thread first([&] { results[0] = cluster.run(fast({"instrument", "scheduler"})); });
+        wait_until([&] { return cluster.server.write_count() >= after_writes; });
+        std::thread second([&] { results[1] = cluster.run(fast({"instrument", "scheduler"})); });
+        first.join();
+        second.join();
+      }
+      int winners = 0;
+      for (const ProcessResult& result : results) {
+        INFO(result.exit_code, result.out, result.err);
+        const bool won = result.exit_code == 0 &&
+                         result.out.find("scheduler (default/cxtm-scheduler): instrumented") !=
+                             std::string::npos;
+        const bool found_done =
+            result.exit_code == 0 && result.out.find("already instrumented") != std::string::npos;
+        // The loser's replace carries the resourceVersion it read: the server refuses it.
+        const bool conflict = result.exit_code == 6 &&
+                              lines_starting(result.err, "cxtm-o11y: error: ").size() == 1 &&
+                              result.err.find("the object has been modified") != std::string::npos;
+        CHECK((won || found_done || conflict));
+        winners += won ? 1 : 0;
+        conflicts += conflict ? 1 : 0;
+        found_done_count += found_done ? 1 : 0;
+      }
+      CHECK(winners == 1);
+      check_converged(cluster.deployment(kDeployment));
+      check_original_backups(cluster, seeded);
+      check_rollback_restores(cluster, seeded);
+    }
+    MESSAGE(second_after_writes.size()
+            << " rounds; the other run reported a conflict " << conflicts
+            << " times, found it instrumented " << found_done_count << " times");
+  }
+}

@@ -1,0 +1,803 @@
+// Issue 5's hardening, end to end: the built binary drives the real kubectl against the
+// Kubernetes API server double. An API error or a hang on every write step of instrument,
+// rollback and collector deploy; a canary token looked for everywhere but the Secret; damaged
+// backups; names that try to escape. The figures go to $CXTM_RELIABILITY_LOG when it is set,
+// one "<metric> <value>" a line, appended.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/atomic_file.h"
+#include "core/digest.h"
+#include "core/json.h"
+#include "fixtures/fake_kube_api_server.h"
+#include "fixtures/kubectl_runner.h"
+#include "support/cli_runner.h"
+#include "support/cluster_cli.h"
+#include "support/kubectl_spy.h"
+#include "support/temp_dir.h"
+#include "support/validate_world.h"
+
+using cxtm::Json;
+using cxtm::read_file;
+using cxtm::testing::ClusterCli;
+using cxtm::testing::deployment_path;
+using cxtm::testing::Fault;
+using cxtm::testing::lines_starting;
+using cxtm::testing::RecordedRequest;
+using cxtm::testing::same_json;
+
+namespace {
+
+constexpr const char* kErrorPrefix = "cxtm-o11y: error: ";
+constexpr const char* kScheduler = "scheduler (default/cxtm-scheduler): ";
+const std::string kBackupConfigMap =
+    "/api/v1/namespaces/default/configmaps/cxtm-o11y-backup-cxtm-scheduler";
+// Every object `collector deploy` of the example writes, by API path.
+const std::vector<std::string> kCollectorObjects = {
+    "/api/v1/namespaces/default/serviceaccounts/otel-collector",
+    "/apis/rbac.authorization.k8s.io/v1/clusterroles/otel-collector",
+    "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/otel-collector",
+    "/api/v1/namespaces/default/secrets/splunk-access-token",
+    "/api/v1/namespaces/default/configmaps/otel-collector",
+    "/apis/apps/v1/namespaces/default/daemonsets/otel-collector",
+    "/api/v1/namespaces/default/services/otel-collector"};
+
+// The built binary against the cluster as ClusterCli::run runs it, but with the access token
+// (none when empty) in the environment and the kubectl chosen.
+cxtm::kube::ProcessResult run_with_token(const ClusterCli& cluster,
+                                         const std::vector<std::string>& arguments,
+                                         const std::string& token,
+                                         const std::string& kubectl = "") {
+  const auto home = cluster.state_dir().parent_path();
+  std::vector<std::string> argv = {CXTM_BINARY,
+                                   "-c",
+                                   cluster.config().string(),
+                                   "--kubeconfig",
+                                   cluster.kubeconfig().string(),
+                                   "--kubectl",
+                                   kubectl.empty() ? cxtm::testing::test_kubectl() : kubectl};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return cxtm::kube::run_process(
+      {.argv = argv,
+       .timeout = std::chrono::seconds(120),
+       .env_overrides = {{"HOME", home.string()},
+                         {"KUBECACHEDIR", (home / "kube-cache").string()},
+                         {"KUBECONFIG", ""},
+                         {"SPLUNK_ACCESS_TOKEN", token}}});
+}
+
+// Replaces the first `from` in the cluster's config file by `to`.
+void edit_config(const ClusterCli& cluster, const std::string& from, const std::string& to) {
+  std::string config = read_file(cluster.config());
+  const auto at = config.find(from);
+  REQUIRE(at != std::string::npos);
+  cxtm::write_file_atomic(cluster.config(), config.replace(at, from.size(), to));
+}
+
+void append_to_reliability_log(const std::vector<std::pair<std::string, int>>& figures) {
+  const char* path = std::getenv("CXTM_RELIABILITY_LOG");
+  if (path == nullptr || *path == '\0') return;
+  std::ofstream log(path, std::ios::app);
+  for (const auto& figure : figures) log << figure.first << ' ' << figure.second << '\n';
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// ---- the fault matrix ----
+
+// One way the API server fails a request, and the exit code README "Exit codes" gives it.
+struct FaultKind {
+  std::string name;
+  int status;  // 0: no answer at all, a hang past the command's --timeout
+  int exit_code;
+  std::vector<std::string> causes;  // one of these is in the error line
+};
+
+const std::vector<FaultKind> kFaultKinds = {
+    {"403", 403, 5, {"(Forbidden)"}},
+    {"404", 404, 4, {"(NotFound)"}},
+    {"409", 409, 6, {"(Conflict)", "the object has been modified"}},
+    {"500", 500, 8, {"(InternalError)"}},
+    {"hang", 0, 7, {"deadline exceeded", "Timeout"}}};
+
+// A command of the matrix and the state it starts from.
+struct Scenario {
+  std::string name;
+  std::vector<std::string> arguments;  // without --timeout
+  std::string service;                 // the error line's prefix after "cxtm-o11y: error: "
+  std::vector<std::string> watched;    // API paths whose objects must end as they began
+  std::function<void(ClusterCli&)> prepare;
+};
+
+// A non-GET request of a successful run: the step a fault is put on.
+struct WriteStep {
+  std::string method;
+  std::string path;
+  bool dry_run = false;  // a server-side dry run of the plan (dryRun=All), not a write
+
+  bool operator==(const WriteStep&) const = default;
+  // The request target the fault matches: this path, with or without dryRun in the query.
+  std::string target_regex() const;
+  std::string shown() const { return method + " " + path + (dry_run ? " (dry run)" : ""); }
+};
+
+// The kind of the object at an API path, and "Kind ns/name" as the tool's messages name it.
+std::string describe_path(const std::string& path) {
+  static const std::map<std::string, std::string> kinds = {
+      {"serviceaccounts", "ServiceAccount"},
+      {"clusterroles", "ClusterRole"},
+      {"clusterrolebindings", "ClusterRoleBinding"},
+      {"secrets", "Secret"},
+      {"configmaps", "ConfigMap"},
+      {"daemonsets", "DaemonSet"},
+      {"services", "Service"},
+      {"deployments", "Deployment"}};
+  std::vector<std::string> parts;
+  for (size_t at = 1; at <= path.size();) {
+    const size_t end = std::min(path.find('/', at), path.size());
+    parts.push_back(path.substr(at, end - at));
+    at = end + 1;
+  }
+  if (parts.size() < 2) return path;
+  const auto kind = kinds.find(parts[parts.size() - 2]);
+  const std::string name = parts.back();
+  const std::string type = kind == kinds.end() ? parts[parts.size() - 2] : kind->second;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (parts[i] == "namespaces") return type + " " + parts[i + 1] + "/" + name;
+  }
+  return type + " " + name;
+}
+
+std::string regex_escape(const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    if (std::string_view(".^$|()[]{}*+?\\").find(c) != std::string_view::npos) escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+std::string WriteStep::target_regex() const {
+  const std::string query = dry_run ? "\\?.*dryRun=" : "(\\?(?!.*dryRun=)|$)";
+  return "^" + regex_escape(path) + query;
+}
+
+// An object without what the server keeps for itself: status, resourceVersion, uid,
+// generation, timestamps, managed fields and the controllers' revision annotations.
+Json essence(const std::optional<Json>& object) {
+  if (!object) return nullptr;
+  Json copy = *object;
+  copy.erase("status");
+  Json& metadata = copy["metadata"];
+  for (const char* key :
+       {"resourceVersion", "uid", "generation", "creationTimestamp", "managedFields"}) {
+    metadata.erase(key);
+  }
+  if (metadata.contains("annotations")) {
+    metadata["annotations"].erase("deployment.kubernetes.io/revision");
+    metadata["annotations"].erase("deprecated.daemonset.template.generation");
+    if (metadata["annotations"].empty()) metadata.erase("annotations");
+  }
+  return copy;
+}
+
+Json cluster_state(const ClusterCli& cluster, const std::vector<std::string>& paths) {
+  Json state = Json::object();
+  for (const auto& path : paths) state[path] = essence(cluster.server.get(path));
+  return state;
+}
+
+std::vector<std::string> timeout_flags(bool hang) {
+  // A hang must outlast --timeout; every other request of the fake answers in milliseconds.
+  return {"--timeout", hang ? "2s" : "20s", "--poll-interval", "20ms"};
+}
+
+const std::string kMatrixToken = "matrix-token-d41d8cd9";
+
+std::vector<std::string> with_flags(std::vector<std::string> arguments, bool hang) {
+  for (auto& flag : timeout_flags(hang)) arguments.push_back(std::move(flag));
+  return arguments;
+}
+
+std::vector<Scenario> scenarios() {
+  const auto seed = [](ClusterCli& cluster) { cluster.seed("probes-resources", "cxtm-scheduler"); };
+  const auto instrument = [seed](ClusterCli& cluster) {
+    seed(cluster);
+    REQUIRE(
+        run_with_token(cluster, with_flags({"instrument", "scheduler", "--no-validate"}, false), "")
+            .exit_code == 0);
+  };
+  const auto deploy = [](ClusterCli& cluster) {
+    REQUIRE(run_with_token(cluster, with_flags({"collector", "deploy"}, false), kMatrixToken)
+                .exit_code == 0);
+  };
+  const std::vector<std::string> deployment = {deployment_path("cxtm-scheduler")};
+  return {
+      {"instrument scheduler",
+       {"instrument", "scheduler", "--no-validate"},
+       kScheduler,
+       deployment,
+       seed},
+      {"instrument scheduler, an upgrade",
+       {"instrument", "scheduler", "--no-validate"},
+       kScheduler,
+       deployment,
+       [instrument](ClusterCli& cluster) {
+         instrument(cluster);
+         edit_config(cluster, "environment: cxtm-poc", "environment: cxtm-staging");
+       }},
+      {"rollback scheduler", {"rollback", "scheduler"}, kScheduler, deployment, instrument},
+      {"collector deploy", {"collector", "deploy"}, "", kCollectorObjects, [](ClusterCli&) {}},
+      {"collector deploy, an update",
+       {"collector", "deploy"},
+       "",
+       kCollectorObjects,
+       [deploy](ClusterCli& cluster) {
+         deploy(cluster);
+         edit_config(cluster, "memory: 500Mi", "memory: 1Gi");
+       }},
+  };
+}
+
+// The distinct non-GET requests of a successful run of the scenario, in the order sent.
+std::vector<WriteStep> write_steps(const Scenario& scenario) {
+  ClusterCli cluster;
+  scenario.prepare(cluster);
+  const size_t before = cluster.server.requests().size();
+  const auto result = run_with_token(cluster, with_flags(scenario.arguments, false), kMatrixToken);
+  INFO(result.out, result.err);
+  REQUIRE(result.exit_code == 0);
+  std::vector<WriteStep> steps;
+  const auto requests = cluster.server.requests();
+  for (size_t i = before; i < requests.size(); ++i) {
+    const RecordedRequest& request = requests[i];
+    if (request.method == "GET") continue;
+    const WriteStep step{request.method, request.path, contains(request.query, "dryRun=")};
+    if (std::find(steps.begin(), steps.end(), step) == steps.end()) steps.push_back(step);
+  }
+  return steps;
+}
+
+// What one case found; it passed when every field holds.
+struct CaseOutcome {
+  bool exit_code = false;
+  bool one_error_line = false;
+  bool names_the_object = false;
+  bool names_the_cause = false;
+  bool state_kept = false;
+  bool bounded = false;  // a hang: every request had --timeout as its deadline
+};
+
+CaseOutcome run_case(const Scenario& scenario, const WriteStep& step, const FaultKind& kind) {
+  ClusterCli cluster;
+  scenario.prepare(cluster);
+  const Json before = cluster_state(cluster, scenario.watched);
+  Fault fault{.method = step.method, .path_regex = step.target_regex(), .status = kind.status};
+  // Held until the server goes, after the checks: the write never lands.
+  if (kind.status == 0) fault.delay = std::chrono::minutes(10);
+  cluster.server.inject(fault);
+
+  const bool hang = kind.status == 0;
+  std::vector<std::string> arguments = with_flags(scenario.arguments, hang);
+  // -v shows each kubectl command: with a hang, each must carry --timeout as its deadline.
+  if (hang) arguments.insert(arguments.begin(), "-v");
+  const auto result = run_with_token(cluster, arguments, kMatrixToken);
+  INFO(result.out, result.err);
+  CaseOutcome outcome;
+  const auto commands = lines_starting(result.err, "+ ");
+  outcome.bounded =
+      !hang || (!commands.empty() &&
+                std::all_of(commands.begin(), commands.end(), [](const std::string& command) {
+                  return contains(command, " --request-timeout=2s ");
+                }));
+  CHECK(outcome.bounded);
+  outcome.exit_code = result.exit_code == kind.exit_code;
+  CHECK(result.exit_code == kind.exit_code);
+  const auto errors = lines_starting(result.err, kErrorPrefix);
+  outcome.one_error_line = errors.size() == 1;
+  CHECK(errors.size() == 1);
+  const std::string line = errors.empty() ? "" : errors.front();
+  outcome.names_the_object =
+      line.starts_with(kErrorPrefix + scenario.service) && contains(line, describe_path(step.path));
+  CHECK_MESSAGE(outcome.names_the_object, line);
+  for (const auto& cause : kind.causes) outcome.names_the_cause |= contains(line, cause);
+  CHECK_MESSAGE(outcome.names_the_cause, line);
+  const Json after = cluster_state(cluster, scenario.watched);
+  outcome.state_kept = same_json(after, before);
+  CHECK_MESSAGE(outcome.state_kept, after.dump(1));
+  return outcome;
+}
+
+bool passed(const CaseOutcome& outcome) {
+  return outcome.exit_code && outcome.one_error_line && outcome.names_the_object &&
+         outcome.names_the_cause && outcome.state_kept && outcome.bounded;
+}
+
+// Runs the faults on the write steps of one scenario; the figures go to the reliability log.
+// Every fault on the first and the last write and on the first dry run; a 500 on the others
+// (collector deploy applies its objects one by one through the same code, and its dry runs all
+// fail before any write), which keeps the matrix within CI's time.
+void run_matrix(const Scenario& scenario) {
+  int run = 0;
+  int succeeded = 0;
+  const auto steps = write_steps(scenario);
+  CHECK_FALSE(steps.empty());
+  std::string shown;
+  for (const WriteStep& step : steps) shown += "\n  " + step.shown();
+  MESSAGE(scenario.name << ": " << steps.size() << " write steps" << shown);
+  std::vector<size_t> writes, dry_runs;
+  for (size_t i = 0; i < steps.size(); ++i) (steps[i].dry_run ? dry_runs : writes).push_back(i);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const WriteStep& step = steps[i];
+    const std::string where = step.shown();
+    CAPTURE(where);
+    const bool every_fault = (!writes.empty() && (i == writes.front() || i == writes.back())) ||
+                             (!dry_runs.empty() && i == dry_runs.front());
+    for (const FaultKind& kind : kFaultKinds) {
+      if (!every_fault && kind.status != 500) continue;
+      CAPTURE(kind.name);
+      ++run;
+      if (passed(run_case(scenario, step, kind))) ++succeeded;
+    }
+  }
+  MESSAGE(scenario.name << ": fault cases run: " << run << ", passed: " << succeeded);
+  CHECK(run > 0);
+  CHECK(succeeded == run);
+  append_to_reliability_log({{"fault_cases_run", run}, {"fault_cases_passed", succeeded}});
+}
+
+const Scenario& scenario_named(const std::string& name) {
+  static const std::vector<Scenario> all = scenarios();
+  for (const Scenario& scenario : all) {
+    if (scenario.name == name) return scenario;
+  }
+  throw std::logic_error("no scenario " + name);
+}
+
+}  // namespace
+
+// One test case per scenario, so that ctest runs them side by side.
+TEST_SUITE("integration/faults") {
+  TEST_CASE("every write step of instrument, every fault: one line, its code, cluster as it was") {
+    run_matrix(scenario_named("instrument scheduler"));
+  }
+  TEST_CASE("every write step of an instrument upgrade, every fault: the same") {
+    run_matrix(scenario_named("instrument scheduler, an upgrade"));
+  }
+  TEST_CASE("every write step of rollback, every fault: the same") {
+    run_matrix(scenario_named("rollback scheduler"));
+  }
+  TEST_CASE("every write step of collector deploy, every fault: the same") {
+    run_matrix(scenario_named("collector deploy"));
+  }
+  TEST_CASE("every write step of a collector update, every fault: the same") {
+    run_matrix(scenario_named("collector deploy, an update"));
+  }
+}
+
+namespace {
+
+// ---- the canary ----
+
+constexpr const char* kCanary = "canary-7f3a9c2e-token";
+constexpr const char* kSecretPath = "/api/v1/namespaces/default/secrets/splunk-access-token";
+
+// Looks for secrets in text; every find is a hit naming where.
+struct CanarySearch {
+  std::vector<std::string> secrets;
+  std::vector<std::string> hits;
+
+  void look(const std::string& where, const std::string& text) {
+    for (const auto& secret : secrets) {
+      if (contains(text, secret)) hits.push_back(where + " holds " + secret);
+    }
+  }
+};
+
+// Every regular file under dir, by path.
+std::vector<std::filesystem::path> files_under(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  if (!std::filesystem::exists(dir)) return files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  return files;
+}
+
+// A kubectl that records its command line as the kernel saw it (/proc/self/cmdline) and then
+// becomes the real one. KubectlSpy stays the parent of the real kubectl, so stopping the
+// `kubectl proxy` that validate starts would stop only the spy's shell.
+class ExecSpy {
+ public:
+  ExecSpy() {
+    dir_.write("kubectl",
+               "#!/bin/sh\ncat /proc/$$/cmdline > '" + dir_.path().string() +
+                   "/cmdline.'$$\nexec '" + cxtm::testing::test_kubectl() + "' \"$@\"\n",
+               true);
+  }
+  std::string path() const { return (dir_.path() / "kubectl").string(); }
+  // The command line of every call so far, its arguments joined by spaces.
+  std::vector<std::string> command_lines() const {
+    std::vector<std::string> lines;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+      if (!entry.path().filename().string().starts_with("cmdline.")) continue;
+      std::string line = read_file(entry.path());
+      std::replace(line.begin(), line.end(), '\0', ' ');
+      lines.push_back(std::move(line));
+    }
+    return lines;
+  }
+
+ private:
+  cxtm::testing::TempDir dir_;
+};
+
+std::string joined(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const auto& part : argv) line += part + " ";
+  return line;
+}
+
+// ---- damaged backups ----
+
+// A way a stored backup document gets damaged, and the reason the refusal must give.
+struct Damage {
+  std::string name;
+  std::function<std::string(const std::string&)> apply;
+  std::string why;
+};
+
+const std::vector<Damage>& damages() {
+  static const std::vector<Damage> all = {
+      {"truncated", [](const std::string& text) { return text.substr(0, text.size() / 2); },
+       "it is not JSON (truncated or corrupted?)"},
+      {"not JSON", [](const std::string&) { return std::string("original: {{ not json\n"); },
+       "it is not JSON"},
+      {"a foreign JSON document",
+       [](const std::string&) { return cxtm::testing::corpus_deployment("minimal").dump(2); },
+       "it is not a cxtm-o11y.io/v1 DeploymentBackup document"},
+      {"a sha256 that does not match",
+       [](const std::string& text) {
+         Json document = Json::parse(text);
+         document["object"]["spec"]["replicas"] = 7;
+         return document.dump(2);
+       },
+       "its sha256 does not match its content"}};
+  return all;
+}
+
+std::string cluster_location() {
+  return "configmap/default/cxtm-o11y-backup-cxtm-scheduler:original.json";
+}
+
+void damage_local(const ClusterCli& cluster, const Damage& damage) {
+  const auto path = cluster.local_original("cxtm-scheduler");
+  cxtm::write_file_atomic(path, damage.apply(read_file(path)));
+}
+
+void damage_cluster(ClusterCli& cluster, const Damage& damage) {
+  Json configmap = *cluster.backup_configmap("cxtm-scheduler");
+  configmap["data"]["original.json"] =
+      damage.apply(configmap["data"]["original.json"].get<std::string>());
+  cluster.server.put_object(configmap);
+}
+
+}  // namespace
+
+TEST_SUITE("integration/faults") {
+  TEST_CASE("the access token is in the Secret and nowhere else, whatever the run") {
+    ClusterCli cluster;
+    const cxtm::testing::KubectlSpy spy(cxtm::testing::test_kubectl());
+    const std::string encoded = cxtm::base64_encode(kCanary);
+    CanarySearch search{{kCanary, encoded}, {}};
+    const auto run = [&](std::vector<std::string> arguments) {
+      const std::string command = joined(arguments);
+      const auto result = run_with_token(cluster, arguments, kCanary, spy.path());
+      search.look("stdout of " + command, result.out);
+      search.look("stderr of " + command, result.err);
+      return result;
+    };
+    const auto flags = [](std::vector<std::string> arguments) {
+      return with_flags(arguments, false);
+    };
+
+    // Successful runs, at -v and as JSON.
+    CHECK(run(flags({"-v", "collector", "deploy"})).exit_code == 0);
+    CHECK(run(flags({"-o", "json", "collector", "deploy"})).exit_code == 0);
+    CHECK(run({"-v", "collector", "status"}).exit_code == 0);
+    CHECK(run({"-o", "json", "collector", "status"}).exit_code == 0);
+    cluster.seed("env-secrets-downward", "cxtm-scheduler");
+    CHECK(run(flags({"-v", "instrument", "scheduler", "--no-validate"})).exit_code == 0);
+    CHECK(run(flags({"-o", "json", "instrument", "scheduler", "--no-validate"})).exit_code == 0);
+    for (const std::vector<std::string>& output :
+         {std::vector<std::string>{"-v"}, std::vector<std::string>{"-o", "json"}}) {
+      for (std::vector<std::string> command :
+           {std::vector<std::string>{"status"}, std::vector<std::string>{"backup", "list"},
+            std::vector<std::string>{"backup", "show", "scheduler"}}) {
+        command.insert(command.begin(), output.begin(), output.end());
+        CHECK(run(command).exit_code == 0);
+      }
+    }
+    CHECK(run({"-v", "backup", "create", "scheduler"}).exit_code == 0);
+    CHECK(run(flags({"-v", "rollback", "scheduler"})).exit_code == 0);
+
+    // Failing runs: the Secret's write fails with a server that echoes the token back, the
+    // Deployment's writes fail.
+    REQUIRE(cluster.server.erase(kSecretPath));
+    cluster.server.inject({.method = "PATCH",
+                           .path_regex = "/secrets/splunk-access-token",
+                           .status = 500,
+                           .message = std::string("Internal error occurred: rejected ") + kCanary,
+                           .times = 2});
+    const auto echoed = run(flags({"-v", "collector", "deploy"}));
+    CHECK(echoed.exit_code == 8);
+    CHECK(contains(echoed.err, "rejected [REDACTED]"));
+    CHECK(run(flags({"-o", "json", "collector", "deploy"})).exit_code == 8);
+    REQUIRE(run(flags({"collector", "deploy"})).exit_code == 0);
+    cluster.server.inject({.method = "PUT",
+                           .path_regex = deployment_path("cxtm-scheduler"),
+                           .status = 500,
+                           .times = 2});
+    CHECK(run(flags({"-v", "instrument", "scheduler", "--no-validate"})).exit_code == 8);
+    CHECK(run(flags({"-o", "json", "instrument", "scheduler", "--no-validate"})).exit_code == 8);
+    REQUIRE(run(flags({"instrument", "scheduler", "--no-validate"})).exit_code == 0);
+    cluster.server.inject(
+        {.method = "PUT", .path_regex = deployment_path("cxtm-scheduler"), .status = 500});
+    CHECK(run(flags({"-v", "rollback", "scheduler"})).exit_code == 8);
+
+    // validate: passing with the Splunk API token, failing with the canary as the API token (the
+    // Splunk double answers 401); the ingest token in the environment both times.
+    const cxtm::testing::ValidateWorld world;
+    const ExecSpy exec_spy;
+    search.secrets.emplace_back(cxtm::testing::kFakeApiToken);
+    for (const std::string& api_token :
+         {std::string(cxtm::testing::kFakeApiToken), std::string(kCanary)}) {
+      for (const std::vector<std::string>& output :
+           {std::vector<std::string>{"-v"}, std::vector<std::string>{"-o", "json"}}) {
+        std::vector<std::string> argv = {
+            "-c",           (world.dir.path() / "cxtm-o11y.yaml").string(),
+            "--kubeconfig", (world.dir.path() / "kubeconfig").string(),
+            "--kubectl",    exec_spy.path()};
+        argv.insert(argv.end(), output.begin(), output.end());
+        for (const char* part : {"validate", "--splunk", "--timeout", "30s"})
+          argv.emplace_back(part);
+        const auto result =
+            cxtm::testing::run_cli(argv, {{"CXTM_O11Y_SPLUNK_API_URL", world.splunk.url()},
+                                          {"SPLUNK_API_TOKEN", api_token},
+                                          {"SPLUNK_ACCESS_TOKEN", kCanary},
+                                          {"HOME", world.dir.path().string()}});
+        const std::string command = joined(argv) + "with API token " + api_token.substr(0, 6);
+        INFO(result.out, result.err);
+        CHECK(result.exit_code == (api_token == kCanary ? 1 : 0));
+        search.look("stdout of " + command, result.out);
+        search.look("stderr of " + command, result.err);
+      }
+    }
+
+    // Every kubectl the tool started, as the kernel saw its command line.
+    const auto command_lines = spy.command_lines();
+    CHECK(command_lines.size() > 20);
+    for (const auto& argv : command_lines) {
+      search.look("kubectl argv " + joined(argv), joined(argv));
+    }
+    const auto validate_lines = exec_spy.command_lines();
+    CHECK(validate_lines.size() > 3);
+    for (const auto& line : validate_lines) search.look("kubectl argv " + line, line);
+    // The backups on disk.
+    const auto backups = files_under(cluster.state_dir());
+    CHECK_FALSE(backups.empty());
+    for (const auto& file : backups) search.look(file.string(), read_file(file));
+    // Every object at the server but the Secret, and every request body the server received
+    // except the Secret's own.
+    const cxtm::testing::Kubectl kubectl(cluster.server);
+    const std::string objects =
+        kubectl.ok({"get",
+                    "configmaps,deployments,daemonsets,services,serviceaccounts,pods,clusterroles,"
+                    "clusterrolebindings",
+                    "--all-namespaces", "--output=json"});
+    CHECK(contains(objects, "cxtm-o11y-backup-cxtm-scheduler"));
+    search.look("the objects at the server", objects);
+    for (const RecordedRequest& request : cluster.server.requests()) {
+      if (request.path == kSecretPath) continue;
+      search.look("the body of " + request.method + " " + request.path, request.body);
+    }
+
+    // The one place it is: the Secret, which the search does find.
+    const auto secret = cluster.server.get(kSecretPath);
+    REQUIRE(secret.has_value());
+    CanarySearch control{{kCanary, encoded}, {}};
+    control.look("the Secret", secret->dump());
+    CHECK(control.hits.size() == 1);
+    CHECK((*secret)["data"]["splunk_observability_access_token"] == encoded);
+    CHECK((*secret)["type"] == "Opaque");
+    const Json& metadata = (*secret)["metadata"];
+    CHECK(metadata["labels"]["app.kubernetes.io/managed-by"] == "cxtm-o11y");
+    CHECK_FALSE(metadata.value("annotations", Json::object())
+                    .contains("kubectl.kubernetes.io/last-applied-configuration"));
+    CHECK_FALSE(contains(metadata.dump(), encoded));
+
+    for (const auto& hit : search.hits) MESSAGE(hit);
+    CHECK(search.hits.empty());
+    append_to_reliability_log({{"canary_hits", static_cast<int>(search.hits.size())}});
+  }
+}
+
+TEST_SUITE("integration/faults") {
+  TEST_CASE("a damaged stored backup is refused with why; the other copy is used if usable") {
+    for (const Damage& damage : damages()) {
+      for (const bool cluster_copy_damaged : {true, false}) {
+        for (const bool other_copy_there : {true, false}) {
+          CAPTURE(damage.name);
+          CAPTURE(cluster_copy_damaged);
+          CAPTURE(other_copy_there);
+          ClusterCli cluster;
+          const Json seeded = cluster.seed("probes-resources", "cxtm-scheduler");
+          REQUIRE(cluster.run(cxtm::testing::fast({"instrument", "scheduler"})).exit_code == 0);
+          const Json instrumented_state = cluster.deployment("cxtm-scheduler");
+          const std::string local = cluster.local_original("cxtm-scheduler").string();
+          const std::string damaged = cluster_copy_damaged ? cluster_location() : local;
+          const std::string other = cluster_copy_damaged ? local : cluster_location();
+          if (cluster_copy_damaged) {
+            damage_cluster(cluster, damage);
+            if (!other_copy_there) std::filesystem::remove(local);
+          } else {
+            damage_local(cluster, damage);
+            if (!other_copy_there) REQUIRE(cluster.server.erase(kBackupConfigMap));
+          }
+          const int writes = cluster.server.write_count();
+
+          const auto result = cluster.run(cxtm::testing::fast({"rollback", "scheduler"}));
+          INFO(result.out, result.err);
+          const std::string refusal =
+              damaged + ": not a usable backup: " + damage.why.substr(0, damage.why.find(" ("));
+          if (other_copy_there) {
+            // Restored from the other copy; a damaged copy tried first is named with why.
+            CHECK(result.exit_code == 0);
+            CHECK(contains(result.out, kScheduler + std::string("restored from ") + other));
+            if (cluster_copy_damaged) {
+              CHECK(contains(result.out, "  warning: cluster backup skipped: " + refusal));
+            }
+            const Json live = cluster.deployment("cxtm-scheduler");
+            CHECK(same_json(live["spec"]["template"], seeded["spec"]["template"]));
+            CHECK_FALSE(cxtm::testing::carries_our_annotations(live));
+          } else {
+            // Nothing usable: refused in one line saying why, nothing written.
+            CHECK(result.exit_code == 4);
+            const auto errors = lines_starting(result.err, kErrorPrefix);
+            REQUIRE(errors.size() == 1);
+            CHECK(errors[0].starts_with(kErrorPrefix + std::string(kScheduler) +
+                                        "no usable original backup of Deployment "
+                                        "default/cxtm-scheduler"));
+            CHECK(contains(errors[0], refusal));
+            CHECK(same_json(cluster.deployment("cxtm-scheduler"), instrumented_state));
+            CHECK(cluster.server.write_count() == writes);
+          }
+        }
+      }
+    }
+  }
+
+  TEST_CASE("both stored backups damaged: refused with both reasons, nothing written") {
+    ClusterCli cluster;
+    cluster.seed("probes-resources", "cxtm-scheduler");
+    REQUIRE(cluster.run(cxtm::testing::fast({"instrument", "scheduler"})).exit_code == 0);
+    const Json instrumented_state = cluster.deployment("cxtm-scheduler");
+    const Damage& truncated = damages().front();
+    const Damage& tampered = damages().back();
+    damage_cluster(cluster, tampered);
+    damage_local(cluster, truncated);
+    const int writes = cluster.server.write_count();
+
+    const auto result = cluster.run(cxtm::testing::fast({"rollback", "scheduler"}));
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 4);
+    const auto errors = lines_starting(result.err, kErrorPrefix);
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors[0], cluster.local_original("cxtm-scheduler").string() +
+                                  ": not a usable backup: " + truncated.why));
+    CHECK(contains(result.err, "  warning: cluster backup skipped: " + cluster_location() +
+                                   ": not a usable backup: " + tampered.why));
+    CHECK(same_json(cluster.deployment("cxtm-scheduler"), instrumented_state));
+    CHECK(cluster.server.write_count() == writes);
+  }
+
+  TEST_CASE("rollback --from a bad file is refused in one line that points to the stored copy") {
+    ClusterCli cluster;
+    cluster.seed("probes-resources", "cxtm-scheduler");
+    cluster.seed("minimal", "cxtm-notifications");
+    REQUIRE(
+        cluster.run(cxtm::testing::fast({"instrument", "scheduler", "notifications"})).exit_code ==
+        0);
+    const Json instrumented_state = cluster.deployment("cxtm-scheduler");
+    const std::string good = read_file(cluster.local_original("cxtm-scheduler"));
+    const auto dir = cluster.state_dir().parent_path();
+    struct BadFile {
+      std::string name;
+      std::string path;
+      std::string why;
+    };
+    std::vector<BadFile> files;
+    for (const Damage& damage : damages()) {
+      const auto path = dir / ("from-" + std::to_string(files.size()) + ".json");
+      cxtm::write_file_atomic(path, damage.apply(good));
+      files.push_back({damage.name, path.string(),
+                       path.string() + ": not a usable backup: " +
+                           damage.why.substr(0, damage.why.find(" ("))});
+    }
+    files.push_back({"missing", (dir / "missing.json").string(),
+                     (dir / "missing.json").string() + ": cannot read the file"});
+    files.push_back({"a backup of another Deployment",
+                     cluster.local_original("cxtm-notifications").string(),
+                     " is a backup of default/cxtm-notifications, not of default/cxtm-scheduler"});
+    const int writes = cluster.server.write_count();
+    for (const BadFile& file : files) {
+      CAPTURE(file.name);
+      const auto result =
+          cluster.run(cxtm::testing::fast({"rollback", "scheduler", "--from", file.path}));
+      INFO(result.out, result.err);
+      CHECK(result.exit_code == 2);
+      const auto errors = lines_starting(result.err, kErrorPrefix);
+      REQUIRE(errors.size() == 1);
+      CHECK(errors[0].starts_with(kErrorPrefix + std::string(kScheduler)));
+      CHECK(contains(errors[0], file.why));
+      if (file.name != "a backup of another Deployment") {
+        CHECK(errors[0].ends_with("; the original stored at " + cluster_location() +
+                                  " is usable: drop --from to restore it"));
+      }
+    }
+    CHECK(cluster.server.write_count() == writes);
+    CHECK(same_json(cluster.deployment("cxtm-scheduler"), instrumented_state));
+  }
+
+  TEST_CASE("names that try to escape are refused before kubectl runs") {
+    ClusterCli cluster;
+    cluster.seed("minimal", "cxtm-scheduler");
+    const std::vector<std::vector<std::string>> commands = {
+        {"instrument", "../../../etc/passwd"},
+        {"instrument", "--", "--kubeconfig=/etc/shadow"},
+        {"rollback", "--", "-n"},
+        {"backup", "show", "../scheduler"},
+        {"status", "scheduler/../../x"},
+        {"-n", "../../tmp", "instrument", "scheduler"},
+        {"-n", "default;rm -rf /", "rollback", "scheduler"},
+        {"-n", "--kubeconfig=x", "backup", "create", "scheduler"},
+    };
+    for (const auto& command : commands) {
+      const std::string shown = joined(command);
+      CAPTURE(shown);
+      const auto result = cluster.run(command);
+      INFO(result.out, result.err);
+      CHECK(result.exit_code == 2);
+      CHECK(cxtm::testing::line_count(result.err) == 1);
+    }
+    // The same in the config: a service or Deployment name that is a path or a flag.
+    for (const std::string& services :
+         {std::string("  ../x:\n    deployment: x\n"), std::string("  x:\n    deployment: ../x\n"),
+          std::string("  x:\n    deployment: --kubeconfig=/etc/shadow\n"),
+          std::string("  --all:\n    deployment: x\n")}) {
+      CAPTURE(services);
+      const ClusterCli bad(services);
+      const auto result = bad.run({"instrument", "--all"});
+      INFO(result.out, result.err);
+      CHECK(result.exit_code == 2);
+      CHECK(cxtm::testing::line_count(result.err) == 1);
+      CHECK(bad.server.requests().empty());
+      CHECK_FALSE(std::filesystem::exists(bad.state_dir()));
+    }
+    CHECK(cluster.server.requests().empty());
+    CHECK_FALSE(std::filesystem::exists(cluster.state_dir()));
+  }
+}
