@@ -11,9 +11,9 @@ std::string_view outcome_name(ServiceOutcome outcome) {
     case ServiceOutcome::unchanged:
       return "unchanged";
     case ServiceOutcome::would_change:
-      return "would change";
+      return "would_change";
     case ServiceOutcome::rolled_back:
-      return "rolled back";
+      return "rolled_back";
     case ServiceOutcome::failed:
       return "failed";
   }

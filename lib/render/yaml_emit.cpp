@@ -39,6 +39,7 @@ bool fits_literal_block(const std::string& text) {
 void emit(YAML::Emitter& out, const Json& value) {
   switch (value.type()) {
     case Json::value_t::object:
+      if (value.empty()) out << YAML::Flow;  // `emptyDir: {}` rather than `{}` on a line of its own
       out << YAML::BeginMap;
       for (const auto& [key, item] : value.items()) {
         out << YAML::Key;
@@ -49,6 +50,7 @@ void emit(YAML::Emitter& out, const Json& value) {
       out << YAML::EndMap;
       break;
     case Json::value_t::array:
+      if (value.empty()) out << YAML::Flow;
       out << YAML::BeginSeq;
       for (const auto& item : value) emit(out, item);
       out << YAML::EndSeq;
