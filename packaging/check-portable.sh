@@ -57,9 +57,9 @@ cp "$bin" "$root/cxtm-o11y"
 cp examples/cxtm-poc.yaml "$root/cxtm-poc.yaml"
 printf '127.0.0.1 localhost\n' >"$root/etc/hosts"
 if [[ $(id -u) == 0 ]]; then
-  in_root() { env -i chroot "$root" "$@"; }
+  in_root() { env -i "$(command -v chroot)" "$root" "$@"; }  # env -i also drops PATH
 else
-  in_root() { env -i unshare -r chroot "$root" "$@"; }
+  in_root() { env -i "$(command -v unshare)" -r "$(command -v chroot)" "$root" "$@"; }
 fi
 echo "== in an empty chroot: $(cd "$root" && find . -type f | sort | tr '\n' ' ')"
 version=$(in_root /cxtm-o11y --version) || fail "--version"

@@ -77,7 +77,8 @@ TEST_SUITE("integration/rollback") {
 
     const auto status = cluster.run({"status", "-o", "json"});
     REQUIRE(status.exit_code == 0);
-    for (const Json& service : Json::parse(status.out)["services"]) {
+    const Json document = Json::parse(status.out);  // kept alive: the loop reads inside it
+    for (const Json& service : document["services"]) {
       CHECK(service["state"] == "not instrumented");
     }
 

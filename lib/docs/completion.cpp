@@ -4,22 +4,11 @@
 // choices of an option's value, or files.
 #include <fmt/core.h>
 
+#include "core/shell_quote.h"
 #include "docs/command_doc.h"
 
 namespace cxtm::docs {
 namespace {
-
-std::string single_quoted(std::string_view text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
 
 std::string join(const std::vector<std::string>& words) {
   std::string text;
@@ -92,7 +81,7 @@ std::string table(std::string_view declare, std::string_view name,
                   const std::vector<std::pair<std::string, std::string>>& rows) {
   std::string text = fmt::format("{} {}=(\n", declare, name);
   for (const auto& [key, value] : rows) {
-    text += fmt::format("  [{}]={}\n", single_quoted(key), single_quoted(value));
+    text += fmt::format("  [{}]={}\n", shell_quote(key), shell_quote(value));
   }
   return text + ")\n";
 }

@@ -9,6 +9,7 @@
 #include "core/embedded.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/shell_quote.h"
 
 namespace cxtm::render {
 namespace {
@@ -16,19 +17,6 @@ namespace {
 // Requirements go into a shell command line: only the characters a pinned name can have.
 const std::regex kRequirement(
     R"([A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]+\])?==[A-Za-z0-9.!+_-]+)");
-
-// 'text' for sh, any byte kept.
-std::string shell_quote(std::string_view text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
 
 // Replaces each "{{ name }}" in text; a name without a value is a bug in the template.
 std::string substitute(std::string_view text, std::string_view template_name,
