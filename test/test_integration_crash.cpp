@@ -185,40 +185,52 @@ ProcessResult run_terminated(const ClusterCli& cluster, const std::vector<std::s
   return result;
 }
 
+// Kills `command` right after each of its kubectl calls in turn, each time on a fresh cluster
+// seeded with the original and set up by `prepare`, then lets `recover` rerun and check. Prints
+// and logs the kill points covered, and checks that every call was one.
+void run_kill_matrix(const std::string& name, const std::vector<std::string>& command,
+                     const std::function<void(const ClusterCli&)>& prepare,
+                     const std::function<void(ClusterCli&, const Json&)>& recover) {
+  const auto sequence = kubectl_calls(command, prepare);
+  const int calls = static_cast<int>(sequence.size());
+  REQUIRE(calls > 0);
+  int covered = 0;
+  for (int call = 1; call <= calls; ++call) {
+    CAPTURE(call);
+    INFO("killed right after: ", sequence[static_cast<size_t>(call - 1)]);
+    ClusterCli cluster;
+    const Json seeded = cluster.seed(kShape, kDeployment);
+    prepare(cluster);
+    seed_slow_pods(cluster);
+    const KubectlSpy spy(test_kubectl());
+    spy.kill_caller_after(call);
+    const auto killed = cluster.run(command, spy.path());
+    INFO(killed.out, killed.err);
+    CHECK(killed.exit_code == kKilled);
+    CHECK(spy.calls() == call);
+    if (killed.exit_code == kKilled && spy.calls() == call) ++covered;
+    recover(cluster, seeded);
+  }
+  MESSAGE(name << ": " << covered << " of " << calls
+               << " kill points covered (after each of: " << joined(sequence) << ")");
+  log_reliability("kill_points", covered);
+  CHECK(covered == calls);
+}
+
 }  // namespace
 
 TEST_SUITE("integration/crash") {
   TEST_CASE("instrument killed after any kubectl call: the rerun converges, rollback restores") {
-    const auto sequence =
-        kubectl_calls(fast({"instrument", "scheduler"}), [](const ClusterCli&) {});
-    const int calls = static_cast<int>(sequence.size());
-    REQUIRE(calls > 0);
-    int covered = 0;
-    for (int call = 1; call <= calls; ++call) {
-      CAPTURE(call);
-      INFO("killed right after: ", sequence[static_cast<size_t>(call - 1)]);
-      ClusterCli cluster;
-      const Json seeded = cluster.seed(kShape, kDeployment);
-      seed_slow_pods(cluster);
-      const KubectlSpy spy(test_kubectl());
-      spy.kill_caller_after(call);
-      const auto killed = cluster.run(fast({"instrument", "scheduler"}), spy.path());
-      INFO(killed.out, killed.err);
-      CHECK(killed.exit_code == kKilled);
-      CHECK(spy.calls() == call);
-      if (killed.exit_code == kKilled && spy.calls() == call) ++covered;
-
-      const auto rerun = cluster.run(fast({"instrument", "scheduler"}));
-      INFO(rerun.out, rerun.err);
-      REQUIRE(rerun.exit_code == 0);
-      check_converged(cluster.deployment(kDeployment));
-      check_original_backups(cluster, seeded);
-      check_rollback_restores(cluster, seeded);
-    }
-    MESSAGE("instrument: " << covered << " of " << calls
-                           << " kill points covered (after each of: " << joined(sequence) << ")");
-    log_reliability("kill_points", covered);
-    CHECK(covered == calls);
+    run_kill_matrix(
+        "instrument", fast({"instrument", "scheduler"}), [](const ClusterCli&) {},
+        [](ClusterCli& cluster, const Json& seeded) {
+          const auto rerun = cluster.run(fast({"instrument", "scheduler"}));
+          INFO(rerun.out, rerun.err);
+          REQUIRE(rerun.exit_code == 0);
+          check_converged(cluster.deployment(kDeployment));
+          check_original_backups(cluster, seeded);
+          check_rollback_restores(cluster, seeded);
+        });
   }
 
   TEST_CASE("rollback killed after any kubectl call: the rerun restores the original exactly") {
@@ -227,32 +239,11 @@ TEST_SUITE("integration/crash") {
       INFO(result.out, result.err);
       REQUIRE(result.exit_code == 0);
     };
-    const auto sequence = kubectl_calls(fast({"rollback", "scheduler"}), instrument);
-    const int calls = static_cast<int>(sequence.size());
-    REQUIRE(calls > 0);
-    int covered = 0;
-    for (int call = 1; call <= calls; ++call) {
-      CAPTURE(call);
-      INFO("killed right after: ", sequence[static_cast<size_t>(call - 1)]);
-      ClusterCli cluster;
-      const Json seeded = cluster.seed(kShape, kDeployment);
-      instrument(cluster);
-      seed_slow_pods(cluster);
-      const KubectlSpy spy(test_kubectl());
-      spy.kill_caller_after(call);
-      const auto killed = cluster.run(fast({"rollback", "scheduler"}), spy.path());
-      INFO(killed.out, killed.err);
-      CHECK(killed.exit_code == kKilled);
-      CHECK(spy.calls() == call);
-      if (killed.exit_code == kKilled && spy.calls() == call) ++covered;
-
-      check_original_backups(cluster, seeded);
-      check_rollback_restores(cluster, seeded);
-    }
-    MESSAGE("rollback: " << covered << " of " << calls
-                         << " kill points covered (after each of: " << joined(sequence) << ")");
-    log_reliability("kill_points", covered);
-    CHECK(covered == calls);
+    run_kill_matrix("rollback", fast({"rollback", "scheduler"}), instrument,
+                    [](ClusterCli& cluster, const Json& seeded) {
+                      check_original_backups(cluster, seeded);
+                      check_rollback_restores(cluster, seeded);
+                    });
   }
 
   TEST_CASE("SIGTERM during a rollout wait stops it as Ctrl-C does: 130, the state, the way out") {
