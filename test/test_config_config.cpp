@@ -4,28 +4,11 @@
 
 #include "config/config.h"
 #include "core/error.h"
+#include "support/config_errors.h"
 
 using cxtm::config::parse_config;
-
-namespace {
-
-// The one-line error parse_config gives for text; fails the test when it parses.
-std::string config_error(const std::string& text) {
-  try {
-    parse_config(text, "bad.yaml");
-  } catch (const cxtm::Error& e) {
-    CHECK(e.code() == cxtm::ExitCode::usage);
-    const std::string message = e.what();
-    CHECK(message.find('\n') == std::string::npos);
-    return message;
-  }
-  FAIL("expected a config error for: " << text);
-  return "";
-}
-
-const std::string kMinimal = "cluster: c1\nsplunk:\n  realm: us1\n";
-
-}  // namespace
+using cxtm::testing::config_error;
+using cxtm::testing::kMinimalConfig;
 
 TEST_SUITE("config/config") {
   TEST_CASE("the bundled example reproduces the CXTM environment") {
@@ -50,7 +33,7 @@ TEST_SUITE("config/config") {
   }
 
   TEST_CASE("defaults fill what the file leaves out") {
-    const auto config = parse_config(kMinimal + "services:\n  api:\n", "min.yaml");
+    const auto config = parse_config(kMinimalConfig + "services:\n  api:\n", "min.yaml");
     CHECK(config.environment == "c1");
     CHECK(config.collector.image == "quay.io/signalfx/splunk-otel-collector");
     CHECK_FALSE(config.collector.version.empty());
@@ -61,7 +44,7 @@ TEST_SUITE("config/config") {
 
   TEST_CASE("instrumentation settings are inherited by services and overridable per service") {
     const auto config = parse_config(
-        kMinimal +
+        kMinimalConfig +
             "instrumentation:\n  index_url: https://mirror.example/simple\n  extras: [requests]\n"
             "services:\n  a:\n  b:\n    otel_service_name: bee\n    instrumentation:\n"
             "      extras: [redis]\n      init_image: python:3.12-slim\n",
@@ -80,48 +63,49 @@ TEST_SUITE("config/config") {
   }
 
   TEST_CASE("an unknown optional instrumentation is named") {
-    CHECK(config_error(kMinimal + "instrumentation:\n  extras: [flaskk]\n")
+    CHECK(config_error(kMinimalConfig + "instrumentation:\n  extras: [flaskk]\n")
               .find("bad.yaml:5:3: instrumentation.extras: unknown instrumentation 'flaskk' "
                     "(known: ") == 0);
   }
 
   TEST_CASE("an unknown key names file, line, field and the near miss") {
-    CHECK(config_error(kMinimal + "collector:\n  imgae: x\n") ==
+    CHECK(config_error(kMinimalConfig + "collector:\n  imgae: x\n") ==
           "bad.yaml:5:3: collector.imgae: unknown field (did you mean 'image'?)");
     CHECK(config_error("clutser: c1\n") ==
           "bad.yaml:1:1: clutser: unknown field (did you mean 'cluster'?)");
   }
 
   TEST_CASE("a wrong type is an error at its line") {
-    CHECK(config_error(kMinimal + "collector:\n  ports:\n    otlp_http: abc\n") ==
+    CHECK(config_error(kMinimalConfig + "collector:\n  ports:\n    otlp_http: abc\n") ==
           "bad.yaml:6:5: collector.ports.otlp_http: expected a whole number from 1 to 65535, "
           "got 'abc'");
     CHECK(config_error("cluster: c1\nsplunk:\n  realm: us1\n  host_style: [a]\n") ==
           "bad.yaml:4:3: splunk.host_style: expected a string, got a list");
-    CHECK(config_error(kMinimal + "services: [a, b]\n").find("services: expected a mapping") !=
-          std::string::npos);
+    CHECK(
+        config_error(kMinimalConfig + "services: [a, b]\n").find("services: expected a mapping") !=
+        std::string::npos);
   }
 
   TEST_CASE("logs to Observability Cloud are refused with the reason") {
     CHECK(
-        config_error(kMinimal + "  logs: true\n")
+        config_error(kMinimalConfig + "  logs: true\n")
             .find("bad.yaml:4:3: splunk.logs: Splunk Observability Cloud no longer ingests logs") ==
         0);
   }
 
   TEST_CASE("a duplicate key is an error, not a silent choice") {
-    CHECK(config_error(kMinimal + "splunk:\n  logs: true\n") ==
+    CHECK(config_error(kMinimalConfig + "splunk:\n  logs: true\n") ==
           "bad.yaml:4:1: splunk: duplicate field");
   }
 
   TEST_CASE("invalid Kubernetes names are rejected with the rule") {
-    CHECK(config_error(kMinimal + "namespace: Default\n").find("namespace: 'Default' must") !=
+    CHECK(config_error(kMinimalConfig + "namespace: Default\n").find("namespace: 'Default' must") !=
           std::string::npos);
-    CHECK(config_error(kMinimal + "services:\n  api:\n    deployment: cxtm_api\n")
+    CHECK(config_error(kMinimalConfig + "services:\n  api:\n    deployment: cxtm_api\n")
               .find("bad.yaml:6:5: services.api.deployment: 'cxtm_api'") != std::string::npos);
-    CHECK(config_error(kMinimal + "services:\n  Api:\n").find("service name 'Api'") !=
+    CHECK(config_error(kMinimalConfig + "services:\n  Api:\n").find("service name 'Api'") !=
           std::string::npos);
-    CHECK(config_error(kMinimal + "services:\n  api:\n    selector: 'app=a b'\n")
+    CHECK(config_error(kMinimalConfig + "services:\n  api:\n    selector: 'app=a b'\n")
               .find("services.api.selector") != std::string::npos);
   }
 
@@ -131,7 +115,8 @@ TEST_SUITE("config/config") {
   }
 
   TEST_CASE("an inline token is refused without echoing it") {
-    const auto message = config_error(kMinimal + "  access_token: fakeTokenValue1234567890abcd\n");
+    const auto message =
+        config_error(kMinimalConfig + "  access_token: fakeTokenValue1234567890abcd\n");
     CHECK(message.find("splunk.access_token: an inline token is not allowed") != std::string::npos);
     CHECK(message.find("fakeTokenValue") == std::string::npos);
   }
@@ -142,8 +127,9 @@ TEST_SUITE("config/config") {
     CHECK(config_error("cluster: c1\n") == "bad.yaml: splunk.realm: required field is missing");
     CHECK(config_error("cluster: [c1\n").find("bad.yaml:") == 0);
     CHECK(config_error("").find("bad.yaml: the file is empty") == 0);
-    CHECK(config_error(kMinimal + "collector:\n  resources:\n    limits:\n      memory: lots\n")
-              .find("collector.resources.limits.memory: 'lots' is not a Kubernetes quantity") !=
-          std::string::npos);
+    CHECK(
+        config_error(kMinimalConfig + "collector:\n  resources:\n    limits:\n      memory: lots\n")
+            .find("collector.resources.limits.memory: 'lots' is not a Kubernetes quantity") !=
+        std::string::npos);
   }
 }

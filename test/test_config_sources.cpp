@@ -7,30 +7,16 @@
 #include "actions/services.h"
 #include "config/config.h"
 #include "core/error.h"
+#include "support/config_errors.h"
 
 using cxtm::config::parse_config;
 using cxtm::instrument::PackageSource;
-
-namespace {
-
-std::string config_error(const std::string& text) {
-  try {
-    parse_config(text, "bad.yaml");
-  } catch (const cxtm::Error& e) {
-    CHECK(e.code() == cxtm::ExitCode::usage);
-    return e.what();
-  }
-  FAIL("expected a config error for: " << text);
-  return "";
-}
-
-const std::string kMinimal = "cluster: c1\nsplunk:\n  realm: us1\n";
-
-}  // namespace
+using cxtm::testing::config_error;
+using cxtm::testing::kMinimalConfig;
 
 TEST_SUITE("config/config sources") {
   TEST_CASE("the default source is the index, with the default image folders") {
-    const auto config = parse_config(kMinimal + "services:\n  api:\n", "min.yaml");
+    const auto config = parse_config(kMinimalConfig + "services:\n  api:\n", "min.yaml");
     CHECK(config.instrumentation.source == "index");
     CHECK(config.instrumentation.wheelhouse.path == "/wheelhouse");
     CHECK(config.instrumentation.prebuilt.path == "/otel-python");
@@ -42,7 +28,7 @@ TEST_SUITE("config/config sources") {
   }
 
   TEST_CASE("a mirror: index_url, extra_index_url and trusted_host reach the spec") {
-    const auto config = parse_config(kMinimal +
+    const auto config = parse_config(kMinimalConfig +
                                          "instrumentation:\n"
                                          "  index_url: https://nexus.corp/simple\n"
                                          "  extra_index_url: https://extra.corp/simple\n"
@@ -57,7 +43,7 @@ TEST_SUITE("config/config sources") {
   }
 
   TEST_CASE("wheelhouse and prebuilt, set at the top and per service") {
-    const auto config = parse_config(kMinimal +
+    const auto config = parse_config(kMinimalConfig +
                                          "instrumentation:\n"
                                          "  source: wheelhouse\n"
                                          "  index_url: https://nexus.corp/simple\n"
@@ -87,7 +73,7 @@ TEST_SUITE("config/config sources") {
   }
 
   TEST_CASE("settings a source does not use leave its spec's hash alone") {
-    const std::string base = kMinimal +
+    const std::string base = kMinimalConfig +
                              "instrumentation:\n"
                              "  source: prebuilt\n"
                              "  prebuilt:\n"
@@ -103,14 +89,14 @@ TEST_SUITE("config/config sources") {
   }
 
   TEST_CASE("bad sources give one line naming file, line and field") {
-    CHECK(config_error(kMinimal + "instrumentation:\n  source: pypi\n") ==
+    CHECK(config_error(kMinimalConfig + "instrumentation:\n  source: pypi\n") ==
           "bad.yaml:5:3: instrumentation.source: expected 'index', 'wheelhouse' or 'prebuilt', "
           "got 'pypi'");
-    CHECK(config_error(kMinimal + "instrumentation:\n  prebuilt:\n    path: otel\n") ==
+    CHECK(config_error(kMinimalConfig + "instrumentation:\n  prebuilt:\n    path: otel\n") ==
           "bad.yaml:6:5: instrumentation.prebuilt.path: 'otel' is not an absolute path");
-    CHECK(config_error(kMinimal + "instrumentation:\n  wheelhouse:\n    imag: x\n")
+    CHECK(config_error(kMinimalConfig + "instrumentation:\n  wheelhouse:\n    imag: x\n")
               .starts_with("bad.yaml:6:5: instrumentation.wheelhouse.imag: unknown field"));
-    const std::string missing = config_error(kMinimal +
+    const std::string missing = config_error(kMinimalConfig +
                                              "services:\n"
                                              "  api:\n"
                                              "    instrumentation:\n"
@@ -118,14 +104,14 @@ TEST_SUITE("config/config sources") {
     CHECK(missing.find("services.api.instrumentation.wheelhouse.image: required for source: "
                        "wheelhouse (set it here or under instrumentation.wheelhouse.image)") !=
           std::string::npos);
-    CHECK(config_error(kMinimal + "instrumentation:\n  source: prebuilt\nservices:\n  api:\n")
+    CHECK(config_error(kMinimalConfig + "instrumentation:\n  source: prebuilt\nservices:\n  api:\n")
               .find("services.api.instrumentation.prebuilt.image: required for source: "
                     "prebuilt") != std::string::npos);
   }
 
   TEST_CASE("ca_bundle is read as given") {
     const auto config =
-        parse_config(kMinimal + "ca_bundle: /etc/pki/tls/certs/ca-bundle.crt\n", "ca.yaml");
+        parse_config(kMinimalConfig + "ca_bundle: /etc/pki/tls/certs/ca-bundle.crt\n", "ca.yaml");
     CHECK(config.ca_bundle == "/etc/pki/tls/certs/ca-bundle.crt");
   }
 }
