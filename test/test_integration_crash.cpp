@@ -22,6 +22,7 @@
 #include "instrument/transform.h"
 #include "support/cluster_cli.h"
 #include "support/kubectl_spy.h"
+#include "support/reliability_log.h"
 
 using cxtm::Json;
 using cxtm::read_file;
@@ -34,6 +35,7 @@ using cxtm::testing::has_installer;
 using cxtm::testing::instrumented;
 using cxtm::testing::KubectlSpy;
 using cxtm::testing::lines_starting;
+using cxtm::testing::log_reliability;
 using cxtm::testing::PodBehaviour;
 using cxtm::testing::same_json;
 using cxtm::testing::test_kubectl;
@@ -44,14 +46,6 @@ namespace {
 constexpr const char* kShape = "probes-resources";
 constexpr const char* kDeployment = "cxtm-scheduler";
 constexpr int kKilled = 128 + SIGKILL;
-
-// Appends "<metric> <value>" to $CXTM_RELIABILITY_LOG, when set: the reliability report sums
-// what the tests append.
-void log_reliability(const std::string& metric, int value) {
-  const char* path = std::getenv("CXTM_RELIABILITY_LOG");
-  if (path == nullptr || *path == '\0') return;
-  std::ofstream(path, std::ios::app) << metric << ' ' << value << '\n';
-}
 
 // The names that occur more than once in a list of named objects (containers, volumes, env),
 // space-separated; "" when every name is unique.

@@ -25,6 +25,7 @@
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 #include "support/kubectl_spy.h"
+#include "support/reliability_log.h"
 #include "support/temp_dir.h"
 #include "support/validate_world.h"
 
@@ -34,6 +35,7 @@ using cxtm::testing::ClusterCli;
 using cxtm::testing::deployment_path;
 using cxtm::testing::Fault;
 using cxtm::testing::lines_starting;
+using cxtm::testing::log_reliability;
 using cxtm::testing::RecordedRequest;
 using cxtm::testing::same_json;
 
@@ -83,13 +85,6 @@ void edit_config(const ClusterCli& cluster, const std::string& from, const std::
   const auto at = config.find(from);
   REQUIRE(at != std::string::npos);
   cxtm::write_file_atomic(cluster.config(), config.replace(at, from.size(), to));
-}
-
-void append_to_reliability_log(const std::vector<std::pair<std::string, int>>& figures) {
-  const char* path = std::getenv("CXTM_RELIABILITY_LOG");
-  if (path == nullptr || *path == '\0') return;
-  std::ofstream log(path, std::ios::app);
-  for (const auto& figure : figures) log << figure.first << ' ' << figure.second << '\n';
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -333,11 +328,9 @@ bool passed(const CaseOutcome& outcome) {
 }
 
 // Runs the faults on the write steps of one scenario; the figures go to the reliability log.
-// Every fault on the first and the last write; a 500 on the writes between (collector deploy
-// applies its objects one by one through the same code). The plan's dry runs all fail before
-// any write, through the same code: every fault on the first dry run of a first deploy, none
-// on the others.
-void run_matrix(const Scenario& scenario) {
+// Every fault kind given on every write. The plan's dry runs are not writes and all fail before
+// any write, through the same code: the faults go on the first dry run of a first deploy only.
+void run_matrix(const Scenario& scenario, const std::vector<FaultKind>& kinds = kFaultKinds) {
   int run = 0;
   int succeeded = 0;
   const auto steps = write_steps(scenario);
@@ -345,17 +338,16 @@ void run_matrix(const Scenario& scenario) {
   std::string shown;
   for (const WriteStep& step : steps) shown += "\n  " + step.shown();
   MESSAGE(scenario.name << ": " << steps.size() << " write steps" << shown);
-  std::vector<size_t> writes, dry_runs;
-  for (size_t i = 0; i < steps.size(); ++i) (steps[i].dry_run ? dry_runs : writes).push_back(i);
+  const auto first_dry_run =
+      std::find_if(steps.begin(), steps.end(), [](const WriteStep& step) { return step.dry_run; });
   for (size_t i = 0; i < steps.size(); ++i) {
     const WriteStep& step = steps[i];
     const std::string where = step.shown();
     CAPTURE(where);
-    if (step.dry_run && !(scenario.dry_runs_matter && i == dry_runs.front())) continue;
-    const bool every_fault =
-        step.dry_run || writes.empty() || i == writes.front() || i == writes.back();
-    for (const FaultKind& kind : kFaultKinds) {
-      if (!every_fault && kind.status != 500) continue;
+    if (step.dry_run && !(scenario.dry_runs_matter && steps.begin() + i == first_dry_run)) {
+      continue;
+    }
+    for (const FaultKind& kind : kinds) {
       CAPTURE(kind.name);
       ++run;
       if (passed(run_case(scenario, step, kind))) ++succeeded;
@@ -364,7 +356,19 @@ void run_matrix(const Scenario& scenario) {
   MESSAGE(scenario.name << ": fault cases run: " << run << ", passed: " << succeeded);
   CHECK(run > 0);
   CHECK(succeeded == run);
-  append_to_reliability_log({{"fault_cases_run", run}, {"fault_cases_passed", succeeded}});
+  log_reliability("fault_cases_run", run);
+  log_reliability("fault_cases_passed", succeeded);
+}
+
+// The fault kinds with these names, so that a long matrix splits into test cases ctest runs side
+// by side.
+std::vector<FaultKind> kinds_named(const std::vector<std::string>& names) {
+  std::vector<FaultKind> kinds;
+  for (const FaultKind& kind : kFaultKinds) {
+    if (std::find(names.begin(), names.end(), kind.name) != names.end()) kinds.push_back(kind);
+  }
+  REQUIRE(kinds.size() == names.size());
+  return kinds;
 }
 
 const Scenario& scenario_named(const std::string& name) {
@@ -388,8 +392,14 @@ TEST_SUITE("integration/faults") {
   TEST_CASE("every write step of rollback, every fault: the same") {
     run_matrix(scenario_named("rollback scheduler"));
   }
-  TEST_CASE("every write step of collector deploy, every fault: the same") {
-    run_matrix(scenario_named("collector deploy"));
+  TEST_CASE("every write step of collector deploy, 403 and 404: the same") {
+    run_matrix(scenario_named("collector deploy"), kinds_named({"403", "404"}));
+  }
+  TEST_CASE("every write step of collector deploy, 409 and 500: the same") {
+    run_matrix(scenario_named("collector deploy"), kinds_named({"409", "500"}));
+  }
+  TEST_CASE("every write step of collector deploy, a hang: the same") {
+    run_matrix(scenario_named("collector deploy"), kinds_named({"hang"}));
   }
   TEST_CASE("every write step of a collector update, every fault: the same") {
     run_matrix(scenario_named("collector deploy, an update"));
@@ -639,7 +649,7 @@ TEST_SUITE("integration/faults") {
 
     for (const auto& hit : search.hits) MESSAGE(hit);
     CHECK(search.hits.empty());
-    append_to_reliability_log({{"canary_hits", static_cast<int>(search.hits.size())}});
+    log_reliability("canary_hits", static_cast<int>(search.hits.size()));
   }
 }
 
