@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   cli::setup_status(app, global, outcome);
   cli::setup_backup(app, global, outcome);
   cli::setup_validate(app, global, outcome);
+  cli::setup_dashboards(app, global, outcome);
   cli::setup_completion(app, outcome);
   cli::setup_man(app, outcome);
 

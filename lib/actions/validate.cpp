@@ -200,15 +200,15 @@ std::string splunk_api_url(const config::Config& config) {
   return url;
 }
 
-std::string splunk_api_token() {
+std::string splunk_api_token(std::string_view needed_by) {
   const std::string variable(validate::kSplunkApiTokenVariable);
   const char* token = std::getenv(variable.c_str());
   if (token == nullptr || *token == '\0') {
     throw Error(ExitCode::usage,
-                fmt::format("--splunk needs a Splunk Observability Cloud API token in ${} (an "
-                            "org access token with the API scope, or a session token; not the "
+                fmt::format("{} needs a Splunk Observability Cloud API token in ${} (an org "
+                            "access token with the API scope, or a session token; not the "
                             "ingest token)",
-                            variable));
+                            needed_by, variable));
   }
   register_secret(token);
   return token;

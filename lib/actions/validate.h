@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actions/context.h"
@@ -53,8 +54,9 @@ validate::Report run_validate(Context& context, ValidateEdges edges,
 // (https://api.<realm>.signalfx.com, or the splunkcloud host style).
 std::string splunk_api_url(const config::Config& config);
 
-// $SPLUNK_API_TOKEN, registered for redaction. Throws Error(usage) when it is not set.
-std::string splunk_api_token();
+// $SPLUNK_API_TOKEN, registered for redaction. Throws Error(usage) when it is not set, saying
+// that needed_by ("--splunk", "dashboards apply") needs it.
+std::string splunk_api_token(std::string_view needed_by);
 
 // The services of `selected` whose result says instrument just wrote them (instrumented or
 // upgraded), in order.

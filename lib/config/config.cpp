@@ -181,16 +181,23 @@ void read_services(const YamlField& field, const InstrumentationSettings& defaul
   }
 }
 
+void read_alerts(const YamlField& field, AlertSettings& alerts) {
+  field.expect_map({"error_rate_percent", "p99_latency_ms"});
+  field["error_rate_percent"].read(alerts.error_rate_percent, 1, 100);
+  field["p99_latency_ms"].read(alerts.p99_latency_ms, 1, 3600000);
+}
+
 // Applies what the document sets onto config; absent fields keep their earlier value.
 void read_document(const YamlField& root, Config& config) {
   root.expect_map({"cluster", "namespace", "environment", "splunk", "collector", "instrumentation",
-                   "state_dir", "ca_bundle", "services"});
+                   "alerts", "state_dir", "ca_bundle", "services"});
   read_checked(root["cluster"], config.cluster, dns1123_subdomain_problem);
   read_checked(root["namespace"], config.namespace_, dns1123_label_problem);
   root["environment"].read(config.environment);
   read_splunk(root["splunk"], config.splunk);
   read_collector(root["collector"], config.collector);
   read_instrumentation(root["instrumentation"], config.instrumentation);
+  read_alerts(root["alerts"], config.alerts);
   root["state_dir"].read(config.state_dir);
   root["ca_bundle"].read(config.ca_bundle);
   if (root["services"].present()) {

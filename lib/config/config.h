@@ -65,6 +65,12 @@ struct InstrumentationSettings {
   ResourceAmounts limits;
 };
 
+// When the detectors `dashboards apply` keeps for each service fire.
+struct AlertSettings {
+  int error_rate_percent = 0;  // errors among requests, over 5 minutes
+  int p99_latency_ms = 0;      // 99th percentile request duration, over 10 minutes
+};
+
 struct ServiceSettings {
   std::string name;               // the service as users name it: "scheduler"
   std::string deployment;         // its Deployment: "cxtm-scheduler"
@@ -82,7 +88,8 @@ struct Config {
   SplunkSettings splunk;
   CollectorSettings collector;
   InstrumentationSettings instrumentation;  // the defaults every service starts from
-  std::string state_dir;                    // local backups; "~/" means $HOME
+  AlertSettings alerts;
+  std::string state_dir;  // local backups; "~/" means $HOME
   std::string ca_bundle;  // CA certificates for HTTPS; empty: see config/ca_bundle.h
   std::vector<ServiceSettings> services;  // in file order
 

@@ -29,6 +29,7 @@ SplunkEndpoints endpoints_for(std::string_view realm, HostStyle style) {
       .metrics_otlp = ingest + "/v2/datapoint/otlp",
       .signalfx_ingest = ingest,
       .signalfx_api = api,
+      .app = fmt::format("https://app.{}.{}", realm, domain),
   };
 }
 

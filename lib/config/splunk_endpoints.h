@@ -20,6 +20,7 @@ struct SplunkEndpoints {
   std::string metrics_otlp;     // <ingest>/v2/datapoint/otlp
   std::string signalfx_ingest;  // <ingest> (signalfx exporter ingest_url)
   std::string signalfx_api;     // <api> (signalfx exporter api_url)
+  std::string app;              // https://app.us1.signalfx.com: the web UI, for links
 };
 
 // The realms Splunk Observability Cloud runs today.

@@ -1,0 +1,127 @@
+#include "dashboards/desired.h"
+
+#include <fmt/core.h>
+
+#include "core/embedded.h"
+#include "core/error.h"
+#include "dashboards/signalflow.h"
+#include "render/template.h"
+
+namespace cxtm::dashboards {
+namespace {
+
+constexpr std::string_view kGroupTemplate = "dashboards/group.yaml";
+constexpr std::string_view kServiceTemplate = "dashboards/service.yaml";
+// Charts per row of a dashboard; Splunk's grid is 12 columns wide.
+constexpr int kChartsPerRow = 3;
+constexpr int kGridColumns = 12;
+constexpr int kChartHeight = 1;
+
+Json render(std::string_view file, const Json& values) {
+  const auto found = embedded::files().find(file);
+  if (found == embedded::files().end()) {
+    throw Error(ExitCode::usage, fmt::format("templates/{} is missing from this build", file));
+  }
+  Json rendered = render::render_template(found->second, fmt::format("templates/{}", file), values);
+  if (!rendered.is_object()) {
+    throw Error(ExitCode::usage, fmt::format("templates/{}: expected a mapping", file));
+  }
+  return rendered;
+}
+
+// The template's field, which must be a mapping (or a list for charts).
+const Json& field(const Json& rendered, const char* name, std::string_view file,
+                  Json::value_t type) {
+  if (!rendered.contains(name) || rendered[name].type() != type) {
+    throw Error(ExitCode::usage, fmt::format("templates/{}: {}: missing or not a {}", file, name,
+                                             type == Json::value_t::array ? "list" : "mapping"));
+  }
+  return rendered[name];
+}
+
+Json service_values(const config::Config& config, const config::ServiceSettings& service) {
+  return Json{{"cluster", config.cluster},
+              {"environment", config.environment},
+              {"environment_signalflow", signalflow_string(config.environment)},
+              {"service",
+               {{"name", service.name},
+                {"otel_name", service.otel_service_name},
+                {"otel_name_signalflow", signalflow_string(service.otel_service_name)}}},
+              {"alerts",
+               {{"error_rate_percent", config.alerts.error_rate_percent},
+                {"p99_latency_ms", config.alerts.p99_latency_ms}}}};
+}
+
+std::string name_of(const Json& body, std::string_view file, std::string_view where) {
+  if (!body.contains("name") || !body["name"].is_string() || body["name"].empty()) {
+    throw Error(ExitCode::usage, fmt::format("templates/{}: {}: name is missing", file, where));
+  }
+  return body["name"].get<std::string>();
+}
+
+void add_service_objects(const config::Config& config, const config::ServiceSettings& service,
+                         std::vector<DesiredObject>& objects) {
+  const Json rendered = render(kServiceTemplate, service_values(config, service));
+  const Json& charts = field(rendered, "charts", kServiceTemplate, Json::value_t::array);
+  DesiredObject dashboard{
+      .type = ObjectType::dashboard,
+      .key = service.name + "/dashboard",
+      .service = service.name,
+      .body = field(rendered, "dashboard", kServiceTemplate, Json::value_t::object)};
+  dashboard.name = name_of(dashboard.body, kServiceTemplate, "dashboard");
+  dashboard.body["groupId"] = nullptr;
+  dashboard.references.push_back({Json::json_pointer("/groupId"), "group"});
+  dashboard.body["charts"] = Json::array();
+  const int width = kGridColumns / kChartsPerRow;
+  for (size_t i = 0; i < charts.size(); ++i) {
+    DesiredObject chart{.type = ObjectType::chart,
+                        .key = fmt::format("{}/chart/{}", service.name, i),
+                        .service = service.name,
+                        .body = charts[i]};
+    chart.name = name_of(chart.body, kServiceTemplate, fmt::format("charts[{}]", i));
+    objects.push_back(chart);
+    const int index = static_cast<int>(i);
+    dashboard.body["charts"].push_back({{"chartId", nullptr},
+                                        {"row", index / kChartsPerRow * kChartHeight},
+                                        {"column", index % kChartsPerRow * width},
+                                        {"width", width},
+                                        {"height", kChartHeight}});
+    dashboard.references.push_back(
+        {Json::json_pointer(fmt::format("/charts/{}/chartId", i)), chart.key});
+  }
+  objects.push_back(dashboard);
+
+  DesiredObject detector{
+      .type = ObjectType::detector,
+      .key = service.name + "/detector",
+      .service = service.name,
+      .body = field(rendered, "detector", kServiceTemplate, Json::value_t::object)};
+  detector.name = name_of(detector.body, kServiceTemplate, "detector");
+  detector.body["tags"] = Json::array({"cxtm-o11y", detector_tag(config)});
+  objects.push_back(detector);
+}
+
+}  // namespace
+
+std::string DesiredObject::what() const {
+  const std::string object = fmt::format("{} \"{}\"", type_name(type), name);
+  return service.empty() ? object : fmt::format("{}: {}", service, object);
+}
+
+std::string detector_tag(const config::Config& config) {
+  return "cxtm-o11y-cluster-" + config.cluster;
+}
+
+std::vector<DesiredObject> desired_objects(
+    const config::Config& config, const std::vector<const config::ServiceSettings*>& services) {
+  std::vector<DesiredObject> objects;
+  DesiredObject group{.type = ObjectType::dashboard_group,
+                      .key = "group",
+                      .body = render(kGroupTemplate, Json{{"cluster", config.cluster}})};
+  group.name = name_of(group.body, kGroupTemplate, "group");
+  objects.push_back(group);
+  for (const auto* service : services) add_service_objects(config, *service, objects);
+  return objects;
+}
+
+}  // namespace cxtm::dashboards

@@ -1,0 +1,123 @@
+#include "dashboards/existing.h"
+
+#include <fmt/core.h>
+
+#include "core/error.h"
+
+namespace cxtm::dashboards {
+namespace {
+
+std::string string_field(const Json& object, const char* name) {
+  return object.contains(name) && object[name].is_string() ? object[name].get<std::string>() : "";
+}
+
+// The one object among candidates named like wanted; nullptr when none. Two of the same name are
+// ambiguous: which to change is not ours to guess.
+const Json* one_named(const std::vector<Json>& candidates, const DesiredObject& wanted) {
+  const Json* found = nullptr;
+  for (const Json& candidate : candidates) {
+    if (string_field(candidate, "name") != wanted.name) continue;
+    if (found != nullptr) {
+      throw Error(
+          ExitCode::conflict,
+          fmt::format("{}: Splunk holds two of that name ({} and {}); delete one", wanted.what(),
+                      string_field(*found, "id"), string_field(candidate, "id")));
+    }
+    found = &candidate;
+  }
+  return found;
+}
+
+void remember(std::map<std::string, ExistingObject>& existing, const DesiredObject& wanted,
+              const Json* found) {
+  if (found != nullptr) existing[wanted.key] = {string_field(*found, "id"), *found};
+}
+
+std::vector<std::string> string_list(const Json& object, const char* name) {
+  std::vector<std::string> values;
+  if (!object.contains(name) || !object[name].is_array()) return values;
+  for (const Json& value : object[name]) {
+    if (value.is_string()) values.push_back(value.get<std::string>());
+  }
+  return values;
+}
+
+// The chart ids a dashboard shows.
+std::vector<std::string> chart_ids(const Json& dashboard) {
+  std::vector<std::string> ids;
+  if (!dashboard.contains("charts") || !dashboard["charts"].is_array()) return ids;
+  for (const Json& placed : dashboard["charts"]) {
+    if (placed.is_object()) {
+      const std::string id = string_field(placed, "chartId");
+      if (!id.empty()) ids.push_back(id);
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
+std::map<std::string, ExistingObject> find_existing(SplunkObjects& api,
+                                                    const std::vector<DesiredObject>& desired,
+                                                    const std::string& detector_tag) {
+  std::map<std::string, ExistingObject> existing;
+  const DesiredObject* group = nullptr;
+  for (const auto& object : desired) {
+    if (object.type == ObjectType::dashboard_group) group = &object;
+  }
+  if (group != nullptr) {
+    // The name filter matches parts of names; only the exact name counts.
+    std::vector<Json> groups;
+    for (Json& candidate :
+         api.search(ObjectType::dashboard_group, {{"name", group->name}}, group->what())) {
+      if (string_field(candidate, "name") == group->name) groups.push_back(std::move(candidate));
+    }
+    const Json* found = one_named(groups, *group);
+    if (found != nullptr && !string_field(*found, "description").starts_with(kKeptMarker)) {
+      throw Error(ExitCode::conflict,
+                  fmt::format("{}: a group of that name exists ({}) that cxtm-o11y does not keep; "
+                              "rename it or change the cluster name",
+                              group->what(), string_field(*found, "id")));
+    }
+    remember(existing, *group, found);
+  }
+
+  std::vector<Json> dashboards;
+  if (existing.contains("group")) {
+    for (const std::string& id : string_list(existing["group"].body, "dashboards")) {
+      dashboards.push_back(api.get(ObjectType::dashboard, id, fmt::format("dashboard {}", id)));
+    }
+  }
+  std::map<std::string, std::vector<Json>> charts_of_service;
+  for (const auto& object : desired) {
+    if (object.type != ObjectType::dashboard) continue;
+    const Json* found = one_named(dashboards, object);
+    remember(existing, object, found);
+    if (found == nullptr) continue;
+    auto& charts = charts_of_service[object.service];
+    for (const std::string& id : chart_ids(*found)) {
+      charts.push_back(
+          api.get(ObjectType::chart, id, fmt::format("{}: chart {}", object.service, id)));
+    }
+  }
+  for (const auto& object : desired) {
+    if (object.type != ObjectType::chart) continue;
+    const auto charts = charts_of_service.find(object.service);
+    if (charts != charts_of_service.end())
+      remember(existing, object, one_named(charts->second, object));
+  }
+
+  bool wants_detectors = false;
+  for (const auto& object : desired) wants_detectors |= object.type == ObjectType::detector;
+  if (wants_detectors) {
+    const auto detectors = api.search(ObjectType::detector, {{"tags", detector_tag}},
+                                      "detectors tagged " + detector_tag);
+    for (const auto& object : desired) {
+      if (object.type == ObjectType::detector)
+        remember(existing, object, one_named(detectors, object));
+    }
+  }
+  return existing;
+}
+
+}  // namespace cxtm::dashboards

@@ -1,0 +1,206 @@
+#include "dashboards/splunk_objects.h"
+
+#include <curl/curl.h>
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <memory>
+#include <thread>
+
+#include "core/one_line.h"
+#include "validate/retry.h"
+
+namespace cxtm::dashboards {
+namespace {
+
+// The page size of searches (the API's maximum is larger; pages keep answers small).
+constexpr int kPageSize = 100;
+// Searches stop here: a loop over pages must end even if the server keeps saying "more".
+constexpr int kMaxPages = 100;
+// A write refused with 429 was not processed: it is sent again, this often at most.
+constexpr int kWriteAttempts = 4;
+
+std::string url_encoded(std::string_view text) {
+  // libcurl's escaping (RFC 3986 unreserved characters kept); the handle is not needed.
+  const std::unique_ptr<char, decltype(&curl_free)> escaped(
+      curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), curl_free);
+  return escaped ? std::string(escaped.get()) : std::string();
+}
+
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& query) {
+  std::string text;
+  for (const auto& [key, value] : query) {
+    text += text.empty() ? "?" : "&";
+    text += url_encoded(key) + "=" + url_encoded(value);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string_view type_name(ObjectType type) {
+  switch (type) {
+    case ObjectType::dashboard_group:
+      return "dashboard group";
+    case ObjectType::chart:
+      return "chart";
+    case ObjectType::dashboard:
+      return "dashboard";
+    case ObjectType::detector:
+      return "detector";
+  }
+  return "object";
+}
+
+std::string_view api_name(ObjectType type) {
+  switch (type) {
+    case ObjectType::dashboard_group:
+      return "dashboardgroup";
+    case ObjectType::chart:
+      return "chart";
+    case ObjectType::dashboard:
+      return "dashboard";
+    case ObjectType::detector:
+      return "detector";
+  }
+  return "object";
+}
+
+std::pair<ExitCode, std::string> SplunkObjects::explain(const validate::HttpResponse& answer,
+                                                        Duration timeout) {
+  if (!answer.answered()) {
+    if (answer.timed_out) {
+      return {ExitCode::timeout,
+              fmt::format("Splunk did not answer within {} (--timeout)", format_duration(timeout))};
+    }
+    return {ExitCode::api_error, fmt::format("Splunk's API is unreachable: {}", answer.error)};
+  }
+  // Splunk's errors are {"code": N, "message": "..."}; the message says what was wrong.
+  const Json body = Json::parse(answer.body, nullptr, false);
+  std::string said = body.is_object() && body.contains("message") && body["message"].is_string()
+                         ? body["message"].get<std::string>()
+                         : answer.body.substr(0, 200);
+  said = one_line(said);
+  const std::string cause = said.empty() ? fmt::format("HTTP {}", answer.status)
+                                         : fmt::format("HTTP {}: {}", answer.status, said);
+  switch (answer.status) {
+    case 401:
+      return {
+          ExitCode::forbidden,
+          cause + " (SPLUNK_API_TOKEN must be an API token of this realm, not the ingest token)"};
+    case 403:
+      return {ExitCode::forbidden,
+              cause +
+                  " (the token's user needs the power or admin role to write dashboards and "
+                  "detectors)"};
+    case 404:
+      return {ExitCode::not_found, cause};
+    case 409:
+      return {ExitCode::conflict, cause};
+    default:
+      return {ExitCode::api_error, cause};
+  }
+}
+
+validate::HttpRequest SplunkObjects::request(std::string method, std::string url) const {
+  return validate::HttpRequest{.method = std::move(method),
+                               .url = std::move(url),
+                               .headers = {{"X-SF-Token", token_},
+                                           {"Accept", "application/json"},
+                                           {"Content-Type", "application/json"}},
+                               .timeout = request_timeout_};
+}
+
+validate::HttpResponse SplunkObjects::read(const std::string& path_and_query) {
+  // The whole retry sequence gets four request timeouts; each wait is bounded by the policy.
+  const auto deadline =
+      validate::Clock::now() + request_timeout_ * validate::RetryPolicy{}.max_attempts;
+  return validate::send_with_retries(http_, request("GET", base_url_ + path_and_query),
+                                     validate::RetryPolicy{}, deadline, validate::sleep_for)
+      .last;
+}
+
+validate::HttpResponse SplunkObjects::write(const std::string& method, const std::string& path,
+                                            const std::string& body) {
+  validate::HttpRequest sent = request(method, base_url_ + path);
+  sent.body = body;
+  validate::HttpResponse answer;
+  for (int attempt = 1; attempt <= kWriteAttempts; ++attempt) {
+    answer = http_.send(sent);
+    if (answer.status != 429 || attempt == kWriteAttempts) break;
+    const auto retry_after =
+        validate::parse_retry_after(answer.header("Retry-After"), std::chrono::system_clock::now());
+    validate::sleep_for(validate::retry_delay(validate::RetryPolicy{}, attempt, retry_after));
+  }
+  return answer;
+}
+
+Json SplunkObjects::answer_json(const validate::HttpResponse& answer,
+                                const std::string& what) const {
+  if (answer.status < 200 || answer.status > 299) {
+    const auto [code, cause] = explain(answer, request_timeout_);
+    throw Error(code, fmt::format("{}: {}", what, cause));
+  }
+  if (answer.body.empty()) return Json::object();
+  Json parsed = Json::parse(answer.body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    throw Error(ExitCode::api_error,
+                fmt::format("{}: Splunk answered HTTP {} with a body that is not a JSON object",
+                            what, answer.status));
+  }
+  return parsed;
+}
+
+Json SplunkObjects::get(ObjectType type, const std::string& id, const std::string& what) {
+  return answer_json(read(fmt::format("/v2/{}/{}", api_name(type), url_encoded(id))), what);
+}
+
+std::vector<Json> SplunkObjects::search(
+    ObjectType type, const std::vector<std::pair<std::string, std::string>>& query,
+    const std::string& what) {
+  std::vector<Json> found;
+  for (int page = 0; page < kMaxPages; ++page) {
+    auto paged = query;
+    paged.emplace_back("limit", std::to_string(kPageSize));
+    paged.emplace_back("offset", std::to_string(page * kPageSize));
+    const Json answer =
+        answer_json(read(fmt::format("/v2/{}{}", api_name(type), query_string(paged))), what);
+    if (!answer.contains("results") || !answer["results"].is_array()) {
+      throw Error(ExitCode::api_error,
+                  fmt::format("{}: Splunk's search answer has no results list", what));
+    }
+    for (const Json& result : answer["results"]) {
+      if (result.is_object()) found.push_back(result);
+    }
+    const auto count = answer.value("count", 0LL);
+    if (answer["results"].size() < static_cast<size_t>(kPageSize) ||
+        static_cast<long long>(found.size()) >= count) {
+      break;
+    }
+  }
+  return found;
+}
+
+Json SplunkObjects::create(ObjectType type, const Json& body, const std::string& what,
+                           std::string_view query) {
+  const std::string path =
+      fmt::format("/v2/{}{}{}", api_name(type), query.empty() ? "" : "?", query);
+  Json created = answer_json(write("POST", path, body.dump()), what);
+  if (!created.contains("id") || !created["id"].is_string()) {
+    throw Error(ExitCode::api_error,
+                fmt::format("{}: Splunk created it but did not say its id", what));
+  }
+  return created;
+}
+
+Json SplunkObjects::update(ObjectType type, const std::string& id, const Json& body,
+                           const std::string& what) {
+  return answer_json(
+      write("PUT", fmt::format("/v2/{}/{}", api_name(type), url_encoded(id)), body.dump()), what);
+}
+
+void SplunkObjects::remove(ObjectType type, const std::string& id, const std::string& what) {
+  answer_json(write("DELETE", fmt::format("/v2/{}/{}", api_name(type), url_encoded(id)), ""), what);
+}
+
+}  // namespace cxtm::dashboards
