@@ -84,8 +84,11 @@ std::map<std::string, ExistingObject> find_existing(SplunkObjects& api,
 
   std::vector<Json> dashboards;
   if (existing.contains("group")) {
+    // A dashboard or chart deleted since it was listed is simply not there.
     for (const std::string& id : string_list(existing["group"].body, "dashboards")) {
-      dashboards.push_back(api.get(ObjectType::dashboard, id, fmt::format("dashboard {}", id)));
+      if (auto found = api.find(ObjectType::dashboard, id, fmt::format("dashboard {}", id))) {
+        dashboards.push_back(std::move(*found));
+      }
     }
   }
   std::map<std::string, std::vector<Json>> charts_of_service;
@@ -96,8 +99,8 @@ std::map<std::string, ExistingObject> find_existing(SplunkObjects& api,
     if (found == nullptr) continue;
     auto& charts = charts_of_service[object.service];
     for (const std::string& id : chart_ids(*found)) {
-      charts.push_back(
-          api.get(ObjectType::chart, id, fmt::format("{}: chart {}", object.service, id)));
+      auto chart = api.find(ObjectType::chart, id, fmt::format("{}: chart {}", object.service, id));
+      if (chart) charts.push_back(std::move(*chart));
     }
   }
   for (const auto& object : desired) {

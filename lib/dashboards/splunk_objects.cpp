@@ -151,8 +151,11 @@ Json SplunkObjects::answer_json(const validate::HttpResponse& answer,
   return parsed;
 }
 
-Json SplunkObjects::get(ObjectType type, const std::string& id, const std::string& what) {
-  return answer_json(read(fmt::format("/v2/{}/{}", api_name(type), url_encoded(id))), what);
+std::optional<Json> SplunkObjects::find(ObjectType type, const std::string& id,
+                                        const std::string& what) {
+  const auto answer = read(fmt::format("/v2/{}/{}", api_name(type), url_encoded(id)));
+  if (answer.status == 404) return std::nullopt;
+  return answer_json(answer, what);
 }
 
 std::vector<Json> SplunkObjects::search(

@@ -12,6 +12,7 @@
 // conflict, no answer within the timeout timeout, anything else api_error. Reads are retried on
 // 429/502/503/504; writes only on 429 (never processed), so a create is never sent twice.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,8 +42,8 @@ class SplunkObjects {
         token_(std::move(token)),
         request_timeout_(request_timeout) {}
 
-  // The object with this id.
-  Json get(ObjectType type, const std::string& id, const std::string& what);
+  // The object with this id, or nullopt when Splunk answers 404.
+  std::optional<Json> find(ObjectType type, const std::string& id, const std::string& what);
   // Every object the search finds, all pages; query without limit and offset.
   std::vector<Json> search(ObjectType type,
                            const std::vector<std::pair<std::string, std::string>>& query,
