@@ -449,7 +449,7 @@ TEST_SUITE("integration/collector") {
                    "cxtm-o11y: error: kubectl apply DaemonSet default/otel-collector: Error from "
                    "server (Forbidden): daemonsets.apps \"otel-collector\" is forbidden: User "
                    "\"fake-user\" cannot patch resource \"daemonsets\" in API group \"apps\" in "
-                   "the namespace \"default\" (the objects applied before were put back)\n"));
+                   "the namespace \"default\"; the previous objects were put back\n"));
     CHECK(contains(result.err, "configmap/otel-collector deleted (undo)\n"));
     for (const std::string& path : kObjects) {
       CAPTURE(path);

@@ -203,6 +203,29 @@ TEST_SUITE("integration/dashboards") {
     CHECK(cli.writes().empty());
   }
 
+  TEST_CASE("a failure whose undo fails too: one line names what stays in Splunk") {
+    SplunkCli cli;
+    // The scheduler's dashboard cannot be created, and the first chart cannot be deleted again.
+    cli.splunk.inject({.method = "POST", .path_regex = "^/v2/dashboard$", .status = 500});
+    cli.splunk.inject({.method = "DELETE", .path_regex = "^/v2/chart/", .status = 503, .skip = 2});
+    const auto result = cli.run({"dashboards", "apply"});
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 8);
+    const auto errors = lines_starting(result.err, kErrorPrefix);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].starts_with(std::string(kErrorPrefix) +
+                                "scheduler: dashboard \"scheduler\": HTTP 500: injected HTTP 500; "
+                                "UNDO FAILED for 1 of 4 changes: scheduler: chart \"Requests per "
+                                "second\" ("));
+    CHECK(
+        contains(errors[0], ") stays created: scheduler: chart \"Requests per second\": HTTP 503"));
+    // What the line names is what is left: that one chart.
+    const Json objects = cli.splunk.objects();
+    CHECK(count_of(objects, "chart") == 1);
+    CHECK(count_of(objects, "dashboardgroup") == 0);
+    CHECK(count_of(objects, "dashboard") == 0);
+  }
+
   TEST_CASE("an unknown service: exit 2, naming it") {
     SplunkCli cli;
     const auto result = cli.run({"dashboards", "apply", "schedulr"});

@@ -819,3 +819,67 @@ TEST_SUITE("integration/faults") {
     CHECK_FALSE(std::filesystem::exists(cluster.state_dir()));
   }
 }
+
+// ---- faults on the undo that follows a failure ----
+
+TEST_SUITE("integration/faults") {
+  TEST_CASE(
+      "instrument: the restore after a failed rollout fails too: one line says both and the "
+      "command that finishes") {
+    ClusterCli cluster;
+    cluster.seed("probes-resources", "cxtm-scheduler");
+    // The instrumented pods crash; the original's start.
+    auto crash = cxtm::testing::PodBehaviour::crash_loop("ModuleNotFoundError", 1);
+    crash.when_init_container = "otel-auto-instrumentation";
+    cluster.server.set_pod_behaviour("cxtm-scheduler", crash);
+    // The first PUT of the Deployment instruments it; the second is the restore.
+    cluster.server.inject({.method = "PUT",
+                           .path_regex = "^" + deployment_path("cxtm-scheduler"),
+                           .status = 500,
+                           .skip = 1});
+    const auto result = run_with_token(
+        cluster, with_flags({"instrument", "scheduler", "--no-validate"}, false), "");
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 1);
+    const auto errors = lines_starting(result.err, kErrorPrefix);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].starts_with(kErrorPrefix + std::string(kScheduler) +
+                                "rollout failed: cxtm-scheduler-"));
+    CHECK(contains(errors[0],
+                   "ModuleNotFoundError; rolling back failed too (kubectl replace "
+                   "Deployment default/cxtm-scheduler: "));
+    CHECK(contains(errors[0], "(InternalError)"));
+    // The service's name, which rollback takes; not the Deployment's.
+    CHECK(errors[0].ends_with("; run `cxtm-o11y rollback scheduler`"));
+    // The original is backed up, so that command can finish it.
+    CHECK(cluster.backup_configmap("cxtm-scheduler").has_value());
+    const auto finished = run_with_token(cluster, with_flags({"rollback", "scheduler"}, false), "");
+    INFO(finished.out, finished.err);
+    CHECK(finished.exit_code == 0);
+    CHECK_FALSE(cxtm::testing::carries_our_annotations(cluster.deployment("cxtm-scheduler")));
+  }
+
+  TEST_CASE(
+      "collector deploy: an object that cannot be put back after a crash loop does not "
+      "stop the undo of the others, and the line names it") {
+    ClusterCli cluster;
+    cluster.server.set_pod_behaviour("otel-collector",
+                                     cxtm::testing::PodBehaviour::crash_loop("bad config", 1));
+    cluster.server.inject(
+        {.method = "DELETE", .path_regex = "/configmaps/otel-collector", .status = 500});
+    const auto result =
+        run_with_token(cluster, with_flags({"collector", "deploy"}, false), kMatrixToken);
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 1);
+    CHECK(contains(result.out,
+                   "pods are failing: 0/2 pods ready, 2/2 updated; putting back the previous "
+                   "objects FAILED for 1 of 7 (kubectl delete ConfigMap default/otel-collector: "));
+    CHECK(contains(result.out,
+                   "run `cxtm-o11y collector deploy` again, or `cxtm-o11y collector delete`\n"));
+    // Every other object was undone; the ConfigMap stays, as the line says.
+    for (const auto& path : kCollectorObjects) {
+      CAPTURE(path);
+      CHECK(cluster.server.get(path).has_value() == contains(path, "/configmaps/"));
+    }
+  }
+}

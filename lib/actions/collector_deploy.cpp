@@ -20,20 +20,37 @@ Json restorable(Json previous, const Json& current) {
 }
 
 // Puts back what applied changed: the previous version of each object, or deletes it when it
-// did not exist before. Newest first, so the DaemonSet goes back before its ConfigMap.
-void undo(Context& context, const std::vector<const PlannedObject*>& applied) {
+// did not exist before. Newest first, so the DaemonSet goes back before its ConfigMap. An object
+// that cannot be put back does not stop the others.
+struct Undone {
+  bool complete = true;
+  std::string summary;  // for the message: done, or which objects stay as applied and what to run
+};
+
+Undone undo(Context& context, const std::vector<const PlannedObject*>& applied) {
+  std::vector<std::string> failed;
   for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
     const PlannedObject& object = **it;
-    if (!object.live) {
-      context.kube.remove(object.ref);
-      context.reporter.note(fmt::format("{} deleted (undo)", display_name(object.ref)));
-      continue;
+    try {
+      if (!object.live) {
+        context.kube.remove(object.ref);
+        context.reporter.note(fmt::format("{} deleted (undo)", display_name(object.ref)));
+        continue;
+      }
+      const auto current = context.kube.get(object.ref);
+      if (!current) continue;
+      context.kube.replace(restorable(*object.live, *current));
+      context.reporter.note(fmt::format("{} restored (undo)", display_name(object.ref)));
+    } catch (const Error& error) {
+      failed.push_back(error.what());
     }
-    const auto current = context.kube.get(object.ref);
-    if (!current) continue;
-    context.kube.replace(restorable(*object.live, *current));
-    context.reporter.note(fmt::format("{} restored (undo)", display_name(object.ref)));
   }
+  if (failed.empty()) return {true, "the previous objects were put back"};
+  std::string left;
+  for (const auto& why : failed) left += (left.empty() ? "" : "; ") + why;
+  return {false, fmt::format("putting back the previous objects FAILED for {} of {} ({}); run "
+                             "`cxtm-o11y collector deploy` again, or `cxtm-o11y collector delete`",
+                             failed.size(), applied.size(), left)};
 }
 
 const PlannedObject* find_daemonset(const CollectorPlan& plan) {
@@ -69,9 +86,8 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
   try {
     apply_all(context, result.plan, applied);
   } catch (const Error& error) {
-    undo(context, applied);
-    throw Error(error.code(),
-                fmt::format("{} (the objects applied before were put back)", error.what()));
+    if (applied.empty()) throw;
+    throw Error(error.code(), fmt::format("{}; {}", error.what(), undo(context, applied).summary));
   }
 
   const PlannedObject* daemonset = find_daemonset(result.plan);
@@ -100,10 +116,10 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
                               ? fmt::format("not ready after {}", format_duration(options.timeout))
                               : "pods are failing";
   if (options.rollback == RollbackOnFailure::yes && !applied.empty()) {
-    undo(context, applied);
-    result.rolled_back = true;
-    result.message = fmt::format("{} {}: {}; the previous objects were put back",
-                                 display_name(daemonset->ref), why, rollout.last.progress);
+    const Undone undone = undo(context, applied);
+    result.rolled_back = undone.complete;
+    result.message = fmt::format("{} {}: {}; {}", display_name(daemonset->ref), why,
+                                 rollout.last.progress, undone.summary);
   } else {
     result.message =
         fmt::format("{} {}: {}", display_name(daemonset->ref), why, rollout.last.progress);

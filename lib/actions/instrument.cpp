@@ -51,8 +51,9 @@ Json back_up_original(BackupStores stores, const config::ServiceSettings& servic
 }
 
 // Puts the original back after a failed rollout and waits for it. Returns what happened, for
-// the result's message.
-std::string restore_original(Context& context, const kube::ObjectRef& ref, const Json& original,
+// the result's message; when the restore fails, the command that finishes it.
+std::string restore_original(Context& context, const config::ServiceSettings& service,
+                             const kube::ObjectRef& ref, const Json& original,
                              const rollout::WaitOptions& wait) {
   try {
     const auto current = context.kube.get(ref);
@@ -71,7 +72,7 @@ std::string restore_original(Context& context, const kube::ObjectRef& ref, const
       return "rolled back to the original (interrupted while its pods start)";
     }
     return fmt::format("rolling back failed too ({}); run `cxtm-o11y rollback {}`", error.what(),
-                       ref.name);
+                       service.name);
   }
 }
 
@@ -125,7 +126,8 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
         cause, service.name);
     return;
   }
-  result.message = fmt::format("{}; {}", cause, restore_original(context, ref, original, wait));
+  result.message =
+      fmt::format("{}; {}", cause, restore_original(context, service, ref, original, wait));
 }
 
 }  // namespace
