@@ -226,6 +226,26 @@ TEST_SUITE("integration/dashboards") {
     CHECK(count_of(objects, "dashboard") == 0);
   }
 
+  TEST_CASE("Ctrl-C: stops before the next request and undoes what the run did") {
+    SplunkCli cli;
+    // The third write takes a second, so the signal comes while the run is under way.
+    cli.splunk.inject({.method = "POST",
+                       .path_regex = "^/v2/chart$",
+                       .status = 0,
+                       .skip = 1,
+                       .delay = std::chrono::seconds(1)});
+    const auto result =
+        cli.run_interrupted({"dashboards", "apply"}, [&] { return cli.writes().size() >= 2; });
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 130);
+    const auto errors = lines_starting(result.err, kErrorPrefix);
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors[0], "interrupted before "));
+    // What it had created when the signal came (the group, a chart or two) is gone again.
+    CHECK(contains(errors[0], "; undone: "));
+    CHECK(cli.splunk.objects() == Json::object());
+  }
+
   TEST_CASE("an unknown service: exit 2, naming it") {
     SplunkCli cli;
     const auto result = cli.run({"dashboards", "apply", "schedulr"});

@@ -1,6 +1,12 @@
 #include "support/cli_runner.h"
 
+#include <signal.h>
+
 #include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "core/atomic_file.h"
 
 namespace cxtm::testing {
 
@@ -13,6 +19,35 @@ kube::ProcessResult run_cli(const std::vector<std::string>& arguments,
                             .stdin_data = stdin_data,
                             .timeout = std::chrono::seconds(120),
                             .env_overrides = env});
+}
+
+kube::ProcessResult run_interrupted(const std::vector<std::string>& argv,
+                                    const std::map<std::string, std::string>& env,
+                                    const std::filesystem::path& scratch_dir,
+                                    const std::function<bool()>& when) {
+  const auto pid_file = scratch_dir / "cli.pid";
+  std::filesystem::remove(pid_file);
+  // The shell writes its pid and becomes the program.
+  std::vector<std::string> command = {"/bin/sh", "-c", "echo $$ > \"$0\"; exec \"$@\"",
+                                      pid_file.string()};
+  command.insert(command.end(), argv.begin(), argv.end());
+  kube::ProcessResult result;
+  std::thread child([&] {
+    result = kube::run_process(
+        {.argv = command, .timeout = std::chrono::seconds(120), .env_overrides = env});
+  });
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (!when() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::string pid;
+  while (pid.empty() && std::chrono::steady_clock::now() < give_up) {
+    if (std::filesystem::exists(pid_file)) pid = read_file(pid_file);
+    if (pid.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!pid.empty()) ::kill(std::stoi(pid), SIGINT);
+  child.join();
+  return result;
 }
 
 int line_count(const std::string& text) {

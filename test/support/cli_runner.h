@@ -1,6 +1,8 @@
 #pragma once
 // Runs the built cxtm-o11y binary as a user would, for tests of exit codes and output.
 
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,6 +15,14 @@ namespace cxtm::testing {
 kube::ProcessResult run_cli(const std::vector<std::string>& arguments,
                             const std::map<std::string, std::string>& env = {},
                             const std::string& stdin_data = "");
+
+// Runs argv with the environment overrides and sends the process SIGINT (as Ctrl-C would, but
+// not to the children it runs) once `when` holds; `when` is polled, for a minute at most.
+// scratch_dir holds the pid file the shell that starts it writes.
+kube::ProcessResult run_interrupted(const std::vector<std::string>& argv,
+                                    const std::map<std::string, std::string>& env,
+                                    const std::filesystem::path& scratch_dir,
+                                    const std::function<bool()>& when);
 
 // Number of lines in text (a last line without newline counts).
 int line_count(const std::string& text);

@@ -10,6 +10,7 @@
 
 #include "core/atomic_file.h"
 #include "fixtures/kubectl_runner.h"
+#include "support/cli_runner.h"
 
 namespace cxtm::testing {
 
@@ -130,29 +131,7 @@ kube::ProcessResult ClusterCli::run(const std::vector<std::string>& arguments,
 
 kube::ProcessResult ClusterCli::run_interrupted(const std::vector<std::string>& arguments,
                                                 const std::function<bool()>& when) const {
-  const auto pid_file = dir_.path() / "cli.pid";
-  std::filesystem::remove(pid_file);
-  // The shell writes its pid and becomes cxtm-o11y.
-  std::vector<std::string> command = {"/bin/sh", "-c", "echo $$ > \"$0\"; exec \"$@\"",
-                                      pid_file.string()};
-  for (auto& part : argv(arguments, "")) command.push_back(std::move(part));
-  kube::ProcessResult result;
-  std::thread child([&] {
-    result = kube::run_process(
-        {.argv = command, .timeout = std::chrono::seconds(120), .env_overrides = environment()});
-  });
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  while (!when() && std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  std::string pid;
-  while (pid.empty() && std::chrono::steady_clock::now() < give_up) {
-    if (std::filesystem::exists(pid_file)) pid = read_file(pid_file);
-    if (pid.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (!pid.empty()) ::kill(std::stoi(pid), SIGINT);
-  child.join();
-  return result;
+  return testing::run_interrupted(argv(arguments, ""), environment(), dir_.path(), when);
 }
 
 Json ClusterCli::deployment(const std::string& name) const {

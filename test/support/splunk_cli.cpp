@@ -7,6 +7,7 @@
 #include "core/atomic_file.h"
 #include "dashboards/plan.h"
 #include "dashboards/splunk_objects.h"
+#include "support/cli_runner.h"
 #include "validate/http_client.h"
 
 namespace cxtm::testing {
@@ -27,15 +28,29 @@ SplunkCli::SplunkCli() : splunk(kSplunkTestToken) {
                                                    "examples/cxtm-poc.yaml"));
 }
 
-kube::ProcessResult SplunkCli::run(const std::vector<std::string>& arguments,
-                                   const std::string& token) const {
+std::vector<std::string> SplunkCli::argv(const std::vector<std::string>& arguments) const {
   std::vector<std::string> argv = {CXTM_BINARY, "-c", config_.string()};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
-  return kube::run_process({.argv = argv,
+  return argv;
+}
+
+std::map<std::string, std::string> SplunkCli::environment(const std::string& token) const {
+  return {{"HOME", dir_.path().string()},
+          {"SPLUNK_API_TOKEN", token},
+          {"CXTM_O11Y_SPLUNK_API_URL", splunk.url()}};
+}
+
+kube::ProcessResult SplunkCli::run(const std::vector<std::string>& arguments,
+                                   const std::string& token) const {
+  return kube::run_process({.argv = argv(arguments),
                             .timeout = std::chrono::seconds(120),
-                            .env_overrides = {{"HOME", dir_.path().string()},
-                                              {"SPLUNK_API_TOKEN", token},
-                                              {"CXTM_O11Y_SPLUNK_API_URL", splunk.url()}}});
+                            .env_overrides = environment(token)});
+}
+
+kube::ProcessResult SplunkCli::run_interrupted(const std::vector<std::string>& arguments,
+                                               const std::function<bool()>& when) const {
+  return testing::run_interrupted(argv(arguments), environment(kSplunkTestToken), dir_.path(),
+                                  when);
 }
 
 void SplunkCli::edit_config(const std::string& from, const std::string& to) const {

@@ -4,6 +4,8 @@
 // $SPLUNK_API_TOKEN and the double's URL in $CXTM_O11Y_SPLUNK_API_URL.
 
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,9 @@ class SplunkCli {
   // cxtm-o11y -c <config> arguments, with token in $SPLUNK_API_TOKEN ("" unsets it).
   kube::ProcessResult run(const std::vector<std::string>& arguments,
                           const std::string& token = kSplunkTestToken) const;
+  // Runs as run() does and sends SIGINT once `when` holds (support/cli_runner.h).
+  kube::ProcessResult run_interrupted(const std::vector<std::string>& arguments,
+                                      const std::function<bool()>& when) const;
   // Replaces the first `from` in the config file by `to`.
   void edit_config(const std::string& from, const std::string& to) const;
   // As a user would in the web UI: takes the index-th chart off the dashboard named dashboard and
@@ -40,6 +45,9 @@ class SplunkCli {
   FakeSplunkApi splunk;
 
  private:
+  std::vector<std::string> argv(const std::vector<std::string>& arguments) const;
+  std::map<std::string, std::string> environment(const std::string& token) const;
+
   TempDir dir_;
   std::filesystem::path config_;
 };

@@ -3,7 +3,8 @@
 // DIR/kubeconfig and seeds each Deployment given (default: the CXTM POC's scheduler and
 // notifications, as the POC left them). Pods become ready at once; the collector Service's
 // ports lead to a collector double that accepts spans; installers and collectors log success.
-// A test tool: no TLS, no auth, no Splunk.
+// Also serves the Splunk API double (dashboards, detectors, traces) and writes DIR/splunk.env
+// with the variables that point cxtm-o11y at it. A test tool: no TLS, no real tokens.
 
 #include <fmt/format.h>
 
@@ -19,6 +20,7 @@
 #include "core/json.h"
 #include "fixtures/fake_collector.h"
 #include "fixtures/fake_kube_api_server.h"
+#include "fixtures/fake_splunk_api.h"
 
 namespace {
 
@@ -64,8 +66,16 @@ int main(int argc, char** argv) {
                  stored["metadata"]["name"].get<std::string>(), file);
     }
     const auto kubeconfig = server.write_kubeconfig(dir);
+    // A token that only this double accepts.
+    const std::string splunk_token = "fake-splunk-api-token";
+    cxtm::testing::FakeSplunkApi splunk(splunk_token);
+    const auto splunk_env = dir / "splunk.env";
+    cxtm::write_file_atomic(splunk_env, fmt::format("export CXTM_O11Y_SPLUNK_API_URL={}\n"
+                                                    "export SPLUNK_API_TOKEN={}\n",
+                                                    splunk.url(), splunk_token));
     fmt::print("API server at {}; use --kubeconfig {} (Ctrl-C stops it)\n", server.url(),
                kubeconfig.string());
+    fmt::print("Splunk API double at {}; source {} to use it\n", splunk.url(), splunk_env.string());
     std::fflush(stdout);
 
     std::signal(SIGINT, request_stop);
