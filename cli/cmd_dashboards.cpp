@@ -81,9 +81,7 @@ void setup_dashboards_apply(CLI::App& parent, const GlobalOptions& global,
         actions::select_services(config, flags->services, flags->services.empty());
     const std::string token = actions::splunk_api_token("dashboards apply");
     const std::string url = actions::splunk_api_url(config);
-    validate::CurlHttpClient http(url.starts_with("https:")
-                                      ? config::find_ca_bundle(config.ca_bundle, config.source).path
-                                      : "");
+    validate::CurlHttpClient http(config::ca_bundle_for(url, config.ca_bundle, config.source));
     dashboards::SplunkObjects api(http, url, token, timeout);
     const auto reporter = global.reporter();
     install_interrupt_handlers();

@@ -58,9 +58,7 @@ void setup_validate(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
     if (flags->splunk) {
       options.splunk_api_token = actions::splunk_api_token("--splunk");
       options.splunk_api_url = actions::splunk_api_url(config);
-      if (options.splunk_api_url.starts_with("https:")) {
-        ca_bundle = config::find_ca_bundle(config.ca_bundle, config.source).path;
-      }
+      ca_bundle = config::ca_bundle_for(options.splunk_api_url, config.ca_bundle, config.source);
     }
     const auto kube = global.kube_client();
     const auto reporter = global.reporter();

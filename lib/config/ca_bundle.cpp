@@ -69,4 +69,9 @@ CaBundle find_ca_bundle(std::string_view configured, std::string_view config_sou
   throw Error(ExitCode::usage, fmt::format("no CA bundle found (tried {}); {}", tried, kHowToSet));
 }
 
+std::string ca_bundle_for(std::string_view url, std::string_view configured,
+                          std::string_view config_source) {
+  return url.starts_with("https:") ? find_ca_bundle(configured, config_source).path : "";
+}
+
 }  // namespace cxtm::config

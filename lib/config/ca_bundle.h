@@ -31,4 +31,9 @@ CaBundleProbe system_probe();
 CaBundle find_ca_bundle(std::string_view configured, std::string_view config_source,
                         const CaBundleProbe& probe = system_probe());
 
+// The bundle file for requests to url: find_ca_bundle's for https, "" for plain http (a proxy
+// or a test double on loopback needs none).
+std::string ca_bundle_for(std::string_view url, std::string_view configured,
+                          std::string_view config_source);
+
 }  // namespace cxtm::config

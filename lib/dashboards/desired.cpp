@@ -59,26 +59,32 @@ std::string name_of(const Json& body, std::string_view file, std::string_view wh
   return body["name"].get<std::string>();
 }
 
+// An object of the service from the rendered template's field (a mapping with a name).
+DesiredObject service_object(ObjectType type, const config::ServiceSettings& service,
+                             const std::string& key, Json body, std::string_view where) {
+  DesiredObject object{.type = type,
+                       .key = service.name + "/" + key,
+                       .service = service.name,
+                       .body = std::move(body)};
+  object.name = name_of(object.body, kServiceTemplate, where);
+  return object;
+}
+
 void add_service_objects(const config::Config& config, const config::ServiceSettings& service,
                          std::vector<DesiredObject>& objects) {
   const Json rendered = render(kServiceTemplate, service_values(config, service));
   const Json& charts = field(rendered, "charts", kServiceTemplate, Json::value_t::array);
-  DesiredObject dashboard{
-      .type = ObjectType::dashboard,
-      .key = service.name + "/dashboard",
-      .service = service.name,
-      .body = field(rendered, "dashboard", kServiceTemplate, Json::value_t::object)};
-  dashboard.name = name_of(dashboard.body, kServiceTemplate, "dashboard");
+  DesiredObject dashboard = service_object(
+      ObjectType::dashboard, service, "dashboard",
+      field(rendered, "dashboard", kServiceTemplate, Json::value_t::object), "dashboard");
   dashboard.body["groupId"] = nullptr;
   dashboard.references.push_back({Json::json_pointer("/groupId"), "group"});
   dashboard.body["charts"] = Json::array();
   const int width = kGridColumns / kChartsPerRow;
   for (size_t i = 0; i < charts.size(); ++i) {
-    DesiredObject chart{.type = ObjectType::chart,
-                        .key = fmt::format("{}/chart/{}", service.name, i),
-                        .service = service.name,
-                        .body = charts[i]};
-    chart.name = name_of(chart.body, kServiceTemplate, fmt::format("charts[{}]", i));
+    const DesiredObject chart =
+        service_object(ObjectType::chart, service, fmt::format("chart/{}", i), charts[i],
+                       fmt::format("charts[{}]", i));
     objects.push_back(chart);
     const int index = static_cast<int>(i);
     dashboard.body["charts"].push_back({{"chartId", nullptr},
@@ -91,12 +97,9 @@ void add_service_objects(const config::Config& config, const config::ServiceSett
   }
   objects.push_back(dashboard);
 
-  DesiredObject detector{
-      .type = ObjectType::detector,
-      .key = service.name + "/detector",
-      .service = service.name,
-      .body = field(rendered, "detector", kServiceTemplate, Json::value_t::object)};
-  detector.name = name_of(detector.body, kServiceTemplate, "detector");
+  DesiredObject detector = service_object(
+      ObjectType::detector, service, "detector",
+      field(rendered, "detector", kServiceTemplate, Json::value_t::object), "detector");
   detector.body["tags"] = Json::array({"cxtm-o11y", detector_tag(config)});
   objects.push_back(detector);
 }

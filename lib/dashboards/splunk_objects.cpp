@@ -38,32 +38,35 @@ std::string query_string(const std::vector<std::pair<std::string, std::string>>&
 
 }  // namespace
 
-std::string_view type_name(ObjectType type) {
+namespace {
+
+struct TypeNames {
+  std::string_view shown;  // in messages
+  std::string_view api;    // in the API's paths
+};
+
+TypeNames names_of(ObjectType type) {
   switch (type) {
     case ObjectType::dashboard_group:
-      return "dashboard group";
+      return {"dashboard group", "dashboardgroup"};
     case ObjectType::chart:
-      return "chart";
+      return {"chart", "chart"};
     case ObjectType::dashboard:
-      return "dashboard";
+      return {"dashboard", "dashboard"};
     case ObjectType::detector:
-      return "detector";
+      return {"detector", "detector"};
   }
-  return "object";
+  return {"object", "object"};
+}
+
+}  // namespace
+
+std::string_view type_name(ObjectType type) {
+  return names_of(type).shown;
 }
 
 std::string_view api_name(ObjectType type) {
-  switch (type) {
-    case ObjectType::dashboard_group:
-      return "dashboardgroup";
-    case ObjectType::chart:
-      return "chart";
-    case ObjectType::dashboard:
-      return "dashboard";
-    case ObjectType::detector:
-      return "detector";
-  }
-  return "object";
+  return names_of(type).api;
 }
 
 std::pair<ExitCode, std::string> SplunkObjects::explain(const validate::HttpResponse& answer,
