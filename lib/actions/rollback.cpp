@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <optional>
+
 #include "actions/services.h"
 #include "core/atomic_file.h"
 #include "core/parallel.h"
@@ -40,13 +42,19 @@ backup::StoredBackup from_file(BackupStores stores, const kube::ObjectRef& ref,
 backup::StoredBackup find_original(BackupStores stores, const std::string& namespace_,
                                    const std::string& deployment,
                                    std::vector<std::string>& warnings) {
+  // Both copies are read, so that a damaged one is reported even when the other serves.
+  std::optional<backup::StoredBackup> chosen;
   for (backup::BackupStore* store : {&stores.cluster, &stores.local}) {
     try {
-      if (auto found = store->original(namespace_, deployment)) return *found;
+      auto found = store->original(namespace_, deployment);
+      if (found && !chosen) chosen = std::move(found);
     } catch (const Error& error) {
-      warnings.push_back(fmt::format("{} backup skipped: {}", store->name(), error.what()));
+      warnings.push_back(fmt::format("{} backup {}: {}", store->name(),
+                                     chosen ? "is damaged (not needed this time)" : "skipped",
+                                     error.what()));
     }
   }
+  if (chosen) return *chosen;
   throw Error(
       ExitCode::not_found,
       fmt::format("no usable original backup of Deployment {}/{} in the cluster or locally{}",

@@ -28,6 +28,13 @@ bool holds(const Json& actual, const Json& wanted) {
   return actual == wanted;
 }
 
+// A placement's row or column; 0 when Splunk's answer has none (or not a number).
+long long grid_position(const Json& placed, const char* key) {
+  return placed.is_object() && placed.contains(key) && placed[key].is_number_integer()
+             ? placed[key].get<long long>()
+             : 0;
+}
+
 // A dashboard's chart placements in reading order, so that order in the answer does not count.
 Json placements_in_order(Json dashboard) {
   if (!dashboard.is_object() || !dashboard.contains("charts") || !dashboard["charts"].is_array()) {
@@ -35,11 +42,8 @@ Json placements_in_order(Json dashboard) {
   }
   auto& charts = dashboard["charts"];
   std::stable_sort(charts.begin(), charts.end(), [](const Json& a, const Json& b) {
-    const auto at = [](const Json& placed) {
-      return placed.is_object() ? std::pair(placed.value("row", 0), placed.value("column", 0))
-                                : std::pair(0, 0);
-    };
-    return at(a) < at(b);
+    return std::pair(grid_position(a, "row"), grid_position(a, "column")) <
+           std::pair(grid_position(b, "row"), grid_position(b, "column"));
   });
   return dashboard;
 }

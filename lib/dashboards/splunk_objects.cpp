@@ -178,7 +178,9 @@ std::vector<Json> SplunkObjects::search(
     for (const Json& result : answer["results"]) {
       if (result.is_object()) found.push_back(result);
     }
-    const auto count = answer.value("count", 0LL);
+    const long long count = answer.contains("count") && answer["count"].is_number_integer()
+                                ? answer["count"].get<long long>()
+                                : 0;
     if (answer["results"].size() < static_cast<size_t>(kPageSize) ||
         static_cast<long long>(found.size()) >= count) {
       break;
