@@ -36,6 +36,18 @@ TEST_SUITE("validate/retry") {
     CHECK_FALSE(parse_retry_after("soon", now));
   }
 
+  TEST_CASE("Retry-After out of any sane range is bounded, never an overflow (a fuzz finding)") {
+    const auto now = std::chrono::system_clock::from_time_t(1445412480);
+    // Year 15 overflowed the clock's nanoseconds: now it is simply in the past.
+    CHECK(parse_retry_after("Wed, 21 Oct 0015 07:28:00 GMT", now) == Duration(0));
+    const Duration ten_years = std::chrono::hours(24 * 365 * 10);
+    CHECK(parse_retry_after("9223372036854775807", now) == ten_years);
+    const auto far = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now);
+    REQUIRE(far);
+    CHECK(*far > ten_years);
+    CHECK(*far < std::chrono::hours(24 * 366 * 90));
+  }
+
   TEST_CASE("backoff doubles from the initial wait up to the cap; Retry-After wins") {
     const RetryPolicy policy{.max_attempts = 6, .initial_backoff = 500ms, .max_backoff = 3s};
     CHECK(retry_delay(policy, 1, std::nullopt) == 500ms);

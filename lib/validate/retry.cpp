@@ -12,6 +12,12 @@
 namespace cxtm::validate {
 namespace {
 
+// A longer wait is as good as "never" (the deadline comes first); the bounds also keep the
+// arithmetic in range, whatever a server sends (fuzzing found an HTTP date in year 15
+// overflowing the clock's nanoseconds).
+constexpr long long kLongestWaitSeconds = 10LL * 365 * 24 * 3600;
+constexpr std::time_t kLatestDate = 4102444800;  // 2100-01-01T00:00:00Z
+
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view value) {
   std::tm parts{};
   const std::string text(value);
@@ -20,7 +26,8 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
   if (end == nullptr || *end != '\0') return std::nullopt;
   const std::time_t seconds = ::timegm(&parts);
   if (seconds == -1) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(seconds);
+  // Before 1970 is in the past all the same; after 2100, far enough.
+  return std::chrono::system_clock::from_time_t(std::clamp<std::time_t>(seconds, 0, kLatestDate));
 }
 
 }  // namespace
@@ -34,7 +41,8 @@ std::optional<Duration> parse_retry_after(std::string_view value,
   const auto [ptr, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
   if (error == std::errc() && ptr == value.data() + value.size()) {
     if (seconds < 0) return std::nullopt;
-    return std::chrono::duration_cast<Duration>(std::chrono::seconds(seconds));
+    return std::chrono::duration_cast<Duration>(
+        std::chrono::seconds(std::min(seconds, kLongestWaitSeconds)));
   }
   const auto date = parse_http_date(value);
   if (!date) return std::nullopt;
