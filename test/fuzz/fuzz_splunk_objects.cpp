@@ -6,9 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "actions/dashboards_apply.h"
 #include "config/config.h"
 #include "core/error.h"
+#include "dashboards/desired.h"
+#include "dashboards/existing.h"
+#include "dashboards/perform.h"
+#include "dashboards/plan.h"
 #include "print/reporter.h"
 
 namespace {
@@ -31,10 +34,12 @@ class ScriptedAnswers final : public cxtm::validate::HttpClient {
   size_t next_ = 0;
 };
 
-const cxtm::config::Config& poc() {
+// What one service wants, rendered once: the target is the answers, not the templates.
+const std::vector<cxtm::dashboards::DesiredObject>& desired() {
   static const auto config = cxtm::config::parse_config(
       "cluster: cxtm-poc\nsplunk:\n  realm: us1\nservices:\n  scheduler: {}\n", "fuzz.yaml");
-  return config;
+  static const auto objects = cxtm::dashboards::desired_objects(config, {&config.services.front()});
+  return objects;
 }
 
 }  // namespace
@@ -52,10 +57,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cxtm::dashboards::SplunkObjects api(http, "http://127.0.0.1:1", "fuzz-token",
                                       std::chrono::seconds(1));
   cxtm::print::SilentReporter reporter;
-  const auto& config = poc();
   try {
-    (void)cxtm::actions::apply_dashboards(config, api, reporter,
-                                          {.services = {&config.services.front()}});
+    const auto existing =
+        cxtm::dashboards::find_existing(api, desired(), "cxtm-o11y-cluster-cxtm-poc");
+    const auto plan = cxtm::dashboards::plan_changes(desired(), existing);
+    (void)cxtm::dashboards::perform_plan(api, plan, reporter, {});
   } catch (const cxtm::Error&) {
   }
   return 0;
