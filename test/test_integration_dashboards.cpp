@@ -187,6 +187,21 @@ TEST_SUITE("integration/dashboards") {
     CHECK(cli.writes().empty());
   }
 
+  TEST_CASE("two groups of the name (two applies at once, say): exit 6 naming both, no write") {
+    SplunkCli cli;
+    for (int i = 0; i < 2; ++i) {
+      cli.splunk.put_object("dashboardgroup", Json{{"name", "CXTM cxtm-poc"},
+                                                   {"description", "Kept by cxtm-o11y for cluster"},
+                                                   {"dashboards", Json::array()}});
+    }
+    const auto result = cli.run({"dashboards", "apply"});
+    CHECK(result.exit_code == 6);
+    CHECK(contains(result.err,
+                   "dashboard group \"CXTM cxtm-poc\": Splunk holds two of that name "
+                   "(FAKE0000001 and FAKE0000002); delete one"));
+    CHECK(cli.writes().empty());
+  }
+
   TEST_CASE("without a token: exit 2 before any request; a refused token: exit 5, the remedy") {
     SplunkCli cli;
     const auto missing = cli.run({"dashboards", "apply"}, "");

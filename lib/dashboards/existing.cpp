@@ -66,12 +66,9 @@ std::map<std::string, ExistingObject> find_existing(SplunkObjects& api,
     if (object.type == ObjectType::dashboard_group) group = &object;
   }
   if (group != nullptr) {
-    // The name filter matches parts of names; only the exact name counts.
-    std::vector<Json> groups;
-    for (Json& candidate :
-         api.search(ObjectType::dashboard_group, {{"name", group->name}}, group->what())) {
-      if (string_field(candidate, "name") == group->name) groups.push_back(std::move(candidate));
-    }
+    // The name filter matches parts of names; one_named keeps the exact name.
+    const auto groups =
+        api.search(ObjectType::dashboard_group, {{"name", group->name}}, group->what());
     const Json* found = one_named(groups, *group);
     if (found != nullptr && !string_field(*found, "description").starts_with(kKeptMarker)) {
       throw Error(ExitCode::conflict,
