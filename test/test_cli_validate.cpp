@@ -84,7 +84,7 @@ TEST_SUITE("cli/validate") {
     CHECK(result.out.find(cxtm::testing::kFakeApiToken) == std::string::npos);
   }
 
-  TEST_CASE("-o json is the documented report; without --splunk check 7 is skipped") {
+  TEST_CASE("-o json is the documented report, without --splunk check 7 is skipped") {
     ValidateWorld world;
     const auto run = validate_json(world);
     CHECK(run.exit_code == 0);
@@ -147,7 +147,7 @@ TEST_SUITE("cli/validate") {
     CHECK(any_detail(check(run.report, "access"), "update deployments.apps in default"));
   }
 
-  TEST_CASE("no collector: check 2 fails with the deploy remedy; the service is still checked") {
+  TEST_CASE("no collector: check 2 fails with the deploy remedy, the service is still checked") {
     ValidateWorld world({.collector = false});
     const auto run = validate_json(world);
     CHECK(run.exit_code == 1);
@@ -349,7 +349,7 @@ TEST_SUITE("cli/validate") {
     CHECK(contains(exporter["remedy"], "0.0.0.0"));
   }
 
-  TEST_CASE("--splunk: a wrong token fails check 7 naming SPLUNK_API_TOKEN; never echoing it") {
+  TEST_CASE("--splunk: a wrong token fails check 7 naming SPLUNK_API_TOKEN, never echoing it") {
     ValidateWorld world;
     const std::string wrong = "the-ingest-token-by-mistake-0123";
     const auto run = validate_json(world, {"--splunk"}, {{"SPLUNK_API_TOKEN", wrong}});
@@ -379,7 +379,7 @@ TEST_SUITE("cli/validate") {
     CHECK(contains(splunk["summary"], "not in Splunk APM after"));
   }
 
-  TEST_CASE("--splunk: 429 is waited out; a quiet service is a warning") {
+  TEST_CASE("--splunk: 429 is waited out, a quiet service is a warning") {
     ValidateWorld world;
     world.splunk.throttle(1, 1);
     world.splunk.report_services({});

@@ -26,7 +26,7 @@ TEST_SUITE("config/python_packages") {
     CHECK(contrib >= 44);  // Flask 3 needs instrumentation-flask 0.44b0 or newer
   }
 
-  TEST_CASE("every requirement is pinned; only the HTTP exporter; flask instrumented") {
+  TEST_CASE("every requirement is pinned, only the HTTP exporter, flask instrumented") {
     const auto& packages = cxtm::config::python_packages();
     const auto requirements = packages.requirements({"requests", "redis"});
     bool flask = false;

@@ -28,7 +28,7 @@ std::string billion_laughs() {
 }  // namespace
 
 TEST_SUITE("core/yaml_bounds") {
-  TEST_CASE("a cycle and an alias bomb are out of bounds; an ordinary document is not") {
+  TEST_CASE("a cycle and an alias bomb are out of bounds, an ordinary document is not") {
     CHECK(cxtm::yaml_bounds_problem(YAML::Load(kCycle))->find("deeper than 64") !=
           std::string::npos);
     CHECK(cxtm::yaml_bounds_problem(YAML::Load(billion_laughs()))->find("more than") !=

@@ -284,7 +284,7 @@ TEST_SUITE("fixtures/fake_kube_api_server") {
     CHECK(answered_500 == 2);
   }
 
-  TEST_CASE("latency: a delayed answer is the normal answer; a hang meets kubectl's timeout") {
+  TEST_CASE("latency: a delayed answer is the normal answer, a hang meets kubectl's timeout") {
     FakeKubeApiServer server;
     const Kubectl kubectl(server);
     kubectl.ok({"create", "-f", "-"}, configmap("a"));

@@ -241,7 +241,7 @@ TEST_SUITE("fixtures/kube_controllers") {
     CHECK(kubectl.ok({"logs", pod["metadata"]["name"].get<std::string>()}) == "");
   }
 
-  TEST_CASE("a failing init container keeps the pod initializing; its log is readable") {
+  TEST_CASE("a failing init container keeps the pod initializing, its log is readable") {
     FakeKubeApiServer server;
     const Kubectl kubectl(server);
     server.set_pod_behaviour(

@@ -111,7 +111,7 @@ TEST_SUITE("fixtures/kube_field_manager") {
     CHECK(stored["spec"]["replicas"] == 1);
   }
 
-  TEST_CASE("an unchanged apply writes nothing; --dry-run=server shows the result, stores none") {
+  TEST_CASE("an unchanged apply writes nothing, --dry-run=server shows the result, stores none") {
     FakeKubeApiServer server;
     const Kubectl kubectl(server);
     kubectl.ok(apply_args("alice"), deployment(1, "nginx:1.25"));

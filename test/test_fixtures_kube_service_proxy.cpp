@@ -44,7 +44,7 @@ TEST_SUITE("fixtures/kube_service_proxy") {
     CHECK_FALSE(parse_proxy_path("/api/v1/namespaces/ns/services/c/status"));
   }
 
-  TEST_CASE("a mapped Service port is forwarded, both forms; the real server's refusals else") {
+  TEST_CASE("a mapped Service port is forwarded, both forms, the real server's refusals else") {
     FakeKubeApiServer server;
     FakeCollector collector;
     server.put_object(service("otel-collector"));

@@ -269,7 +269,7 @@ TEST_SUITE("instrument/transform") {
                        var("PYTHONPATH", kWrapped)}));
   }
 
-  TEST_CASE("the Deployment carries the tool's annotations; the template records the app's env") {
+  TEST_CASE("the Deployment carries the tool's annotations, the template records the app's env") {
     const Json out = instrument(single(Json::array({var("OTEL_SERVICE_NAME", "cxtm-scheduler")})));
     const Json& annotations = out["metadata"]["annotations"];
     CHECK(annotations["cxtm-o11y.io/instrumented"] == "true");

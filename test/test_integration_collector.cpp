@@ -151,7 +151,7 @@ TEST_SUITE("integration/collector") {
     CHECK(cluster.server.write_count() == writes);
   }
 
-  TEST_CASE("deploy --wait succeeds once the DaemonSet is ready; a second deploy writes nothing") {
+  TEST_CASE("deploy --wait succeeds once the DaemonSet is ready, a second deploy writes nothing") {
     Cluster cluster;
     cluster.server.set_pod_behaviour("otel-collector", PodBehaviour::ready_after(1));
     const auto result = cluster.deploy({"--wait"});
@@ -225,7 +225,7 @@ TEST_SUITE("integration/collector") {
     CHECK((*cluster.server.get(kConfigMap))["data"] == config_before["data"]);
   }
 
-  TEST_CASE("deploy --timeout names the pending pods and why; --no-rollback-on-failure keeps") {
+  TEST_CASE("deploy --timeout names the pending pods and why, --no-rollback-on-failure keeps") {
     Cluster cluster;
     cluster.server.set_pod_behaviour(
         "otel-collector",
@@ -282,7 +282,7 @@ TEST_SUITE("integration/collector") {
     CHECK(cluster.server.write_count() == writes);
   }
 
-  TEST_CASE("collector status: healthy in text and JSON; not deployed; crash-looping") {
+  TEST_CASE("collector status: healthy in text and JSON, not deployed, crash-looping") {
     Cluster cluster;
     const auto absent = cluster.cli({"collector", "status"});
     CHECK(absent.exit_code == 1);

@@ -115,7 +115,7 @@ TEST_SUITE("integration/dashboards") {
     CHECK(contains(result.out, "0 created, 2 updated, 9 unchanged"));
   }
 
-  TEST_CASE("fields set by hand survive an update; a chart deleted by hand comes back") {
+  TEST_CASE("fields set by hand survive an update, a chart deleted by hand comes back") {
     SplunkCli cli;
     apply_ok(cli);
     const Json dashboard = named(cli.splunk.objects(), "dashboard", "scheduler");
@@ -202,7 +202,7 @@ TEST_SUITE("integration/dashboards") {
     CHECK(cli.writes().empty());
   }
 
-  TEST_CASE("without a token: exit 2 before any request; a refused token: exit 5, the remedy") {
+  TEST_CASE("without a token: exit 2 before any request, a refused token: exit 5, the remedy") {
     SplunkCli cli;
     const auto missing = cli.run({"dashboards", "apply"}, "");
     CHECK(missing.exit_code == 2);

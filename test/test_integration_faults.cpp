@@ -654,7 +654,7 @@ TEST_SUITE("integration/faults") {
 }
 
 TEST_SUITE("integration/faults") {
-  TEST_CASE("a damaged stored backup is refused with why; the other copy is used if usable") {
+  TEST_CASE("a damaged stored backup is refused with why, the other copy is used if usable") {
     for (const Damage& damage : damages()) {
       for (const bool cluster_copy_damaged : {true, false}) {
         for (const bool other_copy_there : {true, false}) {

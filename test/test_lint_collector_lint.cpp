@@ -186,7 +186,7 @@ TEST_SUITE("lint/collector_lint") {
     CHECK(findings[0].column == find_spot(text, "logging:").column);
   }
 
-  TEST_CASE("a clean agent config has no findings; sent to another realm it is an error") {
+  TEST_CASE("a clean agent config has no findings, sent to another realm it is an error") {
     const std::string text = read_testdata("good-agent.yaml");
     CHECK_MESSAGE(lint(text, "us1").empty(), dump(lint(text, "us1")));
     CHECK_MESSAGE(lint(text, std::nullopt).empty(), dump(lint(text, std::nullopt)));

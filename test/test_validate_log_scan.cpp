@@ -5,7 +5,7 @@
 using namespace cxtm::validate;
 
 TEST_SUITE("validate/log_scan") {
-  TEST_CASE("auth refusals and dropped data are found; timestamps with 401 are not") {
+  TEST_CASE("auth refusals and dropped data are found, timestamps with 401 are not") {
     const auto lines = scan_collector_log(
         "2025-01-01T10:00:00.401Z\tinfo\tservice@v0.147.0/service.go:199\tEverything is ready.\n"
         "2025-01-01T10:00:01.000Z\terror\texporterhelper/queue_sender.go:101\tExporting failed. "

@@ -25,7 +25,7 @@ otelcol_process_uptime_seconds_total 3600.25
 }  // namespace
 
 TEST_SUITE("validate/prometheus_text") {
-  TEST_CASE("samples: names, labels, values; comments and bad lines skipped") {
+  TEST_CASE("samples: names, labels, values, comments and bad lines skipped") {
     const auto samples = parse_prometheus_text(
         "# HELP x y\nx 1\ny{a=\"1\",b=\"two words\"} 2.5 1700000000000\n\nnot a sample\n"
         "z{path=\"C:\\\\dir\",q=\"say \\\"hi\\\"\",n=\"a\\nb\"} +Inf\n");

@@ -37,7 +37,7 @@ TEST_SUITE("validate/report") {
     CHECK(report.exit_code() == ExitCode::failed);
   }
 
-  TEST_CASE("warnings and skips do not fail the run; an Error fails its check with a remedy") {
+  TEST_CASE("warnings and skips do not fail the run, an Error fails its check with a remedy") {
     Report report;
     CheckRunner runner(report);
     runner.run(header("access", 1), {}, [](CheckResult& r) { r.status = Status::warn; });

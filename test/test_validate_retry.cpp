@@ -48,7 +48,7 @@ TEST_SUITE("validate/retry") {
     CHECK(*far < std::chrono::hours(24 * 366 * 90));
   }
 
-  TEST_CASE("backoff doubles from the initial wait up to the cap; Retry-After wins") {
+  TEST_CASE("backoff doubles from the initial wait up to the cap, Retry-After wins") {
     const RetryPolicy policy{.max_attempts = 6, .initial_backoff = 500ms, .max_backoff = 3s};
     CHECK(retry_delay(policy, 1, std::nullopt) == 500ms);
     CHECK(retry_delay(policy, 2, std::nullopt) == 1s);
@@ -98,7 +98,7 @@ TEST_SUITE("validate/retry") {
     CHECK(outcome.notes.at(0).find("would pass the deadline") != std::string::npos);
   }
 
-  TEST_CASE("a request that timed out is not sent again; each timeout is cut to the deadline") {
+  TEST_CASE("a request that timed out is not sent again, each timeout is cut to the deadline") {
     ScriptedHttp http({HttpResponse{.error = "no answer within 2s", .timed_out = true}});
     Sleeps sleeps;
     const auto outcome =
