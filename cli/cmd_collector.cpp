@@ -71,9 +71,7 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
   command->add_flag("--dry-run", flags->dry_run, "Show what would change; write nothing");
   command->add_flag("--wait,!--no-wait", flags->wait,
                     "Wait for the DaemonSet's pods to be ready (default: wait)");
-  command->add_option("--timeout", flags->timeout, "How long to wait")
-      ->option_text("DUR")
-      ->capture_default_str();
+  add_timeout_option(*command, flags->timeout, "How long to wait");
   command->add_flag("--no-rollback-on-failure", flags->no_rollback,
                     "Leave the new objects in place when the rollout fails");
   add_poll_interval_flag(*command, flags->poll_interval);

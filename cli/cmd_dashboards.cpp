@@ -69,9 +69,7 @@ void setup_dashboards_apply(CLI::App& parent, const GlobalOptions& global,
   command->add_option("services", flags->services, "Services (default: all in the config)")
       ->option_text("SERVICE...");
   command->add_flag("--dry-run", flags->dry_run, "Show what would change; write nothing");
-  command->add_option("--timeout", flags->timeout, "How long each request to Splunk may take")
-      ->option_text("DUR")
-      ->capture_default_str();
+  add_timeout_option(*command, flags->timeout, "How long each request to Splunk may take");
   command->callback([flags, &global, &outcome] {
     // Complete and validate everything before the first request.
     const Duration timeout = parse_timeout(flags->timeout);

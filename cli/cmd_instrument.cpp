@@ -40,8 +40,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
       "--dry-run", flags->dry_run,
       "Print the pod template diff (-o json: the JSON patch); write nothing, not even a backup");
   command->add_flag("--wait,!--no-wait", flags->wait, "Wait for the rollout (default: wait)");
-  command->add_option("--timeout", flags->timeout, "How long to wait per service")
-      ->option_text("DUR");
+  add_timeout_option(*command, flags->timeout, "How long to wait per service");
   add_poll_interval_flag(*command, flags->poll_interval);
   command->add_flag("--no-rollback-on-failure", flags->no_rollback,
                     "Leave a failing rollout instrumented instead of restoring the original");

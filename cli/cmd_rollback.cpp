@@ -35,8 +35,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
   command->add_flag("--all", flags->all, "Every service in the config");
   command->add_flag("--dry-run", flags->dry_run, "Print the diff; write nothing");
   command->add_flag("--wait,!--no-wait", flags->wait, "Wait for the rollout (default: wait)");
-  command->add_option("--timeout", flags->timeout, "How long to wait per service")
-      ->option_text("DUR");
+  add_timeout_option(*command, flags->timeout, "How long to wait per service");
   add_poll_interval_flag(*command, flags->poll_interval);
   command->add_option("--from", flags->from, "Restore this backup file instead")
       ->option_text("FILE");

@@ -36,9 +36,7 @@ void setup_validate(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
   command->add_flag("--splunk", flags->splunk,
                     "Also find the test trace in Splunk APM (API token in $SPLUNK_API_TOKEN; "
                     "$CXTM_O11Y_SPLUNK_API_URL replaces the realm's API URL)");
-  command->add_option("--timeout", flags->timeout, "How long the waits may take in all")
-      ->option_text("DUR")
-      ->capture_default_str();
+  add_timeout_option(*command, flags->timeout, "How long the waits may take in all");
   command->callback([flags, &global, &outcome] {
     // Complete and validate everything before the first kubectl call.
     const Duration timeout = parse_timeout(flags->timeout);

@@ -25,6 +25,9 @@ void setup_man(CLI::App& app, CommandOutcome& outcome);
 // --timeout's value; Error(usage) naming the flag when it is not a positive duration.
 Duration parse_timeout(const std::string& text);
 
+// Adds --timeout DUR bound to value (its initial value is the default --help shows).
+void add_timeout_option(CLI::App& command, std::string& value, const std::string& description);
+
 // Adds the hidden --poll-interval DUR (how often a wait looks at the rollout; default 2s) for
 // tests and for API servers that should be asked less often.
 void add_poll_interval_flag(CLI::App& command, std::string& value);

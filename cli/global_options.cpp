@@ -47,6 +47,10 @@ Duration parse_timeout(const std::string& text) {
   return *duration;
 }
 
+void add_timeout_option(CLI::App& command, std::string& value, const std::string& description) {
+  command.add_option("--timeout", value, description)->option_text("DUR")->capture_default_str();
+}
+
 void add_poll_interval_flag(CLI::App& command, std::string& value) {
   command.add_option("--poll-interval", value, "How often a wait looks (default 2s)")
       ->option_text("DUR")
