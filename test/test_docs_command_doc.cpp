@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 
 #include "docs/command_doc.h"
+#include "support/text.h"
 
 using namespace cxtm::docs;
+using cxtm::testing::contains;
 
 namespace {
 
@@ -27,10 +29,6 @@ CommandDoc tree() {
   lint.options.push_back(files);
   root.commands.push_back(lint);
   return root;
-}
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
 }
 
 }  // namespace

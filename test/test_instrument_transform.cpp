@@ -5,11 +5,13 @@
 #include "core/error.h"
 #include "instrument/env_merge.h"
 #include "instrument/transform.h"
+#include "support/text.h"
 
 using cxtm::Error;
 using cxtm::ExitCode;
 using cxtm::Json;
 using namespace cxtm::instrument;
+using cxtm::testing::contains;
 
 namespace {
 
@@ -125,10 +127,6 @@ std::pair<ExitCode, std::string> error_of(F&& action) {
     return {error.code(), error.what()};
   }
   return {ExitCode::ok, ""};
-}
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
 }
 
 }  // namespace

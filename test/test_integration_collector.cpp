@@ -15,8 +15,10 @@
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 using cxtm::Json;
+using cxtm::testing::contains;
 using cxtm::testing::FakeKubeApiServer;
 using cxtm::testing::Fault;
 using cxtm::testing::Kubectl;
@@ -108,10 +110,6 @@ std::string base64(const std::string& text) {
     out += '=';
   }
   return out;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 std::string memory_limit(const Json& daemonset) {

@@ -9,22 +9,20 @@
 #include "core/json.h"
 #include "dashboards/plan.h"
 #include "dashboards/splunk_objects.h"
+#include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 #include "support/splunk_cli.h"
+#include "support/text.h"
 #include "validate/http_client.h"
 
 using cxtm::Json;
+using cxtm::testing::contains;
+using cxtm::testing::kErrorPrefix;
 using cxtm::testing::kSplunkTestToken;
 using cxtm::testing::lines_starting;
 using cxtm::testing::SplunkCli;
 
 namespace {
-
-constexpr const char* kErrorPrefix = "cxtm-o11y: error: ";
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 size_t count_of(const Json& objects, const std::string& type) {
   return objects.contains(type) ? objects[type].size() : 0;

@@ -10,11 +10,15 @@
 #include <vector>
 
 #include "core/json.h"
+#include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 #include "support/reliability_log.h"
 #include "support/splunk_cli.h"
+#include "support/text.h"
 
 using cxtm::Json;
+using cxtm::testing::contains;
+using cxtm::testing::kErrorPrefix;
 using cxtm::testing::lines_starting;
 using cxtm::testing::log_reliability;
 using cxtm::testing::same_json;
@@ -22,8 +26,6 @@ using cxtm::testing::SplunkCli;
 using cxtm::testing::SplunkFault;
 
 namespace {
-
-constexpr const char* kErrorPrefix = "cxtm-o11y: error: ";
 
 struct FaultKind {
   std::string name;
@@ -51,10 +53,6 @@ struct Scenario {
   std::string name;
   std::function<void(SplunkCli&)> prepare;
 };
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::vector<std::string> apply_arguments(bool hang) {
   return {"dashboards", "apply", "--timeout", hang ? "1s" : "20s"};

@@ -27,13 +27,16 @@
 #include "support/kubectl_spy.h"
 #include "support/reliability_log.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 #include "support/validate_world.h"
 
 using cxtm::Json;
 using cxtm::read_file;
 using cxtm::testing::ClusterCli;
+using cxtm::testing::contains;
 using cxtm::testing::deployment_path;
 using cxtm::testing::Fault;
+using cxtm::testing::kErrorPrefix;
 using cxtm::testing::lines_starting;
 using cxtm::testing::log_reliability;
 using cxtm::testing::RecordedRequest;
@@ -41,7 +44,6 @@ using cxtm::testing::same_json;
 
 namespace {
 
-constexpr const char* kErrorPrefix = "cxtm-o11y: error: ";
 constexpr const char* kScheduler = "scheduler (default/cxtm-scheduler): ";
 const std::string kBackupConfigMap =
     "/api/v1/namespaces/default/configmaps/cxtm-o11y-backup-cxtm-scheduler";
@@ -85,10 +87,6 @@ void edit_config(const ClusterCli& cluster, const std::string& from, const std::
   const auto at = config.find(from);
   REQUIRE(at != std::string::npos);
   cxtm::write_file_atomic(cluster.config(), config.replace(at, from.size(), to));
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 // ---- the fault matrix ----

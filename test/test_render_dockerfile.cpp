@@ -2,10 +2,12 @@
 
 #include "core/error.h"
 #include "render/dockerfile.h"
+#include "support/text.h"
 
 using cxtm::instrument::PackageSource;
 using cxtm::render::DockerfileInput;
 using cxtm::render::render_dockerfile;
+using cxtm::testing::contains;
 
 namespace {
 
@@ -26,10 +28,6 @@ std::string error_of(const DockerfileInput& in) {
   }
   FAIL("expected an error");
   return "";
-}
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
 }
 
 }  // namespace

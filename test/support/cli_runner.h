@@ -11,6 +11,9 @@
 
 namespace cxtm::testing {
 
+// The start of every error line the binary prints (README "Exit codes").
+inline const std::string kErrorPrefix = "cxtm-o11y: error: ";
+
 // cxtm-o11y with arguments; environment overrides added (the rest inherited).
 kube::ProcessResult run_cli(const std::vector<std::string>& arguments,
                             const std::map<std::string, std::string>& env = {},
