@@ -290,7 +290,7 @@ TEST_SUITE("fixtures/fake_kube_api_server") {
     kubectl.ok({"create", "-f", "-"}, configmap("a"));
     server.inject({.method = "GET",
                    .path_regex = "/configmaps/a",
-                   .status = 0,
+                   .answer = cxtm::testing::FaultAnswer::hang,
                    .delay = std::chrono::milliseconds(300)});
     CHECK(kubectl.ok({"get", "configmap", "a", "-o", "jsonpath={.data.k}"}) == "1");
     const auto delayed = server.requests().back();
@@ -299,8 +299,7 @@ TEST_SUITE("fixtures/fake_kube_api_server") {
 
     server.inject({.method = "GET",
                    .path_regex = "/configmaps/a",
-                   .status = 0,
-                   .delay = std::chrono::seconds(30)});
+                   .answer = cxtm::testing::FaultAnswer::hang});
     const auto hung = kubectl.run({"--request-timeout=1s", "get", "configmap", "a"});
     CHECK(hung.exit_code == 1);
     const bool timed_out = hung.err.find("Timeout") != std::string::npos ||

@@ -244,7 +244,7 @@ TEST_SUITE("integration/dashboards") {
     // The third write takes a second, so the signal comes while the run is under way.
     cli.splunk.inject({.method = "POST",
                        .path_regex = "^/v2/chart$",
-                       .status = 0,
+                       .answer = cxtm::testing::FaultAnswer::hang,
                        .skip = 1,
                        .delay = std::chrono::seconds(1)});
     const auto result =

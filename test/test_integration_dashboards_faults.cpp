@@ -18,12 +18,13 @@
 
 using cxtm::Json;
 using cxtm::testing::contains;
+using cxtm::testing::Fault;
+using cxtm::testing::FaultAnswer;
 using cxtm::testing::kErrorPrefix;
 using cxtm::testing::lines_starting;
 using cxtm::testing::log_reliability;
 using cxtm::testing::same_json;
 using cxtm::testing::SplunkCli;
-using cxtm::testing::SplunkFault;
 
 namespace {
 
@@ -97,12 +98,11 @@ bool run_case(const Scenario& scenario, const WriteStep& step, const FaultKind& 
   SplunkCli cli;
   scenario.prepare(cli);
   const Json before = cli.objects_kept();
-  SplunkFault fault{.method = step.method,
-                    .path_regex = "^" + step.path + "(\\?|$)",
-                    .status = kind.status,
-                    .skip = step.occurrence};
-  // Held until the double goes, after the checks: the write never lands.
-  if (kind.status == 0) fault.delay = std::chrono::minutes(10);
+  Fault fault{.method = step.method,
+              .path_regex = "^" + step.path + "(\\?|$)",
+              .answer = kind.status == 0 ? FaultAnswer::hang : FaultAnswer::status,
+              .status = kind.status,
+              .skip = step.occurrence};
   cli.splunk.inject(fault);
   const auto result = cli.run(apply_arguments(kind.status == 0));
   INFO(result.out, result.err);

@@ -36,6 +36,7 @@ using cxtm::testing::ClusterCli;
 using cxtm::testing::contains;
 using cxtm::testing::deployment_path;
 using cxtm::testing::Fault;
+using cxtm::testing::FaultAnswer;
 using cxtm::testing::kErrorPrefix;
 using cxtm::testing::lines_starting;
 using cxtm::testing::log_reliability;
@@ -284,9 +285,11 @@ CaseOutcome run_case(const Scenario& scenario, const WriteStep& step, const Faul
   ClusterCli cluster;
   scenario.prepare(cluster);
   const Json before = cluster_state(cluster, scenario.watched);
-  Fault fault{.method = step.method, .path_regex = step.target_regex(), .status = kind.status};
-  // Held until the server goes, after the checks: the write never lands.
-  if (kind.status == 0) fault.delay = std::chrono::minutes(10);
+  // A hang is held until the server goes, after the checks: the write never lands.
+  Fault fault{.method = step.method,
+              .path_regex = step.target_regex(),
+              .answer = kind.status == 0 ? FaultAnswer::hang : FaultAnswer::status,
+              .status = kind.status};
   cluster.server.inject(fault);
 
   const bool hang = kind.status == 0;
