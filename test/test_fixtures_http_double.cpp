@@ -117,9 +117,11 @@ TEST_SUITE("fixtures/http_double") {
     FakeKubeApiServer server;
     const Kubectl kubectl(server);
     kubectl.ok({"create", "-f", "-"}, configmap("1"));
-    for (const auto& [status, reason] :
+    for (const auto& answer :
          {std::pair{429, "(TooManyRequests)"}, std::pair{500, "(InternalError)"},
           std::pair{503, "(ServiceUnavailable)"}}) {
+      const int status = answer.first;
+      const char* reason = answer.second;
       CAPTURE(status);
       server.inject({.method = "GET", .path_regex = "/configmaps/a", .status = status});
       const auto refused = kubectl.run({"get", "configmap", "a", "-o", "json"});
