@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "kube/kubectl_client.h"
+#include "kube/retrying_client.h"
 
 namespace cxtm::cli {
 
@@ -22,7 +23,14 @@ kube::KubectlOptions GlobalOptions::kubectl_options() const {
 }
 
 std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client() const {
-  return std::make_unique<kube::KubectlClient>(kubectl_options());
+  kube::RetryPolicy policy;
+  if (verbose) {
+    policy.on_retry = [](const kube::KubeError& error, Duration pause) {
+      fmt::print(stderr, "+ retrying in {}: {}\n", format_duration(pause), error.what());
+    };
+  }
+  return std::make_unique<kube::RetryingClient>(
+      std::make_unique<kube::KubectlClient>(kubectl_options()), std::move(policy));
 }
 
 print::Format GlobalOptions::format() const {

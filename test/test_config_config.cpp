@@ -132,4 +132,49 @@ TEST_SUITE("config/config") {
             .find("collector.resources.limits.memory: 'lots' is not a Kubernetes quantity") !=
         std::string::npos);
   }
+
+  TEST_CASE("collector.tolerations and node_selector replace their defaults whole") {
+    const auto defaults = parse_config(kMinimalConfig, "min.yaml");
+    REQUIRE(defaults.collector.tolerations.size() == 2);
+    CHECK(defaults.collector.tolerations[0].key == "node-role.kubernetes.io/control-plane");
+    REQUIRE(defaults.collector.node_selector.size() == 1);
+    CHECK(defaults.collector.node_selector[0].first == "kubernetes.io/os");
+
+    const auto config = parse_config(kMinimalConfig +
+                                         "collector:\n"
+                                         "  tolerations:\n"
+                                         "    - {key: dedicated, value: gpu, effect: NoSchedule}\n"
+                                         "    - {operator: Exists, effect: NoExecute, "
+                                         "toleration_seconds: 60}\n"
+                                         "  node_selector: {pool: apps}\n",
+                                     "c.yaml");
+    REQUIRE(config.collector.tolerations.size() == 2);
+    CHECK(config.collector.tolerations[0].operator_ == "Equal");
+    CHECK(config.collector.tolerations[0].value == "gpu");
+    CHECK(config.collector.tolerations[1].toleration_seconds == 60);
+    REQUIRE(config.collector.node_selector.size() == 1);
+    CHECK(config.collector.node_selector[0] == std::pair<std::string, std::string>{"pool", "apps"});
+  }
+
+  TEST_CASE("a toleration Kubernetes would refuse is an error at its line") {
+    const std::string start = kMinimalConfig + "collector:\n  tolerations:\n";
+    CHECK(config_error(start + "    - {key: a, operator: Equals}\n") ==
+          "bad.yaml:6:16: collector.tolerations[0].operator: 'Equals' is not a toleration operator "
+          "(Equal or Exists)");
+    CHECK(config_error(start + "    - {key: a, effect: NoScheduled}\n")
+              .find("collector.tolerations[0].effect: 'NoScheduled' is not a taint effect") !=
+          std::string::npos);
+    CHECK(config_error(start + "    - {operator: Exists, value: x}\n")
+              .find("collector.tolerations[0].value: must be empty when the operator is Exists") !=
+          std::string::npos);
+    CHECK(config_error(start + "    - {value: x}\n")
+              .find("collector.tolerations[0].key: must be set when the operator is Equal") !=
+          std::string::npos);
+    CHECK(config_error(start + "    - {key: a, effect: NoSchedule, toleration_seconds: 5}\n")
+              .find("toleration_seconds: applies to the NoExecute effect only") !=
+          std::string::npos);
+    CHECK(config_error(kMinimalConfig + "collector:\n  node_selector: {\"bad key!\": x}\n")
+              .find("collector.node_selector.bad key!: 'bad key!: x' is not a node label") !=
+          std::string::npos);
+  }
 }

@@ -363,6 +363,8 @@ TEST_SUITE("fixtures/fake_kube_api_server") {
     Json deployment = *server.get(deployment_path);
     CHECK(deployment["metadata"]["generation"] == 1);
     deployment["spec"]["replicas"] = 5;
+    // Unconditional: its controller writes the status too, each time with a new resourceVersion.
+    deployment["metadata"].erase("resourceVersion");
     kubectl.ok({"replace", "--raw", deployment_path + "/status", "-f", "-"}, deployment.dump());
     deployment = *server.get(deployment_path);
     CHECK(deployment["metadata"]["generation"] == 1);

@@ -115,6 +115,8 @@ TEST_SUITE("fixtures/kube_field_manager") {
     FakeKubeApiServer server;
     const Kubectl kubectl(server);
     kubectl.ok(apply_args("alice"), deployment(1, "nginx:1.25"));
+    // Once rolled out, the controllers leave it alone: any new resourceVersion is the apply's.
+    REQUIRE(server.await_rollout(kPath));
     const std::string version = (*server.get(kPath))["metadata"]["resourceVersion"];
     const int writes = server.write_count();
 

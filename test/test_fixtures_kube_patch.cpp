@@ -101,6 +101,8 @@ TEST_SUITE("fixtures/kube_patch") {
 
   TEST_CASE("a patch that changes nothing is no write and kubectl says (no change)") {
     Fixture f;
+    // Once rolled out, the controllers leave it alone: any new resourceVersion is the patch's.
+    REQUIRE(f.server.await_rollout(kPath));
     const std::string version = f.stored()["metadata"]["resourceVersion"];
     const int writes = f.server.write_count();
     const std::string out = f.kubectl.ok(

@@ -259,8 +259,9 @@ TEST_SUITE("integration/crash") {
       REQUIRE(errors.size() == 1);
       CHECK(errors[0] ==
             "cxtm-o11y: error: scheduler (default/cxtm-scheduler): interrupted while waiting for "
-            "Deployment default/cxtm-scheduler; it stays instrumented, its original backed up "
-            "(undo: cxtm-o11y rollback scheduler)");
+            "Deployment default/cxtm-scheduler; it stays instrumented, the original backed up "
+            "(wait again: cxtm-o11y instrument scheduler; look: cxtm-o11y status scheduler; "
+            "undo: cxtm-o11y rollback scheduler)");
       CHECK(cluster.server.write_count() == 2);
       check_converged(cluster.deployment(kDeployment));
       check_original_backups(cluster, seeded);
@@ -328,10 +329,11 @@ TEST_SUITE("integration/crash") {
                              std::string::npos;
         const bool found_done =
             result.exit_code == 0 && result.out.find("already instrumented") != std::string::npos;
-        // The loser's replace carries the resourceVersion it read: the server refuses it.
-        const bool conflict = result.exit_code == 6 &&
-                              lines_starting(result.err, "cxtm-o11y: error: ").size() == 1 &&
-                              result.err.find("the object has been modified") != std::string::npos;
+        // The loser's replace carries the resourceVersion it read: the server refuses it, and
+        // reading again shows the winner's change.
+        const bool conflict =
+            result.exit_code == 6 && lines_starting(result.err, "cxtm-o11y: error: ").size() == 1 &&
+            result.err.find("was changed by someone else since it was read") != std::string::npos;
         CHECK((won || found_done || conflict));
         winners += won ? 1 : 0;
         conflicts += conflict ? 1 : 0;

@@ -23,6 +23,7 @@ using cxtm::testing::has_installer;
 using cxtm::testing::instrumented;
 using cxtm::testing::lines_starting;
 using cxtm::testing::PodBehaviour;
+using cxtm::testing::same_essence;
 using cxtm::testing::same_json;
 
 namespace {
@@ -172,7 +173,7 @@ TEST_SUITE("integration/rollback") {
     CHECK(result.out.find("\n-  initContainers:\n") != std::string::npos);
     CHECK(result.out.find("dry run: would restore") != std::string::npos);
     CHECK(cluster.server.write_count() == writes);
-    CHECK(same_json(cluster.deployment("cxtm-scheduler"), instrumented_state));
+    CHECK(same_essence(cluster.deployment("cxtm-scheduler"), instrumented_state));
   }
 
   TEST_CASE("rollback that cannot write names the service and cause, and changes nothing") {
@@ -183,10 +184,12 @@ TEST_SUITE("integration/rollback") {
       cluster.seed("minimal", "cxtm-scheduler");
       REQUIRE(cluster.run(fast({"instrument", "scheduler"})).exit_code == 0);
       const Json instrumented_state = cluster.deployment("cxtm-scheduler");
+      // A 500 leaves the write's outcome unknown: read again, written again, so it has to last.
       cluster.server.inject({.method = "PUT",
                              .path_regex = deployment_path("cxtm-scheduler"),
                              .status = status,
-                             .message = "injected failure"});
+                             .message = "injected failure",
+                             .times = status == 500 ? -1 : 1});
       const auto result = cluster.run(fast({"rollback", "scheduler"}));
       INFO(result.out, result.err);
       CHECK(result.exit_code == code);
@@ -194,7 +197,7 @@ TEST_SUITE("integration/rollback") {
       REQUIRE(errors.size() == 1);
       CHECK(errors[0].starts_with("cxtm-o11y: error: scheduler (default/cxtm-scheduler): "));
       CHECK(errors[0].find("injected failure") != std::string::npos);
-      CHECK(same_json(cluster.deployment("cxtm-scheduler"), instrumented_state));
+      CHECK(same_essence(cluster.deployment("cxtm-scheduler"), instrumented_state));
     }
   }
 
@@ -262,7 +265,8 @@ TEST_SUITE("integration/rollback") {
     const auto result = cluster.run(fast({"instrument", "scheduler"}));
     INFO(result.out, result.err);
     CHECK(result.exit_code == 1);
-    CHECK(result.err.find("CrashLoopBackOff, 5 restarts, last exit code 1") != std::string::npos);
+    CHECK(result.err.find("CrashLoopBackOff, ") != std::string::npos);
+    CHECK(result.err.find(" restarts, last exit code 1") != std::string::npos);
     CHECK(result.err.find("--- log of ") != std::string::npos);
     CHECK(result.err.find("sitecustomize.py") != std::string::npos);
     CHECK(result.err.find("rolled back to the original") != std::string::npos);
@@ -285,7 +289,7 @@ TEST_SUITE("integration/rollback") {
     CHECK(refused.err.find("OTEL_EXPORTER_OTLP_ENDPOINT") != std::string::npos);
     CHECK(refused.out.find("notifications (default/cxtm-notifications): instrumented (completed "
                            "the POC's partial setup)") != std::string::npos);
-    CHECK(same_json(cluster.deployment("cxtm-scheduler"), scheduler));
+    CHECK(same_essence(cluster.deployment("cxtm-scheduler"), scheduler));
 
     const auto forced = cluster.run(fast({"instrument", "scheduler", "--force"}));
     INFO(forced.out, forced.err);

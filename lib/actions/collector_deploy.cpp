@@ -2,7 +2,10 @@
 
 #include <fmt/core.h>
 
+#include <thread>
+
 #include "rollout/log_tails.h"
+#include "rollout/unscheduled.h"
 
 namespace cxtm::actions {
 namespace {
@@ -17,6 +20,31 @@ Json restorable(Json previous, const Json& current) {
   metadata.erase("generation");
   metadata["resourceVersion"] = current["metadata"].value("resourceVersion", "");
   return previous;
+}
+
+// The object as written by users: no status, no metadata the server keeps for itself.
+Json content(Json object) {
+  object.erase("status");
+  if (object.contains("metadata") && object["metadata"].is_object()) {
+    for (const char* key : {"managedFields", "resourceVersion", "uid", "creationTimestamp",
+                            "generation", "selfLink"}) {
+      object["metadata"].erase(key);
+    }
+  }
+  return object;
+}
+
+// Writes previous back over what is there now. An answer lost on the way back is settled by
+// reading the object again.
+void put_back(Context& context, const kube::ObjectRef& ref, const Json& previous,
+              const Json& current) {
+  try {
+    context.kube.replace(restorable(previous, current));
+  } catch (const kube::KubeError& error) {
+    if (error.kind() != kube::FailureKind::unknown) throw;
+    const auto now = context.kube.get(ref);
+    if (!now || !same_json(content(*now), content(restorable(previous, *now)))) throw;
+  }
 }
 
 // Puts back what applied changed: the previous version of each object, or deletes it when it
@@ -39,7 +67,7 @@ Undone undo(Context& context, const std::vector<const PlannedObject*>& applied) 
       }
       const auto current = context.kube.get(object.ref);
       if (!current) continue;
-      context.kube.replace(restorable(*object.live, *current));
+      put_back(context, object.ref, *object.live, *current);
       context.reporter.note(fmt::format("{} restored (undo)", display_name(object.ref)));
     } catch (const Error& error) {
       failed.push_back(error.what());
@@ -64,11 +92,60 @@ void apply_all(Context& context, const CollectorPlan& plan,
                std::vector<const PlannedObject*>& applied) {
   for (const auto& object : plan.objects) {
     if (object.change == Change::unchanged) continue;
-    context.kube.apply(object.desired, kube::DryRun::none);
+    try {
+      context.kube.apply(object.desired, kube::DryRun::none);
+    } catch (const kube::KubeError& error) {
+      // It may have landed: the undo then has it to put back too.
+      if (error.kind() == kube::FailureKind::unknown) applied.push_back(&object);
+      throw;
+    }
     applied.push_back(&object);
     context.reporter.note(
         fmt::format("{} {}", display_name(object.ref), change_name(object.change)));
   }
+}
+
+// A namespace still Terminating refuses new content (403): wait for it to be gone, within the
+// command's timeout, saying so.
+void wait_for_namespace_to_go(Context& context, const CollectorDeployOptions& options) {
+  const std::string& name = context.config.collector.namespace_;
+  const kube::ObjectRef ref{"v1", "Namespace", "", name};
+  const auto start = std::chrono::steady_clock::now();
+  while (true) {
+    const auto live = context.kube.get(ref);
+    if (!live || !(*live)["metadata"].contains("deletionTimestamp")) return;
+    const auto waited =
+        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+    if (waited >= options.timeout) {
+      throw Error(ExitCode::timeout,
+                  fmt::format("namespace {} is still being deleted after {}; deploy again once "
+                              "`kubectl get namespace {}` finds none",
+                              name, format_duration(options.timeout), name));
+    }
+    context.reporter.progress(
+        fmt::format("namespace {} is being deleted; waiting for it to go before the collector is "
+                    "deployed into it anew ({})",
+                    name, format_duration(waited)));
+    if (options.interrupted && options.interrupted()) {
+      throw Error(ExitCode::interrupted,
+                  fmt::format("interrupted while waiting for namespace {} to go", name));
+    }
+    std::this_thread::sleep_for(
+        std::min<Duration>(options.poll_interval, options.timeout - waited));
+  }
+}
+
+// Why the DaemonSet has no pods, and what to change: the user has no collector at all.
+std::string scheduled_nowhere(Context& context, const kube::ObjectRef& daemon_set) {
+  std::string why = "the cluster has no node for it";
+  try {
+    if (const auto live = context.kube.get(daemon_set)) {
+      why = rollout::explain_unscheduled(context.kube, *live);
+    }
+  } catch (const kube::KubeError& error) {
+    why = fmt::format("it could not be read back ({})", error.what());
+  }
+  return fmt::format("runs on no node: {} ({})", why, rollout::kCollectorPlacementRemedy);
 }
 
 }  // namespace
@@ -79,7 +156,17 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
   if (options.dry_run) {
     result.message = result.plan.changes_anything() ? "dry run: nothing was changed"
                                                     : "dry run: the collector is up to date";
+    if (result.plan.namespace_terminating) {
+      result.message += fmt::format(
+          " (namespace {} is being deleted: a deploy waits for it to "
+          "go, then creates everything anew)",
+          context.config.collector.namespace_);
+    }
     return result;
+  }
+  if (result.plan.namespace_terminating) {
+    wait_for_namespace_to_go(context, options);
+    result.plan = plan_collector(context);
   }
 
   std::vector<const PlannedObject*> applied;
@@ -103,6 +190,15 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
                                               .interrupted = options.interrupted},
                                              context.reporter);
   const auto& rollout = *result.rollout;
+  if (rollout.outcome == rollout::RolloutOutcome::unobserved) {
+    // Not knowing is no reason to undo a collector that may well be running.
+    result.code = rollout.read_error_code;
+    result.message = fmt::format(
+        "{} applied, but its rollout could not be followed: {} (follow it: cxtm-o11y collector "
+        "status; wait again: cxtm-o11y collector deploy)",
+        display_name(daemonset->ref), rollout.read_error);
+    return result;
+  }
   if (rollout.outcome == rollout::RolloutOutcome::complete) {
     result.message =
         fmt::format("{} ready: {}", display_name(daemonset->ref), rollout.last.progress);
@@ -112,9 +208,10 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
       rollout::failing_container_logs(context.kube, daemonset->ref.namespace_, rollout.problems);
   result.code =
       rollout.outcome == rollout::RolloutOutcome::timed_out ? ExitCode::timeout : ExitCode::failed;
-  const std::string why = rollout.outcome == rollout::RolloutOutcome::timed_out
-                              ? fmt::format("not ready after {}", format_duration(options.timeout))
-                              : "pods are failing";
+  std::string why = rollout.outcome == rollout::RolloutOutcome::timed_out
+                        ? fmt::format("not ready after {}", format_duration(options.timeout))
+                        : "pods are failing";
+  if (rollout.last.scheduled_nowhere) why = scheduled_nowhere(context, daemonset->ref);
   if (options.rollback == RollbackOnFailure::yes && !applied.empty()) {
     const Undone undone = undo(context, applied);
     result.rolled_back = undone.complete;

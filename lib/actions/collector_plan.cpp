@@ -51,6 +51,11 @@ Json proposed_object(Context& context, const Json& desired, bool namespace_pendi
   return context.kube.apply(desired, kube::DryRun::server);
 }
 
+bool being_deleted(const Json& object) {
+  return object.contains("metadata") && object["metadata"].is_object() &&
+         object["metadata"].contains("deletionTimestamp");
+}
+
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -92,7 +97,15 @@ CollectorPlan plan_collector(Context& context) {
   bool namespace_pending = false;
   for (const auto& rendered : plan.manifests.objects) {
     PlannedObject object{.ref = kube::ObjectRef::of(rendered.object), .desired = rendered.object};
-    object.live = context.kube.get(object.ref);
+    // In a namespace on its way out (a collector delete just before), everything goes with it
+    // and is created anew once it is gone.
+    if (!(namespace_pending && !object.ref.namespace_.empty())) {
+      object.live = context.kube.get(object.ref);
+    }
+    if (object.ref.kind == "Namespace" && object.live && being_deleted(*object.live)) {
+      object.live.reset();
+      plan.namespace_terminating = true;
+    }
     if (object.ref.kind == "Namespace" && !object.live) namespace_pending = true;
     const Json proposed = proposed_object(context, rendered.object, namespace_pending);
     object.diff = kube::object_diff(display_name(object.ref), object.live, proposed);

@@ -29,6 +29,9 @@ struct PlannedObject {
 struct CollectorPlan {
   render::CollectorManifests manifests;
   bool token_supplied = false;
+  // The collector's namespace is being deleted: its objects count as absent, to be created
+  // once it is gone.
+  bool namespace_terminating = false;
   std::vector<PlannedObject> objects;  // in apply order
 
   bool changes_anything() const;

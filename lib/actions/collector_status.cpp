@@ -78,7 +78,8 @@ CollectorStatus collector_status(Context& context) {
     status.config_current =
         data.is_object() && data.value("relay.yaml", "") == render::render_collector_config(config);
   }
-  for (const Json& pod : context.kube.list("pods", ns, rollout::pod_selector(*daemonset))) {
+  for (const Json& pod :
+       rollout::live_pods(context.kube.list("pods", ns, rollout::pod_selector(*daemonset)))) {
     status.pods.push_back(pod_facts(pod));
   }
   return status;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "actions/deployment_write.h"
 #include "actions/rollback.h"
 #include "actions/services.h"
 #include "core/parallel.h"
@@ -58,14 +59,16 @@ std::string restore_original(Context& context, const config::ServiceSettings& se
   try {
     const auto current = context.kube.get(ref);
     if (!current) return "the Deployment is gone";
-    context.kube.replace(kube::for_update(instrument::restore_deployment(*current, original)));
+    write_deployment(
+        context.kube, *current,
+        [&](const Json& live) { return instrument::restore_deployment(live, original); },
+        {.budget = wait.timeout});
     const auto restored = rollout::wait_for_rollout(context.kube, ref, wait, context.reporter);
     if (restored.outcome == rollout::RolloutOutcome::complete) {
       return "rolled back to the original";
     }
-    return fmt::format(
-        "rolled back to the original, whose rollout did not complete either ({})",
-        restored.problems.empty() ? restored.last.progress : restored.problems.front().summary());
+    return fmt::format("rolled back to the original, whose rollout did not complete either ({})",
+                       restored.cause());
   } catch (const Error& error) {
     // Only the wait can be interrupted here: the original is written already.
     if (error.code() == ExitCode::interrupted) {
@@ -74,6 +77,14 @@ std::string restore_original(Context& context, const config::ServiceSettings& se
     return fmt::format("rolling back failed too ({}); run `cxtm-o11y rollback {}`", error.what(),
                        service.name);
   }
+}
+
+// What to run when the tool could not tell how a rollout it started went.
+std::string still_instrumented(const config::ServiceSettings& service) {
+  return fmt::format(
+      "it stays instrumented, the original backed up (wait again: cxtm-o11y instrument {0}; "
+      "look: cxtm-o11y status {0}; undo: cxtm-o11y rollback {0})",
+      service.name);
 }
 
 void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& service,
@@ -87,6 +98,14 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
     result.rollout = rollout::wait_for_rollout(context.kube, ref, wait, context.reporter);
     const auto& rollout = *result.rollout;
     if (rollout.outcome == rollout::RolloutOutcome::complete) return;
+    if (rollout.outcome == rollout::RolloutOutcome::unobserved) {
+      // Not knowing is no reason to undo a change that may well be working.
+      result.outcome = ServiceOutcome::failed;
+      result.code = rollout.read_error_code;
+      result.message = fmt::format("could not follow the rollout: {}; {}", rollout.read_error,
+                                   still_instrumented(service));
+      return;
+    }
     result.log_tails =
         rollout::failing_container_logs(context.kube, ref.namespace_, rollout.problems);
     switch (rollout.outcome) {
@@ -95,7 +114,7 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
         cause = rollout.problems.empty()
                     ? fmt::format("not ready after {} ({})", format_duration(options.timeout),
                                   rollout.last.progress)
-                    : rollout.problems.front().summary();
+                    : rollout.cause();
         break;
       case rollout::RolloutOutcome::gone:
         result.code = ExitCode::not_found;
@@ -103,8 +122,7 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
         break;
       default:
         result.code = ExitCode::failed;
-        cause =
-            rollout.problems.empty() ? rollout.last.progress : rollout.problems.front().summary();
+        cause = rollout.cause();
     }
     cause = "rollout failed: " + cause;
   } catch (const Error& error) {
@@ -114,9 +132,12 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
       throw Error(ExitCode::interrupted,
                   fmt::format("interrupted while waiting for Deployment {}", result.deployment));
     }
-    // Without the rollout's state there is no telling whether the new pods work.
+    // A read refused while waiting says nothing about whether the new pods work.
+    result.outcome = ServiceOutcome::failed;
     result.code = error.code();
-    cause = fmt::format("could not follow the rollout: {}", error.what());
+    result.message = fmt::format("could not follow the rollout: {}; {}", error.what(),
+                                 still_instrumented(service));
+    return;
   }
   result.outcome = ServiceOutcome::failed;
   if (options.rollback_on_failure == AutoRollback::no) {
@@ -128,6 +149,26 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
   }
   result.message =
       fmt::format("{}; {}", cause, restore_original(context, service, ref, original, wait));
+}
+
+// An instrumented Deployment whose rollout is still under way (a run stopped while waiting, or
+// one right after another): wait for it as the run that wrote it would have.
+void finish_rollout(Context& context, BackupStores stores, const config::ServiceSettings& service,
+                    const kube::ObjectRef& ref, const InstrumentOptions& options,
+                    ServiceResult& result) {
+  std::vector<std::string> skipped;
+  const auto original = find_original(stores, ref.namespace_, ref.name, skipped);
+  for (auto& warning : skipped) result.warnings.push_back(std::move(warning));
+  context.reporter.note(
+      fmt::format("{}: already instrumented with this spec; waiting for its "
+                  "rollout, which is still under way",
+                  service.name));
+  result.outcome = ServiceOutcome::unchanged;
+  result.message = "already instrumented with this spec; its rollout was under way";
+  wait_and_undo_on_failure(context, service, ref, original.backup.object, options, result);
+  if (result.outcome != ServiceOutcome::failed) {
+    result.message += fmt::format(" and is complete now: {}", result.rollout->last.progress);
+  }
 }
 
 }  // namespace
@@ -164,6 +205,10 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     const auto spec = spec_for(context.config, service);
     const auto state = instrument::detect_state(*deployment, spec);
     if (state == instrument::State::current) {
+      if (options.wait && !options.dry_run && !rollout::rollout_state(*deployment).complete) {
+        finish_rollout(context, stores, service, ref, options, result);
+        return result;
+      }
       result.outcome = ServiceOutcome::unchanged;
       result.message = "already instrumented with this spec (no change)";
       return result;
@@ -180,7 +225,13 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     stop_if_interrupted();
     const Json original = back_up_original(stores, service, *deployment, state, result);
     stop_if_interrupted();
-    context.kube.replace(kube::for_update(transformed.deployment));
+    write_deployment(context.kube, *deployment,
+                     [&](const Json& live) {
+                       return instrument::instrument_deployment(live, spec, CXTM_VERSION,
+                                                                options.force)
+                           .deployment;
+                     },
+                     {.budget = options.timeout});
     written = true;
     result.outcome = state == instrument::State::outdated ? ServiceOutcome::upgraded
                                                           : ServiceOutcome::instrumented;
@@ -200,9 +251,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     result.code = error.code();
     result.message = error.what();
     if (written && error.code() == ExitCode::interrupted) {
-      result.message += fmt::format(
-          "; it stays instrumented, its original backed up (undo: cxtm-o11y rollback {})",
-          service.name);
+      result.message += "; " + still_instrumented(service);
     }
   }
   return result;

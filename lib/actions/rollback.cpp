@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "actions/deployment_write.h"
 #include "actions/services.h"
 #include "core/atomic_file.h"
 #include "core/parallel.h"
@@ -94,7 +95,11 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
       result.message = fmt::format("dry run: would restore {}", original.location);
       return result;
     }
-    context.kube.replace(kube::for_update(restored));
+    write_deployment(context.kube, *current,
+                     [&](const Json& live) {
+                       return instrument::restore_deployment(live, original.backup.object);
+                     },
+                     {.budget = options.timeout});
     result.outcome = ServiceOutcome::rolled_back;
     result.message = fmt::format("restored from {}", original.location);
     if (!options.wait) {
@@ -118,14 +123,18 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
                             : fmt::format("; could not follow the rollout: {}", error.what());
       return result;
     }
-    if (result.rollout->outcome != rollout::RolloutOutcome::complete) {
+    if (result.rollout->outcome == rollout::RolloutOutcome::unobserved) {
+      result.code = result.rollout->read_error_code;
+      result.message += fmt::format(
+          "; could not follow the rollout: {} (follow it: cxtm-o11y "
+          "status {})",
+          result.rollout->read_error, service.name);
+    } else if (result.rollout->outcome != rollout::RolloutOutcome::complete) {
       result.code = result.rollout->outcome == rollout::RolloutOutcome::timed_out
                         ? ExitCode::timeout
                         : ExitCode::failed;
-      result.message += fmt::format("; the original's rollout did not complete: {}",
-                                    result.rollout->problems.empty()
-                                        ? result.rollout->last.progress
-                                        : result.rollout->problems.front().summary());
+      result.message +=
+          fmt::format("; the original's rollout did not complete: {}", result.rollout->cause());
     } else {
       result.message += fmt::format("; {}", result.rollout->last.progress);
     }

@@ -21,7 +21,8 @@ std::string_view outcome_name(ServiceOutcome outcome) {
 }
 
 Json rollout_to_json(const rollout::RolloutResult& rollout) {
-  static constexpr std::string_view outcomes[] = {"complete", "failed", "timed_out", "gone"};
+  static constexpr std::string_view outcomes[] = {"complete", "failed", "timed_out", "gone",
+                                                  "unobserved"};
   Json problems = Json::array();
   for (const auto& problem : rollout.problems) problems.push_back(problem.summary());
   return Json{{"outcome", outcomes[static_cast<int>(rollout.outcome)]},
@@ -29,6 +30,7 @@ Json rollout_to_json(const rollout::RolloutResult& rollout) {
               {"ready", rollout.last.ready},
               {"updated", rollout.last.updated},
               {"available", rollout.last.available},
+              {"old", rollout.last.old},
               {"waitedSeconds", std::chrono::duration<double>(rollout.waited).count()},
               {"problems", problems}};
 }

@@ -83,8 +83,9 @@ std::vector<ServiceStatus> service_statuses(
         status.desired = rollout.desired;
         status.ready = rollout.ready;
         if (!status.spec_hash.empty()) {
-          for (const Json& pod :
-               context.kube.list("pods", ref.namespace_, rollout::pod_selector(*deployment))) {
+          // Pods on their way out (an earlier template's) say nothing of the installer now.
+          for (const Json& pod : rollout::live_pods(
+                   context.kube.list("pods", ref.namespace_, rollout::pod_selector(*deployment)))) {
             status.installer.push_back(installer_state(pod));
           }
         }

@@ -132,9 +132,24 @@ class Run {
                       ? std::initializer_list<std::string_view>{"access"}
                       : std::initializer_list<std::string_view>{},
                   [&](CheckResult& result) {
-                    validate::check_service(context_.kube, ref, spec, service->name, result);
+                    validate::check_service(context_.kube, ref, spec, service->name,
+                                            collector_nodes(), result);
                   });
     }
+  }
+
+  // Where a ready collector pod runs, read once for every service; unknown when unreadable
+  // (check 2 then says why).
+  const std::optional<std::set<std::string>>& collector_nodes() {
+    if (!collector_nodes_read_) {
+      collector_nodes_read_ = true;
+      try {
+        collector_nodes_ = validate::ready_collector_nodes(context_.kube, context_.config);
+      } catch (const Error&) {
+        collector_nodes_.reset();
+      }
+    }
+    return collector_nodes_;
   }
 
   void exporter() {
@@ -183,6 +198,8 @@ class Run {
   validate::CollectorFacts facts_;
   validate::MetricsRead baseline_;
   std::string proxy_url_;
+  bool collector_nodes_read_ = false;
+  std::optional<std::set<std::string>> collector_nodes_;
 };
 
 }  // namespace

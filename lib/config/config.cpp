@@ -83,8 +83,62 @@ void read_amounts(const YamlField& field, ResourceAmounts& amounts) {
   read_checked(field["memory"], amounts.memory, quantity_problem);
 }
 
+Toleration read_toleration(const YamlField& field) {
+  field.expect_map({"key", "operator", "value", "effect", "toleration_seconds"});
+  Toleration toleration;
+  field["key"].read(toleration.key);
+  field["operator"].read(toleration.operator_);
+  field["value"].read(toleration.value);
+  field["effect"].read(toleration.effect);
+  if (toleration.operator_ != "Equal" && toleration.operator_ != "Exists") {
+    field["operator"].fail(
+        fmt::format("'{}' is not a toleration operator (Equal or Exists)", toleration.operator_));
+  }
+  static const std::vector<std::string> effects = {"", "NoSchedule", "PreferNoSchedule",
+                                                   "NoExecute"};
+  if (std::find(effects.begin(), effects.end(), toleration.effect) == effects.end()) {
+    field["effect"].fail(fmt::format(
+        "'{}' is not a taint effect (NoSchedule, PreferNoSchedule, NoExecute, or empty for all)",
+        toleration.effect));
+  }
+  if (toleration.operator_ == "Exists" && !toleration.value.empty()) {
+    field["value"].fail("must be empty when the operator is Exists");
+  }
+  if (toleration.operator_ == "Equal" && toleration.key.empty()) {
+    field["key"].fail("must be set when the operator is Equal (Exists with no key tolerates all)");
+  }
+  if (field["toleration_seconds"].present()) {
+    if (toleration.effect != "NoExecute") {
+      field["toleration_seconds"].fail("applies to the NoExecute effect only");
+    }
+    toleration.toleration_seconds = field["toleration_seconds"].as_integer(0, 1LL << 40);
+  }
+  return toleration;
+}
+
+void read_placement(const YamlField& field, CollectorSettings& collector) {
+  if (const YamlField tolerations = field["tolerations"]; tolerations.present()) {
+    collector.tolerations.clear();
+    for (const YamlField& item : tolerations.elements()) {
+      collector.tolerations.push_back(read_toleration(item));
+    }
+  }
+  if (const YamlField selector = field["node_selector"]; selector.present()) {
+    collector.node_selector.clear();
+    for (const auto& key : selector.keys()) {
+      const std::string value = selector[key].as_string();
+      if (auto problem = label_selector_problem(key + "=" + value)) {
+        selector[key].fail(fmt::format("'{}: {}' is not a node label: {}", key, value, *problem));
+      }
+      collector.node_selector.emplace_back(key, value);
+    }
+  }
+}
+
 void read_collector(const YamlField& field, CollectorSettings& collector) {
-  field.expect_map({"name", "namespace", "image", "version", "ports", "resources"});
+  field.expect_map({"name", "namespace", "image", "version", "ports", "resources", "tolerations",
+                    "node_selector"});
+  read_placement(field, collector);
   read_checked(field["name"], collector.name, dns1123_label_problem);
   read_checked(field["namespace"], collector.namespace_, dns1123_label_problem);
   field["image"].read(collector.image);

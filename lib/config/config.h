@@ -31,6 +31,15 @@ struct ResourceAmounts {
   std::string memory;
 };
 
+// A pod toleration, as Kubernetes spells it (operator Equal or Exists; effect empty for all).
+struct Toleration {
+  std::string key;
+  std::string operator_ = "Equal";
+  std::string value;
+  std::string effect;
+  std::optional<long long> toleration_seconds;  // NoExecute only
+};
+
 struct CollectorSettings {
   std::string name;  // DaemonSet, Service, ConfigMap and RBAC objects are named after it
   std::string namespace_;
@@ -42,6 +51,10 @@ struct CollectorSettings {
   int metrics_port = 0;
   ResourceAmounts requests;
   ResourceAmounts limits;
+  // Where the DaemonSet's pods may run: every node whose taints these tolerate and whose labels
+  // match the selector. Each replaces the default whole.
+  std::vector<Toleration> tolerations;
+  std::vector<std::pair<std::string, std::string>> node_selector;  // in file order
 };
 
 // A folder inside a container image.

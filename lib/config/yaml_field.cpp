@@ -126,13 +126,18 @@ bool YamlField::as_bool() const {
   return value;
 }
 
-std::vector<std::string> YamlField::as_string_list() const {
+std::vector<YamlField> YamlField::elements() const {
   if (!node_.IsSequence()) fail(fmt::format("expected a list, got {}", describe(node_)));
-  std::vector<std::string> result;
+  std::vector<YamlField> result;
   for (size_t i = 0; i < node_.size(); ++i) {
-    const YamlField item(node_[i], file_, fmt::format("{}[{}]", path_, i), node_[i].Mark());
-    result.push_back(item.as_string());
+    result.emplace_back(node_[i], file_, fmt::format("{}[{}]", path_, i), node_[i].Mark());
   }
+  return result;
+}
+
+std::vector<std::string> YamlField::as_string_list() const {
+  std::vector<std::string> result;
+  for (const YamlField& item : elements()) result.push_back(item.as_string());
   return result;
 }
 

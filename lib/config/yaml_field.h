@@ -39,6 +39,8 @@ class YamlField {
   long long as_integer(long long min, long long max) const;
   bool as_bool() const;
   std::vector<std::string> as_string_list() const;
+  // The items of a list, each named "path[i]" in messages.
+  std::vector<YamlField> elements() const;
 
   // Assign when present; absent leaves the target (the default) alone.
   void read(std::string& target) const;

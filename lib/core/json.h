@@ -6,4 +6,8 @@
 
 namespace cxtm {
 using Json = nlohmann::ordered_json;
+
+// Whether a and b hold the same values, whatever the order of their objects' keys (kubectl
+// prints keys sorted; the tool writes them in its own order).
+bool same_json(const Json& a, const Json& b);
 }  // namespace cxtm

@@ -63,6 +63,21 @@ bool instrumented_by_us(const Json& deployment) {
               .is_null();
 }
 
+Json tool_markers(const Json& deployment) {
+  const auto ours = [](const Json& annotations) {
+    Json found = Json::object();
+    if (!annotations.is_object()) return found;
+    for (const auto& [key, value] : annotations.items()) {
+      if (key.starts_with("cxtm-o11y.io/")) found[key] = value;
+    }
+    return found;
+  };
+  return {
+      {"deployment", ours(member(member(deployment, "metadata"), "annotations"))},
+      {"template", ours(member(member(member(member(deployment, "spec"), "template"), "metadata"),
+                               "annotations"))}};
+}
+
 std::vector<std::string> owned_parts(const Json& deployment) {
   std::vector<std::string> parts;
   const Json& spec = member(member(member(deployment, "spec"), "template"), "spec");

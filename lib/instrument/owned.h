@@ -33,6 +33,10 @@ std::string env_record_text(const EnvRecord& record);
 // record is there.
 bool instrumented_by_us(const Json& deployment);
 
+// The tool's annotations (cxtm-o11y.io/...) on the Deployment and on its pod template, as
+// {"deployment": {...}, "template": {...}}: what says which change of the tool it carries.
+Json tool_markers(const Json& deployment);
+
 // The tool's names found in the pod template ("init container otel-auto-instrumentation",
 // "volume otel-pip-tmp", "volume mount otel-auto-instrumentation in container app").
 std::vector<std::string> owned_parts(const Json& deployment);

@@ -1,6 +1,7 @@
 #pragma once
 // The cluster as the actions see it. KubectlClient drives the real kubectl; tests may substitute
-// a fake. Every method throws Error with the matching ExitCode when the API server refuses.
+// a fake. Every method throws KubeError (an Error with the matching ExitCode) when the API server
+// or the way to it fails.
 
 #include <optional>
 #include <string>
@@ -8,9 +9,30 @@
 #include <vector>
 
 #include "core/duration.h"
+#include "core/error.h"
 #include "core/json.h"
 
 namespace cxtm::kube {
+
+// What a failed request tells about what the API server did.
+enum class FailureKind {
+  refused,    // it answered no (4xx but 429): nothing was done, and asking again changes nothing
+  transient,  // it did nothing, and may on another try: 429, the connection refused
+  unknown,    // it may have done it: 5xx, no answer in time, the connection lost mid-request
+};
+
+// A request the API server (or the way to it) failed; the exit code and line as for any Error.
+class KubeError : public Error {
+ public:
+  KubeError(ExitCode code, const std::string& message, FailureKind kind)
+      : Error(code, message), kind_(kind) {}
+  FailureKind kind() const { return kind_; }
+  // Whether asking again may succeed: a read may simply be repeated.
+  bool retriable() const { return kind_ != FailureKind::refused; }
+
+ private:
+  FailureKind kind_;
+};
 
 // Names one object. api_version "v1" is the core group.
 struct ObjectRef {

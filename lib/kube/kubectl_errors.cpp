@@ -15,27 +15,39 @@ namespace {
 struct Cause {
   std::string_view marker;  // text kubectl prints for it
   ExitCode code;
+  FailureKind kind;
 };
 
-// First match wins; "Error from server (Reason)" carries the API server's StatusReason.
-constexpr std::array<Cause, 17> kCauses = {{
-    {"(NotFound)", ExitCode::not_found},
-    {"(Forbidden)", ExitCode::forbidden},
-    {"(Unauthorized)", ExitCode::forbidden},
-    {"You must be logged in to the server", ExitCode::forbidden},
-    {"(Conflict)", ExitCode::conflict},
-    {"(AlreadyExists)", ExitCode::conflict},
-    {"the object has been modified", ExitCode::conflict},
-    {"(Timeout)", ExitCode::timeout},
-    {"(ServerTimeout)", ExitCode::timeout},
-    {"context deadline exceeded", ExitCode::timeout},
-    {"Client.Timeout exceeded", ExitCode::timeout},
-    {"Error from server", ExitCode::api_error},
-    {"was refused", ExitCode::kubectl},
-    {"Unable to connect to the server", ExitCode::kubectl},
-    {"no such host", ExitCode::kubectl},
-    {"couldn't get current server API group list", ExitCode::kubectl},
-    {"the server has asked for the client to provide credentials", ExitCode::forbidden},
+// First match wins; "Error from server (Reason)" carries the API server's StatusReason. A 5xx,
+// a timeout or a lost connection leaves a write's outcome unknown; a refused connection and 429
+// (priority and fairness turn requests away before doing them) are worth another try.
+constexpr std::array<Cause, 25> kCauses = {{
+    {"(NotFound)", ExitCode::not_found, FailureKind::refused},
+    {"(Forbidden)", ExitCode::forbidden, FailureKind::refused},
+    {"(Unauthorized)", ExitCode::forbidden, FailureKind::refused},
+    {"You must be logged in to the server", ExitCode::forbidden, FailureKind::refused},
+    {"(Conflict)", ExitCode::conflict, FailureKind::refused},
+    {"(AlreadyExists)", ExitCode::conflict, FailureKind::refused},
+    {"the object has been modified", ExitCode::conflict, FailureKind::refused},
+    {"(TooManyRequests)", ExitCode::api_error, FailureKind::transient},
+    {"(Timeout)", ExitCode::timeout, FailureKind::unknown},
+    {"(ServerTimeout)", ExitCode::timeout, FailureKind::unknown},
+    {"context deadline exceeded", ExitCode::timeout, FailureKind::unknown},
+    {"Client.Timeout exceeded", ExitCode::timeout, FailureKind::unknown},
+    {"(InternalError)", ExitCode::api_error, FailureKind::unknown},
+    {"(ServiceUnavailable)", ExitCode::api_error, FailureKind::unknown},
+    {"(InternalServerError)", ExitCode::api_error, FailureKind::unknown},
+    {"an error on the server", ExitCode::api_error, FailureKind::unknown},
+    {"Error from server", ExitCode::api_error, FailureKind::refused},
+    {"was refused", ExitCode::kubectl, FailureKind::transient},
+    {"unexpected EOF", ExitCode::kubectl, FailureKind::unknown},
+    {"connection reset by peer", ExitCode::kubectl, FailureKind::unknown},
+    {"broken pipe", ExitCode::kubectl, FailureKind::unknown},
+    {"Unable to connect to the server", ExitCode::kubectl, FailureKind::transient},
+    {"no such host", ExitCode::kubectl, FailureKind::refused},
+    {"couldn't get current server API group list", ExitCode::kubectl, FailureKind::transient},
+    {"the server has asked for the client to provide credentials", ExitCode::forbidden,
+     FailureKind::refused},
 }};
 
 // "E1125 10:25:20.365093    8740 memcache.go:265] ...": client-go's log of a failed attempt,
@@ -72,21 +84,24 @@ bool is_not_found(const ProcessResult& result) {
   return result.err.find("(NotFound)") != std::string::npos;
 }
 
-Error kubectl_failure(std::string_view action, const ProcessResult& result) {
+KubeError kubectl_failure(std::string_view action, const ProcessResult& result) {
   if (result.timed_out) {
-    return Error(ExitCode::timeout,
-                 fmt::format("kubectl {}: no answer before the timeout", action));
+    return KubeError(ExitCode::timeout,
+                     fmt::format("kubectl {}: no answer before the timeout", action),
+                     FailureKind::unknown);
   }
   ExitCode code = ExitCode::kubectl;
+  FailureKind kind = FailureKind::refused;
   for (const Cause& cause : kCauses) {
     if (result.err.find(cause.marker) != std::string::npos) {
       code = cause.code;
+      kind = cause.kind;
       break;
     }
   }
   std::string detail = first_line(result.err);
   if (detail.empty()) detail = fmt::format("kubectl exited with code {}", result.exit_code);
-  return Error(code, redact(fmt::format("kubectl {}: {}", action, detail)));
+  return KubeError(code, redact(fmt::format("kubectl {}: {}", action, detail)), kind);
 }
 
 }  // namespace cxtm::kube

@@ -41,6 +41,26 @@ Json resources_of(const config::CollectorSettings& collector) {
   return resources;
 }
 
+Json tolerations_of(const config::CollectorSettings& collector) {
+  Json tolerations = Json::array();
+  for (const auto& toleration : collector.tolerations) {
+    Json entry = Json::object();
+    if (!toleration.key.empty()) entry["key"] = toleration.key;
+    entry["operator"] = toleration.operator_;
+    if (!toleration.value.empty()) entry["value"] = toleration.value;
+    if (!toleration.effect.empty()) entry["effect"] = toleration.effect;
+    if (toleration.toleration_seconds) entry["tolerationSeconds"] = *toleration.toleration_seconds;
+    tolerations.push_back(std::move(entry));
+  }
+  return tolerations;
+}
+
+Json node_selector_of(const config::CollectorSettings& collector) {
+  Json selector = Json::object();
+  for (const auto& [key, value] : collector.node_selector) selector[key] = value;
+  return selector;
+}
+
 // memory_limiter's hard limit: 90% of the container limit, as Splunk's distribution derives it.
 long long memory_limit_mib(const config::Config& config) {
   const auto total = config::quantity_to_mib(config.collector.limits.memory);
@@ -87,6 +107,8 @@ Json manifest_values(const config::Config& config, const std::optional<std::stri
           {"health", collector.health_port},
           {"metrics", collector.metrics_port}}},
         {"resources", resources_of(collector)},
+        {"tolerations", tolerations_of(collector)},
+        {"node_selector", node_selector_of(collector)},
         {"memory_limit_mib", memory_limit_mib(config)}}},
       {"endpoints",
        {{"ingest", endpoints.ingest},

@@ -6,66 +6,99 @@
 #include <thread>
 
 #include "core/error.h"
+#include "rollout/template_pods.h"
 
 namespace cxtm::rollout {
 namespace {
 
 int number(const Json& object, std::string_view key) {
   const auto found = object.find(key);
-  return found != object.end() && found->is_number() ? found->get<int>() : 0;
+  return found != object.end() && found->is_number_integer() ? found->get<int>() : 0;
 }
 
-std::vector<PodProblem> pod_problems(kube::KubeClient& kube, const kube::ObjectRef& workload,
-                                     const Json& object) {
-  std::vector<PodProblem> problems;
-  for (const Json& pod : kube.list("pods", workload.namespace_, pod_selector(object))) {
-    if (auto problem = diagnose_pod(pod)) problems.push_back(std::move(*problem));
+const Json& field(const Json& object, std::string_view key) {
+  static const Json empty = Json::object();
+  if (!object.is_object()) return empty;
+  const auto found = object.find(key);
+  return found == object.end() ? empty : *found;
+}
+
+std::optional<std::string> deadline_exceeded(const Json& status) {
+  const Json& conditions = field(status, "conditions");
+  if (!conditions.is_array()) return std::nullopt;
+  for (const Json& condition : conditions) {
+    if (!condition.is_object() || condition.value("type", "") != "Progressing") continue;
+    if (condition.value("status", "") == "False" &&
+        condition.value("reason", "") == "ProgressDeadlineExceeded") {
+      return condition.value("message", "ProgressDeadlineExceeded");
+    }
   }
-  return problems;
+  return std::nullopt;
+}
+
+// The pods of the workload's current template, not on their way out; nullopt while the
+// controller has not made that template's ReplicaSet yet.
+std::optional<std::vector<Json>> current_pods(kube::KubeClient& kube,
+                                              const kube::ObjectRef& workload, const Json& object,
+                                              std::optional<PodLabel>& label) {
+  if (!label) {
+    if (workload.kind == "DaemonSet") {
+      label = daemonset_template_label(object);
+    } else {
+      label = deployment_template_label(
+          object, kube.list("replicasets.apps", workload.namespace_, pod_selector(object)));
+    }
+  }
+  if (!label && workload.kind != "DaemonSet") return std::nullopt;
+  return live_pods(kube.list("pods", workload.namespace_, pod_selector(object, label)));
 }
 
 }  // namespace
 
-RolloutState rollout_state(const Json& workload) {
-  const Json& status = workload.contains("status") ? workload["status"] : Json::object();
-  const Json& metadata = workload["metadata"];
+RolloutState rollout_state(const Json& workload, std::optional<int> current_ready) {
+  const Json& status = field(workload, "status");
+  const Json& metadata = field(workload, "metadata");
+  const Json& spec = field(workload, "spec");
   RolloutState state;
   state.observed = number(status, "observedGeneration") >= number(metadata, "generation");
   if (workload.value("kind", "") == "DaemonSet") {
     state.desired = number(status, "desiredNumberScheduled");
     state.updated = number(status, "updatedNumberScheduled");
-    state.ready = number(status, "numberReady");
+    state.ready = current_ready.value_or(number(status, "numberReady"));
     state.available = number(status, "numberAvailable");
+    state.old = std::max(0, number(status, "currentNumberScheduled") - state.updated);
+    state.scheduled_nowhere = state.observed && state.desired == 0;
+    state.complete = state.observed && !state.scheduled_nowhere && state.updated == state.desired &&
+                     state.available == state.desired;
   } else {
-    const Json& spec = workload["spec"];
     state.desired = spec.contains("replicas") ? number(spec, "replicas") : 1;
     state.updated = number(status, "updatedReplicas");
-    state.ready = number(status, "readyReplicas");
+    state.ready = current_ready.value_or(number(status, "readyReplicas"));
     state.available = number(status, "availableReplicas");
-    // Old pods still counted in status.replicas mean the rollout is not over.
+    // Pods of earlier templates are still counted in status.replicas until they are deleted.
     const int total = number(status, "replicas");
+    state.old = std::max(0, total - state.updated);
     state.complete = state.observed && state.updated == state.desired &&
                      state.available == state.desired && total == state.desired;
+    if (state.observed) state.deadline_exceeded = deadline_exceeded(status);
   }
-  if (workload.value("kind", "") == "DaemonSet") {
-    state.complete =
-        state.observed && state.updated == state.desired && state.available == state.desired;
+  if (!state.observed) {
+    state.progress = "waiting for the controller to see the new spec";
+    return state;
   }
-  state.progress = state.observed ? fmt::format("{}/{} pods ready, {}/{} updated", state.ready,
-                                                state.desired, state.updated, state.desired)
-                                  : "waiting for the controller to see the new spec";
+  state.progress = fmt::format("{}/{} pods ready, {}/{} updated", state.ready, state.desired,
+                               state.updated, state.desired);
+  if (state.old > 0) state.progress += fmt::format(", {} old", state.old);
+  if (state.scheduled_nowhere) state.progress += " (no node to run on)";
   return state;
 }
 
-std::string pod_selector(const Json& workload) {
-  std::string selector;
-  const Json& labels = workload["spec"]["selector"]["matchLabels"];
-  if (!labels.is_object()) return selector;
-  for (const auto& [key, value] : labels.items()) {
-    if (!selector.empty()) selector += ',';
-    selector += key + "=" + value.get<std::string>();
-  }
-  return selector;
+std::string RolloutResult::cause() const {
+  if (!problems.empty()) return problems.front().summary();
+  if (last.deadline_exceeded) return "ProgressDeadlineExceeded: " + *last.deadline_exceeded;
+  if (last.scheduled_nowhere) return "scheduled on no node";
+  if (outcome == RolloutOutcome::unobserved) return read_error;
+  return last.progress;
 }
 
 RolloutResult wait_for_rollout(kube::KubeClient& kube, const kube::ObjectRef& workload,
@@ -73,33 +106,62 @@ RolloutResult wait_for_rollout(kube::KubeClient& kube, const kube::ObjectRef& wo
   const auto start = std::chrono::steady_clock::now();
   const std::string label = fmt::format("{}/{}", workload.kind, workload.name);
   RolloutResult result;
+  std::optional<PodLabel> template_label;
+  long long labelled_generation = -1;
   while (true) {
-    const auto object = kube.get(workload);
-    result.waited = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
-    if (!object) {
-      result.outcome = RolloutOutcome::gone;
-      return result;
+    std::string line;
+    try {
+      const auto object = kube.get(workload);
+      result.waited =
+          std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+      if (!object) {
+        result.outcome = RolloutOutcome::gone;
+        return result;
+      }
+      const long long generation = number(field(*object, "metadata"), "generation");
+      if (generation != labelled_generation) template_label.reset();
+      labelled_generation = generation;
+      result.last = rollout_state(*object);
+      result.problems.clear();
+      result.read_error.clear();
+      if (result.last.observed && !result.last.complete) {
+        if (const auto pods = current_pods(kube, workload, *object, template_label)) {
+          for (const Json& pod : *pods) {
+            if (auto problem = diagnose_pod(pod)) result.problems.push_back(std::move(*problem));
+          }
+          const int ready = static_cast<int>(std::count_if(pods->begin(), pods->end(), pod_ready));
+          result.last = rollout_state(*object, ready);
+        }
+      }
+      line =
+          fmt::format("{}: {} ({})", label, result.last.progress, format_duration(result.waited));
+      if (!result.problems.empty()) line += "; " + result.problems.front().reason;
+    } catch (const kube::KubeError& error) {
+      // A read that failed in passing: the rollout goes on regardless; look again.
+      if (!error.retriable()) throw;
+      result.waited =
+          std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+      result.read_error = error.what();
+      result.read_error_code = error.code();
+      line = fmt::format("{}: could not read ({}); trying again ({})", label, error.what(),
+                         format_duration(result.waited));
     }
-    result.last = rollout_state(*object);
-    if (result.last.complete) {
-      result.outcome = RolloutOutcome::complete;
-      reporter.progress(
-          fmt::format("{}: {} ({})", label, result.last.progress, format_duration(result.waited)));
-      return result;
-    }
-    result.problems = pod_problems(kube, workload, *object);
-    const bool definite = std::any_of(result.problems.begin(), result.problems.end(),
-                                      [](const PodProblem& p) { return p.definite; });
-    std::string line =
-        fmt::format("{}: {} ({})", label, result.last.progress, format_duration(result.waited));
-    if (!result.problems.empty()) line += "; " + result.problems.front().reason;
     reporter.progress(line);
-    if (definite) {
-      result.outcome = RolloutOutcome::failed;
-      return result;
+    if (result.read_error.empty()) {
+      if (result.last.complete) {
+        result.outcome = RolloutOutcome::complete;
+        return result;
+      }
+      const bool definite = std::any_of(result.problems.begin(), result.problems.end(),
+                                        [](const PodProblem& p) { return p.definite; });
+      if (definite || result.last.deadline_exceeded || result.last.scheduled_nowhere) {
+        result.outcome = RolloutOutcome::failed;
+        return result;
+      }
     }
     if (result.waited >= options.timeout) {
-      result.outcome = RolloutOutcome::timed_out;
+      result.outcome =
+          result.read_error.empty() ? RolloutOutcome::timed_out : RolloutOutcome::unobserved;
       return result;
     }
     if (options.interrupted && options.interrupted()) {

@@ -7,6 +7,7 @@
 #include "render/manifests.h"
 #include "rollout/pod_diagnosis.h"
 #include "rollout/rollout.h"
+#include "rollout/unscheduled.h"
 
 namespace cxtm::validate {
 namespace {
@@ -102,7 +103,9 @@ CollectorFacts check_collector(kube::KubeClient& kube, const config::Config& con
   const auto state = rollout::rollout_state(*daemonset);
   Json pods = Json::array();
   int most_restarts = 0;
-  for (const Json& pod : kube.list("pods", ns, rollout::pod_selector(*daemonset))) {
+  // Pods on their way out (an update's old ones) are neither the collector nor its problem.
+  for (const Json& pod :
+       rollout::live_pods(kube.list("pods", ns, rollout::pod_selector(*daemonset)))) {
     const std::string pod_name = pod["metadata"].value("name", "");
     const bool ready = rollout::pod_ready(pod);
     const auto restarts = restarts_of(pod);
@@ -141,8 +144,9 @@ CollectorFacts check_collector(kube::KubeClient& kube, const config::Config& con
       "DaemonSet {}/{} {}/{} pods ready, {}", ns, name, state.ready, state.desired,
       most_restarts == 0 ? "no restarts" : fmt::format("up to {} restarts", most_restarts));
   if (state.desired == 0) {
-    worsen(result, Status::fail,
-           "no node runs the collector: check the DaemonSet's nodeSelector and tolerations");
+    result.details.push_back("no node runs the collector: " +
+                             rollout::explain_unscheduled(kube, *daemonset));
+    worsen(result, Status::fail, std::string(rollout::kCollectorPlacementRemedy));
   } else if (state.ready < state.desired) {
     worsen(result, Status::fail,
            fmt::format("see the pods' problems: kubectl describe pods -n {} -l {}", ns,
@@ -168,6 +172,20 @@ CollectorFacts check_collector(kube::KubeClient& kube, const config::Config& con
   }
   result.summary = fmt::format("{}; {}", pods_part, config_part);
   return facts;
+}
+
+std::optional<std::set<std::string>> ready_collector_nodes(kube::KubeClient& kube,
+                                                           const config::Config& config) {
+  const auto& collector = config.collector;
+  const auto daemonset = kube.get({"apps/v1", "DaemonSet", collector.namespace_, collector.name});
+  if (!daemonset) return std::nullopt;
+  std::set<std::string> nodes;
+  for (const Json& pod : rollout::live_pods(
+           kube.list("pods", collector.namespace_, rollout::pod_selector(*daemonset)))) {
+    const std::string node = pod.value("/spec/nodeName"_json_pointer, "");
+    if (!node.empty() && rollout::pod_ready(pod)) nodes.insert(node);
+  }
+  return nodes;
 }
 
 std::set<std::string> traces_exporters(const std::string& relay_yaml) {

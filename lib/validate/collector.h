@@ -4,6 +4,7 @@
 // and the live ConfigMap passes `lint`. Its facts (pods, container, live config) feed the
 // checks after it.
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,6 +29,11 @@ struct CollectorFacts {
 // failures (the runner fails the check with them).
 CollectorFacts check_collector(kube::KubeClient& kube, const config::Config& config,
                                CheckResult& result);
+
+// The nodes on which a ready collector pod runs; nullopt when the collector's DaemonSet is not
+// there (check 2 says so). Throws Error for API failures.
+std::optional<std::set<std::string>> ready_collector_nodes(kube::KubeClient& kube,
+                                                           const config::Config& config);
 
 // The exporters of the traces pipelines in a collector config that send spans on (not the
 // signalfx exporter, which only correlates, nor debug/nop). Falls back to {"otlphttp"} when the

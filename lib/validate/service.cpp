@@ -1,6 +1,9 @@
 #include "validate/service.h"
 
 #include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <map>
 
 #include "core/error.h"
 #include "core/redact.h"
@@ -10,6 +13,7 @@
 #include "instrument/transform.h"
 #include "rollout/pod_diagnosis.h"
 #include "rollout/rollout.h"
+#include "rollout/unscheduled.h"
 
 namespace cxtm::validate {
 namespace {
@@ -130,6 +134,7 @@ std::vector<std::string> installed_packages(std::string_view log) {
 
 void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
                    const instrument::InstrumentationSpec& spec, const std::string& service,
+                   const std::optional<std::set<std::string>>& collector_nodes,
                    CheckResult& result) {
   const std::string instrument_command = fmt::format("run: cxtm-o11y instrument {}", service);
   Verdict verdict{result};
@@ -162,6 +167,7 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
 
   int current = 0;
   int ready = 0;
+  std::map<std::string, std::vector<std::string>> uncovered;  // node -> its pods
   int logs_read = 0;
   size_t most_packages = 0;
   Json pods = Json::array();
@@ -174,7 +180,11 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
     }
     ++current;
     const std::string name = string_member(member(pod, "metadata"), "name");
-    Json facts = {{"name", name}};
+    const std::string node = string_member(spec_of_pod, "nodeName");
+    Json facts = {{"name", name}, {"node", node}};
+    if (collector_nodes && !node.empty() && !collector_nodes->contains(node)) {
+      uncovered[node].push_back(name);
+    }
     const Json* init =
         container_status(pod, "initContainerStatuses", instrument::kInitContainerName);
     const Json terminated = init ? member(member(*init, "state"), "terminated") : Json();
@@ -232,6 +242,12 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
     pods.push_back(std::move(facts));
   }
   result.data["pods"] = pods;
+  for (const auto& [node, pods_there] : uncovered) {
+    verdict.fail(fmt::format("node {} runs no ready collector pod: the spans of {} are lost (the "
+                             "collector Service sends a pod's spans to its own node only)",
+                             node, fmt::join(pods_there, ", ")),
+                 std::string(rollout::kCollectorPlacementRemedy));
+  }
   if (current == 0) {
     verdict.fail("no pod runs the instrumented pod template yet",
                  fmt::format("wait for the rollout: kubectl rollout status -n {} deployment/{}",

@@ -35,8 +35,25 @@ std::vector<std::string> lines_starting(const std::string& text, std::string_vie
   return lines;
 }
 
-bool same_json(const Json& a, const Json& b) {
-  return nlohmann::json::parse(a.dump()) == nlohmann::json::parse(b.dump());
+Json essence(const std::optional<Json>& object) {
+  if (!object) return nullptr;
+  Json copy = *object;
+  copy.erase("status");
+  Json& metadata = copy["metadata"];
+  for (const char* key :
+       {"resourceVersion", "uid", "generation", "creationTimestamp", "managedFields"}) {
+    metadata.erase(key);
+  }
+  if (metadata.contains("annotations")) {
+    metadata["annotations"].erase("deployment.kubernetes.io/revision");
+    metadata["annotations"].erase("deprecated.daemonset.template.generation");
+    if (metadata["annotations"].empty()) metadata.erase("annotations");
+  }
+  return copy;
+}
+
+bool same_essence(const Json& a, const Json& b) {
+  return same_json(essence(a), essence(b));
 }
 
 namespace {
@@ -96,10 +113,28 @@ ClusterCli::ClusterCli(const std::string& extra_services)
   config_ = dir_.write("cxtm-o11y.yaml", config);
 }
 
+ClusterCli::ClusterCli(CopyOf copy)
+    : state_dir_(dir_.path() / "state"), kubeconfig_(server.write_kubeconfig(dir_.path())) {
+  const ClusterCli& source = copy.source;
+  server.restore(*source.server.snapshot());
+  if (std::filesystem::exists(source.state_dir_)) {
+    std::filesystem::copy(source.state_dir_, state_dir_, std::filesystem::copy_options::recursive);
+  }
+  std::string config = read_file(source.config_);
+  const std::string from = "state_dir: " + source.state_dir_.string();
+  const auto at = config.find(from);
+  if (at == std::string::npos) throw std::logic_error("the source config names no state_dir");
+  config_ = dir_.write("cxtm-o11y.yaml",
+                       config.replace(at, from.size(), "state_dir: " + state_dir_.string()));
+}
+
 Json ClusterCli::seed(const std::string& file, const std::string& name) {
   Json deployment = corpus_deployment(file);
   if (!name.empty()) deployment["metadata"]["name"] = name;
-  return server.put_object(std::move(deployment));
+  const std::string path = deployment_path(deployment["metadata"]["name"]);
+  server.put_object(std::move(deployment));
+  server.await_rollout(path);
+  return *server.get(path);
 }
 
 std::vector<std::string> ClusterCli::argv(const std::vector<std::string>& arguments,

@@ -17,14 +17,25 @@
 
 namespace cxtm::testing {
 
+class ClusterCli;
+
+// Asks for a ClusterCli that starts where another one is.
+struct CopyOf {
+  const ClusterCli& source;
+};
+
 class ClusterCli {
  public:
   // services: extra YAML lines appended under `services:` (indented by two spaces), for
   // services beyond the example's scheduler and notifications.
   explicit ClusterCli(const std::string& extra_services = "");
+  // A new cluster and directory holding what source's hold now: the server's state, the config
+  // file and the local backups (a matrix prepares a state once and plays each case on a copy).
+  explicit ClusterCli(CopyOf copy);
 
-  // Seeds test/testdata/deployments/<file>.json, renamed to name when given, and returns it as
-  // the server stores it (defaults filled, its pods running).
+  // Seeds test/testdata/deployments/<file>.json, renamed to name when given, waits for its
+  // rollout (20 s at most: its pods may be told to fail) and returns it as the server stores it
+  // (defaults filled, status as its controller last wrote it).
   Json seed(const std::string& file, const std::string& name = "");
 
   // cxtm-o11y -c <config> --kubeconfig <fake> --kubectl <kubectl> arguments; kubectl
@@ -66,9 +77,16 @@ std::vector<std::string> fast(std::vector<std::string> arguments);
 // The lines of text that start with prefix ("cxtm-o11y: error: "); the others are progress.
 std::vector<std::string> lines_starting(const std::string& text, std::string_view prefix);
 
-// Deep equality of two JSON documents, whatever the order of their keys (kubectl sorts them, the
-// API server keeps its own order).
-bool same_json(const Json& a, const Json& b);
+// Deep equality whatever the order of keys (core/json.h).
+using cxtm::same_json;
+
+// An object without what the server and its controllers keep for themselves (status,
+// resourceVersion, uid, generation, timestamps, managed fields, the controllers' revision
+// annotations): what users wrote, for comparing states across time. null for nullopt.
+Json essence(const std::optional<Json>& object);
+
+// Whether a and b hold the same essence.
+bool same_essence(const Json& a, const Json& b);
 
 // Whether the Deployment carries the tool's spec-hash annotation.
 bool instrumented(const Json& deployment);

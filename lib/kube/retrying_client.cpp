@@ -1,0 +1,90 @@
+#include "kube/retrying_client.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace cxtm::kube {
+namespace {
+
+bool retriable(const KubeError& error) {
+  return error.retriable();
+}
+
+bool surely_not_done(const KubeError& error) {
+  return error.kind() == FailureKind::transient;
+}
+
+}  // namespace
+
+template <typename Call>
+auto RetryingClient::with_retries(Call call, const std::function<bool(const KubeError&)>& again)
+    -> decltype(call()) {
+  const auto start = std::chrono::steady_clock::now();
+  Duration pause = policy_.first_pause;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return call();
+    } catch (const KubeError& error) {
+      const auto elapsed = std::chrono::steady_clock::now() - start;
+      if (!again(error) || attempt >= policy_.attempts || elapsed + pause > policy_.budget) {
+        throw;
+      }
+      if (policy_.on_retry) policy_.on_retry(error, pause);
+      if (policy_.sleep) {
+        policy_.sleep(pause);
+      } else {
+        std::this_thread::sleep_for(pause);
+      }
+      pause = std::min(pause * 2, policy_.longest_pause);
+    }
+  }
+}
+
+std::optional<Json> RetryingClient::get(const ObjectRef& ref) {
+  return with_retries([&] { return inner_->get(ref); }, retriable);
+}
+
+std::vector<Json> RetryingClient::list(std::string_view resource, std::string_view namespace_,
+                                       std::string_view label_selector) {
+  return with_retries([&] { return inner_->list(resource, namespace_, label_selector); },
+                      retriable);
+}
+
+Json RetryingClient::apply(const Json& object, DryRun dry_run) {
+  return with_retries([&] { return inner_->apply(object, dry_run); }, retriable);
+}
+
+Json RetryingClient::replace(const Json& object) {
+  return with_retries([&] { return inner_->replace(object); }, surely_not_done);
+}
+
+bool RetryingClient::remove(const ObjectRef& ref) {
+  bool maybe_done = false;
+  return with_retries(
+      [&] {
+        // After an answer lost on its way back, "not found" means the first delete did it.
+        const bool removed = inner_->remove(ref);
+        return removed || maybe_done;
+      },
+      [&](const KubeError& error) {
+        maybe_done |= error.kind() == FailureKind::unknown;
+        return error.retriable();
+      });
+}
+
+std::string RetryingClient::logs(std::string_view namespace_, std::string_view pod,
+                                 std::string_view container, int tail_lines, bool previous) {
+  return with_retries(
+      [&] { return inner_->logs(namespace_, pod, container, tail_lines, previous); }, retriable);
+}
+
+std::vector<bool> RetryingClient::can_i(const std::vector<AccessQuery>& queries) {
+  return with_retries([&] { return inner_->can_i(queries); }, retriable);
+}
+
+void RetryingClient::limit_request_time(Duration limit) {
+  inner_->limit_request_time(limit);
+  if (limit.count() > 0) policy_.budget = std::min(policy_.budget, limit);
+}
+
+}  // namespace cxtm::kube

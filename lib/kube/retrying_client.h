@@ -1,0 +1,57 @@
+#pragma once
+// A KubeClient that asks again when an answer is lost to a passing failure (429, 5xx, a
+// timeout, a dropped or refused connection), with doubling pauses, within a time budget.
+//
+// Reads are simply repeated. Server-side apply and delete are idempotent, so they are repeated
+// too (a delete that finds the object gone after a lost answer did its work). A replace is
+// repeated only when the server surely did nothing (429, a refused connection); when its outcome
+// is unknown the error goes to the caller, who re-reads the object to learn whether it landed.
+
+#include <functional>
+#include <memory>
+
+#include "core/duration.h"
+#include "kube/kube_client.h"
+
+namespace cxtm::kube {
+
+struct RetryPolicy {
+  int attempts = 5;                                       // tries in all, the first included
+  Duration first_pause = std::chrono::milliseconds(200);  // doubled after each try
+  Duration longest_pause = std::chrono::seconds(2);
+  // Retries stop once this much time has gone since the first try (a hang uses it up at once).
+  Duration budget = std::chrono::seconds(30);
+  std::function<void(Duration)> sleep;  // waits; empty: the thread sleeps
+  // Told before each retry: what failed and how long the pause is.
+  std::function<void(const KubeError&, Duration)> on_retry;
+};
+
+class RetryingClient : public KubeClient {
+ public:
+  RetryingClient(std::unique_ptr<KubeClient> inner, RetryPolicy policy)
+      : inner_(std::move(inner)), policy_(std::move(policy)) {}
+
+  std::optional<Json> get(const ObjectRef& ref) override;
+  std::vector<Json> list(std::string_view resource, std::string_view namespace_,
+                         std::string_view label_selector) override;
+  Json apply(const Json& object, DryRun dry_run) override;
+  Json replace(const Json& object) override;
+  bool remove(const ObjectRef& ref) override;
+  std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,
+                   int tail_lines, bool previous) override;
+  std::vector<bool> can_i(const std::vector<AccessQuery>& queries) override;
+  // Passes the limit on, and keeps the retries of one request inside it.
+  void limit_request_time(Duration limit) override;
+
+ private:
+  // Runs call, again after a pause while it fails in a way `again` accepts, attempts and budget
+  // allowing; the last failure is thrown.
+  template <typename Call>
+  auto with_retries(Call call, const std::function<bool(const KubeError&)>& again)
+      -> decltype(call());
+
+  std::unique_ptr<KubeClient> inner_;
+  RetryPolicy policy_;
+};
+
+}  // namespace cxtm::kube
