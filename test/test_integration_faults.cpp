@@ -411,19 +411,19 @@ void run_matrix(const Scenario& scenario, const std::vector<FaultClass>& classes
   const auto first_dry_run = std::find_if(prepared.steps.begin(), prepared.steps.end(),
                                           [](const Step& step) { return step.dry_run; });
   std::map<std::string, std::pair<int, int>> per_kind;  // name -> run, passed
-  size_t turn = 0;
-  for (auto step = prepared.steps.begin(); step != prepared.steps.end(); ++step, ++turn) {
+  std::vector<size_t> turns(classes.size(), 0);             // per class: the steps it met
+  for (auto step = prepared.steps.begin(); step != prepared.steps.end(); ++step) {
     if (step->dry_run && !(scenario.dry_runs_matter && step == first_dry_run)) continue;
     const std::string where = step->shown();
     CAPTURE(where);
-    for (const FaultClass& fault_class : classes) {
+    for (size_t at = 0; at < classes.size(); ++at) {
       std::vector<const FaultKind*> members;
-      for (const std::string& name : fault_class) {
+      for (const std::string& name : classes[at]) {
         const FaultKind& kind = kind_named(name);
         if (step->read() == kind.on_reads) members.push_back(&kind);
       }
       if (members.empty()) continue;
-      const FaultKind& kind = *members[turn % members.size()];
+      const FaultKind& kind = *members[turns[at]++ % members.size()];
       CAPTURE(kind.name);
       auto& [run, passed] = per_kind[kind.name];
       ++run;

@@ -41,7 +41,7 @@ const Json kLinux = {{"kubernetes.io/os", "linux"}};
 }  // namespace
 
 TEST_SUITE("rollout/node_fit") {
-  TEST_CASE("a plain linux node takes the collector; a control-plane taint is tolerated") {
+  TEST_CASE("a plain linux node takes the collector, and a control-plane taint is tolerated") {
     CHECK_FALSE(why_not_on(collector_spec(), node("n1", kLinux)));
     CHECK_FALSE(why_not_on(
         collector_spec(),
@@ -50,7 +50,7 @@ TEST_SUITE("rollout/node_fit") {
   }
 
   TEST_CASE(
-      "an untolerated NoSchedule or NoExecute taint leaves the node out; PreferNoSchedule "
+      "an untolerated NoSchedule or NoExecute taint leaves the node out, PreferNoSchedule "
       "does not") {
     CHECK(why_not_on(collector_spec(),
                      node("gpu", kLinux, Json::array({taint("dedicated", "gpu", "NoSchedule")}))) ==
@@ -113,7 +113,7 @@ TEST_SUITE("rollout/node_fit") {
     CHECK(why_not_on(spec, node("n", {{"pool", "c"}})) == "required node affinity not matched");
   }
 
-  TEST_CASE("excluded_nodes keeps the nodes' order; describe_exclusions names a few") {
+  TEST_CASE("excluded_nodes keeps the nodes' order, describe_exclusions names a few") {
     const std::vector<Json> nodes = {
         node("a", kLinux, Json::array({taint("x", "1", "NoSchedule")})), node("b", kLinux),
         node("c", kLinux, Json::array(), false), node("d"),
