@@ -239,6 +239,75 @@ TEST_SUITE("integration/dashboards") {
     CHECK(count_of(objects, "dashboard") == 0);
   }
 
+  TEST_CASE("a create that committed and then answered 500: found again, not created twice") {
+    SplunkCli cli;
+    cli.splunk.inject({.method = "POST",
+                       .path_regex = "^/v2/dashboard$",
+                       .status = 500,
+                       .timing = cxtm::testing::FaultTiming::after});
+    const auto result = cli.run({"dashboards", "apply"});
+    INFO(result.out, result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(contains(result.err,
+                   "scheduler: dashboard \"scheduler\": its create's answer was lost (HTTP 500: "
+                   "injected HTTP 500); found it in Splunk"));
+    CHECK(contains(result.out, "11 created, 0 updated, 0 unchanged"));
+    const Json objects = cli.splunk.objects();
+    CHECK(count_of(objects, "dashboard") == 2);
+    CHECK(count_of(objects, "chart") == 6);
+    // The dashboard found again is the one the group lists, and the next apply agrees.
+    const Json group = named(objects, "dashboardgroup", "CXTM cxtm-poc");
+    CHECK(group["dashboards"].size() == 2);
+    const auto again = cli.run({"dashboards", "apply"});
+    CHECK(again.exit_code == 0);
+    CHECK(contains(again.out, "0 created, 0 updated, 11 unchanged"));
+  }
+
+  TEST_CASE("an update whose connection dropped after it committed: read back, not sent again") {
+    SplunkCli cli;
+    apply_ok(cli);
+    const size_t writes = cli.writes().size();
+    cli.splunk.inject({.method = "PUT",
+                       .path_regex = "^/v2/detector/",
+                       .answer = cxtm::testing::FaultAnswer::drop,
+                       .timing = cxtm::testing::FaultTiming::after});
+    cli.edit_config("services:", "alerts:\n  error_rate_percent: 2\nservices:");
+    const auto result = cli.run({"dashboards", "apply"});
+    INFO(result.out, result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(contains(result.out, "0 created, 2 updated, 9 unchanged"));
+    CHECK(cli.writes().size() == writes + 2);
+    const Json detectors = cli.splunk.objects()["detector"];
+    REQUIRE(detectors.size() == 2);
+    for (const auto& detector : detectors) CHECK(contains(detector["programText"], "* 100 > 2,"));
+  }
+
+  TEST_CASE("a delete of the undo whose answer was lost after it committed: read back, undone") {
+    SplunkCli cli;
+    cli.splunk.inject({.method = "POST", .path_regex = "^/v2/dashboard$", .status = 403});
+    cli.splunk.inject({.method = "DELETE",
+                       .path_regex = "^/v2/chart/",
+                       .status = 500,
+                       .timing = cxtm::testing::FaultTiming::after});
+    const auto result = cli.run({"dashboards", "apply"});
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 5);
+    const auto errors = lines_starting(result.err, kErrorPrefix);
+    REQUIRE(errors.size() == 1);
+    CHECK(contains(errors[0], "HTTP 403"));
+    CHECK(contains(errors[0], "; undone: 4 changes"));
+    CHECK(cli.splunk.objects() == Json::object());
+  }
+
+  TEST_CASE("a 500 on a read is retried: the apply goes through") {
+    SplunkCli cli;
+    cli.splunk.inject({.method = "GET", .path_regex = "^/v2/dashboardgroup", .status = 500});
+    const auto result = cli.run({"dashboards", "apply"});
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(count_of(cli.splunk.objects(), "dashboardgroup") == 1);
+  }
+
   TEST_CASE("Ctrl-C: stops before the next request and undoes what the run did") {
     SplunkCli cli;
     // The third write takes a second, so the signal comes while the run is under way.

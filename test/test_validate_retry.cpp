@@ -63,6 +63,19 @@ TEST_SUITE("validate/retry") {
     CHECK(retryable(HttpResponse{.error = "connection refused"}));
   }
 
+  TEST_CASE("a read (safe to send again) is also retried after a 500") {
+    CHECK(retryable_read(answer(500)));
+    CHECK(retryable_read(answer(503)));
+    CHECK_FALSE(retryable_read(answer(404)));
+    ScriptedHttp http({answer(500), answer(200, "{}")});
+    Sleeps sleeps;
+    const auto outcome = send_with_retries(http, post(), RetryPolicy{.retry_when = retryable_read},
+                                           Clock::now() + 60s, sleeps.fn());
+    CHECK(outcome.last.status == 200);
+    CHECK(outcome.attempts == 2);
+    CHECK(sleeps.waits == std::vector<Duration>{500ms});
+  }
+
   TEST_CASE("429 with Retry-After, then success: waits as told, notes each retry") {
     ScriptedHttp http({answer(429, "", {{"retry-after", "2"}}), answer(200, "{}")});
     Sleeps sleeps;

@@ -2,7 +2,12 @@
 
 #include <fmt/core.h>
 
+#include <functional>
+#include <optional>
+#include <set>
+
 #include "core/error.h"
+#include "dashboards/read_back.h"
 
 namespace cxtm::dashboards {
 namespace {
@@ -13,6 +18,77 @@ struct Done {
   std::string id;
 };
 
+// After a lost answer, reading Splunk tells whether the write landed: what is thrown then is a
+// plain Error when it did not, and WriteOutcomeUnknown only when reading back failed too.
+WriteOutcomeUnknown still_unknown(const std::string& what, const WriteOutcomeUnknown& lost,
+                                  const Error& read_back) {
+  return WriteOutcomeUnknown(
+      lost.code(), what,
+      fmt::format("{}; whether it landed is unknown, reading it back failed: {}", lost.cause(),
+                  read_back.what()));
+}
+
+// Runs write; when its answer is lost, landed (which reads Splunk) decides whether it took
+// effect all the same. Returns the lost answer's cause when it did, "" when the answer came.
+std::string write_with_read_back(const std::string& what, const std::function<void()>& write,
+                                 const std::function<bool()>& landed) {
+  try {
+    write();
+    return "";
+  } catch (const WriteOutcomeUnknown& lost) {
+    bool took_effect = false;
+    try {
+      took_effect = landed();
+    } catch (const Error& read_back) {
+      throw still_unknown(what, lost, read_back);
+    }
+    if (!took_effect) throw Error(lost.code(), lost.what());
+    return lost.cause();
+  }
+}
+
+// Creates the object; returns its id. After a lost answer, the object it made is found again
+// and adopted rather than created a second time.
+std::string create_object(SplunkObjects& api, const DesiredObject& desired, const Json& body,
+                          const std::map<std::string, std::string>& ids,
+                          print::Reporter& reporter) {
+  std::string id;
+  std::optional<ExistingObject> found;
+  const auto create = [&] {
+    // A new group gets no default dashboard: its dashboards are the services'.
+    id = api.create(desired.type, body, desired.what(),
+                    desired.type == ObjectType::dashboard_group ? "empty=true" : "")["id"]
+             .get<std::string>();
+  };
+  const auto find = [&] {
+    std::set<std::string> known_ids;
+    for (const auto& entry : ids) known_ids.insert(entry.second);
+    found = find_created(api, desired, body, known_ids);
+    return found.has_value();
+  };
+  const std::string lost = write_with_read_back(desired.what(), create, find);
+  if (lost.empty()) return id;
+  reporter.note(fmt::format("{}: its create's answer was lost ({}); found it in Splunk",
+                            desired.what(), lost));
+  return found->id;
+}
+
+// Replaces the object; after a lost answer, reading it back tells whether it landed.
+void update_object(SplunkObjects& api, ObjectType type, const std::string& id, const Json& body,
+                   const std::string& what) {
+  write_with_read_back(
+      what, [&] { api.update(type, id, body, what); },
+      [&] { return update_landed(api, type, id, body, what); });
+}
+
+// Deletes the object; after a lost answer, reading it back tells whether it is gone.
+void delete_object(SplunkObjects& api, ObjectType type, const std::string& id,
+                   const std::string& what) {
+  write_with_read_back(
+      what, [&] { api.remove(type, id, what); },
+      [&] { return delete_landed(api, type, id, what); });
+}
+
 // Takes back the changes, newest first; returns what could not be taken back, one entry each.
 std::vector<std::string> undo(SplunkObjects& api, const std::vector<Done>& done,
                               print::Reporter& reporter) {
@@ -22,10 +98,11 @@ std::vector<std::string> undo(SplunkObjects& api, const std::vector<Done>& done,
     const std::string what = planned.desired.what();
     try {
       if (planned.change == Change::create) {
-        api.remove(planned.desired.type, it->id, what);
+        delete_object(api, planned.desired.type, it->id, what);
         reporter.note(fmt::format("{} ({}) deleted again", what, it->id));
       } else {
-        api.update(planned.desired.type, it->id, without_read_only_fields(*planned.before), what);
+        update_object(api, planned.desired.type, it->id, without_read_only_fields(*planned.before),
+                      what);
         reporter.note(fmt::format("{} ({}) put back as it was", what, it->id));
       }
     } catch (const Error& error) {
@@ -68,16 +145,18 @@ PerformResult perform_plan(SplunkObjects& api, const std::vector<PlannedObject>&
       }
       const Json body = body_to_send(planned, result.ids);
       if (planned.change == Change::create) {
-        // A new group gets no default dashboard: its dashboards are the services'.
-        const Json created =
-            api.create(planned.desired.type, body, what,
-                       planned.desired.type == ObjectType::dashboard_group ? "empty=true" : "");
-        const std::string id = created["id"].get<std::string>();
+        const std::string id = create_object(api, planned.desired, body, result.ids, reporter);
         result.ids[planned.desired.key] = id;
         done.push_back({&planned, id});
         reporter.note(fmt::format("{} created ({})", what, id));
       } else {
-        api.update(planned.desired.type, planned.id, body, what);
+        try {
+          update_object(api, planned.desired.type, planned.id, body, what);
+        } catch (const WriteOutcomeUnknown&) {
+          // It may have landed: putting it back is harmless if it did not.
+          done.push_back({&planned, planned.id});
+          throw;
+        }
         done.push_back({&planned, planned.id});
         reporter.note(fmt::format("{} updated ({})", what, planned.id));
       }

@@ -2,6 +2,8 @@
 // Carries out a plan of `dashboards apply` all or nothing: objects are created and updated in
 // plan order, and when one step fails (or the run is interrupted) everything this run did is
 // undone, newest first: what it created is deleted, what it updated is put back as it was.
+// A write whose answer is lost (5xx, timeout, dropped connection) is read back before anything
+// decides (dashboards/read_back.h): a create that landed is adopted, never sent again.
 
 #include <functional>
 #include <map>

@@ -60,6 +60,10 @@ Json kept_part(const Json& actual, const Json& wanted) {
 
 }  // namespace
 
+bool holds_fields(const Json& actual, const Json& wanted) {
+  return holds(placements_in_order(actual), placements_in_order(wanted));
+}
+
 std::string_view change_name(Change change) {
   switch (change) {
     case Change::create:
@@ -118,7 +122,7 @@ std::vector<PlannedObject> plan_changes(const std::vector<DesiredObject>& desire
       planned.id = found->second.id;
       planned.before = found->second.body;
       const Json actual = placements_in_order(found->second.body);
-      planned.change = holds(actual, wanted) ? Change::unchanged : Change::update;
+      planned.change = holds_fields(actual, wanted) ? Change::unchanged : Change::update;
       if (planned.change == Change::update) {
         planned.diff =
             kube::unified_diff("splunk/" + label, "proposed/" + label,

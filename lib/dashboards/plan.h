@@ -28,6 +28,10 @@ struct PlannedObject {
 // what is sent back.
 Json without_read_only_fields(const Json& object);
 
+// Whether Splunk's object holds every field of wanted: fields Splunk adds are ignored, and a
+// dashboard's chart placements may come in any order.
+bool holds_fields(const Json& actual, const Json& wanted);
+
 // desired with its references filled from ids (key → Splunk id); a reference whose object has
 // no id yet stays null.
 Json resolved_body(const DesiredObject& desired, const std::map<std::string, std::string>& ids);

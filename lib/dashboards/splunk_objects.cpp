@@ -116,10 +116,10 @@ validate::HttpRequest SplunkObjects::request(std::string method, std::string url
 
 validate::HttpResponse SplunkObjects::read(const std::string& path_and_query) {
   // The whole retry sequence gets four request timeouts; each wait is bounded by the policy.
-  const auto deadline =
-      validate::Clock::now() + request_timeout_ * validate::RetryPolicy{}.max_attempts;
-  return validate::send_with_retries(http_, request("GET", base_url_ + path_and_query),
-                                     validate::RetryPolicy{}, deadline, validate::sleep_for)
+  const validate::RetryPolicy policy{.retry_when = validate::retryable_read};
+  const auto deadline = validate::Clock::now() + request_timeout_ * policy.max_attempts;
+  return validate::send_with_retries(http_, request("GET", base_url_ + path_and_query), policy,
+                                     deadline, validate::sleep_for)
       .last;
 }
 
@@ -152,6 +152,15 @@ Json SplunkObjects::answer_json(const validate::HttpResponse& answer,
                             what, answer.status));
   }
   return parsed;
+}
+
+Json SplunkObjects::write_answer_json(const validate::HttpResponse& answer,
+                                      const std::string& what) const {
+  if (!answer.answered() || answer.status >= 500) {
+    auto [code, cause] = explain(answer, request_timeout_);
+    throw WriteOutcomeUnknown(code, what, std::move(cause));
+  }
+  return answer_json(answer, what);
 }
 
 std::optional<Json> SplunkObjects::find(ObjectType type, const std::string& id,
@@ -193,7 +202,7 @@ Json SplunkObjects::create(ObjectType type, const Json& body, const std::string&
                            std::string_view query) {
   const std::string path =
       fmt::format("/v2/{}{}{}", api_name(type), query.empty() ? "" : "?", query);
-  Json created = answer_json(write("POST", path, body.dump()), what);
+  Json created = write_answer_json(write("POST", path, body.dump()), what);
   if (!created.contains("id") || !created["id"].is_string()) {
     throw Error(ExitCode::api_error,
                 fmt::format("{}: Splunk created it but did not say its id", what));
@@ -203,12 +212,13 @@ Json SplunkObjects::create(ObjectType type, const Json& body, const std::string&
 
 Json SplunkObjects::update(ObjectType type, const std::string& id, const Json& body,
                            const std::string& what) {
-  return answer_json(
+  return write_answer_json(
       write("PUT", fmt::format("/v2/{}/{}", api_name(type), url_encoded(id)), body.dump()), what);
 }
 
 void SplunkObjects::remove(ObjectType type, const std::string& id, const std::string& what) {
-  answer_json(write("DELETE", fmt::format("/v2/{}/{}", api_name(type), url_encoded(id)), ""), what);
+  write_answer_json(write("DELETE", fmt::format("/v2/{}/{}", api_name(type), url_encoded(id)), ""),
+                    what);
 }
 
 }  // namespace cxtm::dashboards

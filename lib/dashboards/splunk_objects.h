@@ -10,7 +10,10 @@
 //
 // Every failure throws Error with "<what>: <cause>": 401/403 forbidden, 404 not_found, 409
 // conflict, no answer within the timeout timeout, anything else api_error. Reads are retried on
-// 429/502/503/504; writes only on 429 (never processed), so a create is never sent twice.
+// 429/500/502/503/504; writes only on 429 (never processed), so a create is never sent twice.
+// A write answered 5xx or not at all may still have landed (Splunk can commit it and then fail,
+// or the answer can be lost on the way): it throws WriteOutcomeUnknown, and only reading back
+// tells (dashboards/read_back.h).
 
 #include <optional>
 #include <string>
@@ -32,6 +35,19 @@ std::string_view type_name(ObjectType type);
 // "dashboardgroup", "chart", ...: the API path segment, and the name in -o json.
 std::string_view api_name(ObjectType type);
 
+// A write whose outcome is unknown: Splunk answered 5xx, or no answer came (timeout, dropped
+// connection). what() is "<what>: <cause>" as for any failure.
+class WriteOutcomeUnknown : public Error {
+ public:
+  WriteOutcomeUnknown(ExitCode code, const std::string& what, std::string cause)
+      : Error(code, what + ": " + cause), cause_(std::move(cause)) {}
+  // "HTTP 500: ...", "Splunk did not answer within 1s (--timeout)".
+  const std::string& cause() const { return cause_; }
+
+ private:
+  std::string cause_;
+};
+
 class SplunkObjects {
  public:
   // request_timeout bounds each request, connect included.
@@ -48,7 +64,8 @@ class SplunkObjects {
   std::vector<Json> search(ObjectType type,
                            const std::vector<std::pair<std::string, std::string>>& query,
                            const std::string& what);
-  // The created object (with its id). query: "empty=true" or "".
+  // The created object (with its id). query: "empty=true" or "". The writes throw
+  // WriteOutcomeUnknown when they may have landed all the same.
   Json create(ObjectType type, const Json& body, const std::string& what,
               std::string_view query = "");
   // Replaces the object; returns it as stored.
@@ -65,6 +82,8 @@ class SplunkObjects {
                                const std::string& body);
   validate::HttpRequest request(std::string method, std::string url) const;
   Json answer_json(const validate::HttpResponse& answer, const std::string& what) const;
+  // answer_json for a write: throws WriteOutcomeUnknown when the outcome is unknown.
+  Json write_answer_json(const validate::HttpResponse& answer, const std::string& what) const;
 
   validate::HttpClient& http_;
   std::string base_url_;

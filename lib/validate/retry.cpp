@@ -54,6 +54,10 @@ bool retryable(const HttpResponse& response) {
   return status == 0 || status == 429 || status == 502 || status == 503 || status == 504;
 }
 
+bool retryable_read(const HttpResponse& response) {
+  return retryable(response) || response.status == 500;
+}
+
 Duration retry_delay(const RetryPolicy& policy, int attempt, std::optional<Duration> retry_after) {
   if (retry_after) return *retry_after;
   Duration delay = policy.initial_backoff;
@@ -72,7 +76,7 @@ RetriedResponse send_with_retries(HttpClient& http, HttpRequest request, const R
     request.timeout = std::max(kMinimumRequestTimeout, std::min(request_timeout, left));
     outcome.last = http.send(request);
     ++outcome.attempts;
-    if (!retryable(outcome.last)) return outcome;
+    if (!policy.retry_when(outcome.last)) return outcome;
     // A request that hung until its timeout is not sent again: the next would hang as well.
     if (outcome.last.timed_out || outcome.attempts >= policy.max_attempts) {
       outcome.gave_up = true;

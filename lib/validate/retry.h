@@ -27,11 +27,15 @@ std::optional<Duration> parse_retry_after(std::string_view value,
 // Whether OTLP/HTTP (and Splunk's API) say to retry this answer: 429, 502, 503, 504, or no
 // answer at all.
 bool retryable(const HttpResponse& response);
+// Whether a read (a GET, safe to send again) should be: what retryable() says, and 500, which
+// Splunk's API answers now and then under load.
+bool retryable_read(const HttpResponse& response);
 
 struct RetryPolicy {
   int max_attempts = 4;
   Duration initial_backoff = std::chrono::milliseconds(500);
   Duration max_backoff = std::chrono::seconds(8);
+  std::function<bool(const HttpResponse&)> retry_when = retryable;  // which answers are retried
 };
 
 // The wait before attempt number `attempt + 1` after attempt `attempt` (1-based) was refused:
@@ -49,8 +53,8 @@ struct RetriedResponse {
 // A request is never given less time than this, even close to the deadline.
 inline constexpr Duration kMinimumRequestTimeout = std::chrono::seconds(1);
 
-// Sends request until it gets an answer that is not retryable, max_attempts are used, or the
-// next wait would pass the deadline (each request's timeout is also cut to the deadline, but
+// Sends request until it gets an answer policy.retry_when does not retry, max_attempts are used, or
+// the next wait would pass the deadline (each request's timeout is also cut to the deadline, but
 // not below kMinimumRequestTimeout).
 // sleep waits (tests pass one that does not); interrupted is checked between attempts.
 RetriedResponse send_with_retries(HttpClient& http, HttpRequest request, const RetryPolicy& policy,

@@ -1,0 +1,50 @@
+#include "dashboards/read_back.h"
+
+#include "dashboards/plan.h"
+
+namespace cxtm::dashboards {
+namespace {
+
+long long created_at(const Json& object) {
+  return object.contains("created") && object["created"].is_number_integer()
+             ? object["created"].get<long long>()
+             : 0;
+}
+
+}  // namespace
+
+std::optional<ExistingObject> pick_created(const std::vector<Json>& candidates,
+                                           const std::string& name, const Json& sent,
+                                           const std::set<std::string>& known_ids) {
+  const Json* newest = nullptr;
+  for (const Json& candidate : candidates) {
+    if (!candidate.contains("id") || !candidate["id"].is_string()) continue;
+    if (candidate.value("name", "") != name) continue;
+    if (known_ids.contains(candidate["id"].get<std::string>())) continue;
+    if (!holds_fields(candidate, sent)) continue;
+    if (newest == nullptr || created_at(candidate) >= created_at(*newest)) newest = &candidate;
+  }
+  if (newest == nullptr) return std::nullopt;
+  return ExistingObject{(*newest)["id"].get<std::string>(), *newest};
+}
+
+std::optional<ExistingObject> find_created(SplunkObjects& api, const DesiredObject& desired,
+                                           const Json& sent,
+                                           const std::set<std::string>& known_ids) {
+  // The name filter matches parts of names; pick_created keeps the exact name.
+  const auto candidates = api.search(desired.type, {{"name", desired.name}}, desired.what());
+  return pick_created(candidates, desired.name, sent, known_ids);
+}
+
+bool update_landed(SplunkObjects& api, ObjectType type, const std::string& id, const Json& sent,
+                   const std::string& what) {
+  const auto now = api.find(type, id, what);
+  return now && holds_fields(*now, sent);
+}
+
+bool delete_landed(SplunkObjects& api, ObjectType type, const std::string& id,
+                   const std::string& what) {
+  return !api.find(type, id, what);
+}
+
+}  // namespace cxtm::dashboards
