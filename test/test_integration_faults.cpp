@@ -113,6 +113,9 @@ struct FaultKind {
   std::vector<std::string> causes;  // one of these is in the error line
   Expect expect = Expect::fails;
   bool on_reads = false;  // put on the read steps (GETs) instead of the writes
+  // A fault the command must get past (Expect::recovers): put on every step of one run at
+  // once, each step failing once, which asks more of the command than one step at a time.
+  bool every_step_at_once = false;
 };
 
 const std::vector<std::string> kTimeouts = {"deadline exceeded", "Timeout", "no answer"};
@@ -129,14 +132,22 @@ const std::vector<FaultKind>& fault_kinds() {
        {"(Conflict)", "the object has been modified", "changed by someone else"}},
       {"500 every time", {.status = 500, .times = -1}, 8, {"(InternalError)"}},
       {"hang", {.answer = FaultAnswer::hang, .times = -1}, 7, kTimeouts},
-      {"500 once", {.status = 500}, 0, {}, Expect::recovers},
-      {"503 once on a read", {.status = 503}, 0, {}, Expect::recovers, true},
-      {"commit, then 500", {.status = 500, .timing = FaultTiming::after}, 0, {}, Expect::recovers},
+      {"500 once", {.status = 500}, 0, {}, Expect::recovers, false, true},
+      {"503 once on a read", {.status = 503}, 0, {}, Expect::recovers, true, true},
+      {"commit, then 500",
+       {.status = 500, .timing = FaultTiming::after},
+       0,
+       {},
+       Expect::recovers,
+       false,
+       true},
       {"commit, then a dropped connection",
        {.answer = FaultAnswer::drop, .timing = FaultTiming::after},
        0,
        {},
-       Expect::recovers},
+       Expect::recovers,
+       false,
+       true},
       {"commit, then a hang",
        {.answer = FaultAnswer::hang, .timing = FaultTiming::after},
        7,
@@ -317,15 +328,25 @@ Prepared prepare(const Scenario& scenario) {
   return prepared;
 }
 
+// What turned `expected` into `actual`, as a JSON patch (keys compared in any order).
+std::string changes(const Json& expected, const Json& actual) {
+  return nlohmann::json::diff(nlohmann::json::parse(expected.dump()),
+                              nlohmann::json::parse(actual.dump()))
+      .dump(1);
+}
+
 // Whether a case ended as its kind allows; the checks say what did not hold.
-bool run_case(const Scenario& scenario, const Prepared& prepared, const Step& step,
-              const FaultKind& kind) {
+bool run_case(const Scenario& scenario, const Prepared& prepared,
+              const std::vector<const Step*>& steps, const FaultKind& kind) {
   ClusterCli cluster(CopyOf{*prepared.start});
   const Json before = cluster_state(cluster, scenario.watched);
-  Fault fault = kind.fault;
-  fault.method = step.method;
-  fault.path_regex = step.target_regex();
-  cluster.server.inject(fault);
+  for (const Step* step : steps) {
+    Fault fault = kind.fault;
+    fault.method = step->method;
+    fault.path_regex = step->target_regex();
+    cluster.server.inject(fault);
+  }
+  const Step& step = *steps.front();  // the one a failing kind names (it has one step)
 
   const bool hang = kind.fault.answer == FaultAnswer::hang;
   std::vector<std::string> arguments = with_flags(scenario.arguments, hang);
@@ -362,34 +383,37 @@ bool run_case(const Scenario& scenario, const Prepared& prepared, const Step& st
       CHECK_MESSAGE(line.starts_with(kErrorPrefix + scenario.service), line);
       CHECK_MESSAGE(contains(line, describe_path(step.path)), line);
       CHECK_MESSAGE(named_cause, line);
-      CHECK_MESSAGE(same_json(after, before), after.dump(1));
+      CHECK_MESSAGE(same_json(after, before), changes(before, after));
       break;
     case Expect::recovers:
       passed = recovered;
       CHECK(result.exit_code == 0);
       CHECK(errors.empty());
-      CHECK_MESSAGE(same_json(after, prepared.end_state), after.dump(1));
+      CHECK_MESSAGE(same_json(after, prepared.end_state), changes(prepared.end_state, after));
       break;
     case Expect::either:
       passed = recovered || failed_cleanly;
-      CHECK_MESSAGE(passed, after.dump(1));
+      CHECK_MESSAGE(passed, changes(before, after) << "\nagainst a run without faults:\n"
+                                                   << changes(prepared.end_state, after));
       break;
   }
   return passed && bounded;
 }
 
 // Faults that the tool meets through one code path each: a refusal ends the command at once,
-// a lasting failure after its retries, a passing one is asked again, a lost answer is read back.
-// Every step meets every class; the members of a class take turns over the steps, so each runs
-// on a share of them (a class's every member on every step would triple the matrix's time for
-// no new path).
+// a lasting failure (or a hang after the write committed) after its retries, a passing one is
+// asked again, a lost answer is read back. Every step meets every class. A class that ends the
+// command goes on one step per run, its members taking turns over the steps (each member on
+// every step would triple the matrix's time for no new path); one the command must get past
+// goes on every step of a single run at once.
 using FaultClass = std::vector<std::string>;
 const FaultClass kRefusals = {"403", "404", "409 every time"};
-const FaultClass kLasting = {"500 every time", "hang"};
+const FaultClass kLasting = {"500 every time", "hang", "commit, then a hang"};
 const FaultClass kPassing = {"500 once", "503 once on a read"};
-const FaultClass kLostAnswers = {"commit, then 500", "commit, then a dropped connection",
-                                 "commit, then a hang"};
-const std::vector<FaultClass> kEveryClass = {kRefusals, kLasting, kPassing, kLostAnswers};
+const FaultClass kLostAnswer = {"commit, then 500"};
+const FaultClass kDroppedAnswer = {"commit, then a dropped connection"};
+const std::vector<FaultClass> kEveryClass = {kRefusals, kLasting, kPassing, kLostAnswer,
+                                             kDroppedAnswer};
 
 const FaultKind& kind_named(const std::string& name) {
   for (const FaultKind& kind : fault_kinds()) {
@@ -410,24 +434,47 @@ void run_matrix(const Scenario& scenario, const std::vector<FaultClass>& classes
   MESSAGE(scenario.name << ": " << prepared.steps.size() << " steps" << shown);
   const auto first_dry_run = std::find_if(prepared.steps.begin(), prepared.steps.end(),
                                           [](const Step& step) { return step.dry_run; });
-  std::map<std::string, std::pair<int, int>> per_kind;  // name -> run, passed
-  std::vector<size_t> turns(classes.size(), 0);             // per class: the steps it met
+  std::vector<const Step*> faulted;  // the steps that get faults, in order
   for (auto step = prepared.steps.begin(); step != prepared.steps.end(); ++step) {
     if (step->dry_run && !(scenario.dry_runs_matter && step == first_dry_run)) continue;
-    const std::string where = step->shown();
-    CAPTURE(where);
-    for (size_t at = 0; at < classes.size(); ++at) {
-      std::vector<const FaultKind*> members;
-      for (const std::string& name : classes[at]) {
-        const FaultKind& kind = kind_named(name);
-        if (step->read() == kind.on_reads) members.push_back(&kind);
+    faulted.push_back(&*step);
+  }
+  std::map<std::string, std::pair<int, int>> per_kind;  // name -> run, passed
+  const auto count = [&](const std::string& name, int cases, bool passed) {
+    per_kind[name].first += cases;
+    if (passed) per_kind[name].second += cases;
+  };
+  for (const FaultClass& fault_class : classes) {
+    for (const bool reads : {false, true}) {
+      std::vector<const Step*> steps;
+      for (const Step* step : faulted) {
+        if (step->read() == reads) steps.push_back(step);
       }
-      if (members.empty()) continue;
-      const FaultKind& kind = *members[turns[at]++ % members.size()];
-      CAPTURE(kind.name);
-      auto& [run, passed] = per_kind[kind.name];
-      ++run;
-      if (run_case(scenario, prepared, *step, kind)) ++passed;
+      std::vector<const FaultKind*> members;
+      for (const std::string& name : fault_class) {
+        const FaultKind& kind = kind_named(name);
+        if (kind.on_reads == reads) members.push_back(&kind);
+      }
+      if (steps.empty() || members.empty()) continue;
+      if (members.front()->every_step_at_once) {
+        for (const FaultKind* kind : members) {
+          CAPTURE(kind->name);
+          count(kind->name + " (every step at once)", static_cast<int>(steps.size()),
+                run_case(scenario, prepared, steps, *kind));
+        }
+        continue;
+      }
+      // Each step gets the next member(s); with fewer steps than members, several each.
+      const size_t per_step = (members.size() + steps.size() - 1) / steps.size();
+      for (size_t at = 0; at < steps.size(); ++at) {
+        const std::string where = steps[at]->shown();
+        CAPTURE(where);
+        for (size_t turn = 0; turn < per_step; ++turn) {
+          const FaultKind& kind = *members[(at * per_step + turn) % members.size()];
+          CAPTURE(kind.name);
+          count(kind.name, 1, run_case(scenario, prepared, {steps[at]}, kind));
+        }
+      }
     }
   }
   int run = 0;
@@ -465,11 +512,13 @@ TEST_SUITE("integration/faults") {
   TEST_CASE("every step of rollback, every fault: the same") {
     run_matrix(scenario_named("rollback scheduler"), kEveryClass);
   }
-  TEST_CASE("every step of collector deploy, refusals and lasting failures: the same") {
-    run_matrix(scenario_named("collector deploy"), {kRefusals, kLasting});
+  TEST_CASE("every step of collector deploy, refusals: the same") {
+    run_matrix(scenario_named("collector deploy"), {kRefusals});
   }
-  TEST_CASE("every step of collector deploy, passing failures and lost answers: the same") {
-    run_matrix(scenario_named("collector deploy"), {kPassing, kLostAnswers});
+  TEST_CASE(
+      "every step of collector deploy, lasting and passing failures, lost answers: the same") {
+    run_matrix(scenario_named("collector deploy"),
+               {kLasting, kPassing, kLostAnswer, kDroppedAnswer});
   }
   TEST_CASE("every step of a collector update, every fault: the same") {
     run_matrix(scenario_named("collector deploy, an update"), kEveryClass);

@@ -231,14 +231,16 @@ TEST_SUITE("integration/rollout") {
 
   TEST_CASE("a rerun while the instrumented rollout is under way waits for it to finish") {
     ClusterCli cluster;
-    // The instrumented pods take ten simulated minutes to get ready.
+    // The instrumented pods take 1000 simulated seconds (10 s here) to get ready: still under
+    // way when the rerun starts, on a loaded machine too.
     cluster.server.set_pod_behaviour("cxtm-scheduler",
-                                     once_instrumented(PodBehaviour::ready_after(600)));
+                                     once_instrumented(PodBehaviour::ready_after(1000)));
     seed_scheduler(cluster);
     const auto first = cluster.run({"instrument", "scheduler", "--no-validate", "--no-wait"});
     INFO(first.out, first.err);
     REQUIRE(first.exit_code == 0);
-    const auto again = cluster.run(fast({"instrument", "scheduler"}));
+    const auto again = cluster.run({"instrument", "scheduler", "--no-validate", "--timeout", "60s",
+                                    "--poll-interval", "20ms"});
     INFO(again.out, again.err);
     CHECK(again.exit_code == 0);
     CHECK(contains(again.out,

@@ -10,4 +10,10 @@ using Json = nlohmann::ordered_json;
 // Whether a and b hold the same values, whatever the order of their objects' keys (kubectl
 // prints keys sorted; the tool writes them in its own order).
 bool same_json(const Json& a, const Json& b);
+
+// object[key], or null when object is not an object or has no such member. Never inserts.
+const Json& member(const Json& object, std::string_view key);
+
+// object[key] when it is a string, else "".
+std::string string_member(const Json& object, std::string_view key);
 }  // namespace cxtm

@@ -4,18 +4,6 @@
 
 namespace cxtm::instrument {
 
-const Json& member(const Json& object, std::string_view key) {
-  static const Json null;
-  if (!object.is_object()) return null;
-  const auto found = object.find(key);
-  return found == object.end() ? null : *found;
-}
-
-std::string string_member(const Json& object, std::string_view key) {
-  const Json& value = member(object, key);
-  return value.is_string() ? value.get<std::string>() : "";
-}
-
 namespace {
 
 // kubectl prints objects with sorted keys; the API server itself writes Go's field order.

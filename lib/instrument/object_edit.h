@@ -11,11 +11,9 @@
 
 namespace cxtm::instrument {
 
-// object[key], or null when object is not an object or has no such member. Never inserts.
-const Json& member(const Json& object, std::string_view key);
-
-// object[key] when it is a string, else "".
-std::string string_member(const Json& object, std::string_view key);
+// member() and string_member() (core/json.h), read without inserting.
+using ::cxtm::member;
+using ::cxtm::string_member;
 
 // object[key], created as `initial` when missing: in sorted position when object's keys are
 // sorted (as kubectl prints them), else before the first of `successors` it has (the API

@@ -31,25 +31,14 @@ constexpr std::array<DaemonToleration, 6> kDaemonTolerations = {{
     {"node.kubernetes.io/unschedulable", "NoSchedule"},
 }};
 
-const Json& member(const Json& object, std::string_view key) {
-  static const Json kNull;
-  if (!object.is_object()) return kNull;
-  const auto found = object.find(key);
-  return found == object.end() ? kNull : *found;
-}
-
-std::string text(const Json& object, std::string_view key) {
-  const Json& value = member(object, key);
-  return value.is_string() ? value.get<std::string>() : "";
-}
-
 bool tolerates(const Json& toleration, const Taint& taint) {
-  const std::string effect = text(toleration, "effect");
+  const std::string effect = string_member(toleration, "effect");
   if (!effect.empty() && effect != taint.effect) return false;
-  const std::string key = text(toleration, "key");
-  const std::string op = text(toleration, "operator");
+  const std::string key = string_member(toleration, "key");
+  const std::string op = string_member(toleration, "operator");
   if (op == "Exists") return key.empty() || key == taint.key;
-  return key == taint.key && text(toleration, "value") == taint.value;  // Equal, the default
+  return key == taint.key &&
+         string_member(toleration, "value") == taint.value;  // Equal, the default
 }
 
 bool tolerated(const Json& pod_spec, const Taint& taint) {
@@ -68,7 +57,8 @@ std::vector<Taint> taints_of(const Json& node) {
   const Json& listed = member(spec, "taints");
   if (listed.is_array()) {
     for (const Json& taint : listed) {
-      taints.push_back({text(taint, "key"), text(taint, "value"), text(taint, "effect")});
+      taints.push_back({string_member(taint, "key"), string_member(taint, "value"),
+                        string_member(taint, "effect")});
     }
   }
   // A cordoned node is tainted so by the node controller; older clusters only set the flag.
@@ -82,7 +72,8 @@ bool node_ready(const Json& node) {
   const Json& conditions = member(member(node, "status"), "conditions");
   if (!conditions.is_array()) return false;
   return std::any_of(conditions.begin(), conditions.end(), [](const Json& condition) {
-    return text(condition, "type") == "Ready" && text(condition, "status") == "True";
+    return string_member(condition, "type") == "Ready" &&
+           string_member(condition, "status") == "True";
   });
 }
 
@@ -97,8 +88,8 @@ std::optional<long long> as_number(const std::string& value) {
 }
 
 bool expression_matches(const Json& expression, const Json& labels) {
-  const std::string key = text(expression, "key");
-  const std::string op = text(expression, "operator");
+  const std::string key = string_member(expression, "key");
+  const std::string op = string_member(expression, "operator");
   const Json& value = member(labels, key);
   const bool has = value.is_string();
   const std::string label = has ? value.get<std::string>() : "";
@@ -133,7 +124,7 @@ bool term_matches(const Json& term, const Json& node) {
   }
   const Json& fields = member(term, "matchFields");
   if (fields.is_array()) {
-    const Json name_labels = {{"metadata.name", text(member(node, "metadata"), "name")}};
+    const Json name_labels = {{"metadata.name", string_member(member(node, "metadata"), "name")}};
     for (const Json& field : fields) {
       if (!expression_matches(field, name_labels)) return false;
     }
@@ -181,7 +172,7 @@ std::vector<NodeExclusion> excluded_nodes(const Json& pod_spec, const std::vecto
   std::vector<NodeExclusion> exclusions;
   for (const Json& node : nodes) {
     if (auto reason = why_not_on(pod_spec, node)) {
-      exclusions.push_back({text(member(node, "metadata"), "name"), std::move(*reason)});
+      exclusions.push_back({string_member(member(node, "metadata"), "name"), std::move(*reason)});
     }
   }
   return exclusions;

@@ -44,6 +44,11 @@ Json essence(const std::optional<Json>& object) {
        {"resourceVersion", "uid", "generation", "creationTimestamp", "managedFields"}) {
     metadata.erase(key);
   }
+  // A Service's address is the server's pick (random on a real cluster), not the object's.
+  if (copy.value("kind", "") == "Service" && copy.contains("spec")) {
+    copy["spec"].erase("clusterIP");
+    copy["spec"].erase("clusterIPs");
+  }
   if (metadata.contains("annotations")) {
     metadata["annotations"].erase("deployment.kubernetes.io/revision");
     metadata["annotations"].erase("deprecated.daemonset.template.generation");

@@ -82,7 +82,8 @@ using cxtm::same_json;
 
 // An object without what the server and its controllers keep for themselves (status,
 // resourceVersion, uid, generation, timestamps, managed fields, the controllers' revision
-// annotations): what users wrote, for comparing states across time. null for nullopt.
+// annotations, a Service's allocated addresses): what users wrote, for comparing states across
+// time. null for nullopt.
 Json essence(const std::optional<Json>& object);
 
 // Whether a and b hold the same essence.
