@@ -57,6 +57,7 @@ struct AccessQuery {
   std::string resource;     // "pods", "daemonsets.apps" (resource.group)
   std::string subresource;  // "log", "proxy"; empty for the resource itself
   std::string namespace_;   // empty: cluster-wide
+  std::string name;         // one object ("splunk-access-token"); empty: any object
 };
 
 // object ready for KubeClient::replace: status and managedFields left out (the server keeps

@@ -203,6 +203,7 @@ std::vector<bool> KubectlClient::can_i(const std::vector<AccessQuery>& queries) 
                        {"group", dot == std::string::npos ? "" : query.resource.substr(dot + 1)}};
     if (!query.subresource.empty()) attributes["subresource"] = query.subresource;
     if (!query.namespace_.empty()) attributes["namespace"] = query.namespace_;
+    if (!query.name.empty()) attributes["name"] = query.name;
     items.push_back({{"apiVersion", "authorization.k8s.io/v1"},
                      {"kind", "SelfSubjectAccessReview"},
                      {"spec", {{"resourceAttributes", attributes}}}});

@@ -7,51 +7,104 @@
 namespace cxtm::validate {
 
 std::string describe(const kube::AccessQuery& query) {
-  const std::string subject =
-      query.resource + (query.subresource.empty() ? "" : "/" + query.subresource);
+  const std::string subject = query.resource +
+                              (query.subresource.empty() ? "" : "/" + query.subresource) +
+                              (query.name.empty() ? "" : " " + query.name);
   return query.namespace_.empty()
              ? fmt::format("{} {} (cluster-wide)", query.verb, subject)
              : fmt::format("{} {} in {}", query.verb, subject, query.namespace_);
 }
 
+namespace {
+
+bool same_query(const kube::AccessQuery& a, const kube::AccessQuery& b) {
+  return a.verb == b.verb && a.resource == b.resource && a.subresource == b.subresource &&
+         a.namespace_ == b.namespace_ && a.name == b.name;
+}
+
+}  // namespace
+
+// Every permission the commands use, as test/test_integration_operator_rbac.cpp finds them in
+// the API server's authorization log, and nothing more. Questions about one object carry its
+// name: operator-rbac.yaml grants those by name, and a review without one would be denied.
 std::vector<AccessNeed> access_needs(const config::Config& config) {
   const std::string& collector = config.collector.namespace_;
   const std::string& services = config.namespace_;
-  const auto need = [](std::string verb, std::string resource, std::string subresource,
-                       const std::string& namespace_, bool required, std::string why) {
-    return AccessNeed{{std::move(verb), std::move(resource), std::move(subresource), namespace_},
-                      required,
-                      std::move(why)};
+  const std::string& own = config.collector.name;
+  const std::string& secret = config.splunk.access_token.secret;
+  std::vector<AccessNeed> needs;
+  const auto need = [&](std::string verb, std::string resource, std::string subresource,
+                        const std::string& namespace_, const std::string& name, bool required,
+                        std::string why) {
+    AccessNeed added{
+        {std::move(verb), std::move(resource), std::move(subresource), namespace_, name},
+        required,
+        std::move(why)};
+    const bool asked = std::any_of(needs.begin(), needs.end(), [&](const AccessNeed& n) {
+      return same_query(n.query, added.query);
+    });
+    if (!asked) needs.push_back(std::move(added));
   };
-  std::vector<AccessNeed> needs = {
-      need("get", "daemonsets.apps", "", collector, true, "validate reads the collector"),
-      need("get", "configmaps", "", collector, true, "validate lints the live collector config"),
-      need("list", "pods", "", collector, true, "validate reads the collector's pods"),
-      need("get", "pods", "log", collector, true, "validate scans the collector's logs"),
-      need("get", "services", "proxy", collector, true,
-           "validate reaches the health endpoint through the service proxy"),
-      need("create", "services", "proxy", collector, true,
-           "validate posts the test span through the service proxy"),
-      need("get", "pods", "proxy", collector, true,
-           "validate reads each collector pod's own metrics"),
-  };
+
+  need("get", "daemonsets.apps", "", collector, "", true, "validate reads the collector");
+  need("get", "configmaps", "", collector, "", true, "validate lints the live collector config");
+  need("list", "pods", "", collector, "", true, "validate reads the collector's pods");
+  // kubectl logs reads the pod before its log.
+  need("get", "pods", "", collector, "", true, "validate reads the collector's pods");
+  need("get", "pods", "log", collector, "", true, "validate scans the collector's logs");
+  need("get", "services", "proxy", collector, "", true,
+       "validate reaches the health endpoint through the service proxy");
+  need("create", "services", "proxy", collector, "", true,
+       "validate posts the test span through the service proxy");
+  need("get", "pods", "proxy", collector, "", true,
+       "validate reads each collector pod's own metrics");
   if (!config.services.empty()) {
-    needs.push_back(
-        need("get", "deployments.apps", "", services, true, "validate reads the Deployments"));
-    if (services != collector) {
-      needs.push_back(
-          need("list", "pods", "", services, true, "validate reads the services' pods"));
-      needs.push_back(
-          need("get", "pods", "log", services, true, "validate reads the installer's log"));
+    need("get", "deployments.apps", "", services, "", true, "validate reads the Deployments");
+    need("list", "pods", "", services, "", true, "validate reads the services' pods");
+    need("get", "pods", "", services, "", true, "validate reads the services' pods");
+    need("get", "pods", "log", services, "", true, "validate reads the installer's log");
+  }
+
+  // collector deploy applies each object by server-side apply (patch; create when new), reads
+  // it back, and undoes a failed deploy (delete, or update to what was there); collector delete.
+  const std::string applied = "collector deploy and delete write the collector's objects";
+  for (const char* resource :
+       {"daemonsets.apps", "configmaps", "serviceaccounts", "services", "secrets"}) {
+    const std::string name = std::string(resource) == "secrets" ? secret : "";
+    need("create", resource, "", collector, "", false, applied);
+    for (const char* verb : {"get", "patch", "delete"}) {
+      need(verb, resource, "", collector, name, false, applied);
     }
   }
-  needs.push_back(need("patch", "daemonsets.apps", "", collector, false,
-                       "collector deploy applies the collector"));
+  // The undo of a failed update puts back what changed; a config change can change these.
+  for (const char* resource : {"daemonsets.apps", "configmaps", "services", "secrets"}) {
+    const std::string name = std::string(resource) == "secrets" ? secret : "";
+    need("update", resource, "", collector, name, false,
+         "collector deploy puts the previous objects back when an update fails");
+  }
+  for (const char* resource : {"clusterroles.rbac.authorization.k8s.io",
+                               "clusterrolebindings.rbac.authorization.k8s.io"}) {
+    need("create", resource, "", "", "", false, applied);
+    for (const char* verb : {"get", "patch", "delete"}) {
+      need(verb, resource, "", "", own, false, applied);
+    }
+  }
+  need("escalate", "clusterroles.rbac.authorization.k8s.io", "", "", own, false,
+       "collector deploy grants the collector's ClusterRole rules the user need not hold");
+  need("bind", "clusterroles.rbac.authorization.k8s.io", "", "", own, false,
+       "collector deploy binds the collector's ClusterRole to its ServiceAccount");
+  need("list", "nodes", "", "", "", false,
+       "collector deploy says why no node takes the collector, when none does");
+
   if (!config.services.empty()) {
-    needs.push_back(need("update", "deployments.apps", "", services, false,
-                         "instrument and rollback write the Deployments"));
-    needs.push_back(need("create", "configmaps", "", services, false,
-                         "instrument keeps its backups in ConfigMaps"));
+    need("update", "deployments.apps", "", services, "", false,
+         "instrument and rollback write the Deployments");
+    need("list", "replicasets.apps", "", services, "", false,
+         "instrument and rollback follow the rollout's current ReplicaSet");
+    for (const char* verb : {"create", "get", "list", "patch", "update"}) {
+      need(verb, "configmaps", "", services, "", false,
+           "instrument keeps its backups in ConfigMaps");
+    }
   }
   return needs;
 }

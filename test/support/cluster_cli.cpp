@@ -163,10 +163,13 @@ std::map<std::string, std::string> ClusterCli::environment() const {
 }
 
 kube::ProcessResult ClusterCli::run(const std::vector<std::string>& arguments,
-                                    const std::string& kubectl) const {
+                                    const std::string& kubectl,
+                                    const std::map<std::string, std::string>& env) const {
+  std::map<std::string, std::string> overrides = environment();
+  for (const auto& [key, value] : env) overrides[key] = value;
   return kube::run_process({.argv = argv(arguments, kubectl),
                             .timeout = std::chrono::seconds(120),
-                            .env_overrides = environment()});
+                            .env_overrides = overrides});
 }
 
 kube::ProcessResult ClusterCli::run_interrupted(const std::vector<std::string>& arguments,

@@ -39,9 +39,10 @@ class ClusterCli {
   Json seed(const std::string& file, const std::string& name = "");
 
   // cxtm-o11y -c <config> --kubeconfig <fake> --kubectl <kubectl> arguments; kubectl
-  // defaults to $CXTM_TEST_KUBECTL.
+  // defaults to $CXTM_TEST_KUBECTL; env overrides the environment (SPLUNK_ACCESS_TOKEN is "").
   kube::ProcessResult run(const std::vector<std::string>& arguments,
-                          const std::string& kubectl = "") const;
+                          const std::string& kubectl = "",
+                          const std::map<std::string, std::string>& env = {}) const;
   // Runs as run() does, and sends the process SIGINT (as Ctrl-C would, but not to the kubectl
   // it runs) once `when` holds; `when` is polled, for a minute at most.
   kube::ProcessResult run_interrupted(const std::vector<std::string>& arguments,
