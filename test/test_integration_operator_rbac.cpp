@@ -4,7 +4,8 @@
 // and its rollback, backups, rollback, validate, collector delete). The permissions used are read
 // from the double's authorization log, so a verb the file lacks fails a command here, and a
 // verb it grants that no command uses fails the comparison: the file is what the tool needs, no
-// more. validate's access check (lib/validate/access.cpp) must ask exactly those permissions.
+// more. validate's access check (lib/validate/access.cpp) must ask exactly those permissions,
+// and the README's table of them must name each.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -165,6 +166,33 @@ std::string changed(std::string config) {
 // Granted but used by no command here: the undo of a failed update puts back only what the
 // update changed, and no config change alters these (their content is the tool's); an upgrade
 // of cxtm-o11y that changes them needs them to put them back.
+// The rows of the README's table of what each command uses ("## Permissions the operator
+// needs"), lower-cased.
+std::vector<std::string> readme_permission_rows() {
+  const std::string readme = cxtm::read_file(CXTM_SOURCE_DIR "/README.md");
+  const auto start = readme.find("## Permissions the operator needs");
+  REQUIRE(start != std::string::npos);
+  const auto end = readme.find("\n## ", start + 1);
+  std::vector<std::string> rows;
+  for (const auto& line : cxtm::testing::lines_starting(readme.substr(start, end - start), "| ")) {
+    std::string row = line;
+    std::transform(row.begin(), row.end(), row.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// Whether a row of the README's table names the verb (`get`) and the resource (its singular,
+// as prose names it: "DaemonSet" for daemonsets; a subresource as written: `pods/log`).
+bool readme_names(const std::vector<std::string>& rows, const Permission& permission) {
+  std::string resource = permission.resource;
+  if (resource.find('/') == std::string::npos && resource.ends_with('s')) resource.pop_back();
+  return std::any_of(rows.begin(), rows.end(), [&](const std::string& row) {
+    return contains(row, "`" + permission.verb + "`") && contains(row, resource);
+  });
+}
+
 const std::set<std::string> kKeptForUpgrades = {
     "update serviceaccounts in default",
     "update clusterroles.rbac.authorization.k8s.io \"otel-collector\" (ClusterRole)",
@@ -275,5 +303,14 @@ TEST_SUITE("integration/operator_rbac") {
     CHECK_MESSAGE(not_asked.empty(), "used, not asked by validate:\n", describe(not_asked));
     CHECK_MESSAGE(asked_unused.empty(), "asked by validate, used by no command:\n",
                   describe(asked_unused));
+
+    // And the README's table says each of them: a row with the verb and the resource.
+    const auto rows = readme_permission_rows();
+    std::set<Permission> not_in_readme;
+    for (const auto& permission : used) {
+      if (!readme_names(rows, permission)) not_in_readme.insert(permission);
+    }
+    CHECK_MESSAGE(not_in_readme.empty(), "used, not in the README's table:\n",
+                  describe(not_in_readme));
   }
 }

@@ -232,10 +232,10 @@ TEST_SUITE("integration/rollout") {
   TEST_CASE("a rerun while the instrumented rollout is under way waits for it to finish") {
     ClusterCli cluster;
     // The instrumented pods take 1000 simulated seconds (10 s here) to get ready: still under
-    // way when the rerun starts, on a loaded machine too.
+    // way when the rerun starts, on a loaded machine too; within a progress deadline of an hour.
     cluster.server.set_pod_behaviour("cxtm-scheduler",
                                      once_instrumented(PodBehaviour::ready_after(1000)));
-    seed_scheduler(cluster);
+    seed_scheduler(cluster, {{"progressDeadlineSeconds", 3600}});
     const auto first = cluster.run({"instrument", "scheduler", "--no-validate", "--no-wait"});
     INFO(first.out, first.err);
     REQUIRE(first.exit_code == 0);
