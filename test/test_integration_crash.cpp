@@ -30,6 +30,7 @@ using cxtm::sha256_hex;
 using cxtm::kube::ProcessResult;
 using cxtm::testing::carries_our_annotations;
 using cxtm::testing::ClusterCli;
+using cxtm::testing::CopyOf;
 using cxtm::testing::fast;
 using cxtm::testing::has_installer;
 using cxtm::testing::instrumented;
@@ -115,20 +116,17 @@ void check_rollback_restores(const ClusterCli& cluster, const Json& seeded) {
   CHECK_FALSE(carries_our_annotations(live));
 }
 
-// The pods of every rollout need one look before they are ready, so each wait also lists them:
-// its kill points include the pod listing between two reads of the Deployment.
+// The pods of every rollout run a simulated second before they are Ready, so a wait usually
+// lists them: its kill points include the pod listing between two reads of the Deployment.
 void seed_slow_pods(ClusterCli& cluster) {
   cluster.server.set_pod_behaviour(kDeployment, PodBehaviour::ready_after(1));
 }
 
-// The kubectl calls a command makes when nothing goes wrong, after `prepare` (the state it starts
-// from) on a freshly seeded cluster: verb and object of each ("get pods", "replace").
+// The kubectl calls a command makes when nothing goes wrong, on a copy of start: verb and object
+// of each ("get pods", "replace").
 std::vector<std::string> kubectl_calls(const std::vector<std::string>& command,
-                                       const std::function<void(const ClusterCli&)>& prepare) {
-  ClusterCli cluster;
-  cluster.seed(kShape, kDeployment);
-  prepare(cluster);
-  seed_slow_pods(cluster);
+                                       const ClusterCli& start) {
+  ClusterCli cluster(CopyOf{start});
   const KubectlSpy spy(test_kubectl());
   const auto result = cluster.run(command, spy.path());
   INFO(result.out, result.err);
@@ -179,31 +177,40 @@ ProcessResult run_terminated(const ClusterCli& cluster, const std::vector<std::s
   return result;
 }
 
-// Kills `command` right after each of its kubectl calls in turn, each time on a fresh cluster
+// Kills `command` right after each of its kubectl calls in turn, each time on a copy of a cluster
 // seeded with the original and set up by `prepare`, then lets `recover` rerun and check. Prints
-// and logs the kill points covered, and checks that every call was one.
+// and logs the kill points covered, and checks that every call was one. How many times a rollout
+// wait reads before the rollout is done depends on how fast the cluster moves: a run that ends
+// before the kill point, fine and with fewer calls, is tried again (up to kAttempts in all).
 void run_kill_matrix(const std::string& name, const std::vector<std::string>& command,
                      const std::function<void(const ClusterCli&)>& prepare,
                      const std::function<void(ClusterCli&, const Json&)>& recover) {
-  const auto sequence = kubectl_calls(command, prepare);
+  constexpr int kAttempts = 3;
+  ClusterCli start;  // each run gets a copy of it
+  const Json seeded = start.seed(kShape, kDeployment);
+  prepare(start);
+  seed_slow_pods(start);
+  const auto sequence = kubectl_calls(command, start);
   const int calls = static_cast<int>(sequence.size());
   REQUIRE(calls > 0);
   int covered = 0;
   for (int call = 1; call <= calls; ++call) {
     CAPTURE(call);
     INFO("killed right after: ", sequence[static_cast<size_t>(call - 1)]);
-    ClusterCli cluster;
-    const Json seeded = cluster.seed(kShape, kDeployment);
-    prepare(cluster);
-    seed_slow_pods(cluster);
-    const KubectlSpy spy(test_kubectl());
-    spy.kill_caller_after(call);
-    const auto killed = cluster.run(command, spy.path());
-    INFO(killed.out, killed.err);
-    CHECK(killed.exit_code == kKilled);
-    CHECK(spy.calls() == call);
-    if (killed.exit_code == kKilled && spy.calls() == call) ++covered;
-    recover(cluster, seeded);
+    for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+      ClusterCli cluster(CopyOf{start});
+      const KubectlSpy spy(test_kubectl());
+      spy.kill_caller_after(call);
+      const auto killed = cluster.run(command, spy.path());
+      INFO(killed.out, killed.err);
+      const bool ended_before = killed.exit_code == 0 && spy.calls() < call;
+      if (ended_before && attempt < kAttempts) continue;
+      CHECK(killed.exit_code == kKilled);
+      CHECK(spy.calls() == call);
+      if (killed.exit_code == kKilled && spy.calls() == call) ++covered;
+      recover(cluster, seeded);
+      break;
+    }
   }
   MESSAGE(name << ": " << covered << " of " << calls
                << " kill points covered (after each of: " << joined(sequence) << ")");
@@ -303,7 +310,7 @@ TEST_SUITE("integration/crash") {
   TEST_CASE("two instrument runs at once: one wins, never a double injection or a lost original") {
     // The second run starts with the first, or once the first has written its backup
     // ConfigMap, or its Deployment too: the rounds go through the interleavings.
-    const std::array<int, 5> second_after_writes = {0, 0, 1, 1, 2};
+    const std::array<int, 3> second_after_writes = {0, 1, 2};
     // How the runs that did not win ended.
     int conflicts = 0;
     int found_done_count = 0;

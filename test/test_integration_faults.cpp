@@ -778,15 +778,16 @@ TEST_SUITE("integration/faults") {
 
 TEST_SUITE("integration/faults") {
   TEST_CASE("a damaged stored backup is refused with why, the other copy is used if usable") {
+    ClusterCli instrumented;  // each case damages a copy of it
+    const Json seeded = instrumented.seed("probes-resources", "cxtm-scheduler");
+    REQUIRE(instrumented.run(cxtm::testing::fast({"instrument", "scheduler"})).exit_code == 0);
     for (const Damage& damage : damages()) {
       for (const bool cluster_copy_damaged : {true, false}) {
         for (const bool other_copy_there : {true, false}) {
           CAPTURE(damage.name);
           CAPTURE(cluster_copy_damaged);
           CAPTURE(other_copy_there);
-          ClusterCli cluster;
-          const Json seeded = cluster.seed("probes-resources", "cxtm-scheduler");
-          REQUIRE(cluster.run(cxtm::testing::fast({"instrument", "scheduler"})).exit_code == 0);
+          ClusterCli cluster(CopyOf{instrumented});
           const Json instrumented_state = cluster.deployment("cxtm-scheduler");
           const std::string local = cluster.local_original("cxtm-scheduler").string();
           const std::string damaged = cluster_copy_damaged ? cluster_location() : local;

@@ -9,6 +9,18 @@ const Json& member(const Json& object, std::string_view key) {
   return found == object.end() ? null : *found;
 }
 
+const Json& object_member(const Json& object, std::string_view key) {
+  static const Json empty = Json::object();
+  const Json& value = member(object, key);
+  return value.is_object() ? value : empty;
+}
+
+const Json& array_member(const Json& object, std::string_view key) {
+  static const Json empty = Json::array();
+  const Json& value = member(object, key);
+  return value.is_array() ? value : empty;
+}
+
 std::string string_member(const Json& object, std::string_view key) {
   const Json& value = member(object, key);
   return value.is_string() ? value.get<std::string>() : "";

@@ -14,6 +14,11 @@ bool same_json(const Json& a, const Json& b);
 // object[key], or null when object is not an object or has no such member. Never inserts.
 const Json& member(const Json& object, std::string_view key);
 
+// object[key] when it is an object (an array), else an empty one: a read that neither copies
+// nor inserts, where object.value(key, Json::object()) would copy the whole member.
+const Json& object_member(const Json& object, std::string_view key);
+const Json& array_member(const Json& object, std::string_view key);
+
 // object[key] when it is a string, else "".
 std::string string_member(const Json& object, std::string_view key);
 }  // namespace cxtm
