@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "instrument/owned.h"
 #include "instrument/transform.h"
 
 using cxtm::Error;
@@ -194,6 +196,64 @@ std::string app_container(const Json& d, const Shape& shape) {
              : shape.container;
 }
 
+// What an app team does to its Deployment between instrument and rollback, to the container
+// `app`: each as kubectl set image / set env / set resources / edit / scale / patch would.
+struct AppChange {
+  std::string name;
+  std::function<void(Json& deployment, const std::string& app)> apply;
+};
+
+Json& container_named(Json& deployment, const std::string& name) {
+  for (Json& container : deployment["spec"]["template"]["spec"]["containers"]) {
+    if (container["name"] == name) return container;
+  }
+  throw std::runtime_error("no container " + name);
+}
+
+const std::vector<AppChange>& app_changes() {
+  static const std::vector<AppChange> changes = {
+      {"image bump",
+       [](Json& d, const std::string& app) {
+         Json& container = container_named(d, app);
+         container["image"] = container["image"].get<std::string>() + "-7.1.0";
+       }},
+      {"env added and changed",
+       [](Json& d, const std::string& app) {
+         Json& container = container_named(d, app);
+         if (!container.contains("env")) container["env"] = Json::array();
+         for (Json& entry : container["env"]) {
+           if (!kOwnedVariables.contains(entry["name"].get<std::string>()) &&
+               entry.contains("value")) {
+             entry["value"] = entry["value"].get<std::string>() + "-changed";
+             break;
+           }
+         }
+         container["env"].push_back({{"name", "FEATURE_FLAG"}, {"value", "on"}});
+       }},
+      {"resources",
+       [](Json& d, const std::string& app) {
+         container_named(d, app)["resources"] = {{"limits", {{"memory", "1Gi"}}},
+                                                 {"requests", {{"cpu", "250m"}}}};
+       }},
+      {"probe",
+       [](Json& d, const std::string& app) {
+         container_named(d, app)["readinessProbe"] = {
+             {"httpGet", {{"path", "/healthz"}, {"port", 8080}}}, {"periodSeconds", 5}};
+       }},
+      {"replicas", [](Json& d, const std::string&) { d["spec"]["replicas"] = 7; }},
+      {"sidecar added",
+       [](Json& d, const std::string&) {
+         d["spec"]["template"]["spec"]["containers"].push_back(
+             {{"image", "fluent/fluent-bit:3.1"}, {"name", "log-shipper"}});
+       }},
+      {"label",
+       [](Json& d, const std::string&) {
+         d["spec"]["template"]["metadata"]["labels"]["release"] = "7.1.0";
+       }},
+  };
+  return changes;
+}
+
 std::vector<std::string> corpus_files() {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(kCorpus)) {
@@ -278,6 +338,42 @@ TEST_SUITE("instrument/corpus") {
       CHECK(keys_sorted(pod));
       CHECK(keys_sorted(pod["initContainers"].back()));
       for (const Json& container : pod["containers"]) CHECK(keys_sorted(container));
+    }
+  }
+
+  TEST_CASE(
+      "every shape: rollback undoes only the tool's change, whatever the app team did since") {
+    for (const auto& file : corpus_files()) {
+      CAPTURE(file);
+      const Shape& shape = shapes().at(file);
+      const Json d = Json::parse(cxtm::read_file(kCorpus / (file + ".json")));
+      const std::string app = app_container(d, shape);
+      const Json out = instrument_deployment(d, spec_a(d, shape), "0.1.0", shape.force).deployment;
+
+      // Nothing changed since: the original exactly, nothing left alone.
+      const Undone plain = undo_instrumentation(out);
+      CHECK(plain.deployment == d);
+      CHECK(plain.left_alone.empty());
+
+      for (const auto& change : app_changes()) {
+        CAPTURE(change.name);
+        Json expected = d;
+        change.apply(expected, app);
+        REQUIRE(expected != d);
+
+        Json changed = out;
+        change.apply(changed, app);
+        // Deep equality; the order of keys is the API server's business (it writes Go field
+        // order whatever a client sent).
+        const Undone undone = undo_instrumentation(changed);
+        CHECK(cxtm::same_json(undone.deployment, expected));
+        CHECK(undone.left_alone.empty());
+
+        // An upgrade in between (another spec) changes nothing of that either.
+        const Json upgraded =
+            instrument_deployment(changed, spec_b(d, shape), "0.2.0", shape.force).deployment;
+        CHECK(cxtm::same_json(undo_instrumentation(upgraded).deployment, expected));
+      }
     }
   }
 }

@@ -267,7 +267,9 @@ TEST_SUITE("instrument/transform") {
                        var("PYTHONPATH", kWrapped)}));
   }
 
-  TEST_CASE("the Deployment carries the tool's annotations, the template records the app's env") {
+  TEST_CASE(
+      "the Deployment carries the tool's annotations, the template records the app's env, what "
+      "the tool wrote and the image") {
     const Json out = instrument(single(Json::array({var("OTEL_SERVICE_NAME", "cxtm-scheduler")})));
     const Json& annotations = out["metadata"]["annotations"];
     CHECK(annotations["cxtm-o11y.io/instrumented"] == "true");
@@ -276,8 +278,17 @@ TEST_SUITE("instrument/transform") {
     const Json record =
         Json::parse(out["spec"]["template"]["metadata"]["annotations"]["cxtm-o11y.io/original-env"]
                         .get<std::string>());
-    CHECK(record == Json{{"container", "scheduler"},
-                         {"env", Json::array({var("OTEL_SERVICE_NAME", "cxtm-scheduler")})}});
+    CHECK(record["container"] == "scheduler");
+    CHECK(record["env"] == Json::array({var("OTEL_SERVICE_NAME", "cxtm-scheduler")}));
+    CHECK(record["image"] == pod(out)["containers"][0]["image"]);
+    // What the tool wrote: each owned variable as the app container has it now, in that order.
+    const Json& env = pod(out)["containers"][0]["env"];
+    REQUIRE(record["set"].size() == 11);
+    for (const Json& entry : record["set"]) {
+      CAPTURE(entry);
+      CHECK(std::find(env.begin(), env.end(), entry) != env.end());
+    }
+    CHECK(record["set"].back() == var("PYTHONPATH", kWrapped));
   }
 
   TEST_CASE("other containers are left alone") {

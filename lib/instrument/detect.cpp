@@ -89,6 +89,11 @@ std::string pick_container(const Json& deployment, const InstrumentationSpec& sp
                                              container_names(containers)));
   }
   if (containers.size() == 1) return string_member(containers[0], "name");
+  // Instrumented before, with one container then: a sidecar added since changes nothing.
+  if (const auto record = read_env_record(deployment);
+      record && find_named(containers, record->container) != npos) {
+    return record->container;
+  }
   throw Error(
       ExitCode::usage,
       fmt::format("{} has {} containers ({}): name the application container in the "

@@ -361,15 +361,61 @@ MergedEnv merge_env(const Json& env, const InstrumentationSpec& spec, Force forc
   return merger.finish(std::move(original));
 }
 
-Json unmerge_env(const Json& env, const Json& original) {
-  Json out = env.is_array() ? env : Json::array();
+Json owned_entries(const Json& env) {
+  Json entries = Json::array();
   for (std::string_view name : kOwnedEnvNames) {
-    const size_t index = find_named(out, name);
-    if (index == npos) continue;
-    if (const size_t before = find_named(original, name); before != npos) {
-      out[index] = original[before];
+    if (const size_t index = find_named(env, name); index != npos) entries.push_back(env[index]);
+  }
+  return entries;
+}
+
+std::string unwrap_pythonpath(std::string_view value) {
+  std::string rest;
+  for (const auto& entry : split(value, ':')) {
+    if (is_our_entry(entry)) continue;
+    rest += (rest.empty() ? "" : ":") + entry;
+  }
+  return rest;
+}
+
+UnmergedEnv unmerge_env(const Json& env, const Json& original, const Json& set) {
+  UnmergedEnv out{env.is_array() ? env : Json::array(), {}};
+  const auto erase = [&](size_t index) {
+    out.env.erase(out.env.begin() + static_cast<std::ptrdiff_t>(index));
+  };
+  for (std::string_view name : kOwnedEnvNames) {
+    const size_t index = find_named(out.env, name);
+    const size_t written = set.is_null() ? index : find_named(set, name);
+    if (written == npos) continue;  // not the tool's: the app's own, or nobody's
+    const size_t before = find_named(original, name);
+    if (index == npos) {
+      if (before != npos) {
+        out.left_alone.push_back(
+            fmt::format("{} was removed since instrumenting; the app's own {} is not put back",
+                        name, describe(original[before])));
+      }
+      continue;
+    }
+    Json& entry = out.env[index];
+    if (set.is_null() || same_json(entry, set[written])) {
+      if (before != npos) {
+        entry = original[before];
+      } else {
+        erase(index);
+      }
+    } else if (name == kEnvPythonPath && member(entry, "valueFrom").is_null()) {
+      const std::string rest = unwrap_pythonpath(string_member(entry, "value"));
+      out.left_alone.push_back(fmt::format(
+          "{} was changed since instrumenting (now {}); only the tool's entries were taken out",
+          name, describe(entry)));
+      if (rest.empty()) {
+        erase(index);
+      } else {
+        entry["value"] = rest;
+      }
     } else {
-      out.erase(out.begin() + static_cast<std::ptrdiff_t>(index));
+      out.left_alone.push_back(fmt::format(
+          "{} was changed since instrumenting (now {}); left as it is", name, describe(entry)));
     }
   }
   return out;

@@ -52,14 +52,31 @@ struct MergedEnv {
 MergedEnv merge_env(const Json& env, const InstrumentationSpec& spec, Force force,
                     std::string_view where);
 
-// env with the merge undone: each owned variable listed in original put back as it was, the
-// others removed. Everything else stays where it is.
-Json unmerge_env(const Json& env, const Json& original);
+struct UnmergedEnv {
+  Json env;
+  std::vector<std::string> left_alone;  // owned variables the tool cannot attribute, and why
+};
+
+// env with the merge undone, for each owned variable the tool wrote (an entry of `set`):
+// - still as the tool wrote it: the app's own entry from `original` put back in its place, or
+//   the variable removed when the app had none;
+// - changed since (by the app team, a GitOps sync): left as it is and named; a PYTHONPATH
+//   loses only the tool's entries;
+// - removed since: stays removed, and is named.
+// A `set` of null (a record written before the tool kept one) takes every owned entry for the
+// tool's. Everything else stays where it is.
+UnmergedEnv unmerge_env(const Json& env, const Json& original, const Json& set);
+
+// The entries of env with an owned name (the effective one of each), in kOwnedEnvNames order.
+Json owned_entries(const Json& env);
 
 // PYTHONPATH for the app: the sitecustomize directory, the existing entries, the volume root.
 // Entries that already are one of ours (an earlier run, the POC's bare volume path) are dropped
 // so that nothing appears twice.
 std::string wrap_pythonpath(std::string_view existing);
+
+// A PYTHONPATH value without the tool's entries (the sitecustomize directory, the volume root).
+std::string unwrap_pythonpath(std::string_view value);
 
 // Whether a PYTHONPATH value has the volume root or the sitecustomize directory as an entry.
 bool pythonpath_has_ours(std::string_view value);

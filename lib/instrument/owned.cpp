@@ -46,12 +46,16 @@ std::optional<EnvRecord> read_env_record(const Json& deployment) {
   if (text.empty()) return std::nullopt;
   const Json parsed = Json::parse(text, nullptr, false);
   if (!parsed.is_object() || !member(parsed, "env").is_array()) return std::nullopt;
-  return EnvRecord{string_member(parsed, "container"), parsed["env"]};
+  const Json& set = member(parsed, "set");
+  return EnvRecord{string_member(parsed, "container"), parsed["env"],
+                   set.is_array() ? set : Json(nullptr), string_member(parsed, "image")};
 }
 
 std::string env_record_text(const EnvRecord& record) {
-  return Json{{"container", record.container}, {"env", record.env}}.dump(
-      -1, ' ', false, nlohmann::detail::error_handler_t::replace);
+  Json text{{"container", record.container}, {"env", record.env}};
+  if (!record.set.is_null()) text["set"] = record.set;
+  if (!record.image.empty()) text["image"] = record.image;
+  return text.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
 }
 
 bool instrumented_by_us(const Json& deployment) {
@@ -100,9 +104,8 @@ std::vector<std::string> owned_parts(const Json& deployment) {
   return parts;
 }
 
-Json remove_owned(const Json& deployment) {
+Json remove_owned_parts(const Json& deployment) {
   Json out = deployment;
-  const auto record = read_env_record(deployment);
   for (std::string_view key : {kAnnotationInstrumented, kAnnotationVersion, kAnnotationSpecHash}) {
     remove_annotation(out, key);
   }
@@ -114,15 +117,50 @@ Json remove_owned(const Json& deployment) {
   erase_named(spec, "volumes", kVolumeName);
   erase_named(spec, "volumes", kPipTmpVolumeName);
   erase_named(spec, "volumes", kWheelhouseVolumeName);
-  for (Json& container : spec["containers"]) {
-    erase_named(container, "volumeMounts", kVolumeName);
-    if (record && string_member(container, "name") == record->container &&
-        container.contains("env")) {
-      container["env"] = unmerge_env(container["env"], record->env);
-      drop_if_empty(container, "env");
-    }
-  }
+  for (Json& container : spec["containers"]) erase_named(container, "volumeMounts", kVolumeName);
   return out;
+}
+
+Undone undo_instrumentation(const Json& deployment) {
+  Undone undone{remove_owned_parts(deployment), {}};
+  const auto record = read_env_record(deployment);
+  Json& containers = undone.deployment["spec"]["template"]["spec"]["containers"];
+  if (!record) {
+    if (!instrumented_by_us(deployment)) return undone;
+    for (const Json& container : containers) {
+      const Json owned = owned_entries(member(container, "env"));
+      if (owned.empty()) continue;
+      std::string names;
+      for (const Json& entry : owned)
+        names += (names.empty() ? "" : ", ") + string_member(entry, "name");
+      undone.left_alone.push_back(fmt::format(
+          "container {}: {} left as they are: the pod template's record of the app's own values "
+          "({} annotation) is gone",
+          string_member(container, "name"), names, kAnnotationOriginalEnv));
+    }
+    return undone;
+  }
+  const size_t app = find_named(containers, record->container);
+  if (app == npos) {
+    undone.left_alone.push_back(fmt::format(
+        "container {}, which the tool instrumented, is gone: no environment to put back",
+        record->container));
+    return undone;
+  }
+  Json& container = containers[app];
+  auto unmerged = unmerge_env(member(container, "env"), record->env, record->set);
+  if (!unmerged.env.empty() || container.contains("env")) {
+    container["env"] = std::move(unmerged.env);
+    drop_if_empty(container, "env");
+  }
+  for (auto& note : unmerged.left_alone) {
+    undone.left_alone.push_back(fmt::format("container {}: {}", record->container, note));
+  }
+  return undone;
+}
+
+Json remove_owned(const Json& deployment) {
+  return undo_instrumentation(deployment).deployment;
 }
 
 }  // namespace cxtm::instrument

@@ -104,11 +104,10 @@ void require_free_mount_path(const Json& pod, const std::string& where) {
   }
 }
 
-// Instruments a Deployment that has none of the tool's parts.
-Transformed apply(Json deployment, const InstrumentationSpec& spec, const std::string& tool_version,
-                  Force force, std::vector<std::string> warnings) {
+// Instruments a Deployment that has none of the tool's parts, in its container app_name.
+Transformed apply(Json deployment, const std::string& app_name, const InstrumentationSpec& spec,
+                  const std::string& tool_version, Force force, std::vector<std::string> warnings) {
   const std::string label = deployment_label(deployment);
-  const std::string app_name = pick_container(deployment, spec);
   const std::string where = fmt::format("{}, container {}", label, app_name);
   Json& template_ = deployment["spec"]["template"];
   Json& pod = template_["spec"];
@@ -125,6 +124,10 @@ Transformed apply(Json deployment, const InstrumentationSpec& spec, const std::s
         where, sources));
   }
   Json inits = installer_containers(spec, app, where);
+  EnvRecord record{.container = app_name,
+                   .env = std::move(merged.original),
+                   .set = owned_entries(merged.env),
+                   .image = string_member(app, "image")};
 
   ensure_member(app, "env", Json::array(), kAfterEnv) = std::move(merged.env);
   ensure_member(app, "volumeMounts", Json::array(), kAfterVolumeMounts)
@@ -135,8 +138,7 @@ Transformed apply(Json deployment, const InstrumentationSpec& spec, const std::s
   Json& init_containers = ensure_member(pod, "initContainers", Json::array(), kAfterInitContainers);
   for (Json& init : inits) init_containers.push_back(std::move(init));
 
-  annotations_of(template_)[std::string(kAnnotationOriginalEnv)] =
-      env_record_text(EnvRecord{app_name, std::move(merged.original)});
+  annotations_of(template_)[std::string(kAnnotationOriginalEnv)] = env_record_text(record);
   Json& annotations = annotations_of(deployment);
   annotations[std::string(kAnnotationInstrumented)] = "true";
   annotations[std::string(kAnnotationVersion)] = tool_version;
@@ -152,8 +154,9 @@ Transformed instrument_deployment(const Json& deployment, const InstrumentationS
   pod_spec(deployment);
   require_spec(spec, label);
   if (instrumented_by_us(deployment)) {
-    // An upgrade equals instrumenting the original: take the earlier run out first.
-    return apply(remove_owned(deployment), spec, tool_version, force, {});
+    // An upgrade equals instrumenting the Deployment as it would be without the earlier run.
+    return apply(remove_owned(deployment), pick_container(deployment, spec), spec, tool_version,
+                 force, {});
   }
   std::vector<std::string> warnings;
   if (const auto parts = owned_parts(deployment); !parts.empty()) {
@@ -168,7 +171,8 @@ Transformed instrument_deployment(const Json& deployment, const InstrumentationS
     warnings.push_back(
         fmt::format("{}: replaced {}, not made by cxtm-o11y (--force)", label, names));
   }
-  return apply(remove_owned(deployment), spec, tool_version, force, std::move(warnings));
+  return apply(remove_owned_parts(deployment), pick_container(deployment, spec), spec, tool_version,
+               force, std::move(warnings));
 }
 
 Json restore_deployment(const Json& current, const Json& original) {

@@ -24,8 +24,9 @@ inline constexpr std::string_view kAnnotationInstrumented = "cxtm-o11y.io/instru
 inline constexpr std::string_view kAnnotationVersion = "cxtm-o11y.io/tool-version";
 inline constexpr std::string_view kAnnotationSpecHash = "cxtm-o11y.io/spec-hash";
 // On the pod template (it describes that template, also in ReplicaSet history): the app
-// container's name and its own entries for the variables the tool sets, as they were, so an
-// upgrade takes out exactly what the tool added or changed.
+// container's name, its own entries for the variables the tool sets as they were, the entries
+// the tool wrote, and its image then, so that an upgrade and a rollback take out exactly what
+// the tool added or changed and nothing anyone changed since.
 inline constexpr std::string_view kAnnotationOriginalEnv = "cxtm-o11y.io/original-env";
 
 enum class Force { no, yes };
@@ -41,7 +42,8 @@ enum class State {
 // What the Deployment is now, relative to spec.
 State detect_state(const Json& deployment, const InstrumentationSpec& spec);
 
-// The app container's name: spec.container if set and present, else the only container.
+// The app container's name: spec.container if set and present, else the only container, else
+// the one the tool instrumented before (its record says which).
 // Throws Error(usage) naming the service's Deployment and listing the containers when it is
 // ambiguous or the named one does not exist.
 std::string pick_container(const Json& deployment, const InstrumentationSpec& spec);
