@@ -1,4 +1,9 @@
 #include <fmt/core.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <functional>
+#include <iostream>
 
 #include "actions/rollback.h"
 #include "actions/services.h"
@@ -7,6 +12,22 @@
 #include "cli/service_output.h"
 
 namespace cxtm::cli {
+namespace {
+
+bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) != 0; }
+
+// On a terminal: what --exact would write and take away, then one question for all services.
+bool confirm_exact(const std::vector<actions::ServiceResult>& previews) {
+  print_exact_previews(previews, stderr);
+  fmt::print(stderr, "Restore the original of {} service{} as shown above? [y/N] ",
+             previews.size(), previews.size() == 1 ? "" : "s");
+  std::fflush(stderr);
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+}  // namespace
 
 void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
   struct Flags {
@@ -17,19 +38,26 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
     std::string timeout = "5m";
     std::string poll_interval = "2s";
     std::string from;
+    bool exact = false;
+    bool yes = false;
     int parallel = 4;
   };
   auto flags = std::make_shared<Flags>();
-  CLI::App* command =
-      app.add_subcommand("rollback", "Put instrumented services back exactly as they were before");
+  CLI::App* command = app.add_subcommand(
+      "rollback", "Take out what cxtm-o11y did to services, keeping every other change since");
   command->footer(
       "Examples:\n"
       "  cxtm-o11y rollback scheduler --dry-run\n"
       "  cxtm-o11y rollback --all\n"
+      "  cxtm-o11y rollback scheduler --exact --dry-run\n"
       "  cxtm-o11y rollback scheduler --from "
-      "~/.local/state/cxtm-o11y/backups/c/default/cxtm-scheduler/original.json\n"
-      "The original comes from the cluster's backup ConfigMap, else the local copy; a copy whose\n"
-      "sha256 does not match is refused.");
+      "~/.local/state/cxtm-o11y/backups/c/default/cxtm-scheduler/original.json --yes\n"
+      "By default the init container, volumes, mounts, variables and annotations the tool added\n"
+      "come out of the live Deployment and the app's own values it replaced go back; anything\n"
+      "changed since (a new image, env, resources, a sidecar) stays. No backup is read.\n"
+      "--exact restores the stored original's pod template in full (the local copy; the\n"
+      "cluster's only when there is no local one, shown in full as unverified), after showing\n"
+      "what that takes away beyond the tool's change and asking; off a terminal it needs --yes.");
   command->add_option("services", flags->services, "Services from the config")
       ->option_text("SERVICE...");
   command->add_flag("--all", flags->all, "Every service in the config");
@@ -37,8 +65,12 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
   command->add_flag("--wait,!--no-wait", flags->wait, "Wait for the rollout (default: wait)");
   add_timeout_option(*command, flags->timeout, "How long to wait per service");
   add_poll_interval_flag(*command, flags->poll_interval);
-  command->add_option("--from", flags->from, "Restore this backup file instead")
+  command->add_flag("--exact", flags->exact,
+                    "Restore the stored original's pod template in full, undoing every change "
+                    "since");
+  command->add_option("--from", flags->from, "Like --exact, from this backup file")
       ->option_text("FILE");
+  command->add_flag("--yes", flags->yes, "Do not ask before --exact or --from writes");
   command->add_option("--parallel", flags->parallel, "Services rolled back at once")
       ->check(CLI::Range(1, 64))
       ->option_text("N");
@@ -50,17 +82,32 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
     if (!flags->from.empty() && services.size() != 1) {
       throw Error(ExitCode::usage, "--from restores one service: name exactly one");
     }
+    const bool exact = flags->exact || !flags->from.empty();
+    const bool ask = exact && !flags->dry_run && !flags->yes;
+    if (ask && !stdin_is_terminal()) {
+      throw Error(ExitCode::usage,
+                  fmt::format("{} writes the stored original over every change made since: "
+                              "see it with --dry-run, then add --yes (standard input is not a "
+                              "terminal to ask on)",
+                              flags->from.empty() ? "--exact" : "--from"));
+    }
     install_interrupt_handlers();
-    const auto results = actions::rollback_services(session->context, session->stores(), services,
-                                                    {.dry_run = flags->dry_run,
-                                                     .wait = flags->wait,
-                                                     .timeout = timeout,
-                                                     .poll_interval = poll_interval,
-                                                     .from_file = flags->from,
-                                                     .parallel = flags->parallel,
-                                                     .interrupted = interrupted});
+    const auto format = global.format();
+    const auto results = actions::rollback_services(
+        session->context, session->stores(), services,
+        {.dry_run = flags->dry_run,
+         .wait = flags->wait,
+         .timeout = timeout,
+         .poll_interval = poll_interval,
+         .exact = exact,
+         .from_file = flags->from,
+         .parallel = flags->parallel,
+         .interrupted = interrupted,
+         .confirm = ask ? std::function<bool(const std::vector<actions::ServiceResult>&)>(
+                              [](const auto& previews) { return confirm_exact(previews); })
+                        : nullptr});
     // What changed (or would): the pod template's diff, as the issue asks a rollback to show.
-    print_service_results(results, global.format(), /*show_diff=*/true);
+    print_service_results(results, format, /*show_diff=*/true);
     outcome.code = actions::combined_code(results);
   });
 }

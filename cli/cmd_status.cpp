@@ -35,6 +35,7 @@ void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
                    state, fmt::format("{}/{}", status.ready, status.desired), backup,
                    status.tool_version.empty() ? "-" : status.tool_version);
         for (const auto& line : status.installer) fmt::print("  installer {}\n", line);
+        for (const auto& line : status.drift) fmt::print("  drift: {}\n", line);
       }
     }
     outcome.code = ExitCode::ok;

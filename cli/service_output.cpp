@@ -6,6 +6,28 @@
 
 namespace cxtm::cli {
 
+void print_exact_previews(const std::vector<actions::ServiceResult>& results, std::FILE* stream) {
+  for (const auto& result : results) {
+    if (result.original_location.empty()) continue;
+    if (!result.copies_differ.empty()) {
+      fmt::print(stream, "{}: the two stored copies of the original differ:\n{}", result.service,
+                 result.copies_differ);
+      continue;
+    }
+    if (!result.unverified_template.empty()) {
+      fmt::print(stream, "{}: UNVERIFIED original {} (the cluster's copy alone), in full:\n{}",
+                 result.service, result.original_location, result.unverified_template);
+    }
+    if (result.taken_away.empty()) {
+      fmt::print(stream, "{}: the original takes away nothing beyond the tool's change\n",
+                 result.service);
+    } else {
+      fmt::print(stream, "{}: what the original takes away beyond the tool's change:\n{}",
+                 result.service, result.taken_away);
+    }
+  }
+}
+
 void print_service_results(const std::vector<actions::ServiceResult>& results, print::Format format,
                            bool show_diff, const validate::Report* validation) {
   if (format != print::Format::text) {
@@ -18,6 +40,8 @@ void print_service_results(const std::vector<actions::ServiceResult>& results, p
     fmt::print("{}", print::format_document(document, format));
     return;
   }
+  // The --exact preview (on a terminal it was shown before the question too).
+  print_exact_previews(results, stdout);
   for (const auto& result : results) {
     if (show_diff && !result.diff.empty()) fmt::print("{}", result.diff);
     // A service that failed is an error: one line on stderr in the usual form, its details after.
@@ -26,6 +50,7 @@ void print_service_results(const std::vector<actions::ServiceResult>& results, p
     fmt::print(stream, "{}{} ({}): {}\n", failed ? "cxtm-o11y: error: " : "", result.service,
                result.deployment, result.message);
     for (const auto& warning : result.warnings) fmt::print(stream, "  warning: {}\n", warning);
+    for (const auto& note : result.left_alone) fmt::print(stream, "  left alone: {}\n", note);
     if (result.rollout && failed) {
       for (const auto& problem : result.rollout->problems) {
         fmt::print(stream, "  {}\n", problem.summary());

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 
@@ -89,6 +90,24 @@ TEST_SUITE("backup/local_store") {
         store.save(make_backup("scheduler", deployment("app:1"), Role::original));
     cxtm::write_file_atomic(path, "{\"apiVersion\": \"cxtm-o11y.io/v1\", \"kind\"");
     CHECK_THROWS_AS(store.original("default", "cxtm-scheduler"), cxtm::Error);
+  }
+
+  TEST_CASE("a local original others may write, or another user owns, is refused") {
+    cxtm::testing::TempDir dir;
+    LocalBackupStore store(dir.path());
+    const std::string path =
+        store.save(make_backup("scheduler", deployment("app:1"), Role::original));
+    REQUIRE(::chmod(path.c_str(), 0620) == 0);
+    CHECK_THROWS_WITH_AS(store.original("default", "cxtm-scheduler"),
+                         doctest::Contains("not a usable backup: others may write it (mode 0620)"),
+                         cxtm::Error);
+    REQUIRE(::chmod(path.c_str(), 0600) == 0);
+    CHECK(store.original("default", "cxtm-scheduler"));
+    if (::geteuid() == 0) {  // CI runs as root: it can hand the file to someone else
+      REQUIRE(::chown(path.c_str(), 4242, 4242) == 0);
+      CHECK_THROWS_WITH_AS(store.original("default", "cxtm-scheduler"),
+                           doctest::Contains("it belongs to uid 4242, not to you"), cxtm::Error);
+    }
   }
 
   TEST_CASE("names cannot walk out of the store") {

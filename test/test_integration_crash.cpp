@@ -281,7 +281,7 @@ TEST_SUITE("integration/crash") {
       CHECK(again.out.find("already instrumented") != std::string::npos);
       check_rollback_restores(cluster, seeded);
     }
-    SUBCASE("rollback's wait: the original written, the way to follow it named") {
+    SUBCASE("rollback's wait: the rollback written, the way to follow it named") {
       REQUIRE(cluster.run(fast({"instrument", "scheduler"})).exit_code == 0);
       const int writes = cluster.server.write_count();
       cluster.server.set_pod_behaviour(kDeployment, PodBehaviour::ready_after(1000000));
@@ -295,9 +295,8 @@ TEST_SUITE("integration/crash") {
       const auto errors = lines_starting(result.err, "cxtm-o11y: error: ");
       REQUIRE(errors.size() == 1);
       CHECK(errors[0].starts_with(
-          "cxtm-o11y: error: scheduler (default/cxtm-scheduler): restored from "
-          "configmap/default/cxtm-o11y-backup-cxtm-scheduler:original.json; interrupted while "
-          "its pods start"));
+          "cxtm-o11y: error: scheduler (default/cxtm-scheduler): the tool's change taken out; "
+          "interrupted while its pods start"));
       CHECK(errors[0].find("cxtm-o11y status scheduler") != std::string::npos);
       CHECK(cluster.server.write_count() == writes + 1);
       const Json live = cluster.deployment(kDeployment);

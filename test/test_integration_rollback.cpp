@@ -55,13 +55,12 @@ TEST_SUITE("integration/rollback") {
     const auto result = cluster.run(fast({"rollback", "scheduler", "notifications"}));
     INFO(result.out, result.err);
     CHECK(result.exit_code == 0);
-    CHECK(result.out.find("scheduler (default/cxtm-scheduler): restored from "
-                          "configmap/default/cxtm-o11y-backup-cxtm-scheduler:original.json") !=
+    CHECK(result.out.find("scheduler (default/cxtm-scheduler): the tool's change taken out") !=
           std::string::npos);
-    CHECK(result.out.find("notifications (default/cxtm-notifications): restored from") !=
-          std::string::npos);
+    CHECK(result.out.find("notifications (default/cxtm-notifications): the tool's change taken "
+                          "out") != std::string::npos);
     // What changed, as a diff of the pod template.
-    CHECK(result.out.find("+++ restored/default/cxtm-scheduler") != std::string::npos);
+    CHECK(result.out.find("+++ rolled-back/default/cxtm-scheduler") != std::string::npos);
     CHECK(result.out.find("\n-  initContainers:\n") != std::string::npos);
     CHECK(cluster.server.write_count() == writes_before + 2);
 
@@ -105,35 +104,46 @@ TEST_SUITE("integration/rollback") {
     CHECK(cluster.server.write_count() == 0);
   }
 
-  TEST_CASE("rollback works from any machine: the ConfigMap without the local file, and back") {
+  TEST_CASE("rollback needs no backup; --exact prefers the local copy and --from a file") {
     ClusterCli cluster;
     const Json seeded = cluster.seed("env-from", "cxtm-scheduler");
     REQUIRE(cluster.run(fast({"instrument", "scheduler"})).exit_code == 0);
 
-    SUBCASE("no local state: the cluster's copy") {
+    SUBCASE("both stores gone: the tool's change still comes out") {
       std::filesystem::remove_all(cluster.state_dir());
-      const auto result = cluster.run(fast({"rollback", "scheduler"}));
-      INFO(result.out, result.err);
-      CHECK(result.exit_code == 0);
-      CHECK(result.out.find("restored from configmap/default/cxtm-o11y-backup-cxtm-scheduler") !=
-            std::string::npos);
-    }
-    SUBCASE("the ConfigMap deleted: the local copy") {
       REQUIRE(cluster.server.erase(
           "/api/v1/namespaces/default/configmaps/cxtm-o11y-backup-cxtm-scheduler"));
       const auto result = cluster.run(fast({"rollback", "scheduler"}));
       INFO(result.out, result.err);
       CHECK(result.exit_code == 0);
+      CHECK(result.out.find("the tool's change taken out") != std::string::npos);
+    }
+    SUBCASE("--exact: the local copy, though the cluster has one too") {
+      const auto result = cluster.run(fast({"rollback", "scheduler", "--exact", "--yes"}));
+      INFO(result.out, result.err);
+      CHECK(result.exit_code == 0);
       CHECK(result.out.find("restored from " + cluster.local_original("cxtm-scheduler").string()) !=
             std::string::npos);
+      CHECK(result.out.find("takes away nothing beyond the tool's change") != std::string::npos);
     }
-    SUBCASE("the ConfigMap's copy tampered with: refused with a warning, the local copy used") {
+    SUBCASE("--exact without a local copy: the cluster's, named unverified and shown in full") {
+      std::filesystem::remove_all(cluster.state_dir());
+      const auto result = cluster.run(fast({"rollback", "scheduler", "--exact", "--yes"}));
+      INFO(result.out, result.err);
+      CHECK(result.exit_code == 0);
+      CHECK(result.out.find("restored from configmap/default/cxtm-o11y-backup-cxtm-scheduler") !=
+            std::string::npos);
+      CHECK(result.out.find("UNVERIFIED original") != std::string::npos);
+      CHECK(result.out.find("warning: the original is the cluster's copy only") !=
+            std::string::npos);
+    }
+    SUBCASE("--exact with the ConfigMap's copy damaged: a warning, the local copy used") {
       Json configmap = *cluster.backup_configmap("cxtm-scheduler");
       Json document = Json::parse(configmap["data"]["original.json"].get<std::string>());
       document["object"]["spec"]["replicas"] = 7;
       configmap["data"]["original.json"] = document.dump(2);
       cluster.server.put_object(configmap);
-      const auto result = cluster.run(fast({"rollback", "scheduler"}));
+      const auto result = cluster.run(fast({"rollback", "scheduler", "--exact", "--yes"}));
       INFO(result.out, result.err);
       CHECK(result.exit_code == 0);
       CHECK(result.out.find("warning: cluster backup skipped") != std::string::npos);
@@ -147,11 +157,12 @@ TEST_SUITE("integration/rollback") {
       std::filesystem::remove_all(cluster.state_dir());
       REQUIRE(cluster.server.erase(
           "/api/v1/namespaces/default/configmaps/cxtm-o11y-backup-cxtm-scheduler"));
-      const auto without = cluster.run(fast({"rollback", "scheduler"}));
+      const auto without = cluster.run(fast({"rollback", "scheduler", "--exact", "--yes"}));
       CHECK(without.exit_code == 4);
       CHECK(without.err.find("no usable original backup") != std::string::npos);
       CHECK(instrumented(cluster.deployment("cxtm-scheduler")));
-      const auto result = cluster.run(fast({"rollback", "scheduler", "--from", saved.string()}));
+      const auto result =
+          cluster.run(fast({"rollback", "scheduler", "--from", saved.string(), "--yes"}));
       INFO(result.out, result.err);
       CHECK(result.exit_code == 0);
       CHECK(result.out.find("restored from " + saved.string()) != std::string::npos);
@@ -171,7 +182,7 @@ TEST_SUITE("integration/rollback") {
     INFO(result.out, result.err);
     CHECK(result.exit_code == 0);
     CHECK(result.out.find("\n-  initContainers:\n") != std::string::npos);
-    CHECK(result.out.find("dry run: would restore") != std::string::npos);
+    CHECK(result.out.find("dry run: would take out the tool's change") != std::string::npos);
     CHECK(cluster.server.write_count() == writes);
     CHECK(same_essence(cluster.deployment("cxtm-scheduler"), instrumented_state));
   }

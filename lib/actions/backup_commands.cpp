@@ -2,7 +2,7 @@
 
 #include <fmt/core.h>
 
-#include "actions/rollback.h"
+#include "actions/originals.h"
 #include "actions/services.h"
 #include "instrument/transform.h"
 

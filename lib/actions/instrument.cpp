@@ -5,9 +5,10 @@
 #include <algorithm>
 
 #include "actions/deployment_write.h"
-#include "actions/rollback.h"
+#include "actions/originals.h"
 #include "actions/services.h"
 #include "core/parallel.h"
+#include "instrument/owned.h"
 #include "kube/object_diff.h"
 #include "render/yaml_emit.h"
 #include "rollout/log_tails.h"
@@ -15,64 +16,77 @@
 namespace cxtm::actions {
 namespace {
 
-// The original goes to both stores before the first write, and is returned: the state a failed
-// rollout goes back to. An instrumented Deployment's original is already stored and must never
-// be replaced by an instrumented state; a store that lost its copy gets the other's.
-Json back_up_original(BackupStores stores, const config::ServiceSettings& service,
+// The original goes to both stores before the first write. An instrumented Deployment's
+// original is stored already and is never replaced by an instrumented state; a store that lost
+// its copy gets the other's, but the cluster's copy (which anyone who may write ConfigMaps can
+// rewrite) reaches the local store only when it is the original of the live Deployment.
+void back_up_original(BackupStores stores, const config::ServiceSettings& service,
                       const Json& deployment, instrument::State state, ServiceResult& result) {
-  if (state == instrument::State::outdated) {
-    const std::string namespace_ = deployment["metadata"].value("namespace", "");
-    std::vector<std::string> skipped;
-    backup::StoredBackup found;
-    try {
-      found = find_original(stores, namespace_, service.deployment, skipped);
-    } catch (const Error& error) {
-      throw Error(ExitCode::not_found,
-                  fmt::format("{}; rollback would be impossible, so nothing was changed (restore "
-                              "one with `rollback --from FILE`, or roll back by hand first)",
-                              error.what()));
-    }
-    for (backup::BackupStore* store : {&stores.cluster, &stores.local}) {
-      std::optional<backup::StoredBackup> own;
-      try {
-        own = store->original(namespace_, service.deployment);
-      } catch (const Error&) {
-        // Damaged: replaced below by the verified copy.
-      }
-      if (!own) result.backups.push_back(store->save(found.backup));
-    }
-    for (auto& warning : skipped) result.warnings.push_back(std::move(warning));
-    return found.backup.object;
+  if (state != instrument::State::outdated) {
+    const auto backup = backup::make_backup(service.name, instrument::strip_for_backup(deployment),
+                                            backup::Role::original);
+    result.backups.push_back(stores.local.save(backup));
+    result.backups.push_back(stores.cluster.save(backup));
+    return;
   }
-  const auto backup = backup::make_backup(service.name, instrument::strip_for_backup(deployment),
-                                          backup::Role::original);
-  result.backups.push_back(stores.local.save(backup));
-  result.backups.push_back(stores.cluster.save(backup));
-  return backup.object;
+  const std::string namespace_ = deployment["metadata"].value("namespace", "");
+  OriginalCopies copies = read_originals(stores, namespace_, service.deployment);
+  for (auto& damaged : copies.damaged) result.warnings.push_back(std::move(damaged));
+  if (copies.local) {
+    if (!copies.cluster) result.backups.push_back(stores.cluster.save(copies.local->backup));
+  } else if (copies.cluster) {
+    if (matches_live(copies.cluster->backup, deployment)) {
+      result.backups.push_back(stores.local.save(copies.cluster->backup));
+    } else {
+      result.warnings.push_back(fmt::format(
+          "the cluster's copy of the original ({}) was not copied to the local store: its pod "
+          "template is not the live one without the tool's change (changed since instrumenting, "
+          "or rewritten); rollback needs neither, rollback --exact shows it before using it",
+          copies.cluster->location));
+    }
+  } else {
+    result.warnings.push_back(fmt::format(
+        "no usable stored original of Deployment {}/{}: rollback works without one (it takes out "
+        "what the tool did), rollback --exact cannot",
+        namespace_, service.deployment));
+  }
 }
 
-// Puts the original back after a failed rollout and waits for it. Returns what happened, for
-// the result's message; when the restore fails, the command that finishes it.
-std::string restore_original(Context& context, const config::ServiceSettings& service,
-                             const kube::ObjectRef& ref, const Json& original,
-                             const rollout::WaitOptions& wait) {
+// What a failed rollout goes back to, and how the result names it.
+struct Undo {
+  DeploymentChange change;
+  std::string what;  // "the original", "the previous instrumentation", ...
+};
+
+// The template the write replaced, put back: the original after a first instrument, the
+// previous instrumentation after an upgrade.
+Undo back_to(const Json& before, instrument::State state) {
+  Json template_of_before = instrument::strip_for_backup(before);
+  return {[template_of_before](const Json& live) {
+            return instrument::restore_deployment(live, template_of_before);
+          },
+          state == instrument::State::outdated ? "the previous instrumentation" : "the original"};
+}
+
+// Puts back what undo says after a failed rollout and waits for it. Returns what happened, for
+// the result's message; when that fails, the command that finishes it.
+std::string undo_after_failure(Context& context, const config::ServiceSettings& service,
+                               const kube::ObjectRef& ref, const Undo& undo,
+                               const rollout::WaitOptions& wait) {
   try {
     const auto current = context.kube.get(ref);
     if (!current) return "the Deployment is gone";
-    write_deployment(
-        context.kube, *current,
-        [&](const Json& live) { return instrument::restore_deployment(live, original); },
-        {.budget = wait.timeout});
+    write_deployment(context.kube, *current, undo.change, {.budget = wait.timeout});
     const auto restored = rollout::wait_for_rollout(context.kube, ref, wait, context.reporter);
     if (restored.outcome == rollout::RolloutOutcome::complete) {
-      return "rolled back to the original";
+      return fmt::format("rolled back to {}", undo.what);
     }
-    return fmt::format("rolled back to the original, whose rollout did not complete either ({})",
+    return fmt::format("rolled back to {}, whose rollout did not complete either ({})", undo.what,
                        restored.cause());
   } catch (const Error& error) {
-    // Only the wait can be interrupted here: the original is written already.
+    // Only the wait can be interrupted here: the undo is written already.
     if (error.code() == ExitCode::interrupted) {
-      return "rolled back to the original (interrupted while its pods start)";
+      return fmt::format("rolled back to {} (interrupted while its pods start)", undo.what);
     }
     return fmt::format("rolling back failed too ({}); run `cxtm-o11y rollback {}`", error.what(),
                        service.name);
@@ -88,7 +102,7 @@ std::string still_instrumented(const config::ServiceSettings& service) {
 }
 
 void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& service,
-                              const kube::ObjectRef& ref, const Json& original,
+                              const kube::ObjectRef& ref, const Undo& undo,
                               const InstrumentOptions& options, ServiceResult& result) {
   const rollout::WaitOptions wait{.timeout = options.timeout,
                                   .poll_interval = options.poll_interval,
@@ -148,24 +162,24 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
     return;
   }
   result.message =
-      fmt::format("{}; {}", cause, restore_original(context, service, ref, original, wait));
+      fmt::format("{}; {}", cause, undo_after_failure(context, service, ref, undo, wait));
 }
 
 // An instrumented Deployment whose rollout is still under way (a run stopped while waiting, or
 // one right after another): wait for it as the run that wrote it would have.
-void finish_rollout(Context& context, BackupStores stores, const config::ServiceSettings& service,
+void finish_rollout(Context& context, const config::ServiceSettings& service,
                     const kube::ObjectRef& ref, const InstrumentOptions& options,
                     ServiceResult& result) {
-  std::vector<std::string> skipped;
-  const auto original = find_original(stores, ref.namespace_, ref.name, skipped);
-  for (auto& warning : skipped) result.warnings.push_back(std::move(warning));
   context.reporter.note(
       fmt::format("{}: already instrumented with this spec; waiting for its "
                   "rollout, which is still under way",
                   service.name));
   result.outcome = ServiceOutcome::unchanged;
   result.message = "already instrumented with this spec; its rollout was under way";
-  wait_and_undo_on_failure(context, service, ref, original.backup.object, options, result);
+  // The run that wrote it knew what came before; this one takes the tool's change out.
+  const Undo undo{[](const Json& live) { return instrument::undo_instrumentation(live).deployment; },
+                  "the Deployment without the tool's change"};
+  wait_and_undo_on_failure(context, service, ref, undo, options, result);
   if (result.outcome != ServiceOutcome::failed) {
     result.message += fmt::format(" and is complete now: {}", result.rollout->last.progress);
   }
@@ -206,7 +220,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     const auto state = instrument::detect_state(*deployment, spec);
     if (state == instrument::State::current) {
       if (options.wait && !options.dry_run && !rollout::rollout_state(*deployment).complete) {
-        finish_rollout(context, stores, service, ref, options, result);
+        finish_rollout(context, service, ref, options, result);
         return result;
       }
       result.outcome = ServiceOutcome::unchanged;
@@ -223,9 +237,9 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
       return result;
     }
     stop_if_interrupted();
-    const Json original = back_up_original(stores, service, *deployment, state, result);
+    back_up_original(stores, service, *deployment, state, result);
     stop_if_interrupted();
-    write_deployment(context.kube, *deployment,
+    const auto write = write_deployment(context.kube, *deployment,
                      [&](const Json& live) {
                        return instrument::instrument_deployment(live, spec, CXTM_VERSION,
                                                                 options.force)
@@ -242,7 +256,8 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
       result.message += "; not waiting for the rollout";
       return result;
     }
-    wait_and_undo_on_failure(context, service, ref, original, options, result);
+    wait_and_undo_on_failure(context, service, ref, back_to(write.before, state), options,
+                             result);
     if (result.outcome != ServiceOutcome::failed) {
       result.message += fmt::format("; {}", result.rollout->last.progress);
     }

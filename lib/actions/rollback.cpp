@@ -2,22 +2,18 @@
 
 #include <fmt/core.h>
 
-#include <optional>
-
 #include "actions/deployment_write.h"
+#include "actions/originals.h"
 #include "actions/services.h"
 #include "core/atomic_file.h"
 #include "core/parallel.h"
+#include "instrument/owned.h"
 #include "instrument/transform.h"
+#include "kube/object_diff.h"
+#include "render/yaml_emit.h"
 
 namespace cxtm::actions {
 namespace {
-
-bool instrumented_by_us(const Json& deployment) {
-  const Json& metadata = deployment["metadata"];
-  return metadata.contains("annotations") && metadata["annotations"].is_object() &&
-         metadata["annotations"].contains(instrument::kAnnotationSpecHash);
-}
 
 // The backup file given with --from, verified. A damaged one is a bad flag value, refused with
 // why and where the stored original is.
@@ -32,35 +28,96 @@ backup::StoredBackup from_file(BackupStores stores, const kube::ObjectRef& ref,
       other = fmt::format("; the original stored at {} is usable: drop --from to restore it",
                           find_original(stores, ref.namespace_, ref.name, skipped).location);
     } catch (const Error&) {
-      other = "; no usable original is stored in the cluster or locally either";
+      other = "; no usable original is stored locally or in the cluster either";
     }
     throw Error(ExitCode::usage, fmt::format("--from {}{}", error.what(), other));
   }
 }
 
-}  // namespace
-
-backup::StoredBackup find_original(BackupStores stores, const std::string& namespace_,
-                                   const std::string& deployment,
-                                   std::vector<std::string>& warnings) {
-  // Both copies are read, so that a damaged one is reported even when the other serves.
-  std::optional<backup::StoredBackup> chosen;
-  for (backup::BackupStore* store : {&stores.cluster, &stores.local}) {
-    try {
-      auto found = store->original(namespace_, deployment);
-      if (found && !chosen) chosen = std::move(found);
-    } catch (const Error& error) {
-      warnings.push_back(fmt::format("{} backup {}: {}", store->name(),
-                                     chosen ? "is damaged (not needed this time)" : "skipped",
-                                     error.what()));
-    }
+// The original --exact restores, with how far it can be trusted noted on result.
+ExactOriginal exact_original(BackupStores stores, const kube::ObjectRef& ref,
+                             const RollbackOptions& options, ServiceResult& result) {
+  if (!options.from_file.empty()) return {from_file(stores, ref, options.from_file), true, ""};
+  OriginalCopies copies = read_originals(stores, ref.namespace_, ref.name);
+  for (auto& damaged : copies.damaged) result.warnings.push_back(std::move(damaged));
+  ExactOriginal original = original_for_exact(copies, ref.namespace_, ref.name);
+  if (!original.copies_differ.empty()) {
+    result.original_location = original.stored.location;
+    result.copies_differ = original.copies_differ;
+    throw Error(ExitCode::conflict,
+                fmt::format("the local and the cluster's copies of the original of {} differ "
+                            "(the cluster's may have been rewritten; the diff is shown): nothing "
+                            "was written; restore the right one with --from FILE",
+                            ref.describe()));
   }
-  if (chosen) return *chosen;
-  throw Error(
-      ExitCode::not_found,
-      fmt::format("no usable original backup of Deployment {}/{} in the cluster or locally{}",
-                  namespace_, deployment, warnings.empty() ? "" : " (" + warnings.back() + ")"));
+  return original;
 }
+
+// --exact: the stored original's pod template over whatever is live, shown first.
+Json prepare_exact(BackupStores stores, const kube::ObjectRef& ref, const Json& current,
+                   const RollbackOptions& options, ServiceResult& result,
+                   backup::StoredBackup& chosen) {
+  const ExactOriginal original = exact_original(stores, ref, options, result);
+  const backup::DeploymentBackup& stored = original.stored.backup;
+  if (stored.deployment != ref.name || stored.namespace_ != ref.namespace_) {
+    throw Error(ExitCode::usage,
+                fmt::format("{} is a backup of {}/{}, not of {}", original.stored.location,
+                            stored.namespace_, stored.deployment, result.deployment));
+  }
+  chosen = original.stored;
+  result.original_location = original.stored.location;
+  result.original_verified = original.verified;
+  const Json restored = instrument::restore_deployment(current, stored.object);
+  // What the original takes away beyond the tool's change: the app team's releases since.
+  const Json without_tool = instrument::undo_instrumentation(current).deployment;
+  result.taken_away = kube::unified_diff(
+      "live-without-cxtm-o11y/" + result.deployment, "original/" + result.deployment,
+      render::to_yaml(without_tool["spec"]["template"]), render::to_yaml(restored["spec"]["template"]));
+  if (!original.verified) {
+    result.unverified_template = render::to_yaml(stored.object["spec"]["template"]);
+    result.warnings.push_back(fmt::format(
+        "the original is the cluster's copy only ({}): unverified, since anyone who may write "
+        "ConfigMaps in namespace {} can rewrite it; its pod template is shown in full",
+        original.stored.location, ref.namespace_));
+  }
+  return restored;
+}
+
+void wait_for_written(Context& context, const kube::ObjectRef& ref,
+                      const config::ServiceSettings& service, const RollbackOptions& options,
+                      ServiceResult& result) {
+  try {
+    result.rollout = rollout::wait_for_rollout(context.kube, ref,
+                                               {.timeout = options.timeout,
+                                                .poll_interval = options.poll_interval,
+                                                .interrupted = options.interrupted},
+                                               context.reporter);
+  } catch (const Error& error) {
+    result.code = error.code();
+    // The rollback is written either way: what is left is watching its pods come up.
+    result.message +=
+        error.code() == ExitCode::interrupted
+            ? fmt::format("; interrupted while its pods start (follow them: cxtm-o11y status {})",
+                          service.name)
+            : fmt::format("; could not follow the rollout: {}", error.what());
+    return;
+  }
+  if (result.rollout->outcome == rollout::RolloutOutcome::unobserved) {
+    result.code = result.rollout->read_error_code;
+    result.message +=
+        fmt::format("; could not follow the rollout: {} (follow it: cxtm-o11y status {})",
+                    result.rollout->read_error, service.name);
+  } else if (result.rollout->outcome != rollout::RolloutOutcome::complete) {
+    result.code = result.rollout->outcome == rollout::RolloutOutcome::timed_out
+                      ? ExitCode::timeout
+                      : ExitCode::failed;
+    result.message += fmt::format("; the rollout did not complete: {}", result.rollout->cause());
+  } else {
+    result.message += fmt::format("; {}", result.rollout->last.progress);
+  }
+}
+
+}  // namespace
 
 ServiceResult rollback_service(Context& context, BackupStores stores,
                                const config::ServiceSettings& service,
@@ -75,69 +132,47 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
     const auto current = context.kube.get(ref);
     if (!current)
       throw Error(ExitCode::not_found, fmt::format("Deployment {} not found", result.deployment));
-    if (!instrumented_by_us(*current) && options.from_file.empty()) {
+    if (!options.exact && !instrument::instrumented_by_us(*current)) {
       result.outcome = ServiceOutcome::unchanged;
       result.message = "not instrumented by cxtm-o11y; nothing to roll back";
       return result;
     }
-    const auto original = options.from_file.empty()
-                              ? find_original(stores, ref.namespace_, ref.name, result.warnings)
-                              : from_file(stores, ref, options.from_file);
-    if (original.backup.deployment != ref.name || original.backup.namespace_ != ref.namespace_) {
-      throw Error(ExitCode::usage, fmt::format("{} is a backup of {}/{}, not of {}",
-                                               original.location, original.backup.namespace_,
-                                               original.backup.deployment, result.deployment));
+    backup::StoredBackup original;
+    DeploymentChange change;
+    Json after;
+    if (options.exact) {
+      after = prepare_exact(stores, ref, *current, options, result, original);
+      change = [object = original.backup.object](const Json& live) {
+        return instrument::restore_deployment(live, object);
+      };
+    } else {
+      auto undone = instrument::undo_instrumentation(*current);
+      result.left_alone = std::move(undone.left_alone);
+      after = std::move(undone.deployment);
+      change = [](const Json& live) { return instrument::undo_instrumentation(live).deployment; };
     }
-    const Json restored = instrument::restore_deployment(*current, original.backup.object);
-    describe_change(*current, restored, "restored", result);
-    if (options.dry_run) {
-      result.outcome = ServiceOutcome::would_change;
-      result.message = fmt::format("dry run: would restore {}", original.location);
+    describe_change(*current, after, options.exact ? "original" : "rolled-back", result);
+    const std::string done = options.exact ? fmt::format("restored from {}", original.location)
+                                           : "the tool's change taken out";
+    if (same_json(instrument::strip_for_backup(*current), instrument::strip_for_backup(after))) {
+      result.outcome = ServiceOutcome::unchanged;
+      result.message = "already as the original: nothing to roll back";
       return result;
     }
-    write_deployment(context.kube, *current,
-                     [&](const Json& live) {
-                       return instrument::restore_deployment(live, original.backup.object);
-                     },
-                     {.budget = options.timeout});
+    if (options.dry_run) {
+      result.outcome = ServiceOutcome::would_change;
+      result.message = options.exact ? fmt::format("dry run: would restore {}", original.location)
+                                     : "dry run: would take out the tool's change";
+      return result;
+    }
+    write_deployment(context.kube, *current, change, {.budget = options.timeout});
     result.outcome = ServiceOutcome::rolled_back;
-    result.message = fmt::format("restored from {}", original.location);
+    result.message = done;
     if (!options.wait) {
       result.message += "; not waiting for the rollout";
       return result;
     }
-    try {
-      result.rollout = rollout::wait_for_rollout(context.kube, ref,
-                                                 {.timeout = options.timeout,
-                                                  .poll_interval = options.poll_interval,
-                                                  .interrupted = options.interrupted},
-                                                 context.reporter);
-    } catch (const Error& error) {
-      result.code = error.code();
-      // The original is written either way: what is left is watching its pods come up.
-      result.message += error.code() == ExitCode::interrupted
-                            ? fmt::format(
-                                  "; interrupted while its pods start (follow them: "
-                                  "cxtm-o11y status {})",
-                                  service.name)
-                            : fmt::format("; could not follow the rollout: {}", error.what());
-      return result;
-    }
-    if (result.rollout->outcome == rollout::RolloutOutcome::unobserved) {
-      result.code = result.rollout->read_error_code;
-      result.message += fmt::format(
-          "; could not follow the rollout: {} (follow it: cxtm-o11y "
-          "status {})",
-          result.rollout->read_error, service.name);
-    } else if (result.rollout->outcome != rollout::RolloutOutcome::complete) {
-      result.code = result.rollout->outcome == rollout::RolloutOutcome::timed_out
-                        ? ExitCode::timeout
-                        : ExitCode::failed;
-      result.message +=
-          fmt::format("; the original's rollout did not complete: {}", result.rollout->cause());
-    } else {
-      result.message += fmt::format("; {}", result.rollout->last.progress);
-    }
+    wait_for_written(context, ref, service, options, result);
   } catch (const Error& error) {
     result.outcome = ServiceOutcome::failed;
     result.code = error.code();
@@ -150,10 +185,34 @@ std::vector<ServiceResult> rollback_services(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services, const RollbackOptions& options) {
   context.kube.limit_request_time(options.timeout);
+  const size_t parallel = static_cast<size_t>(std::max(1, options.parallel));
   std::vector<ServiceResult> results(services.size());
-  for_each_parallel(
-      services.size(), static_cast<size_t>(std::max(1, options.parallel)),
-      [&](size_t i) { results[i] = rollback_service(context, stores, *services[i], options); });
+  std::vector<bool> to_write(services.size(), true);
+  if (options.exact && !options.dry_run && options.confirm) {
+    // Everything --exact would take away is shown and confirmed once, before any write.
+    RollbackOptions preview = options;
+    preview.dry_run = true;
+    for_each_parallel(services.size(), parallel, [&](size_t i) {
+      results[i] = rollback_service(context, stores, *services[i], preview);
+    });
+    std::vector<ServiceResult> shown;
+    for (size_t i = 0; i < results.size(); ++i) {
+      to_write[i] = results[i].outcome == ServiceOutcome::would_change;
+      if (to_write[i]) shown.push_back(results[i]);
+    }
+    if (!shown.empty() && !options.confirm(shown)) {
+      for (size_t i = 0; i < results.size(); ++i) {
+        if (!to_write[i]) continue;
+        results[i].outcome = ServiceOutcome::unchanged;
+        results[i].code = ExitCode::failed;
+        results[i].message = "not restored: not confirmed; nothing was written";
+      }
+      return results;
+    }
+  }
+  for_each_parallel(services.size(), parallel, [&](size_t i) {
+    if (to_write[i]) results[i] = rollback_service(context, stores, *services[i], options);
+  });
   return results;
 }
 

@@ -1,6 +1,9 @@
 #pragma once
-// `cxtm-o11y rollback SERVICE... | --all`: the pod template and the tool's annotations back
-// exactly as in the original backup (in-cluster copy first, the local one second, or a file).
+// `cxtm-o11y rollback SERVICE... | --all`: by default, exactly what the tool did comes out of the
+// live Deployment (undo_instrumentation) and everything else stays as it is now, the app team's
+// releases included; no backup is read. `--exact` (or `--from FILE`) puts the stored original's
+// pod template back in full, after showing what that takes away beyond the tool's change and
+// being confirmed.
 
 #include <functional>
 #include <string>
@@ -17,9 +20,13 @@ struct RollbackOptions {
   bool wait = true;
   Duration timeout = std::chrono::minutes(5);
   Duration poll_interval = std::chrono::seconds(2);
-  std::string from_file;  // a backup file to restore instead of the stored original
+  bool exact = false;     // restore the stored original in full
+  std::string from_file;  // with exact: this backup file instead of the stored original
   int parallel = 4;
   std::function<bool()> interrupted;
+  // exact: asked once, with every service's preview (diff, what it takes away, an unverified
+  // original in full), before anything is written; false writes nothing.
+  std::function<bool(const std::vector<ServiceResult>& previews)> confirm;
 };
 
 ServiceResult rollback_service(Context& context, BackupStores stores,
@@ -29,12 +36,5 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
 std::vector<ServiceResult> rollback_services(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services, const RollbackOptions& options);
-
-// The original backup of the service's Deployment: the cluster's copy, else the local one.
-// A copy that fails verification is skipped with a warning naming it and why; none usable is
-// Error(not_found).
-backup::StoredBackup find_original(BackupStores stores, const std::string& namespace_,
-                                   const std::string& deployment,
-                                   std::vector<std::string>& warnings);
 
 }  // namespace cxtm::actions

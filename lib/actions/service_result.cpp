@@ -46,7 +46,15 @@ Json ServiceResult::to_json() const {
               {"warnings", warnings},
               {"backups", backups},
               {"rollout", rollout ? rollout_to_json(*rollout) : Json(nullptr)},
-              {"logTails", log_tails}};
+              {"logTails", log_tails},
+              {"leftAlone", left_alone},
+              {"original", original_location.empty()
+                               ? Json(nullptr)
+                               : Json{{"location", original_location},
+                                      {"verified", original_verified},
+                                      {"takenAway", taken_away},
+                                      {"unverifiedTemplate", unverified_template},
+                                      {"copiesDiffer", copies_differ}}}};
 }
 
 ExitCode combined_code(const std::vector<ServiceResult>& results) {

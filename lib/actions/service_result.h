@@ -17,7 +17,7 @@ enum class ServiceOutcome {
   upgraded,      // instrumented before with another spec; now the new one
   unchanged,     // nothing to do; nothing written
   would_change,  // --dry-run: the diff below would be written
-  rolled_back,   // rollback: the original is back
+  rolled_back,   // rollback: the tool's change taken out (--exact: the original is back)
   failed,        // see code and message; the cluster is as `message` says
 };
 
@@ -35,6 +35,15 @@ struct ServiceResult {
   std::vector<std::string> backups;  // where backups were written
   std::optional<rollout::RolloutResult> rollout;
   std::vector<std::string> log_tails;  // "pod/container:\n<lines>" of failing containers
+  // rollback: what the tool could not attribute and left as it is
+  std::vector<std::string> left_alone;
+  // rollback --exact: the original restored, and what it takes away that the tool did not add
+  // (a unified diff); an unverified original's pod template in full (YAML)
+  std::string original_location;
+  bool original_verified = true;
+  std::string taken_away;
+  std::string unverified_template;
+  std::string copies_differ;  // the diff of the two stored copies when --exact refused for it
 
   Json to_json() const;
 };

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "actions/services.h"
+#include "instrument/drift.h"
 #include "instrument/transform.h"
 #include "rollout/pod_diagnosis.h"
 #include "rollout/rollout.h"
@@ -56,6 +57,7 @@ Json ServiceStatus::to_json() const {
               {"desired", desired},
               {"ready", ready},
               {"installer", installer},
+              {"drift", drift},
               {"backup", {{"local", backup_local}, {"cluster", backup_cluster}}},
               {"error", error}};
 }
@@ -79,6 +81,7 @@ std::vector<ServiceStatus> service_statuses(
           status.tool_version = metadata["annotations"].value(instrument::kAnnotationVersion, "");
           status.spec_hash = metadata["annotations"].value(instrument::kAnnotationSpecHash, "");
         }
+        status.drift = instrument::instrumentation_drift(*deployment);
         const auto rollout = rollout::rollout_state(*deployment);
         status.desired = rollout.desired;
         status.ready = rollout.ready;

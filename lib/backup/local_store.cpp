@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -36,6 +37,23 @@ void make_private_directories(const std::filesystem::path& path) {
   }
 }
 
+// A local copy is trusted over the cluster's because only its owner can write it: one that
+// another user owns, or that others may write, is refused as damaged.
+void require_private(const std::filesystem::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return;  // gone meanwhile: read_file says so
+  if (info.st_uid != ::geteuid()) {
+    throw Error(ExitCode::failed,
+                fmt::format("{}: not a usable backup: it belongs to uid {}, not to you (uid {})",
+                            path.string(), info.st_uid, ::geteuid()));
+  }
+  if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    throw Error(ExitCode::failed,
+                fmt::format("{}: not a usable backup: others may write it (mode {:04o})",
+                            path.string(), info.st_mode & 07777));
+  }
+}
+
 std::string snapshot_file(const DeploymentBackup& backup) {
   std::string stamp = backup.created_at;
   stamp.erase(
@@ -67,6 +85,7 @@ std::optional<StoredBackup> LocalBackupStore::original(const std::string& namesp
                                                        const std::string& deployment) {
   const auto path = directory(namespace_, deployment) / kOriginalFile;
   if (!std::filesystem::exists(path)) return std::nullopt;
+  require_private(path);
   return StoredBackup{parse_backup(read_file(path), path.string()), path.string()};
 }
 

@@ -1,0 +1,71 @@
+#include "actions/originals.h"
+
+#include <fmt/core.h>
+
+#include "instrument/owned.h"
+#include "instrument/transform.h"
+#include "kube/object_diff.h"
+#include "render/yaml_emit.h"
+
+namespace cxtm::actions {
+namespace {
+
+const Json& template_of(const Json& deployment) {
+  return member(member(deployment, "spec"), "template");
+}
+
+std::string no_usable_original(const std::string& namespace_, const std::string& deployment,
+                               const std::vector<std::string>& damaged) {
+  return fmt::format("no usable original backup of Deployment {}/{} locally or in the cluster{}",
+                     namespace_, deployment, damaged.empty() ? "" : " (" + damaged.back() + ")");
+}
+
+}  // namespace
+
+OriginalCopies read_originals(BackupStores stores, const std::string& namespace_,
+                              const std::string& deployment) {
+  OriginalCopies copies;
+  for (auto [store, copy] : {std::pair{&stores.local, &copies.local},
+                             std::pair{&stores.cluster, &copies.cluster}}) {
+    try {
+      *copy = store->original(namespace_, deployment);
+    } catch (const Error& error) {
+      copies.damaged.push_back(fmt::format("{} backup skipped: {}", store->name(), error.what()));
+    }
+  }
+  return copies;
+}
+
+ExactOriginal original_for_exact(const OriginalCopies& copies, const std::string& namespace_,
+                                 const std::string& deployment) {
+  if (copies.local) {
+    ExactOriginal chosen{*copies.local, true, ""};
+    if (copies.cluster && !same_json(template_of(copies.local->backup.object),
+                                     template_of(copies.cluster->backup.object))) {
+      chosen.copies_differ = kube::unified_diff(
+          copies.local->location, copies.cluster->location,
+          render::to_yaml(template_of(copies.local->backup.object)),
+          render::to_yaml(template_of(copies.cluster->backup.object)));
+    }
+    return chosen;
+  }
+  if (copies.cluster) return {*copies.cluster, false, ""};
+  throw Error(ExitCode::not_found, no_usable_original(namespace_, deployment, copies.damaged));
+}
+
+backup::StoredBackup find_original(BackupStores stores, const std::string& namespace_,
+                                   const std::string& deployment,
+                                   std::vector<std::string>& warnings) {
+  OriginalCopies copies = read_originals(stores, namespace_, deployment);
+  for (const auto& damaged : copies.damaged) warnings.push_back(damaged);
+  if (copies.local) return *copies.local;
+  if (copies.cluster) return *copies.cluster;
+  throw Error(ExitCode::not_found, no_usable_original(namespace_, deployment, copies.damaged));
+}
+
+bool matches_live(const backup::DeploymentBackup& original, const Json& live) {
+  return same_json(template_of(original.object),
+                   template_of(instrument::undo_instrumentation(live).deployment));
+}
+
+}  // namespace cxtm::actions
