@@ -14,13 +14,15 @@
 namespace cxtm::cli {
 namespace {
 
-bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) != 0; }
+bool stdin_is_terminal() {
+  return ::isatty(STDIN_FILENO) != 0;
+}
 
 // On a terminal: what --exact would write and take away, then one question for all services.
 bool confirm_exact(const std::vector<actions::ServiceResult>& previews) {
   print_exact_previews(previews, stderr);
-  fmt::print(stderr, "Restore the original of {} service{} as shown above? [y/N] ",
-             previews.size(), previews.size() == 1 ? "" : "s");
+  fmt::print(stderr, "Restore the original of {} service{} as shown above? [y/N] ", previews.size(),
+             previews.size() == 1 ? "" : "s");
   std::fflush(stderr);
   std::string answer;
   if (!std::getline(std::cin, answer)) return false;

@@ -11,16 +11,15 @@ using namespace cxtm::instrument;
 namespace {
 
 Json instrumented_auth() {
-  const Json d = {
-      {"apiVersion", "apps/v1"},
-      {"kind", "Deployment"},
-      {"metadata", {{"name", "auth"}, {"namespace", "default"}}},
-      {"spec",
-       {{"template",
-         {{"metadata", {{"labels", {{"app", "auth"}}}}},
-          {"spec",
-           {{"containers",
-             Json::array({{{"image", "registry.example.com/auth:7.0.0"}, {"name", "auth"}}})}}}}}}}};
+  const Json d = {{"apiVersion", "apps/v1"},
+                  {"kind", "Deployment"},
+                  {"metadata", {{"name", "auth"}, {"namespace", "default"}}},
+                  {"spec",
+                   {{"template",
+                     {{"metadata", {{"labels", {{"app", "auth"}}}}},
+                      {"spec",
+                       {{"containers", Json::array({{{"image", "registry.example.com/auth:7.0.0"},
+                                                     {"name", "auth"}}})}}}}}}}};
   return instrument_deployment(d,
                                InstrumentationSpec{.service_name = "auth",
                                                    .otlp_endpoint = "http://c:4318",

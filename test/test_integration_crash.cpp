@@ -177,11 +177,22 @@ ProcessResult run_terminated(const ClusterCli& cluster, const std::vector<std::s
   return result;
 }
 
+// Whether every call of sequence from the 1-based `call` on is a read ("get ..."): a kill after
+// one leaves the cluster as a kill after the last read before it does.
+bool only_reads_from(const std::vector<std::string>& sequence, int call) {
+  for (size_t i = static_cast<size_t>(call - 1); i < sequence.size(); ++i) {
+    if (!sequence[i].starts_with("get ")) return false;
+  }
+  return true;
+}
+
 // Kills `command` right after each of its kubectl calls in turn, each time on a copy of a cluster
 // seeded with the original and set up by `prepare`, then lets `recover` rerun and check. Prints
 // and logs the kill points covered, and checks that every call was one. How many times a rollout
 // wait reads before the rollout is done depends on how fast the cluster moves: a run that ends
-// before the kill point, fine and with fewer calls, is tried again (up to kAttempts in all).
+// before the kill point, fine and with fewer calls, is tried again (up to kAttempts in all); when
+// only the wait's reads were left to reach, the run that ended counts for them (a busy machine's
+// reference run polls more often than a quiet one's).
 void run_kill_matrix(const std::string& name, const std::vector<std::string>& command,
                      const std::function<void(const ClusterCli&)>& prepare,
                      const std::function<void(ClusterCli&, const Json&)>& recover) {
@@ -205,6 +216,11 @@ void run_kill_matrix(const std::string& name, const std::vector<std::string>& co
       INFO(killed.out, killed.err);
       const bool ended_before = killed.exit_code == 0 && spy.calls() < call;
       if (ended_before && attempt < kAttempts) continue;
+      if (ended_before && only_reads_from(sequence, spy.calls() + 1)) {
+        ++covered;
+        recover(cluster, seeded);
+        break;
+      }
       CHECK(killed.exit_code == kKilled);
       CHECK(spy.calls() == call);
       if (killed.exit_code == kKilled && spy.calls() == call) ++covered;

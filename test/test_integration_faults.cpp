@@ -777,7 +777,8 @@ TEST_SUITE("integration/faults") {
 }
 
 TEST_SUITE("integration/faults") {
-  TEST_CASE("a damaged stored backup is refused with why, the other copy is used if usable") {
+  TEST_CASE(
+      "a damaged stored backup is refused by --exact with why, the other copy used if usable") {
     ClusterCli instrumented;  // each case damages a copy of it
     const Json seeded = instrumented.seed("probes-resources", "cxtm-scheduler");
     REQUIRE(instrumented.run(cxtm::testing::fast({"instrument", "scheduler"})).exit_code == 0);
@@ -801,20 +802,18 @@ TEST_SUITE("integration/faults") {
           }
           const int writes = cluster.server.write_count();
 
-          const auto result = cluster.run(cxtm::testing::fast({"rollback", "scheduler"}));
+          const auto result =
+              cluster.run(cxtm::testing::fast({"rollback", "scheduler", "--exact", "--yes"}));
           INFO(result.out, result.err);
           const std::string refusal =
               damaged + ": not a usable backup: " + damage.why.substr(0, damage.why.find(" ("));
           if (other_copy_there) {
-            // Restored from the other copy; a damaged copy tried first is named with why.
+            // Restored from the other copy; the damaged one is named with why.
             CHECK(result.exit_code == 0);
             CHECK(contains(result.out, kScheduler + std::string("restored from ") + other));
-            // The damaged copy is named with why, whichever was read first.
-            CHECK(contains(
-                result.out,
-                cluster_copy_damaged
-                    ? "  warning: cluster backup skipped: " + refusal
-                    : "  warning: local backup is damaged (not needed this time): " + refusal));
+            CHECK(contains(result.out, std::string("  warning: ") +
+                                           (cluster_copy_damaged ? "cluster" : "local") +
+                                           " backup skipped: " + refusal));
             const Json live = cluster.deployment("cxtm-scheduler");
             CHECK(same_json(live["spec"]["template"], seeded["spec"]["template"]));
             CHECK_FALSE(cxtm::testing::carries_our_annotations(live));
@@ -835,7 +834,7 @@ TEST_SUITE("integration/faults") {
     }
   }
 
-  TEST_CASE("both stored backups damaged: refused with both reasons, nothing written") {
+  TEST_CASE("both stored backups damaged: --exact is refused with both reasons, nothing written") {
     ClusterCli cluster;
     cluster.seed("probes-resources", "cxtm-scheduler");
     REQUIRE(cluster.run(cxtm::testing::fast({"instrument", "scheduler"})).exit_code == 0);
@@ -846,13 +845,16 @@ TEST_SUITE("integration/faults") {
     damage_local(cluster, truncated);
     const int writes = cluster.server.write_count();
 
-    const auto result = cluster.run(cxtm::testing::fast({"rollback", "scheduler"}));
+    const auto result =
+        cluster.run(cxtm::testing::fast({"rollback", "scheduler", "--exact", "--yes"}));
     INFO(result.out, result.err);
     CHECK(result.exit_code == 4);
     const auto errors = lines_starting(result.err, kErrorPrefix);
     REQUIRE(errors.size() == 1);
-    CHECK(contains(errors[0], cluster.local_original("cxtm-scheduler").string() +
-                                  ": not a usable backup: " + truncated.why));
+    CHECK(contains(errors[0], "no usable original backup of Deployment default/cxtm-scheduler"));
+    CHECK(contains(result.err, "  warning: local backup skipped: " +
+                                   cluster.local_original("cxtm-scheduler").string() +
+                                   ": not a usable backup: " + truncated.why));
     CHECK(contains(result.err, "  warning: cluster backup skipped: " + cluster_location() +
                                    ": not a usable backup: " + tampered.why));
     CHECK(same_essence(cluster.deployment("cxtm-scheduler"), instrumented_state));
@@ -891,7 +893,7 @@ TEST_SUITE("integration/faults") {
     for (const BadFile& file : files) {
       CAPTURE(file.name);
       const auto result =
-          cluster.run(cxtm::testing::fast({"rollback", "scheduler", "--from", file.path}));
+          cluster.run(cxtm::testing::fast({"rollback", "scheduler", "--from", file.path, "--yes"}));
       INFO(result.out, result.err);
       CHECK(result.exit_code == 2);
       const auto errors = lines_starting(result.err, kErrorPrefix);
@@ -899,8 +901,9 @@ TEST_SUITE("integration/faults") {
       CHECK(errors[0].starts_with(kErrorPrefix + std::string(kScheduler)));
       CHECK(contains(errors[0], file.why));
       if (file.name != "a backup of another Deployment") {
-        CHECK(errors[0].ends_with("; the original stored at " + cluster_location() +
-                                  " is usable: drop --from to restore it"));
+        CHECK(errors[0].ends_with("; the original stored at " +
+                                  cluster.local_original("cxtm-scheduler").string() +
+                                  " is usable: --exact instead of --from restores it"));
       }
     }
     CHECK(cluster.server.write_count() == writes);

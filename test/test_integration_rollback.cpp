@@ -104,7 +104,7 @@ TEST_SUITE("integration/rollback") {
     CHECK(cluster.server.write_count() == 0);
   }
 
-  TEST_CASE("rollback needs no backup; --exact prefers the local copy and --from a file") {
+  TEST_CASE("rollback needs no backup, --exact prefers the local copy, --from takes a file") {
     ClusterCli cluster;
     const Json seeded = cluster.seed("env-from", "cxtm-scheduler");
     REQUIRE(cluster.run(fast({"instrument", "scheduler"})).exit_code == 0);

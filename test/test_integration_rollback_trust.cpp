@@ -73,7 +73,7 @@ bool hostile(const Json& deployment) {
 }  // namespace
 
 TEST_SUITE("integration/rollback-trust") {
-  TEST_CASE("a release after instrumenting survives rollback; --exact shows it and asks") {
+  TEST_CASE("a release after instrumenting survives rollback, --exact shows it and asks") {
     ClusterCli cluster;
     const Json seeded = cluster.seed("minimal", "cxtm-scheduler");
     REQUIRE(cluster.run(fast({"instrument", "scheduler"})).exit_code == 0);
@@ -121,8 +121,9 @@ TEST_SUITE("integration/rollback-trust") {
 
     // The new spec: packages from a wheelhouse image, whose copying init container fails.
     std::string config = read_file(cluster.config());
-    config += "instrumentation:\n  source: wheelhouse\n  wheelhouse:\n"
-              "    image: registry.example.com/otel-wheels:py3.12\n";
+    config +=
+        "instrumentation:\n  source: wheelhouse\n  wheelhouse:\n"
+        "    image: registry.example.com/otel-wheels:py3.12\n";
     cxtm::write_file_atomic(cluster.config(), config);
     PodBehaviour broken = PodBehaviour::init_failure("otel-wheelhouse", 1, "cp: cannot stat");
     broken.when_init_container = "otel-wheelhouse";
@@ -140,8 +141,9 @@ TEST_SUITE("integration/rollback-trust") {
           before["metadata"]["annotations"]["cxtm-o11y.io/spec-hash"]);
   }
 
-  TEST_CASE("a forged cluster backup: default rollback writes nothing of it, --exact refuses or "
-            "shows it, instrument never copies it") {
+  TEST_CASE(
+      "a forged cluster backup: default rollback writes nothing of it, --exact refuses or "
+      "shows it, instrument never copies it") {
     ClusterCli cluster;
     const Json seeded = cluster.seed("minimal", "cxtm-scheduler");
     REQUIRE(cluster.run(fast({"instrument", "scheduler"})).exit_code == 0);

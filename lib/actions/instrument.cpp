@@ -177,8 +177,9 @@ void finish_rollout(Context& context, const config::ServiceSettings& service,
   result.outcome = ServiceOutcome::unchanged;
   result.message = "already instrumented with this spec; its rollout was under way";
   // The run that wrote it knew what came before; this one takes the tool's change out.
-  const Undo undo{[](const Json& live) { return instrument::undo_instrumentation(live).deployment; },
-                  "the Deployment without the tool's change"};
+  const Undo undo{
+      [](const Json& live) { return instrument::undo_instrumentation(live).deployment; },
+      "the Deployment without the tool's change"};
   wait_and_undo_on_failure(context, service, ref, undo, options, result);
   if (result.outcome != ServiceOutcome::failed) {
     result.message += fmt::format(" and is complete now: {}", result.rollout->last.progress);
@@ -240,12 +241,12 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     back_up_original(stores, service, *deployment, state, result);
     stop_if_interrupted();
     const auto write = write_deployment(context.kube, *deployment,
-                     [&](const Json& live) {
-                       return instrument::instrument_deployment(live, spec, CXTM_VERSION,
-                                                                options.force)
-                           .deployment;
-                     },
-                     {.budget = options.timeout});
+                                        [&](const Json& live) {
+                                          return instrument::instrument_deployment(
+                                                     live, spec, CXTM_VERSION, options.force)
+                                              .deployment;
+                                        },
+                                        {.budget = options.timeout});
     written = true;
     result.outcome = state == instrument::State::outdated ? ServiceOutcome::upgraded
                                                           : ServiceOutcome::instrumented;
@@ -256,8 +257,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
       result.message += "; not waiting for the rollout";
       return result;
     }
-    wait_and_undo_on_failure(context, service, ref, back_to(write.before, state), options,
-                             result);
+    wait_and_undo_on_failure(context, service, ref, back_to(write.before, state), options, result);
     if (result.outcome != ServiceOutcome::failed) {
       result.message += fmt::format("; {}", result.rollout->last.progress);
     }

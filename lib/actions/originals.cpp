@@ -25,8 +25,8 @@ std::string no_usable_original(const std::string& namespace_, const std::string&
 OriginalCopies read_originals(BackupStores stores, const std::string& namespace_,
                               const std::string& deployment) {
   OriginalCopies copies;
-  for (auto [store, copy] : {std::pair{&stores.local, &copies.local},
-                             std::pair{&stores.cluster, &copies.cluster}}) {
+  for (auto [store, copy] :
+       {std::pair{&stores.local, &copies.local}, std::pair{&stores.cluster, &copies.cluster}}) {
     try {
       *copy = store->original(namespace_, deployment);
     } catch (const Error& error) {
@@ -42,10 +42,10 @@ ExactOriginal original_for_exact(const OriginalCopies& copies, const std::string
     ExactOriginal chosen{*copies.local, true, ""};
     if (copies.cluster && !same_json(template_of(copies.local->backup.object),
                                      template_of(copies.cluster->backup.object))) {
-      chosen.copies_differ = kube::unified_diff(
-          copies.local->location, copies.cluster->location,
-          render::to_yaml(template_of(copies.local->backup.object)),
-          render::to_yaml(template_of(copies.cluster->backup.object)));
+      chosen.copies_differ =
+          kube::unified_diff(copies.local->location, copies.cluster->location,
+                             render::to_yaml(template_of(copies.local->backup.object)),
+                             render::to_yaml(template_of(copies.cluster->backup.object)));
     }
     return chosen;
   }

@@ -25,8 +25,9 @@ backup::StoredBackup from_file(BackupStores stores, const kube::ObjectRef& ref,
     std::string other;
     try {
       std::vector<std::string> skipped;
-      other = fmt::format("; the original stored at {} is usable: drop --from to restore it",
-                          find_original(stores, ref.namespace_, ref.name, skipped).location);
+      other = fmt::format(
+          "; the original stored at {} is usable: --exact instead of --from restores it",
+          find_original(stores, ref.namespace_, ref.name, skipped).location);
     } catch (const Error&) {
       other = "; no usable original is stored locally or in the cluster either";
     }
@@ -38,8 +39,8 @@ backup::StoredBackup from_file(BackupStores stores, const kube::ObjectRef& ref,
 ExactOriginal exact_original(BackupStores stores, const kube::ObjectRef& ref,
                              const RollbackOptions& options, ServiceResult& result) {
   if (!options.from_file.empty()) return {from_file(stores, ref, options.from_file), true, ""};
-  OriginalCopies copies = read_originals(stores, ref.namespace_, ref.name);
-  for (auto& damaged : copies.damaged) result.warnings.push_back(std::move(damaged));
+  const OriginalCopies copies = read_originals(stores, ref.namespace_, ref.name);
+  for (const auto& damaged : copies.damaged) result.warnings.push_back(damaged);
   ExactOriginal original = original_for_exact(copies, ref.namespace_, ref.name);
   if (!original.copies_differ.empty()) {
     result.original_location = original.stored.location;
@@ -70,9 +71,10 @@ Json prepare_exact(BackupStores stores, const kube::ObjectRef& ref, const Json& 
   const Json restored = instrument::restore_deployment(current, stored.object);
   // What the original takes away beyond the tool's change: the app team's releases since.
   const Json without_tool = instrument::undo_instrumentation(current).deployment;
-  result.taken_away = kube::unified_diff(
-      "live-without-cxtm-o11y/" + result.deployment, "original/" + result.deployment,
-      render::to_yaml(without_tool["spec"]["template"]), render::to_yaml(restored["spec"]["template"]));
+  result.taken_away = kube::unified_diff("live-without-cxtm-o11y/" + result.deployment,
+                                         "original/" + result.deployment,
+                                         render::to_yaml(without_tool["spec"]["template"]),
+                                         render::to_yaml(restored["spec"]["template"]));
   if (!original.verified) {
     result.unverified_template = render::to_yaml(stored.object["spec"]["template"]);
     result.warnings.push_back(fmt::format(
@@ -108,9 +110,8 @@ void wait_for_written(Context& context, const kube::ObjectRef& ref,
         fmt::format("; could not follow the rollout: {} (follow it: cxtm-o11y status {})",
                     result.rollout->read_error, service.name);
   } else if (result.rollout->outcome != rollout::RolloutOutcome::complete) {
-    result.code = result.rollout->outcome == rollout::RolloutOutcome::timed_out
-                      ? ExitCode::timeout
-                      : ExitCode::failed;
+    result.code = result.rollout->outcome == rollout::RolloutOutcome::timed_out ? ExitCode::timeout
+                                                                                : ExitCode::failed;
     result.message += fmt::format("; the rollout did not complete: {}", result.rollout->cause());
   } else {
     result.message += fmt::format("; {}", result.rollout->last.progress);

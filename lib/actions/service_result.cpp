@@ -36,25 +36,25 @@ Json rollout_to_json(const rollout::RolloutResult& rollout) {
 }
 
 Json ServiceResult::to_json() const {
-  return Json{{"service", service},
-              {"deployment", deployment},
-              {"outcome", outcome_name(outcome)},
-              {"exitCode", static_cast<int>(code)},
-              {"message", message},
-              {"diff", diff},
-              {"patch", patch},
-              {"warnings", warnings},
-              {"backups", backups},
-              {"rollout", rollout ? rollout_to_json(*rollout) : Json(nullptr)},
-              {"logTails", log_tails},
-              {"leftAlone", left_alone},
-              {"original", original_location.empty()
-                               ? Json(nullptr)
-                               : Json{{"location", original_location},
-                                      {"verified", original_verified},
-                                      {"takenAway", taken_away},
-                                      {"unverifiedTemplate", unverified_template},
-                                      {"copiesDiffer", copies_differ}}}};
+  return Json{
+      {"service", service},
+      {"deployment", deployment},
+      {"outcome", outcome_name(outcome)},
+      {"exitCode", static_cast<int>(code)},
+      {"message", message},
+      {"diff", diff},
+      {"patch", patch},
+      {"warnings", warnings},
+      {"backups", backups},
+      {"rollout", rollout ? rollout_to_json(*rollout) : Json(nullptr)},
+      {"logTails", log_tails},
+      {"leftAlone", left_alone},
+      {"original", original_location.empty() ? Json(nullptr)
+                                             : Json{{"location", original_location},
+                                                    {"verified", original_verified},
+                                                    {"takenAway", taken_away},
+                                                    {"unverifiedTemplate", unverified_template},
+                                                    {"copiesDiffer", copies_differ}}}};
 }
 
 ExitCode combined_code(const std::vector<ServiceResult>& results) {

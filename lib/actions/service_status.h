@@ -21,7 +21,7 @@ struct ServiceStatus {
   int desired = 0;
   int ready = 0;
   std::vector<std::string> installer;  // per pod: "pod: completed" / "pod: running" / the problem
-  std::vector<std::string> drift;  // changed since instrumenting by someone else
+  std::vector<std::string> drift;      // changed since instrumenting by someone else
   bool backup_local = false;
   bool backup_cluster = false;
   std::string error;  // when the Deployment could not be read

@@ -13,8 +13,8 @@ std::vector<std::string> instrumentation_drift(const Json& deployment) {
   std::vector<std::string> drift;
   const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
   if (find_named(member(pod, "initContainers"), kInitContainerName) == npos) {
-    drift.push_back(fmt::format("init container {} removed since instrumenting",
-                                kInitContainerName));
+    drift.push_back(
+        fmt::format("init container {} removed since instrumenting", kInitContainerName));
   }
   if (find_named(member(pod, "volumes"), kVolumeName) == npos) {
     drift.push_back(fmt::format("volume {} removed since instrumenting", kVolumeName));

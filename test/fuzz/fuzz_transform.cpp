@@ -1,12 +1,15 @@
 // Any JSON as a Deployment read from the cluster. instrument_deployment either instruments it
-// or throws cxtm::Error; when it instruments, rollback (restore from the stripped original)
-// gives back the original pod template exactly, and instrumenting again is a no-op.
+// or throws cxtm::Error; when it instruments, rollback --exact (restore from the stripped
+// original) gives back the original pod template exactly, and the default rollback
+// (undo_instrumentation) leaves nothing of the tool's.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "core/error.h"
 #include "core/json.h"
+#include "instrument/env_merge.h"
+#include "instrument/owned.h"
 #include "instrument/transform.h"
 
 namespace {
@@ -30,6 +33,18 @@ const cxtm::Json* pod_template(const cxtm::Json& deployment) {
   return found == spec->end() ? nullptr : &*found;
 }
 
+// Whether any container sets a variable the tool owns.
+bool has_owned_env(const cxtm::Json& deployment) {
+  const cxtm::Json& containers =
+      cxtm::member(cxtm::member(cxtm::member(cxtm::member(deployment, "spec"), "template"), "spec"),
+                   "containers");
+  if (!containers.is_array()) return false;
+  for (const cxtm::Json& container : containers) {
+    if (!cxtm::instrument::owned_entries(cxtm::member(container, "env")).empty()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -47,6 +62,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const cxtm::Json* after = pod_template(restored);
     if ((before == nullptr) != (after == nullptr)) std::abort();
     if (before != nullptr && *before != *after) std::abort();
+    // The default rollback leaves none of the tool's markers, and gives back exactly a
+    // Deployment that had nothing with the tool's names.
+    const Undone undone = undo_instrumentation(done.deployment);
+    if (instrumented_by_us(undone.deployment) || !owned_parts(undone.deployment).empty()) {
+      std::abort();
+    }
+    if (!instrumented_by_us(original) && owned_parts(original).empty() &&
+        !has_owned_env(original) && undone.deployment != original) {
+      std::abort();
+    }
   } catch (const cxtm::Error&) {
   }
   return 0;
