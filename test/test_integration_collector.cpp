@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/atomic_file.h"
@@ -475,18 +476,23 @@ TEST_SUITE("integration/collector") {
   }
 
   TEST_CASE("right after collector delete, a deploy waits for its namespace to go, and says so") {
-    // Deleted namespaces stay Terminating for 1000 simulated seconds (10 s here) after their
-    // content: long enough for the dry run to find it so on a loaded machine.
-    Cluster cluster{.pace = {.namespace_finalize = 1000}};
+    // The namespace stays Terminating while a finalizer of another controller holds it (here the
+    // test's): through the dry run, and until the deploy has seen it so.
+    Cluster cluster{.pace = {.namespace_finalize = 1}};
     cluster.use_config(
         "cluster: c\nsplunk:\n  realm: us1\ncollector:\n  namespace: observability\n");
     REQUIRE(cluster.deploy().exit_code == 0);
+    const std::string ns_path = "/api/v1/namespaces/observability";
+    const auto hold = [&](bool held) {
+      Json ns = *cluster.server.get(ns_path);
+      ns["metadata"]["finalizers"] = held ? Json::array({"cxtm-test/hold"}) : Json::array();
+      cluster.server.put_object(ns);
+    };
+    hold(true);
     const auto deleted = cluster.cli({"collector", "delete"});
     INFO(deleted.out, deleted.err);
     REQUIRE(deleted.exit_code == 0);
-    REQUIRE(cluster.server.get("/api/v1/namespaces/observability")
-                ->at("metadata")
-                .contains("deletionTimestamp"));
+    REQUIRE(cluster.server.get(ns_path)->at("metadata").contains("deletionTimestamp"));
 
     const auto dry = cluster.deploy({"--dry-run"});
     INFO(dry.out, dry.err);
@@ -494,14 +500,32 @@ TEST_SUITE("integration/collector") {
     CHECK(contains(dry.out, "namespace/observability created (dry run)\n"));
     CHECK(contains(dry.err + dry.out, "namespace observability is being deleted"));
 
+    // The finalizer goes once the deploy has read the namespace twice (found it Terminating, and
+    // waits).
+    const auto reads_of_ns = [&] {
+      int reads = 0;
+      for (const auto& request : cluster.server.requests()) {
+        if (request.method == "GET" && request.path.starts_with(ns_path)) ++reads;
+      }
+      return reads;
+    };
+    const int reads_before = reads_of_ns();
+    std::thread release([&] {
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+      while (reads_of_ns() < reads_before + 2 && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      hold(false);
+    });
     const auto result = cluster.deploy();
+    release.join();
     INFO(result.out, result.err);
     CHECK(result.exit_code == 0);
     CHECK(contains(result.err,
                    "namespace observability is being deleted; waiting for it to go before the "
                    "collector is deployed into it anew"));
     CHECK(contains(result.err, "namespace/observability created\n"));
-    const auto ns = cluster.server.get("/api/v1/namespaces/observability");
+    const auto ns = cluster.server.get(ns_path);
     REQUIRE(ns);
     CHECK_FALSE((*ns)["metadata"].contains("deletionTimestamp"));
     CHECK(cluster.exists("/apis/apps/v1/namespaces/observability/daemonsets/otel-collector"));
