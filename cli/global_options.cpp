@@ -3,13 +3,17 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "core/secret_env.h"
 #include "kube/kubectl_client.h"
 #include "kube/retrying_client.h"
 
 namespace cxtm::cli {
 
 config::Config GlobalOptions::load_config() const {
-  return config::load_config(config::config_path(config_file), {.namespace_ = namespace_});
+  auto config = config::load_config(config::config_path(config_file), {.namespace_ = namespace_});
+  // The config may name its own token variable: out of the environment before any kubectl runs.
+  take_secret_env(config.splunk.access_token.env);
+  return config;
 }
 
 kube::KubectlOptions GlobalOptions::kubectl_options() const {

@@ -9,10 +9,12 @@
 #include "core/error.h"
 #include "core/one_line.h"
 #include "core/redact.h"
+#include "core/secret_env.h"
 
 int main(int argc, char** argv) {
   using namespace cxtm;
   cli::prepare_portable_runtime();
+  take_known_secrets();  // before any child process starts: none inherits a token
   CLI::App app{
       "cxtm-o11y: bring Python services on Kubernetes into Splunk Observability Cloud.\n"
       "Renders and deploys the OpenTelemetry Collector, instruments services without code "

@@ -85,7 +85,8 @@ cxtm::kube::ProcessResult run_with_token(const ClusterCli& cluster,
        .env_overrides = {{"HOME", home.string()},
                          {"KUBECACHEDIR", (home / "kube-cache").string()},
                          {"KUBECONFIG", ""},
-                         {"SPLUNK_ACCESS_TOKEN", token}}});
+                         {"SPLUNK_ACCESS_TOKEN", token},
+                         {"SPLUNK_API_TOKEN", token}}});
 }
 
 // Replaces the first `from` in the cluster's config file by `to`.
@@ -562,7 +563,8 @@ class ExecSpy {
   ExecSpy() {
     dir_.write("kubectl",
                "#!/bin/sh\ncat /proc/$$/cmdline > '" + dir_.path().string() +
-                   "/cmdline.'$$\nexec '" + cxtm::testing::test_kubectl() + "' \"$@\"\n",
+                   "/cmdline.'$$\ncat /proc/$$/environ > '" + dir_.path().string() +
+                   "/environ.'$$\nexec '" + cxtm::testing::test_kubectl() + "' \"$@\"\n",
                true);
   }
   std::string path() const { return (dir_.path() / "kubectl").string(); }
@@ -576,6 +578,16 @@ class ExecSpy {
       lines.push_back(std::move(line));
     }
     return lines;
+  }
+  // The environment of every call so far.
+  std::vector<std::string> environments() const {
+    std::vector<std::string> environments;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+      if (entry.path().filename().string().starts_with("environ.")) {
+        environments.push_back(read_file(entry.path()));
+      }
+    }
+    return environments;
   }
 
  private:
@@ -737,6 +749,16 @@ TEST_SUITE("integration/faults") {
     const auto validate_lines = exec_spy.command_lines();
     CHECK(validate_lines.size() > 3);
     for (const auto& line : validate_lines) search.look("kubectl argv " + line, line);
+    // And the environments: a kubectl (or a kubeconfig's exec credential plugin under it) never
+    // inherits a token, and the tool's own block no longer shows one once it has started.
+    auto environments = spy.environments();
+    for (auto& environment : exec_spy.environments()) environments.push_back(environment);
+    CHECK(environments.size() > command_lines.size());
+    for (const auto& environment : environments) {
+      if (environment.empty()) continue;      // the tool's own, unreadable when not run as root
+      CHECK(contains(environment, "HOME="));  // read whole: the search below means something
+      search.look("a kubectl's environment", environment);
+    }
     // The backups on disk.
     const auto backups = files_under(cluster.state_dir());
     CHECK_FALSE(backups.empty());

@@ -8,6 +8,7 @@
 #include "actions/services.h"
 #include "core/error.h"
 #include "core/redact.h"
+#include "core/secret_env.h"
 #include "validate/access.h"
 #include "validate/collector.h"
 #include "validate/exporter.h"
@@ -219,16 +220,15 @@ std::string splunk_api_url(const config::Config& config) {
 
 std::string splunk_api_token(std::string_view needed_by) {
   const std::string variable(validate::kSplunkApiTokenVariable);
-  const char* token = std::getenv(variable.c_str());
-  if (token == nullptr || *token == '\0') {
+  const auto token = take_secret_env(variable);
+  if (!token) {
     throw Error(ExitCode::usage,
                 fmt::format("{} needs a Splunk Observability Cloud API token in ${} (an org "
                             "access token with the API scope, or a session token; not the "
                             "ingest token)",
                             needed_by, variable));
   }
-  register_secret(token);
-  return token;
+  return *token;
 }
 
 std::vector<const config::ServiceSettings*> just_instrumented(

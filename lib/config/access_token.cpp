@@ -1,18 +1,11 @@
 #include "config/access_token.h"
 
-#include <cstdlib>
-
-#include "core/redact.h"
+#include "core/secret_env.h"
 
 namespace cxtm::config {
 
 std::optional<std::string> access_token_from_env(const Config& config) {
-  const std::string& variable = config.splunk.access_token.env;
-  if (variable.empty()) return std::nullopt;
-  const char* value = std::getenv(variable.c_str());
-  if (value == nullptr || *value == '\0') return std::nullopt;
-  register_secret(value);
-  return std::string(value);
+  return take_secret_env(config.splunk.access_token.env);
 }
 
 }  // namespace cxtm::config

@@ -19,6 +19,8 @@ KubectlSpy::KubectlSpy(const std::string& real_kubectl) {
                          "echo \"$n\" > \"$d/count\"\n"
                          "echo \"$PPID\" > \"$d/caller\"\n"
                          "cat /proc/$$/cmdline > \"$d/cmdline.$n.$$\"\n"
+                         "cat /proc/$$/environ > \"$d/environ.$n.$$\"\n"
+                         "cat /proc/$PPID/environ > \"$d/environ.$n.caller.$$\" 2>/dev/null\n"
                          "'{}' \"$@\"\n"
                          "rc=$?\n"
                          "if [ \"$n\" = \"$(cat \"$d/kill_after\" 2>/dev/null)\" ]; then\n"
@@ -67,10 +69,23 @@ std::vector<std::vector<std::string>> KubectlSpy::command_lines() const {
   return lines;
 }
 
+std::vector<std::string> KubectlSpy::environments() const {
+  std::vector<std::string> environments;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("environ.", 0) != 0) continue;
+    std::string text = dir_.read(name);
+    std::replace(text.begin(), text.end(), '\0', '\n');
+    environments.push_back(std::move(text));
+  }
+  return environments;
+}
+
 void KubectlSpy::reset() const {
   for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
     const std::string name = entry.path().filename().string();
-    if (name == "count" || name == "caller" || name.rfind("cmdline.", 0) == 0) {
+    if (name == "count" || name == "caller" || name.rfind("cmdline.", 0) == 0 ||
+        name.rfind("environ.", 0) == 0) {
       std::filesystem::remove(entry.path());
     }
   }

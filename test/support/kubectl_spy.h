@@ -1,6 +1,6 @@
 #pragma once
-// A kubectl for cxtm-o11y to run (its --kubectl flag) that records each call's command line as
-// the kernel saw it (/proc/<pid>/cmdline of the spawned process), runs the real kubectl, and can
+// A kubectl for cxtm-o11y to run (its --kubectl flag) that records each call's command line and
+// environment as the kernel saw them (/proc/<pid>/cmdline, environ), runs the real kubectl, and can
 // SIGKILL cxtm-o11y right after the N-th call returns: the crash points of the recovery tests.
 // The count is kept in a file without a lock: one cxtm-o11y at a time, its calls one by one
 // (--parallel 1, or one service).
@@ -30,6 +30,11 @@ class KubectlSpy {
   pid_t caller() const;
   // The command line of every call so far, in call order (argv[0] is the shell running the spy).
   std::vector<std::vector<std::string>> command_lines() const;
+  // The environment of every call so far ("NAME=value" lines), as the kernel saw it
+  // (/proc/<pid>/environ of the spawned process), and of cxtm-o11y at that moment (its
+  // /proc/<pid>/environ: the block it was started with, as it is now; readable by root alone,
+  // since the tool makes itself non-dumpable).
+  std::vector<std::string> environments() const;
   // Forgets the calls made so far (the count starts again at 0).
   void reset() const;
 
