@@ -82,6 +82,20 @@ TEST_SUITE("integration/dashboards") {
                                    group["id"].get<std::string>()));
   }
 
+  TEST_CASE("an API URL in plain http to another host is refused before the token is sent") {
+    SplunkCli cli;
+    const auto result =
+        cxtm::testing::run_cli({"-c", cli.config().string(), "dashboards", "apply"},
+                               {{"CXTM_O11Y_SPLUNK_API_URL", "http://splunk-proxy.invalid:8080"},
+                                {"SPLUNK_API_TOKEN", cxtm::testing::kSplunkTestToken}});
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.err,
+                   "CXTM_O11Y_SPLUNK_API_URL: 'http://splunk-proxy.invalid:8080' is "
+                   "not https: the API token would travel in clear text"));
+    CHECK(cli.splunk.requests().empty());
+  }
+
   TEST_CASE("a second apply sends no write") {
     SplunkCli cli;
     apply_ok(cli);

@@ -18,6 +18,7 @@
 #include "validate/splunk.h"
 #include "validate/splunk_api.h"
 #include "validate/test_span.h"
+#include "validate/url.h"
 
 namespace cxtm::actions {
 namespace {
@@ -215,6 +216,10 @@ std::string splunk_api_url(const config::Config& config) {
   std::string url =
       override_url != nullptr && *override_url != '\0' ? override_url : config.endpoints().api;
   while (url.ends_with('/')) url.pop_back();
+  validate::require_safe_for_tokens(url,
+                                    override_url != nullptr && *override_url != '\0'
+                                        ? std::string(validate::kSplunkApiUrlVariable)
+                                        : "the Splunk API URL of realm " + config.splunk.realm);
   return url;
 }
 

@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 
+#include "validate/url.h"
+
 namespace cxtm::validate {
 namespace {
 
@@ -43,13 +45,6 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     response.headers[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
   }
   return size * count;
-}
-
-bool is_loopback(std::string_view url) {
-  for (std::string_view prefix : {"http://127.", "http://localhost", "http://[::1]"}) {
-    if (url.starts_with(prefix)) return true;
-  }
-  return false;
 }
 
 struct CurlDeleter {
@@ -104,7 +99,7 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(handle, CURLOPT_HEADERDATA, &response);
-  if (is_loopback(request.url)) curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
+  if (is_loopback_url(request.url)) curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
   if (!ca_bundle_.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, ca_bundle_.c_str());
   if (request.method == "GET") {
     curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
