@@ -43,11 +43,14 @@ void setup_render(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
       "Examples:\n"
       "  cxtm-o11y -c examples/cxtm-poc.yaml render | kubectl apply -f -\n"
       "  cxtm-o11y render --output-dir out/ && kubectl apply -k out/\n"
-      "The token Secret is rendered only when the config's access_token.env variable is set.");
+      "The token Secret is rendered only when the config's access_token.env variable is set,\n"
+      "into --output-dir (a 0600 file), or to stdout with --include-secret.");
   command
       ->add_option("--output-dir", options->output_dir,
-                   "Write one file per object plus kustomization.yaml here")
+                   "Write one file per object plus kustomization.yaml here (created 0700)")
       ->option_text("DIR");
+  command->add_flag("--include-secret", options->include_secret,
+                    "Print the token Secret to stdout too (it ends up wherever stdout goes)");
   CLI::App* dockerfile = setup_render_dockerfile(*command, global, outcome);
   command->callback([options, dockerfile, &global, &outcome] {
     if (dockerfile->parsed()) return;  // `render dockerfile` has printed its own output
@@ -63,6 +66,11 @@ void setup_render(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
                            print::Format::json));
     } else {
       fmt::print("{}", render::to_yaml_stream(objects));
+    }
+    if (result.secret_left_out) {
+      fmt::print(stderr,
+                 "note: the token Secret is left out of stdout (--include-secret prints it, "
+                 "--output-dir writes it to a private file)\n");
     }
     outcome.code = ExitCode::ok;
   });

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
+#include <filesystem>
+
+#include "core/digest.h"
 #include "core/json.h"
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
@@ -49,6 +53,43 @@ TEST_SUITE("cli/basics") {
     }
     CHECK(result.out.find("kind: Secret") == std::string::npos);
     CHECK(result.out.find("sapm") == std::string::npos);
+  }
+
+  TEST_CASE("render to stdout leaves the token Secret out unless --include-secret") {
+    const std::string token = "cli-basics-token-5d1e9a77";
+    const auto plain = run_cli({"-c", kExample, "render"}, {{"SPLUNK_ACCESS_TOKEN", token}});
+    CHECK(plain.exit_code == 0);
+    CHECK(plain.out.find("kind: Secret") == std::string::npos);
+    CHECK(plain.out.find(cxtm::base64_encode(token)) == std::string::npos);
+    CHECK(plain.err.find("note: the token Secret is left out of stdout (--include-secret") !=
+          std::string::npos);
+    const auto asked =
+        run_cli({"-c", kExample, "render", "--include-secret"}, {{"SPLUNK_ACCESS_TOKEN", token}});
+    CHECK(asked.exit_code == 0);
+    CHECK(asked.out.find("kind: Secret") != std::string::npos);
+    CHECK(asked.out.find(cxtm::base64_encode(token)) != std::string::npos);
+  }
+
+  TEST_CASE("render --output-dir: created 0700 whatever the umask, one others may write refused") {
+    cxtm::testing::TempDir dir;
+    const auto fresh = dir.path() / "out" / "manifests";
+    const mode_t saved = ::umask(0);
+    const auto created = run_cli({"-c", kExample, "render", "--output-dir", fresh.string()},
+                                 {{"SPLUNK_ACCESS_TOKEN", ""}});
+    ::umask(saved);
+    CHECK(created.exit_code == 0);
+    struct stat info {};
+    REQUIRE(::stat(fresh.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0700);
+
+    const auto shared = dir.path() / "shared";
+    std::filesystem::create_directory(shared);
+    REQUIRE(::chmod(shared.c_str(), 01777) == 0);
+    const auto refused = run_cli({"-c", kExample, "render", "--output-dir", shared.string()},
+                                 {{"SPLUNK_ACCESS_TOKEN", ""}});
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("others may write it (mode 1777)") != std::string::npos);
+    CHECK(std::filesystem::is_empty(shared));
   }
 
   TEST_CASE("the config file comes from -c, else $CXTM_O11Y_CONFIG") {

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/digest.h"
 #include "core/redact.h"
 #include "core/secret_env.h"
 
@@ -17,6 +18,8 @@ TEST_SUITE("core/secret_env") {
     // Asked again: the same value, from memory.
     CHECK(cxtm::take_secret_env("CXTM_TEST_SECRET_ENV") == value);
     CHECK(cxtm::redact("token " + value) == "token [REDACTED]");
+    // Its base64 form, as a Secret's data (or an API error echoing it) carries it, too.
+    CHECK(cxtm::redact("data: " + cxtm::base64_encode(value)) == "data: [REDACTED]");
   }
 
   TEST_CASE("unset or empty: nothing, and nothing remembered as a secret") {

@@ -1,6 +1,10 @@
 #include "actions/render.h"
 
 #include <fmt/core.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "config/access_token.h"
 #include "core/atomic_file.h"
@@ -8,20 +12,54 @@
 #include "render/yaml_emit.h"
 
 namespace cxtm::actions {
+namespace {
+
+// dir, created 0700 when missing (whatever the umask); an existing one must be a directory, not
+// a symlink, that no one else may write: the files hold the collector's config and the Secret.
+void prepare_private_directory(const std::filesystem::path& dir) {
+  struct stat info {};
+  if (::lstat(dir.c_str(), &info) != 0) {
+    std::error_code error;
+    if (dir.has_parent_path()) std::filesystem::create_directories(dir.parent_path(), error);
+    if (error || ::mkdir(dir.c_str(), 0700) != 0) {
+      throw Error(ExitCode::failed,
+                  fmt::format("{}: cannot create the directory: {}", dir.string(),
+                              error ? error.message() : std::strerror(errno)));
+    }
+    return;
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    throw Error(ExitCode::usage,
+                fmt::format("--output-dir {}: not a directory (a symlink is not followed)",
+                            dir.string()));
+  }
+  if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    throw Error(ExitCode::usage,
+                fmt::format("--output-dir {}: others may write it (mode {:04o}), and so replace "
+                            "the manifests before they are applied; use a private directory",
+                            dir.string(), info.st_mode & 07777));
+  }
+}
+
+}  // namespace
 
 RenderResult run_render(const config::Config& config, const RenderOptions& options) {
   const auto token = config::access_token_from_env(config);
   RenderResult result{.manifests = render::render_manifests(config, token),
                       .secret_rendered = token.has_value()};
-  if (options.output_dir.empty()) return result;
+  if (options.output_dir.empty()) {
+    if (!options.include_secret && result.secret_rendered) {
+      auto& objects = result.manifests.objects;
+      std::erase_if(objects, [](const auto& object) {
+        return object.object.value("kind", "") == "Secret";
+      });
+      result.secret_left_out = true;
+    }
+    return result;
+  }
 
   const std::filesystem::path dir(options.output_dir);
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) {
-    throw Error(ExitCode::failed,
-                fmt::format("{}: cannot create the directory: {}", dir.string(), error.message()));
-  }
+  prepare_private_directory(dir);
   for (const auto& object : result.manifests.objects) {
     const bool secret = object.object.value("kind", "") == "Secret";
     const auto path = dir / object.file_name;

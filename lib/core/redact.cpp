@@ -3,6 +3,8 @@
 #include <mutex>
 #include <vector>
 
+#include "core/digest.h"
+
 namespace cxtm {
 namespace {
 
@@ -20,8 +22,11 @@ std::vector<std::string>& secrets() {
 
 void register_secret(std::string value) {
   if (value.size() < 8) return;
+  // Its base64 form too: a Secret's data carries it so, and an API error may echo that back.
+  std::string encoded = base64_encode(value);
   const std::lock_guard lock(secrets_mutex());
   secrets().push_back(std::move(value));
+  secrets().push_back(std::move(encoded));
 }
 
 std::string redact(std::string_view text) {

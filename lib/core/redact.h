@@ -7,7 +7,8 @@
 
 namespace cxtm {
 
-// Remembers value as secret (ignored when shorter than 8 characters: too common to scrub).
+// Remembers value, and its base64 form, as secret (ignored when shorter than 8 characters: too
+// common to scrub).
 void register_secret(std::string value);
 
 // text with every registered secret replaced by "[REDACTED]".
