@@ -460,4 +460,27 @@ TEST_SUITE("lint/collector_lint") {
       return std::tie(a.file, a.line, a.rule_id) < std::tie(b.file, b.line, b.rule_id);
     }));
   }
+
+  TEST_CASE("a token variable referenced outside a token setting is an error, an escaped one not") {
+    const std::string config =
+        "receivers:\n  otlp:\n    protocols:\n      http: {}\n"
+        "processors:\n  memory_limiter:\n    check_interval: 2s\n    limit_mib: 400\n"
+        "  batch: {}\n"
+        "  resource:\n    attributes:\n      - key: deployment.environment\n"
+        "        value: x${env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}\n        action: upsert\n"
+        "      - key: literal\n        value: x$${env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}\n"
+        "        action: upsert\n      - key: node\n        value: ${env:K8S_NODE_NAME}\n"
+        "        action: upsert\n"
+        "exporters:\n  otlphttp:\n    traces_endpoint: https://ingest.us1.signalfx.com/v2/trace/otlp\n"
+        "    headers:\n      X-SF-Token: ${env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}\n"
+        "service:\n  pipelines:\n    traces:\n      receivers: [otlp]\n"
+        "      processors: [memory_limiter, resource, batch]\n      exporters: [otlphttp]\n";
+    const auto findings = with_rule(lint(config), "secret-reference");
+    INFO(dump(lint(config)));
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].severity == Severity::error);
+    CHECK(findings[0].line == line_of(config, "value: x${env"));
+    CHECK(findings[0].message.find("${SPLUNK_OBSERVABILITY_ACCESS_TOKEN} outside a token setting") !=
+          std::string::npos);
+  }
 }

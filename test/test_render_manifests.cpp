@@ -9,6 +9,7 @@
 #include "config/config.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "lint/collector_lint.h"
 #include "render/manifests.h"
 #include "support/temp_dir.h"
 
@@ -137,5 +138,21 @@ TEST_SUITE("render/manifests") {
             cxtm::read_file(std::filesystem::path(CXTM_SOURCE_DIR "/manifests") / name));
     }
     CHECK(committed == rendered);
+  }
+
+  TEST_CASE("a config value cannot make the collector expand a variable: every $ is escaped") {
+    const auto config = cxtm::config::parse_config(
+        "cluster: c\nenvironment: x${env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}-$HOME\n"
+        "splunk:\n  realm: us1\n",
+        "hostile.yaml");
+    const auto manifests = render_manifests(config, std::nullopt);
+    const std::string& text = manifests.collector_config;
+    CHECK(text.find("x$${env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}") != std::string::npos);
+    CHECK(text.find("-$$HOME") != std::string::npos);
+    // What the template itself refers to stays a reference.
+    CHECK(text.find("access_token: ${env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}") != std::string::npos);
+    const auto findings =
+        cxtm::lint::lint_collector_config(text, "rendered", cxtm::lint::LintOptions{.realm = "us1"});
+    for (const auto& finding : findings) CHECK(finding.rule_id != "secret-reference");
   }
 }

@@ -23,7 +23,7 @@ void check_lifecycle(const CollectorConfig& config, const LintOptions& options, 
 // rules_endpoints.cpp: endpoint-realm-mismatch (only with options.realm).
 void check_endpoints(const CollectorConfig& config, const LintOptions& options, Reporter& reporter);
 
-// rules_tokens.cpp: inline-token.
+// rules_tokens.cpp: inline-token, secret-reference (a ${env:..._TOKEN} outside a token setting).
 void check_tokens(const CollectorConfig& config, const LintOptions& options, Reporter& reporter);
 
 }  // namespace cxtm::lint

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string>
+#include <vector>
 
 #include "lint/rules.h"
 
@@ -30,6 +32,36 @@ bool is_literal_secret(const YAML::Node& value) {
   return text != "true" && text != "false";
 }
 
+// The variables a text refers to as ${NAME} or ${env:NAME}; "$$" is the collector's literal "$".
+std::vector<std::string> references(const std::string& text) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] != '$') continue;
+    if (text[i + 1] == '$') {
+      ++i;
+      continue;
+    }
+    if (text[i + 1] != '{') continue;
+    const size_t end = text.find('}', i + 2);
+    if (end == std::string::npos) break;
+    std::string name = text.substr(i + 2, end - i - 2);
+    if (name.starts_with("env:")) name.erase(0, 4);
+    names.push_back(std::move(name));
+    i = end;
+  }
+  return names;
+}
+
+// A variable whose name says it holds a secret.
+bool is_secret_variable(std::string_view name) {
+  std::string upper;
+  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (std::string_view word : {"TOKEN", "SECRET", "PASSWORD", "API_KEY", "APIKEY", "CREDENTIAL"}) {
+    if (upper.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
 void scan(const YAML::Node& node, const std::string& path, Reporter& reporter) {
   if (node.IsSequence()) {
     for (size_t i = 0; i < node.size(); ++i) {
@@ -41,6 +73,16 @@ void scan(const YAML::Node& node, const std::string& path, Reporter& reporter) {
   for (const auto& entry : node) {
     if (!entry.first.IsScalar()) continue;
     const std::string child = path + "." + entry.first.Scalar();
+    if (!is_token_key(entry.first.Scalar()) && entry.second.IsScalar()) {
+      for (const auto& name : references(entry.second.Scalar())) {
+        if (!is_secret_variable(name)) continue;
+        reporter.report(entry.second, "secret-reference", Severity::error,
+                        fmt::format("{} refers to ${{{}}} outside a token setting: the collector "
+                                    "expands it there too, and the secret goes wherever this "
+                                    "value goes (span attributes, logs, the backend)",
+                                    child, name));
+      }
+    }
     if (is_token_key(entry.first.Scalar()) && is_literal_secret(entry.second)) {
       reporter.report(entry.second, "inline-token", Severity::error,
                       fmt::format("{} is a token written into the config, where anyone who can "

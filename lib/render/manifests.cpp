@@ -122,8 +122,30 @@ Json manifest_values(const config::Config& config, const std::optional<std::stri
   };
 }
 
+namespace {
+
+// values with every "$" in a string doubled: the collector expands ${...} (and $NAME) in its
+// config, "$$" is its literal "$". A config value such as "x${env:SPLUNK_..._TOKEN}" would
+// otherwise put the token into every span's attributes.
+Json escaped_for_collector(Json values) {
+  if (values.is_string()) {
+    std::string text;
+    for (char c : values.get_ref<const std::string&>()) {
+      if (c == '$') text += '$';
+      text += c;
+    }
+    return text;
+  }
+  if (values.is_structured()) {
+    for (auto& value : values) value = escaped_for_collector(std::move(value));
+  }
+  return values;
+}
+
+}  // namespace
+
 std::string render_collector_config(const config::Config& config) {
-  const Json values = manifest_values(config, std::nullopt);
+  const Json values = escaped_for_collector(manifest_values(config, std::nullopt));
   return to_yaml(render_template(embedded_file(kAgentConfig), kAgentConfig, values));
 }
 
