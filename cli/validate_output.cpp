@@ -32,7 +32,10 @@ std::string indented(const std::string& text, std::string_view indent) {
 
 actions::ValidateEdges ValidateRuntime::edges() {
   return {.http = http_, .proxy_url = [this] {
-            if (!proxy_) proxy_ = kube::KubectlProxy::start(options_);
+            if (!proxy_) {
+              proxy_ = kube::KubectlProxy::start(options_);
+              http_.route_through_socket(proxy_->url(), proxy_->socket());
+            }
             return proxy_->url();
           }};
 }

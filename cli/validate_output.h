@@ -14,7 +14,8 @@
 
 namespace cxtm::cli {
 
-// Owns the libcurl client and the kubectl proxy (started on first use, stopped with this).
+// Owns the libcurl client and the kubectl proxy (started on first use, stopped with this); the
+// client reaches the proxy through its Unix socket.
 class ValidateRuntime {
  public:
   // ca_bundle: for HTTPS to Splunk (empty: libcurl's default).

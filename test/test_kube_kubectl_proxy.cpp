@@ -1,4 +1,9 @@
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "core/error.h"
 #include "fixtures/fake_kube_api_server.h"
@@ -12,28 +17,47 @@ using cxtm::testing::FakeKubeApiServer;
 using cxtm::testing::TempDir;
 
 TEST_SUITE("kube/kubectl_proxy") {
-  TEST_CASE("the serving line gives the URL once it is complete") {
-    CHECK(proxy_url_from_output("Starting to serve on 127.0.0.1:41234\n") ==
-          "http://127.0.0.1:41234");
-    CHECK(proxy_url_from_output("Starting to serve on 127.0.0.1:412").empty());
-    CHECK(proxy_url_from_output("").empty());
+  TEST_CASE("the serving line is complete once its newline is there") {
+    CHECK(proxy_serving("Starting to serve on /tmp/cxtm-o11y-Ab12Cd/kube-api.sock\n"));
+    CHECK_FALSE(proxy_serving("Starting to serve on /tmp/cxtm-o11y-Ab12Cd/kube-a"));
+    CHECK_FALSE(proxy_serving(""));
   }
 
-  TEST_CASE("kubectl proxy serves the API server on a free loopback port until it goes") {
+  TEST_CASE("kubectl proxy serves the API server on a socket only this user can reach") {
     FakeKubeApiServer server;
     TempDir dir;
     const auto kubeconfig = server.write_kubeconfig(dir.path());
     cxtm::validate::CurlHttpClient http;
-    std::string url;
+    std::filesystem::path socket;
     {
-      const auto proxy = KubectlProxy::start({.kubeconfig = kubeconfig.string()});
-      url = proxy->url();
-      CHECK(url.starts_with("http://127.0.0.1:"));
-      const auto answer = http.send({.url = url + "/api/v1/namespaces/default"});
+      std::vector<std::string> argv;
+      const auto proxy = KubectlProxy::start(
+          {.kubeconfig = kubeconfig.string(),
+           .on_command = [&](const std::vector<std::string>& command) { argv = command; }});
+      socket = proxy->socket();
+      // No TCP port: nothing another user of the machine could connect to.
+      CHECK(proxy->url() == "http://localhost");
+      CHECK(std::find(argv.begin(), argv.end(), "--unix-socket=" + socket.string()) != argv.end());
+      for (const auto& part : argv) CHECK_FALSE(part.starts_with("--port"));
+      struct stat info {};
+      REQUIRE(::stat(socket.parent_path().c_str(), &info) == 0);
+      CHECK((info.st_mode & 0777) == 0700);
+      CHECK(info.st_uid == ::geteuid());
+      REQUIRE(::lstat(socket.c_str(), &info) == 0);
+      CHECK(S_ISSOCK(info.st_mode));
+
+      // Not reachable as a TCP URL; reachable through the socket.
+      CHECK(http.send({.url = proxy->url() + "/version", .timeout = std::chrono::seconds(2)})
+                .status != 200);
+      http.route_through_socket(proxy->url(), proxy->socket());
+      const auto answer = http.send({.url = proxy->url() + "/api/v1/namespaces/default"});
       CHECK(answer.status == 200);
       CHECK(answer.body.find("\"name\":\"default\"") != std::string::npos);
     }
-    const auto after = http.send({.url = url + "/version", .timeout = std::chrono::seconds(2)});
+    // Gone with the proxy, directory and all.
+    CHECK_FALSE(std::filesystem::exists(socket.parent_path()));
+    const auto after =
+        http.send({.url = "http://localhost/version", .timeout = std::chrono::seconds(2)});
     CHECK_FALSE(after.answered());
   }
 

@@ -1,6 +1,11 @@
 #include "kube/kubectl_proxy.h"
 
 #include <fmt/core.h>
+#include <stdlib.h>  // mkdtemp
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
 
 #include "core/error.h"
 #include "kube/kubectl_errors.h"
@@ -10,33 +15,46 @@ namespace {
 
 constexpr std::string_view kServing = "Starting to serve on ";
 
-}  // namespace
-
-std::string proxy_url_from_output(std::string_view out) {
-  const auto at = out.find(kServing);
-  if (at == std::string_view::npos) return "";
-  const auto address_start = at + kServing.size();
-  const auto end = out.find('\n', address_start);
-  if (end == std::string_view::npos) return "";
-  std::string_view address = out.substr(address_start, end - address_start);
-  while (!address.empty() && (address.back() == '\r' || address.back() == ' ')) {
-    address.remove_suffix(1);
-  }
-  return address.empty() ? "" : "http://" + std::string(address);
+std::filesystem::path temporary_root() {
+  std::error_code error;
+  const auto root = std::filesystem::temp_directory_path(error);  // $TMPDIR, else /tmp
+  return error ? std::filesystem::path("/tmp") : root;
 }
 
-KubectlProxy::KubectlProxy(std::vector<std::string> argv, std::string url)
-    : child_(std::move(argv)), url_(std::move(url)) {}
+// kubectl proxy on socket, with the client's global flags; shown first when -v asks.
+std::vector<std::string> proxy_argv(const KubectlOptions& options, const std::string& socket) {
+  auto argv = KubectlClient(options).command({"proxy", "--unix-socket=" + socket});
+  if (options.on_command) options.on_command(argv);
+  return argv;
+}
+
+}  // namespace
+
+PrivateDirectory::PrivateDirectory() {
+  std::string pattern = (temporary_root() / "cxtm-o11y-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw Error(ExitCode::failed, fmt::format("cannot create a private directory in {}: {}",
+                                              temporary_root().string(), std::strerror(errno)));
+  }
+  path_ = pattern;
+}
+
+PrivateDirectory::~PrivateDirectory() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+bool proxy_serving(std::string_view out) {
+  const auto at = out.find(kServing);
+  return at != std::string_view::npos && out.find('\n', at) != std::string_view::npos;
+}
+
+KubectlProxy::KubectlProxy(const KubectlOptions& options)
+    : socket_((dir_.path() / "kube-api.sock").string()), child_(proxy_argv(options, socket_)) {}
 
 std::unique_ptr<KubectlProxy> KubectlProxy::start(const KubectlOptions& options, Duration startup) {
-  const KubectlClient client(options);
-  // --port=0: the kernel picks a free port and kubectl prints it.
-  const auto argv = client.command({"proxy", "--port=0", "--address=127.0.0.1"});
-  if (options.on_command) options.on_command(argv);
-  auto proxy = std::make_unique<KubectlProxy>(argv, "");
-  const bool serving = proxy->child_.wait_for_output(
-      [](std::string_view out) { return !proxy_url_from_output(out).empty(); }, startup);
-  if (!serving) {
+  auto proxy = std::make_unique<KubectlProxy>(options);
+  if (!proxy->child_.wait_for_output(proxy_serving, startup)) {
     ProcessResult result{.out = proxy->child_.out(), .err = proxy->child_.err()};
     result.exit_code = proxy->child_.stop();
     if (result.err.empty() && result.exit_code == 128 + 15) {
@@ -45,7 +63,6 @@ std::unique_ptr<KubectlProxy> KubectlProxy::start(const KubectlOptions& options,
     }
     throw kubectl_failure("proxy", result);
   }
-  proxy->url_ = proxy_url_from_output(proxy->child_.out());
   return proxy;
 }
 

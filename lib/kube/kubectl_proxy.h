@@ -1,9 +1,11 @@
 #pragma once
-// `kubectl proxy` on a free loopback port, for as long as the object lives: plain HTTP on
-// 127.0.0.1 to the API server, with kubectl's credentials. validate reaches the collector's
-// health, OTLP and metrics ports through the API server's service and pod proxy this way: no
-// port-forward, no exec, nothing installed in the cluster.
+// `kubectl proxy` on a Unix socket in a directory only this user can enter (0700), for as long
+// as the object lives: plain HTTP to the API server with kubectl's credentials, which no other
+// user of the machine can reach (a loopback TCP port would serve anyone logged in). validate
+// reaches the collector's health, OTLP and metrics ports through the API server's service and
+// pod proxy this way: no port-forward, no exec, nothing installed in the cluster.
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -13,26 +15,42 @@
 
 namespace cxtm::kube {
 
+// A directory made with mkdtemp (mode 0700) and removed with what is in it.
+class PrivateDirectory {
+ public:
+  PrivateDirectory();
+  ~PrivateDirectory();
+  PrivateDirectory(const PrivateDirectory&) = delete;
+  PrivateDirectory& operator=(const PrivateDirectory&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 class KubectlProxy {
  public:
-  // Starts `kubectl proxy --port=0 --address=127.0.0.1` with the client's global flags and waits
-  // (up to startup) for it to name its port. Throws Error with kubectl's complaint when it exits
-  // or stays silent.
+  // Starts `kubectl proxy --unix-socket=<private dir>/kube-api.sock` with the client's global
+  // flags and waits (up to startup) for it to serve. Throws Error with kubectl's complaint when
+  // it exits or stays silent.
   static std::unique_ptr<KubectlProxy> start(const KubectlOptions& options,
                                              Duration startup = std::chrono::seconds(15));
 
-  // "http://127.0.0.1:PORT": the API server's paths under it.
+  // "http://localhost", the base of the API server's paths; requests to it go through
+  // socket() (an HTTP client's Unix-socket option), with the Host kubectl proxy accepts.
   const std::string& url() const { return url_; }
+  const std::string& socket() const { return socket_; }
 
-  KubectlProxy(std::vector<std::string> argv, std::string url);
+  explicit KubectlProxy(const KubectlOptions& options);
 
  private:
+  PrivateDirectory dir_;  // first: made before the child starts, removed after it has stopped
+  std::string socket_;
   ChildProcess child_;
-  std::string url_;
+  std::string url_ = "http://localhost";
 };
 
-// The address in kubectl proxy's "Starting to serve on 127.0.0.1:PORT" line, as a URL; empty
-// until that line is complete.
-std::string proxy_url_from_output(std::string_view out);
+// Whether kubectl proxy's "Starting to serve on <address>" line is complete in out.
+bool proxy_serving(std::string_view out);
 
 }  // namespace cxtm::kube

@@ -100,6 +100,10 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(handle, CURLOPT_HEADERDATA, &response);
   if (is_loopback_url(request.url)) curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
+  if (!socket_path_.empty() &&
+      (request.url == socket_base_ || request.url.starts_with(socket_base_ + "/"))) {
+    curl_easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
+  }
   if (!ca_bundle_.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, ca_bundle_.c_str());
   if (request.method == "GET") {
     curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
@@ -125,6 +129,11 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
   return response;
+}
+
+void CurlHttpClient::route_through_socket(std::string base_url, std::string path) {
+  socket_base_ = std::move(base_url);
+  socket_path_ = std::move(path);
 }
 
 }  // namespace cxtm::validate

@@ -51,8 +51,14 @@ class CurlHttpClient final : public HttpClient {
   explicit CurlHttpClient(std::string ca_bundle = "") : ca_bundle_(std::move(ca_bundle)) {}
   HttpResponse send(const HttpRequest& request) override;
 
+  // From now on, requests under base_url ("http://localhost") connect to the Unix socket at
+  // path (kubectl proxy's). Call it before requests run on other threads.
+  void route_through_socket(std::string base_url, std::string path);
+
  private:
   std::string ca_bundle_;
+  std::string socket_base_;
+  std::string socket_path_;
 };
 
 }  // namespace cxtm::validate
