@@ -13,6 +13,7 @@ config::Config GlobalOptions::load_config() const {
   auto config = config::load_config(config::config_path(config_file), {.namespace_ = namespace_});
   // The config may name its own token variable: out of the environment before any kubectl runs.
   take_secret_env(config.splunk.access_token.env);
+  for (const auto& warning : config.warnings) fmt::print(stderr, "warning: {}\n", warning);
   return config;
 }
 

@@ -177,4 +177,22 @@ TEST_SUITE("config/config") {
               .find("collector.node_selector.bad key!: 'bad key!: x' is not a node label") !=
           std::string::npos);
   }
+
+  TEST_CASE("a token variable that looks like another product's secret is warned about") {
+    const auto with_env = [](const std::string& variable) {
+      return parse_config("cluster: c\nsplunk:\n  realm: us1\n  access_token:\n    env: " +
+                              variable + "\n",
+                          "token.yaml");
+    };
+    const auto aws = with_env("AWS_SECRET_ACCESS_KEY");
+    REQUIRE(aws.warnings.size() == 1);
+    CHECK(aws.warnings[0] ==
+          "token.yaml: splunk.access_token.env names AWS_SECRET_ACCESS_KEY, which looks like "
+          "another product's secret, not a Splunk access token: the tool would send it to Splunk "
+          "and store it in the cluster's token Secret");
+    CHECK(with_env("GITHUB_TOKEN").warnings.size() == 1);
+    CHECK(with_env("SPLUNK_ACCESS_TOKEN").warnings.empty());
+    CHECK(with_env("CXTM_PROD_SPLUNK_TOKEN").warnings.empty());
+    CHECK(with_env("O11Y_INGEST_TOKEN").warnings.empty());
+  }
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/access_token.h"
 #include "config/k8s_names.h"
 #include "config/python_packages.h"
 #include "config/yaml_field.h"
@@ -343,6 +344,10 @@ Config parse_config(std::string_view text, std::string_view file_name,
   }
   if (config.collector.namespace_.empty()) config.collector.namespace_ = config.namespace_;
   if (config.environment.empty()) config.environment = config.cluster;
+  if (auto warning = foreign_secret_warning(config.splunk.access_token.env, file_name);
+      !warning.empty()) {
+    config.warnings.push_back(std::move(warning));
+  }
   check_required(config);
   return config;
 }

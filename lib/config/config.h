@@ -105,6 +105,7 @@ struct Config {
   std::string state_dir;  // local backups; "~/" means $HOME
   std::string ca_bundle;  // CA certificates for HTTPS; empty: see config/ca_bundle.h
   std::vector<ServiceSettings> services;  // in file order
+  std::vector<std::string> warnings;      // legal but suspicious settings, one line each
 
   // The service named `name`, or nullptr.
   const ServiceSettings* find_service(std::string_view name) const;
