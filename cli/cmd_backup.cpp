@@ -18,6 +18,12 @@ void setup_backup(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
   CLI::App* backup =
       app.add_subcommand("backup", "List, show or take backups of service Deployments");
   backup->require_subcommand(1);
+  backup->footer(
+      "Each original is kept locally (0600) and in a ConfigMap cxtm-o11y-backup-<deployment>\n"
+      "beside the Deployment. The ConfigMap holds the pod template as it was, literal env values\n"
+      "included (a DB_PASSWORD written inline in the Deployment), for anyone who may read\n"
+      "ConfigMaps in the namespace; `backup: {cluster_copy: false}` in the config keeps\n"
+      "originals on this machine only.");
 
   CLI::App* list = backup->add_subcommand("list", "Every backup, in the cluster and locally");
   list->callback([&global, &outcome] {

@@ -9,6 +9,7 @@
 #include "actions/instrument.h"
 #include "backup/cluster_store.h"
 #include "backup/local_store.h"
+#include "backup/no_cluster_store.h"
 #include "config/config.h"
 #include "core/error.h"
 #include "kube/kube_client.h"
@@ -27,7 +28,10 @@ struct Session {
         reporter(std::move(reporter_in)),
         local_backups(std::make_unique<backup::LocalBackupStore>(
             backup::LocalBackupStore::root_for(config.state_dir, config.cluster))),
-        cluster_backups(std::make_unique<backup::ClusterBackupStore>(*kube)),
+        cluster_backups(config.backup_cluster_copy
+                            ? std::unique_ptr<backup::BackupStore>(
+                                  std::make_unique<backup::ClusterBackupStore>(*kube))
+                            : std::make_unique<backup::NoClusterStore>()),
         context{config, *kube, *reporter} {}
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -36,7 +40,7 @@ struct Session {
   std::unique_ptr<kube::KubeClient> kube;
   std::unique_ptr<print::Reporter> reporter;
   std::unique_ptr<backup::LocalBackupStore> local_backups;
-  std::unique_ptr<backup::ClusterBackupStore> cluster_backups;
+  std::unique_ptr<backup::BackupStore> cluster_backups;
   actions::Context context;
 
   actions::BackupStores stores() { return {*local_backups, *cluster_backups}; }

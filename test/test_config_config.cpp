@@ -180,9 +180,9 @@ TEST_SUITE("config/config") {
 
   TEST_CASE("a token variable that looks like another product's secret is warned about") {
     const auto with_env = [](const std::string& variable) {
-      return parse_config("cluster: c\nsplunk:\n  realm: us1\n  access_token:\n    env: " +
-                              variable + "\n",
-                          "token.yaml");
+      return parse_config(
+          "cluster: c\nsplunk:\n  realm: us1\n  access_token:\n    env: " + variable + "\n",
+          "token.yaml");
     };
     const auto aws = with_env("AWS_SECRET_ACCESS_KEY");
     REQUIRE(aws.warnings.size() == 1);
@@ -194,5 +194,15 @@ TEST_SUITE("config/config") {
     CHECK(with_env("SPLUNK_ACCESS_TOKEN").warnings.empty());
     CHECK(with_env("CXTM_PROD_SPLUNK_TOKEN").warnings.empty());
     CHECK(with_env("O11Y_INGEST_TOKEN").warnings.empty());
+  }
+
+  TEST_CASE("backup.cluster_copy: on by default, off when asked, nothing else accepted") {
+    CHECK(parse_config(kMinimalConfig, "min.yaml").backup_cluster_copy);
+    CHECK_FALSE(parse_config(kMinimalConfig + "backup:\n  cluster_copy: false\n", "b.yaml")
+                    .backup_cluster_copy);
+    CHECK(cxtm::testing::config_error(kMinimalConfig + "backup:\n  cluster_copy: maybe\n")
+              .find("backup.cluster_copy") != std::string::npos);
+    CHECK(cxtm::testing::config_error(kMinimalConfig + "backup:\n  in_cluster: false\n")
+              .find("in_cluster") != std::string::npos);
   }
 }

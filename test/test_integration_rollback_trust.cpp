@@ -191,4 +191,27 @@ TEST_SUITE("integration/rollback-trust") {
     CHECK_FALSE(hostile(live));
     CHECK(same_json(live["spec"]["template"], seeded["spec"]["template"]));
   }
+
+  TEST_CASE("backup.cluster_copy false: no ConfigMap holds the original, rollback still works") {
+    ClusterCli cluster;
+    const Json seeded = cluster.seed("env-secrets-downward", "cxtm-scheduler");
+    std::string config = read_file(cluster.config());
+    config += "backup:\n  cluster_copy: false\n";
+    cxtm::write_file_atomic(cluster.config(), config);
+
+    const auto instrumented_run = cluster.run(fast({"instrument", "scheduler"}));
+    INFO(instrumented_run.out, instrumented_run.err);
+    REQUIRE(instrumented_run.exit_code == 0);
+    CHECK_FALSE(cluster.backup_configmap("cxtm-scheduler").has_value());
+    CHECK(std::filesystem::exists(cluster.local_original("cxtm-scheduler")));
+
+    const auto exact = cluster.run(fast({"rollback", "scheduler", "--exact", "--yes"}));
+    INFO(exact.out, exact.err);
+    CHECK(exact.exit_code == 0);
+    CHECK(exact.out.find("restored from " + cluster.local_original("cxtm-scheduler").string()) !=
+          std::string::npos);
+    CHECK(same_json(cluster.deployment("cxtm-scheduler")["spec"]["template"],
+                    seeded["spec"]["template"]));
+    CHECK_FALSE(cluster.backup_configmap("cxtm-scheduler").has_value());
+  }
 }

@@ -34,7 +34,9 @@ std::vector<std::string> create_backup(Context& context, BackupStores stores,
   }
   const auto snapshot = backup::make_backup(service.name, instrument::strip_for_backup(*deployment),
                                             backup::Role::snapshot);
-  return {stores.local.save(snapshot), stores.cluster.save(snapshot)};
+  std::vector<std::string> written = {stores.local.save(snapshot)};
+  if (auto where = stores.cluster.save(snapshot); !where.empty()) written.push_back(where);
+  return written;
 }
 
 }  // namespace cxtm::actions

@@ -26,14 +26,18 @@ void back_up_original(BackupStores stores, const config::ServiceSettings& servic
     const auto backup = backup::make_backup(service.name, instrument::strip_for_backup(deployment),
                                             backup::Role::original);
     result.backups.push_back(stores.local.save(backup));
-    result.backups.push_back(stores.cluster.save(backup));
+    if (auto where = stores.cluster.save(backup); !where.empty()) result.backups.push_back(where);
     return;
   }
   const std::string namespace_ = deployment["metadata"].value("namespace", "");
   OriginalCopies copies = read_originals(stores, namespace_, service.deployment);
   for (auto& damaged : copies.damaged) result.warnings.push_back(std::move(damaged));
   if (copies.local) {
-    if (!copies.cluster) result.backups.push_back(stores.cluster.save(copies.local->backup));
+    if (!copies.cluster) {
+      if (auto where = stores.cluster.save(copies.local->backup); !where.empty()) {
+        result.backups.push_back(where);
+      }
+    }
   } else if (copies.cluster) {
     if (matches_live(copies.cluster->backup, deployment)) {
       result.backups.push_back(stores.local.save(copies.cluster->backup));

@@ -24,7 +24,8 @@ class BackupStore {
   // Throws Error(failed) when one exists but fails verification.
   virtual std::optional<StoredBackup> original(const std::string& namespace_,
                                                const std::string& deployment) = 0;
-  // Stores backup (original: replaces the stored original; snapshot: adds beside it).
+  // Stores backup (original: replaces the stored original; snapshot: adds beside it) and says
+  // where; "" when this store keeps nothing (backup.cluster_copy: false).
   virtual std::string save(const DeploymentBackup& backup) = 0;
   // Every backup in the store (optionally of one namespace), unverified ones left out.
   virtual std::vector<StoredBackup> list(const std::string& namespace_) = 0;

@@ -245,7 +245,7 @@ void read_alerts(const YamlField& field, AlertSettings& alerts) {
 // Applies what the document sets onto config; absent fields keep their earlier value.
 void read_document(const YamlField& root, Config& config) {
   root.expect_map({"cluster", "namespace", "environment", "splunk", "collector", "instrumentation",
-                   "alerts", "state_dir", "ca_bundle", "services"});
+                   "alerts", "backup", "state_dir", "ca_bundle", "services"});
   read_checked(root["cluster"], config.cluster, dns1123_subdomain_problem);
   read_checked(root["namespace"], config.namespace_, dns1123_label_problem);
   root["environment"].read(config.environment);
@@ -253,6 +253,10 @@ void read_document(const YamlField& root, Config& config) {
   read_collector(root["collector"], config.collector);
   read_instrumentation(root["instrumentation"], config.instrumentation);
   read_alerts(root["alerts"], config.alerts);
+  if (const auto backup = root["backup"]; backup.present()) {
+    backup.expect_map({"cluster_copy"});
+    backup["cluster_copy"].read(config.backup_cluster_copy);
+  }
   root["state_dir"].read(config.state_dir);
   root["ca_bundle"].read(config.ca_bundle);
   if (root["services"].present()) {

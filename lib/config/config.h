@@ -102,7 +102,8 @@ struct Config {
   CollectorSettings collector;
   InstrumentationSettings instrumentation;  // the defaults every service starts from
   AlertSettings alerts;
-  std::string state_dir;  // local backups; "~/" means $HOME
+  bool backup_cluster_copy = true;  // backup.cluster_copy: originals also in a ConfigMap
+  std::string state_dir;            // local backups; "~/" means $HOME
   std::string ca_bundle;  // CA certificates for HTTPS; empty: see config/ca_bundle.h
   std::vector<ServiceSettings> services;  // in file order
   std::vector<std::string> warnings;      // legal but suspicious settings, one line each
