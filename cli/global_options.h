@@ -27,7 +27,10 @@ struct Session {
         kube(std::move(kube_in)),
         reporter(std::move(reporter_in)),
         local_backups(std::make_unique<backup::LocalBackupStore>(
-            backup::LocalBackupStore::root_for(config.state_dir, config.cluster))),
+            backup::LocalBackupStore::root_for(config.state_dir, config.cluster),
+            backup::LocalBackupStore::root_for(config.state_dir, config.cluster)
+                .parent_path()
+                .parent_path())),
         cluster_backups(config.backup_cluster_copy
                             ? std::unique_ptr<backup::BackupStore>(
                                   std::make_unique<backup::ClusterBackupStore>(*kube))

@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "backup/backup.h"
 #include "backup/local_store.h"
@@ -108,6 +110,49 @@ TEST_SUITE("backup/local_store") {
       CHECK_THROWS_WITH_AS(store.original("default", "cxtm-scheduler"),
                            doctest::Contains("it belongs to uid 4242, not to you"), cxtm::Error);
     }
+  }
+
+  TEST_CASE("a state directory that is a symlink, or that others may write, is not used") {
+    cxtm::testing::TempDir dir;
+    const auto backup = make_backup("scheduler", deployment("app:1"), Role::original);
+    const auto real = dir.path() / "elsewhere";
+    std::filesystem::create_directory(real);
+    REQUIRE(::chmod(real.c_str(), 0700) == 0);
+    const auto linked = dir.path() / "state";
+    std::filesystem::create_directory_symlink(real, linked);
+    LocalBackupStore through_link(linked / "backups" / "c1", linked);
+    CHECK_THROWS_WITH_AS(through_link.save(backup), doctest::Contains("it is a symlink"),
+                         cxtm::Error);
+    CHECK_THROWS_AS(through_link.original("default", "cxtm-scheduler"), cxtm::Error);
+    CHECK(std::filesystem::is_empty(real));
+
+    const auto shared = dir.path() / "shared";
+    std::filesystem::create_directory(shared);
+    REQUIRE(::chmod(shared.c_str(), 0775) == 0);
+    LocalBackupStore group_writable(shared / "backups" / "c1", shared);
+    CHECK_THROWS_WITH_AS(group_writable.save(backup),
+                         doctest::Contains("others may write it (mode 0775)"), cxtm::Error);
+    REQUIRE(::chmod(shared.c_str(), 0700) == 0);
+    CHECK_FALSE(group_writable.save(backup).empty());
+  }
+
+  TEST_CASE("~/ without a usable $HOME is the home directory from the password database") {
+    const char* home = std::getenv("HOME");
+    const std::string saved = home != nullptr ? home : "";
+    const passwd* entry = ::getpwuid(::geteuid());
+    REQUIRE(entry != nullptr);
+    const std::filesystem::path expected =
+        std::filesystem::path(entry->pw_dir) / ".local/state/cxtm-o11y/backups/c1";
+    ::unsetenv("HOME");
+    const auto unset = LocalBackupStore::root_for("~/.local/state/cxtm-o11y", "c1");
+    ::setenv("HOME", "", 1);
+    const auto empty = LocalBackupStore::root_for("~/.local/state/cxtm-o11y", "c1");
+    ::setenv("HOME", "relative/dir", 1);
+    const auto relative = LocalBackupStore::root_for("~/.local/state/cxtm-o11y", "c1");
+    ::setenv("HOME", saved.c_str(), 1);
+    CHECK(unset == expected);
+    CHECK(empty == expected);
+    CHECK(relative == expected);
   }
 
   TEST_CASE("names cannot walk out of the store") {

@@ -1,6 +1,7 @@
 #include "backup/local_store.h"
 
 #include <fmt/core.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +38,48 @@ void make_private_directories(const std::filesystem::path& path) {
   }
 }
 
+// $HOME when it is an absolute path, else the user's home from the password database: an unset
+// HOME must not put backups under "/", an empty one under the current directory.
+std::filesystem::path home_directory() {
+  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') return home;
+  if (const passwd* entry = ::getpwuid(::geteuid());
+      entry != nullptr && entry->pw_dir != nullptr && entry->pw_dir[0] == '/') {
+    return entry->pw_dir;
+  }
+  throw Error(ExitCode::usage,
+              "state_dir: '~/' needs a home directory, and neither $HOME nor the password "
+              "database gives an absolute one; set state_dir to an absolute path");
+}
+
+// Each existing directory from the state directory down to dir must be a real directory (not a
+// symlink someone could point elsewhere), the user's own, that no one else may write.
+void require_private_directories(const std::filesystem::path& state_dir,
+                                 const std::filesystem::path& dir) {
+  std::filesystem::path current = state_dir;
+  const auto check = [](const std::filesystem::path& path) {
+    struct stat info {};
+    if (::lstat(path.c_str(), &info) != 0) return false;  // not there yet: made 0700
+    const auto refuse = [&](std::string why) {
+      throw Error(ExitCode::usage, fmt::format("{}: not used for backups: {}", path.string(), why));
+    };
+    if (S_ISLNK(info.st_mode)) refuse("it is a symlink");
+    if (!S_ISDIR(info.st_mode)) refuse("it is not a directory");
+    if (info.st_uid != ::geteuid()) {
+      refuse(fmt::format("it belongs to uid {}, not to you (uid {})", info.st_uid, ::geteuid()));
+    }
+    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+      refuse(fmt::format("others may write it (mode {:04o})", info.st_mode & 07777));
+    }
+    return true;
+  };
+  if (!check(current)) return;
+  for (const auto& part : dir.lexically_relative(state_dir)) {
+    if (part == ".") continue;
+    current /= part;
+    if (!check(current)) return;
+  }
+}
+
 // A local copy is trusted over the cluster's because only its owner can write it: one that
 // another user owns, or that others may write, is refused as damaged.
 void require_private(const std::filesystem::path& path) {
@@ -67,10 +110,7 @@ std::string snapshot_file(const DeploymentBackup& backup) {
 std::filesystem::path LocalBackupStore::root_for(const std::string& state_dir,
                                                  const std::string& cluster) {
   std::filesystem::path base = state_dir;
-  if (state_dir.starts_with("~/")) {
-    const char* home = std::getenv("HOME");
-    base = std::filesystem::path(home != nullptr ? home : "/") / state_dir.substr(2);
-  }
+  if (state_dir.starts_with("~/")) base = home_directory() / state_dir.substr(2);
   return base / "backups" / cluster;
 }
 
@@ -83,7 +123,9 @@ std::filesystem::path LocalBackupStore::directory(const std::string& namespace_,
 
 std::optional<StoredBackup> LocalBackupStore::original(const std::string& namespace_,
                                                        const std::string& deployment) {
-  const auto path = directory(namespace_, deployment) / kOriginalFile;
+  const auto dir = directory(namespace_, deployment);
+  require_private_directories(owned_from_, dir);
+  const auto path = dir / kOriginalFile;
   if (!std::filesystem::exists(path)) return std::nullopt;
   require_private(path);
   return StoredBackup{parse_backup(read_file(path), path.string()), path.string()};
@@ -91,6 +133,7 @@ std::optional<StoredBackup> LocalBackupStore::original(const std::string& namesp
 
 std::string LocalBackupStore::save(const DeploymentBackup& backup) {
   const auto dir = directory(backup.namespace_, backup.deployment);
+  require_private_directories(owned_from_, dir);
   make_private_directories(dir);
   const auto path =
       dir / (backup.role == Role::original ? std::string(kOriginalFile) : snapshot_file(backup));

@@ -52,6 +52,14 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view text,
     errno = saved;
     fail(path, "rename into place");
   }
+  // The rename itself is durable only once the directory is synced (a crash right after could
+  // otherwise leave neither the old file nor the new one).
+  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) fail(dir, "open the directory to sync it");
+  const bool synced = ::fsync(dir_fd) == 0;
+  ::close(dir_fd);
+  if (!synced) fail(dir, "sync the directory");
 }
 
 std::string read_file(const std::filesystem::path& path) {
