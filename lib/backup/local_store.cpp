@@ -51,27 +51,35 @@ std::filesystem::path home_directory() {
               "database gives an absolute one; set state_dir to an absolute path");
 }
 
+// Why a file or directory with this status cannot be trusted to hold what only the user may
+// change: a symlink (lstat), another user's, or writable by group or others; "" when it can.
+std::string why_not_private(const struct stat& info) {
+  if (S_ISLNK(info.st_mode)) return "it is a symlink";
+  if (info.st_uid != ::geteuid()) {
+    return fmt::format("it belongs to uid {}, not to you (uid {})", info.st_uid, ::geteuid());
+  }
+  if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return fmt::format("others may write it (mode {:04o})", info.st_mode & 07777);
+  }
+  return "";
+}
+
 // Each existing directory from the state directory down to dir must be a real directory (not a
 // symlink someone could point elsewhere), the user's own, that no one else may write.
 void require_private_directories(const std::filesystem::path& state_dir,
                                  const std::filesystem::path& dir) {
-  std::filesystem::path current = state_dir;
+  // Whether path exists (a missing one is made 0700 later, and so is everything below it).
   const auto check = [](const std::filesystem::path& path) {
     struct stat info {};
-    if (::lstat(path.c_str(), &info) != 0) return false;  // not there yet: made 0700
-    const auto refuse = [&](std::string why) {
+    if (::lstat(path.c_str(), &info) != 0) return false;
+    std::string why = why_not_private(info);
+    if (why.empty() && !S_ISDIR(info.st_mode)) why = "it is not a directory";
+    if (!why.empty()) {
       throw Error(ExitCode::usage, fmt::format("{}: not used for backups: {}", path.string(), why));
-    };
-    if (S_ISLNK(info.st_mode)) refuse("it is a symlink");
-    if (!S_ISDIR(info.st_mode)) refuse("it is not a directory");
-    if (info.st_uid != ::geteuid()) {
-      refuse(fmt::format("it belongs to uid {}, not to you (uid {})", info.st_uid, ::geteuid()));
-    }
-    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-      refuse(fmt::format("others may write it (mode {:04o})", info.st_mode & 07777));
     }
     return true;
   };
+  std::filesystem::path current = state_dir;
   if (!check(current)) return;
   for (const auto& part : dir.lexically_relative(state_dir)) {
     if (part == ".") continue;
@@ -85,15 +93,8 @@ void require_private_directories(const std::filesystem::path& state_dir,
 void require_private(const std::filesystem::path& path) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return;  // gone meanwhile: read_file says so
-  if (info.st_uid != ::geteuid()) {
-    throw Error(ExitCode::failed,
-                fmt::format("{}: not a usable backup: it belongs to uid {}, not to you (uid {})",
-                            path.string(), info.st_uid, ::geteuid()));
-  }
-  if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    throw Error(ExitCode::failed,
-                fmt::format("{}: not a usable backup: others may write it (mode {:04o})",
-                            path.string(), info.st_mode & 07777));
+  if (const std::string why = why_not_private(info); !why.empty()) {
+    throw Error(ExitCode::failed, fmt::format("{}: not a usable backup: {}", path.string(), why));
   }
 }
 
