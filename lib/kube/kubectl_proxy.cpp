@@ -1,11 +1,6 @@
 #include "kube/kubectl_proxy.h"
 
 #include <fmt/core.h>
-#include <stdlib.h>  // mkdtemp
-
-#include <cerrno>
-#include <cstring>
-#include <system_error>
 
 #include "core/error.h"
 #include "kube/kubectl_errors.h"
@@ -15,12 +10,6 @@ namespace {
 
 constexpr std::string_view kServing = "Starting to serve on ";
 
-std::filesystem::path temporary_root() {
-  std::error_code error;
-  const auto root = std::filesystem::temp_directory_path(error);  // $TMPDIR, else /tmp
-  return error ? std::filesystem::path("/tmp") : root;
-}
-
 // kubectl proxy on socket, with the client's global flags; shown first when -v asks.
 std::vector<std::string> proxy_argv(const KubectlOptions& options, const std::string& socket) {
   auto argv = KubectlClient(options).command({"proxy", "--unix-socket=" + socket});
@@ -29,20 +18,6 @@ std::vector<std::string> proxy_argv(const KubectlOptions& options, const std::st
 }
 
 }  // namespace
-
-PrivateDirectory::PrivateDirectory() {
-  std::string pattern = (temporary_root() / "cxtm-o11y-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw Error(ExitCode::failed, fmt::format("cannot create a private directory in {}: {}",
-                                              temporary_root().string(), std::strerror(errno)));
-  }
-  path_ = pattern;
-}
-
-PrivateDirectory::~PrivateDirectory() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 bool proxy_serving(std::string_view out) {
   const auto at = out.find(kServing);

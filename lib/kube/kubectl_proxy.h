@@ -5,28 +5,15 @@
 // reaches the collector's health, OTLP and metrics ports through the API server's service and
 // pod proxy this way: no port-forward, no exec, nothing installed in the cluster.
 
-#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "core/duration.h"
+#include "core/private_directory.h"
 #include "kube/child_process.h"
 #include "kube/kubectl_client.h"
 
 namespace cxtm::kube {
-
-// A directory made with mkdtemp (mode 0700) and removed with what is in it.
-class PrivateDirectory {
- public:
-  PrivateDirectory();
-  ~PrivateDirectory();
-  PrivateDirectory(const PrivateDirectory&) = delete;
-  PrivateDirectory& operator=(const PrivateDirectory&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 class KubectlProxy {
  public:

@@ -1,19 +1,19 @@
 #pragma once
-// A fresh directory under /tmp, removed with everything in it when the object goes.
+// A fresh private directory under /tmp (core/private_directory.h), removed with everything in it
+// when the object goes, with helpers to write and read files in it.
 
 #include <filesystem>
 #include <string>
+
+#include "core/private_directory.h"
 
 namespace cxtm::testing {
 
 class TempDir {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
+  TempDir() : dir_("cxtm-test-") {}
 
-  const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& path() const { return dir_.path(); }
   // Writes text to name inside the directory (mode 0755 when executable) and returns its path.
   std::filesystem::path write(const std::string& name, const std::string& text,
                               bool executable = false) const;
@@ -21,7 +21,7 @@ class TempDir {
   std::string read(const std::string& name) const;
 
  private:
-  std::filesystem::path path_;
+  PrivateDirectory dir_;
 };
 
 }  // namespace cxtm::testing
