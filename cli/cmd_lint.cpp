@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "cli/commands.h"
-#include "core/atomic_file.h"
+#include "core/bounded_input.h"
 #include "lint/collector_lint.h"
 #include "print/format.h"
 #include "render/manifests.h"
@@ -54,12 +54,9 @@ void setup_lint(CLI::App& app, const GlobalOptions& global, CommandOutcome& outc
       add(render::render_collector_config(config),
           "relay.yaml (rendered from " + config.source + ")");
     }
+    const std::size_t max_bytes = max_input_bytes();
     for (const auto& file : flags->files) {
-      if (file == "-") {
-        add(std::string(std::istreambuf_iterator<char>(std::cin), {}), "<stdin>");
-      } else {
-        add(read_file(file), file);
-      }
+      add(read_input(file, max_bytes), file == "-" ? "<stdin>" : file);
     }
     lint::sort_findings(findings);
     const size_t errors = static_cast<size_t>(

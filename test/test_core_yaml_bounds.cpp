@@ -8,22 +8,11 @@
 #include "core/error.h"
 #include "core/yaml_bounds.h"
 #include "lint/collector_lint.h"
+#include "support/hostile_yaml.h"
 
 namespace {
 
 const std::string kCycle = "receivers: &x\n  otlp: *x\n";
-
-// Nine aliases per level, seven levels: 9^7 (4.8 million) lists once expanded.
-std::string billion_laughs() {
-  std::string text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
-  for (int level = 1; level <= 7; ++level) {
-    const std::string below = "*a" + std::to_string(level - 1);
-    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
-    for (int i = 0; i < 9; ++i) text += (i ? ", " : "") + below;
-    text += "]\n";
-  }
-  return text;
-}
 
 }  // namespace
 
@@ -31,13 +20,13 @@ TEST_SUITE("core/yaml_bounds") {
   TEST_CASE("a cycle and an alias bomb are out of bounds, an ordinary document is not") {
     CHECK(cxtm::yaml_bounds_problem(YAML::Load(kCycle))->find("deeper than 64") !=
           std::string::npos);
-    CHECK(cxtm::yaml_bounds_problem(YAML::Load(billion_laughs()))->find("more than") !=
+    CHECK(cxtm::yaml_bounds_problem(YAML::Load(cxtm::testing::alias_bomb()))->find("more than") !=
           std::string::npos);
     CHECK_FALSE(cxtm::yaml_bounds_problem(YAML::Load("a: &x [1, 2]\nb: *x\nc: {d: [e]}\n")));
   }
 
   TEST_CASE("lint reports them as one finding, at once") {
-    for (const std::string& text : {kCycle, billion_laughs()}) {
+    for (const std::string& text : {kCycle, cxtm::testing::alias_bomb()}) {
       const auto findings = cxtm::lint::lint_collector_config(text, "bad.yaml", {.realm = "us1"});
       REQUIRE(findings.size() == 1);
       CHECK(findings[0].rule_id == "yaml-limits");

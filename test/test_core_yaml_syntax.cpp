@@ -13,21 +13,21 @@ TEST_SUITE("core/yaml_syntax") {
   TEST_CASE("a ',' at the top level is a syntax error with its position") {
     for (const char* text : {",receivers:\n", "\"a\" ,\n", "a: b\n---\n,\n"}) {
       CAPTURE(text);
-      const auto error = cxtm::find_yaml_syntax_error(text);
+      const auto error = cxtm::check_yaml_text(text);
       REQUIRE(error);
       CHECK(error->line >= 1);
       CHECK_FALSE(error->problem.empty());
     }
-    const auto error = cxtm::find_yaml_syntax_error("a: b\n---\n,\n");
+    const auto error = cxtm::check_yaml_text("a: b\n---\n,\n");
     CHECK(error->line == 3);
     CHECK(error->column == 1);
   }
 
   TEST_CASE("valid streams, NUL bytes and control characters") {
-    CHECK_FALSE(cxtm::find_yaml_syntax_error("a: [b, c]\n---\n- {d: e}\n"));
-    CHECK_FALSE(cxtm::find_yaml_syntax_error(""));
-    CHECK(cxtm::find_yaml_syntax_error(std::string("a: b\0c\n", 7)));
-    CHECK(cxtm::find_yaml_syntax_error("a: \x03\n"));
+    CHECK_FALSE(cxtm::check_yaml_text("a: [b, c]\n---\n- {d: e}\n"));
+    CHECK_FALSE(cxtm::check_yaml_text(""));
+    CHECK(cxtm::check_yaml_text(std::string("a: b\0c\n", 7)));
+    CHECK(cxtm::check_yaml_text("a: \x03\n"));
   }
 
   TEST_CASE("lint and the config reader report it instead of hanging") {
@@ -43,5 +43,24 @@ TEST_SUITE("core/yaml_syntax") {
       CHECK(error.code() == cxtm::ExitCode::usage);
       CHECK(std::string(error.what()).starts_with("bad.yaml:1:"));
     }
+  }
+}
+
+TEST_SUITE("core/yaml_syntax") {
+  TEST_CASE("depth and node limits stop at the first node past them, where it is") {
+    const auto deep = cxtm::check_yaml_text(std::string(100, '['), {.max_depth = 64});
+    REQUIRE(deep);
+    CHECK(deep->over_limit);
+    CHECK(deep->column == 65);
+    CHECK(deep->problem == "nests deeper than 64 levels");
+    CHECK_FALSE(cxtm::check_yaml_text(std::string(64, '[') + std::string(64, ']')));
+    const auto wide = cxtm::check_yaml_text("a: 1\nb: 2\nc: 3\n", {.max_nodes = 4});
+    REQUIRE(wide);
+    CHECK(wide->over_limit);
+    CHECK(wide->line == 2);
+    CHECK(wide->problem == "has more than 4 nodes");
+    CHECK_FALSE(cxtm::check_yaml_text("a: 1\nb: 2\nc: 3\n", {.max_nodes = 7}));
+    // A syntax error is not a limit.
+    CHECK_FALSE(cxtm::check_yaml_text(",a\n")->over_limit);
   }
 }

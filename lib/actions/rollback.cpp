@@ -5,7 +5,7 @@
 #include "actions/deployment_write.h"
 #include "actions/originals.h"
 #include "actions/services.h"
-#include "core/atomic_file.h"
+#include "core/bounded_input.h"
 #include "core/parallel.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
@@ -20,7 +20,7 @@ namespace {
 backup::StoredBackup from_file(BackupStores stores, const kube::ObjectRef& ref,
                                const std::string& path) {
   try {
-    return {backup::parse_backup(read_file(path), path), path};
+    return {backup::parse_backup(read_input(path, max_input_bytes()), path), path};
   } catch (const Error& error) {
     std::string other;
     try {

@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "config/access_token.h"
 #include "config/k8s_names.h"
 #include "config/python_packages.h"
 #include "config/yaml_field.h"
+#include "core/bounded_input.h"
 #include "core/embedded.h"
 #include "core/error.h"
 #include "core/one_line.h"
@@ -273,9 +273,11 @@ YAML::Node parse_yaml(std::string_view text, std::string_view file_name) {
     const auto column = *bad - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
     throw Error(ExitCode::usage, fmt::format("{}:{}:{}: not UTF-8 text", file_name, line, column));
   }
-  if (const auto error = find_yaml_syntax_error(text)) {
-    throw Error(ExitCode::usage, fmt::format("{}:{}:{}: invalid YAML: {}", file_name, error->line,
-                                             error->column, one_line(error->problem)));
+  if (const auto error = check_yaml_text(text)) {
+    throw Error(
+        ExitCode::usage,
+        fmt::format("{}:{}:{}: {}{}", file_name, error->line, error->column,
+                    error->over_limit ? "the YAML " : "invalid YAML: ", one_line(error->problem)));
   }
   YAML::Node root;
   try {
@@ -357,15 +359,12 @@ Config parse_config(std::string_view text, std::string_view file_name,
 }
 
 Config load_config(const std::filesystem::path& file, const ConfigOverrides& overrides) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  if (!std::ifstream(file, std::ios::binary)) {
     throw Error(ExitCode::usage,
                 fmt::format("{}: cannot read the config file (use -c FILE or $CXTM_O11Y_CONFIG)",
                             file.string()));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_config(text.str(), file.string(), overrides);
+  return parse_config(read_input(file.string(), max_input_bytes()), file.string(), overrides);
 }
 
 std::filesystem::path config_path(const std::string& flag_value) {

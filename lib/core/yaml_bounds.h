@@ -10,9 +10,10 @@
 #include <optional>
 #include <string>
 
+#include "core/yaml_syntax.h"  // kMaxYamlDepth
+
 namespace cxtm {
 
-inline constexpr int kMaxYamlDepth = 64;
 inline constexpr std::size_t kMaxYamlNodes = 200'000;
 
 // nullopt when the document is within both limits; otherwise why not, as a phrase ("nests

@@ -1,32 +1,72 @@
 #include "core/yaml_syntax.h"
 
+#include <fmt/core.h>
 #include <yaml.h>
 
 #include <new>
 
 namespace cxtm {
+namespace {
 
-std::optional<YamlSyntaxError> find_yaml_syntax_error(std::string_view text) {
+YamlTextProblem problem_at(const yaml_mark_t& mark, std::string problem, bool over_limit) {
+  return {.line = static_cast<int>(mark.line) + 1,
+          .column = static_cast<int>(mark.column) + 1,
+          .problem = std::move(problem),
+          .over_limit = over_limit};
+}
+
+// Why the event takes the stream past a limit, or nullopt.
+std::optional<std::string> past_limit(const yaml_event_t& event, const YamlLimits& limits,
+                                      int& depth, std::size_t& nodes) {
+  switch (event.type) {
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+      if (++depth > limits.max_depth) {
+        return fmt::format("nests deeper than {} levels", limits.max_depth);
+      }
+      [[fallthrough]];
+    case YAML_SCALAR_EVENT:
+    case YAML_ALIAS_EVENT:
+      if (++nodes > limits.max_nodes) {
+        return fmt::format("has more than {} nodes", limits.max_nodes);
+      }
+      return std::nullopt;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+      --depth;
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<YamlTextProblem> check_yaml_text(std::string_view text, const YamlLimits& limits) {
   yaml_parser_t parser;
   if (yaml_parser_initialize(&parser) == 0) throw std::bad_alloc();
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
                                text.size());
-  std::optional<YamlSyntaxError> error;
-  for (bool done = false; !done;) {
+  std::optional<YamlTextProblem> found;
+  int depth = 0;
+  std::size_t nodes = 0;
+  for (bool done = false; !done && !found;) {
     yaml_event_t event;
     if (yaml_parser_parse(&parser, &event) == 0) {
-      const yaml_mark_t& mark = parser.problem ? parser.problem_mark : parser.context_mark;
-      error = YamlSyntaxError{.line = static_cast<int>(mark.line) + 1,
-                              .column = static_cast<int>(mark.column) + 1,
-                              .problem = parser.problem ? parser.problem : "not valid YAML"};
-      if (parser.context) error->problem += std::string(" ") + parser.context;
+      std::string problem = parser.problem ? parser.problem : "not valid YAML";
+      if (parser.context) problem += std::string(" ") + parser.context;
+      found = problem_at(parser.problem ? parser.problem_mark : parser.context_mark,
+                         std::move(problem), false);
       break;
+    }
+    if (auto limit = past_limit(event, limits, depth, nodes)) {
+      found = problem_at(event.start_mark, std::move(*limit), true);
     }
     done = event.type == YAML_STREAM_END_EVENT;
     yaml_event_delete(&event);
   }
   yaml_parser_delete(&parser);
-  return error;
+  return found;
 }
 
 }  // namespace cxtm

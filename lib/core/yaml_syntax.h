@@ -1,21 +1,37 @@
 #pragma once
-// YAML syntax checked with libyaml, the reference C parser, before yaml-cpp builds a tree:
-// yaml-cpp 0.7 (Debian 12) loops forever, allocating, on some invalid documents (a ',' at the
-// top level: `,a` or `"a" ,`), so no text from a user reaches it unchecked.
+// YAML text checked with libyaml, the reference C parser, before yaml-cpp builds a tree. Two
+// reasons: yaml-cpp 0.7 (Debian 12) loops forever, allocating, on some invalid documents (a ','
+// at the top level: `,a` or `"a" ,`), and it spends seconds and hundreds of megabytes on a deep
+// or wide document (100k nested `[`: 30 s; 300k keys: 300 MB). libyaml's event parser keeps no
+// tree, so a document too deep or too big is refused here at the first node past the limit.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace cxtm {
 
-struct YamlSyntaxError {
-  int line = 0;         // 1-based
-  int column = 0;       // 1-based
-  std::string problem;  // libyaml's words: "did not find expected node content"
+inline constexpr int kMaxYamlDepth = 64;
+
+// Far above any collector config, manifest stream or cxtm-o11y config (the rendered manifests
+// have ~600 nodes and nest 12 deep), far below what costs yaml-cpp time and memory.
+
+struct YamlLimits {
+  int max_depth = kMaxYamlDepth;   // collections inside collections
+  std::size_t max_nodes = 50'000;  // scalars and collections, aliases counted once
 };
 
-// The first syntax error of the YAML stream (all its documents), or nullopt.
-std::optional<YamlSyntaxError> find_yaml_syntax_error(std::string_view text);
+struct YamlTextProblem {
+  int line = 0;             // 1-based
+  int column = 0;           // 1-based
+  std::string problem;      // libyaml's words ("did not find expected node content"), or the limit
+  bool over_limit = false;  // valid so far, but deeper or bigger than the limits
+};
+
+// The first syntax error of the YAML stream (all its documents), or the first node past a limit;
+// nullopt when the text is valid YAML within the limits.
+std::optional<YamlTextProblem> check_yaml_text(std::string_view text,
+                                               const YamlLimits& limits = {});
 
 }  // namespace cxtm

@@ -42,18 +42,35 @@ void report_syntax_at(const YAML::Mark& mark, const std::string& problem, const 
                                  .message = fmt::format("not valid YAML: {}", problem)});
 }
 
+// A document within the syntax but past core/yaml_syntax.h's or core/yaml_bounds.h's limits.
+void report_limit_at(const YAML::Mark& mark, const std::string& problem, const Locator& locator,
+                     Run& run) {
+  const Position position = locator.at(mark);
+  run.findings.push_back(Finding{.file = run.file,
+                                 .line = position.line,
+                                 .column = position.column,
+                                 .rule_id = "yaml-limits",
+                                 .severity = Severity::error,
+                                 .message = "the YAML " + problem});
+}
+
 void report_syntax(const YAML::Exception& error, const Locator& locator, Run& run) {
   report_syntax_at(error.mark, error.msg, locator, run);
 }
 
-// libyaml's verdict on text (core/yaml_syntax.h); true when it found an error and reported it.
-bool report_syntax_error(std::string_view text, const Locator& locator, Run& run) {
-  const auto error = find_yaml_syntax_error(text);
-  if (!error) return false;
+// libyaml's verdict on text (core/yaml_syntax.h): a syntax error, or a document too deep or too
+// big to build; true when it found one and reported it.
+bool report_text_problem(std::string_view text, const Locator& locator, Run& run) {
+  const auto problem = check_yaml_text(text);
+  if (!problem) return false;
   YAML::Mark mark;
-  mark.line = error->line - 1;
-  mark.column = error->column - 1;
-  report_syntax_at(mark, error->problem, locator, run);
+  mark.line = problem->line - 1;
+  mark.column = problem->column - 1;
+  if (problem->over_limit) {
+    report_limit_at(mark, problem->problem, locator, run);
+  } else {
+    report_syntax_at(mark, problem->problem, locator, run);
+  }
   return true;
 }
 
@@ -61,13 +78,7 @@ bool report_syntax_error(std::string_view text, const Locator& locator, Run& run
 bool report_out_of_bounds(const YAML::Node& document, const Locator& locator, Run& run) {
   const auto problem = yaml_bounds_problem(document);
   if (!problem) return false;
-  const Position position = locator.at(document.Mark());
-  run.findings.push_back(Finding{.file = run.file,
-                                 .line = position.line,
-                                 .column = position.column,
-                                 .rule_id = "yaml-limits",
-                                 .severity = Severity::error,
-                                 .message = "the YAML " + *problem});
+  report_limit_at(document.Mark(), *problem, locator, run);
   return true;
 }
 
@@ -105,9 +116,9 @@ int lint_object(const YAML::Node& object, Run& run) {
   for (const auto& entry : data->value) {
     if (!entry.second.IsScalar()) continue;
     const Locator locator = Locator::inside_scalar(run.text, entry.first, entry.second);
-    if (find_yaml_syntax_error(entry.second.Scalar())) {
+    if (check_yaml_text(entry.second.Scalar())) {
       if (entry.second.Scalar().find("pipelines:") == std::string::npos) continue;
-      report_syntax_error(entry.second.Scalar(), locator, run);
+      report_text_problem(entry.second.Scalar(), locator, run);
       ++found;
       continue;
     }
@@ -168,7 +179,7 @@ std::vector<Finding> lint_collector_config(std::string_view text, std::string_vi
                                            const LintOptions& options) {
   std::vector<Finding> findings;
   Run run{.text = text, .file = std::string(file_name), .options = options, .findings = findings};
-  if (report_syntax_error(text, Locator(), run)) return findings;
+  if (report_text_problem(text, Locator(), run)) return findings;
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(text));

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/yaml_syntax.h"
 #include "lint/collector_lint.h"
 #include "render/manifests.h"
 #include "rollout/pod_diagnosis.h"
@@ -191,7 +192,8 @@ std::optional<std::set<std::string>> ready_collector_nodes(kube::KubeClient& kub
 std::set<std::string> traces_exporters(const std::string& relay_yaml) {
   std::set<std::string> exporters;
   try {
-    const YAML::Node root = YAML::Load(relay_yaml);
+    // Whoever may write ConfigMaps there may have written it: checked before yaml-cpp builds it.
+    const YAML::Node root = check_yaml_text(relay_yaml) ? YAML::Node() : YAML::Load(relay_yaml);
     const YAML::Node pipelines = root["service"]["pipelines"];
     if (pipelines && pipelines.IsMap()) {
       for (const auto& pipeline : pipelines) {

@@ -1,0 +1,47 @@
+#pragma once
+// Inputs an attacker who may write a ConfigMap or a file would feed the tool, as a security
+// review measured them before the limits (release build, 2 cores): 100k nested `[` took 30.6 s
+// in render, 50k nested `{a:` 12 s, 300k keys 2.2 s and 300 MB, a 100 MB scalar 54 s and 725 MB.
+// Shared by the test that bounds them (test_integration_hostile_yaml.cpp) and the benchmark
+// that measures them (bench/bench_hostile_yaml.cpp).
+
+#include <string>
+#include <vector>
+
+namespace cxtm::testing {
+
+struct HostileYaml {
+  std::string name;     // "100k nested ["
+  std::string text;     // the input
+  std::string refusal;  // what the refusal says: "nests deeper than 64 levels"
+};
+
+// Nine aliases per level, seven levels: 9^7 (4.8 million) lists once expanded ("billion laughs").
+inline std::string alias_bomb() {
+  std::string text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int level = 1; level <= 7; ++level) {
+    const std::string below = "*a" + std::to_string(level - 1);
+    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 9; ++i) text += (i ? ", " : "") + below;
+    text += "]\n";
+  }
+  return text;
+}
+
+inline std::vector<HostileYaml> hostile_yaml_inputs() {
+  std::vector<HostileYaml> inputs;
+  inputs.push_back({"100k nested [", std::string(100'000, '['), "nests deeper than 64 levels"});
+  std::string braces;
+  for (int i = 0; i < 50'000; ++i) braces += "{a: ";
+  inputs.push_back({"50k nested {a:", braces, "nests deeper than 64 levels"});
+  std::string keys;
+  for (int i = 0; i < 300'000; ++i) keys += "k" + std::to_string(i) + ": v\n";
+  inputs.push_back({"300k keys", keys, "has more than 50000 nodes"});
+  std::string scalar = "receivers: ";
+  scalar.append(100u << 20, 'x');
+  inputs.push_back({"100 MB scalar", scalar, "longer than the input limit of 4 MiB"});
+  inputs.push_back({"alias bomb", alias_bomb(), "expands to more than"});
+  return inputs;
+}
+
+}  // namespace cxtm::testing
