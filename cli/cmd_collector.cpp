@@ -18,6 +18,7 @@ struct DeployFlags {
   std::string timeout = "5m";
   std::string poll_interval = "2s";
   bool no_rollback = false;
+  bool adopt = false;
 };
 
 Json deploy_json(const actions::CollectorDeployResult& result, bool dry_run) {
@@ -74,6 +75,9 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
   add_timeout_option(*command, flags->timeout, "How long to wait");
   command->add_flag("--no-rollback-on-failure", flags->no_rollback,
                     "Leave the new objects in place when the rollout fails");
+  command->add_flag("--adopt", flags->adopt,
+                    "Take over same-named objects another installation created (without the "
+                    "app.kubernetes.io/managed-by=cxtm-o11y label); refused otherwise");
   add_poll_interval_flag(*command, flags->poll_interval);
   command->callback([flags, &global, &outcome] {
     const Duration timeout = parse_timeout(flags->timeout);
@@ -90,6 +94,7 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
                   .poll_interval = poll_interval,
                   .rollback = flags->no_rollback ? actions::RollbackOnFailure::no
                                                  : actions::RollbackOnFailure::yes,
+                  .adopt = flags->adopt,
                   .interrupted = interrupted});
     if (global.format() == print::Format::text) {
       print_deploy_text(result, flags->dry_run);
@@ -173,6 +178,13 @@ void setup_collector_delete(CLI::App& parent, const GlobalOptions& global,
     if (global.format() != print::Format::text) {
       fmt::print("{}", print::format_document(Json{{"dryRun", *dry_run}, {"objects", objects}},
                                               global.format()));
+    } else if (std::any_of(results.begin(), results.end(), [](const auto& result) {
+                 return result.outcome == actions::DeleteOutcome::admin_only;
+               })) {
+      fmt::print(
+          "an admin deletes the rest: cxtm-o11y render --part cluster | kubectl delete -f - "
+          "(and kubectl delete secret -n {} {})\n",
+          config.collector.namespace_, config.splunk.access_token.secret);
     }
     outcome.code = ExitCode::ok;
   });

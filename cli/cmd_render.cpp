@@ -37,12 +37,14 @@ CLI::App* setup_render_dockerfile(CLI::App& render, const GlobalOptions& global,
 
 void setup_render(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
   auto options = std::make_shared<actions::RenderOptions>();
+  auto part = std::make_shared<std::string>();
   CLI::App* command =
       app.add_subcommand("render", "Render the collector's Kubernetes manifests from the config");
   command->footer(
       "Examples:\n"
       "  cxtm-o11y -c examples/cxtm-poc.yaml render | kubectl apply -f -\n"
       "  cxtm-o11y render --output-dir out/ && kubectl apply -k out/\n"
+      "  cxtm-o11y render --part cluster | kubectl apply -f -   # an admin, once\n"
       "The token Secret is rendered only when the config's access_token.env variable is set,\n"
       "into --output-dir (a 0600 file), or to stdout with --include-secret.");
   command
@@ -51,9 +53,17 @@ void setup_render(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
       ->option_text("DIR");
   command->add_flag("--include-secret", options->include_secret,
                     "Print the token Secret to stdout too (it ends up wherever stdout goes)");
+  command
+      ->add_option("--part", *part,
+                   "Only the objects an admin applies once (cluster: Namespace, ClusterRole, "
+                   "ClusterRoleBinding; secret: the token Secret) or the ones collector deploy "
+                   "writes under the operator's role (namespaced)")
+      ->check(CLI::IsMember({"cluster", "secret", "namespaced"}))
+      ->option_text("cluster|secret|namespaced");
   CLI::App* dockerfile = setup_render_dockerfile(*command, global, outcome);
-  command->callback([options, dockerfile, &global, &outcome] {
+  command->callback([options, part, dockerfile, &global, &outcome] {
     if (dockerfile->parsed()) return;  // `render dockerfile` has printed its own output
+    if (!part->empty()) options->part = render::parse_manifest_part(*part);
     const auto result = actions::run_render(global.load_config(), *options);
     std::vector<Json> objects;
     for (const auto& object : result.manifests.objects) objects.push_back(object.object);

@@ -25,23 +25,32 @@ bool lets(const Policy& policy, const char* method, const char* path) {
 }  // namespace
 
 TEST_SUITE("examples/operator_rbac") {
-  TEST_CASE("escalate and bind only on the collector's ClusterRole, no other Secret, no wildcard") {
+  TEST_CASE("no write on RBAC, no Secret created or deleted, no other Secret, no wildcard") {
     const Policy policy = parse_policy(cxtm::read_file(kRbac));
-    const std::string roles = "/apis/rbac.authorization.k8s.io/v1/clusterroles/";
-    CHECK(allows(policy, {.resource_request = true,
-                          .verb = "escalate",
-                          .api_group = "rbac.authorization.k8s.io",
-                          .resource = "clusterroles",
-                          .name = "otel-collector"}));
-    for (const char* verb : {"escalate", "bind"}) {
-      CAPTURE(verb);
-      CHECK_FALSE(allows(policy, {.resource_request = true,
-                                  .verb = verb,
-                                  .api_group = "rbac.authorization.k8s.io",
-                                  .resource = "clusterroles",
-                                  .name = "admin"}));
+    // Who may write RBAC objects may make themselves cluster-admin (issue 14, item 2): the
+    // collector's ClusterRole and ClusterRoleBinding are an admin's (render --part cluster).
+    for (const char* resource : {"clusterroles", "clusterrolebindings"}) {
+      for (const char* name : {"otel-collector", "admin", ""}) {
+        for (const char* verb : {"create", "patch", "update", "delete", "escalate", "bind"}) {
+          CAPTURE(resource);
+          CAPTURE(name);
+          CAPTURE(verb);
+          CHECK_FALSE(allows(policy, {.resource_request = true,
+                                      .verb = verb,
+                                      .api_group = "rbac.authorization.k8s.io",
+                                      .resource = resource,
+                                      .name = name}));
+        }
+      }
     }
-    CHECK_FALSE(lets(policy, "PATCH", (roles + "admin").c_str()));
+    CHECK(lets(policy, "GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles/otel-collector"));
+    // Create on Secrets plus delete on the token Secret would let the operator recreate it as a
+    // service-account-token Secret and read another ServiceAccount's token (item 5).
+    const std::string token = "/api/v1/namespaces/default/secrets/splunk-access-token";
+    CHECK_FALSE(lets(policy, "POST", "/api/v1/namespaces/default/secrets"));
+    CHECK_FALSE(lets(policy, "DELETE", token.c_str()));
+    CHECK(lets(policy, "GET", token.c_str()));
+    CHECK(lets(policy, "PATCH", token.c_str()));
     CHECK_FALSE(lets(policy, "GET", "/api/v1/namespaces/default/secrets/someone-elses-secret"));
     CHECK_FALSE(lets(policy, "GET", "/api/v1/namespaces/default/secrets"));
     CHECK_FALSE(lets(policy, "GET", "/api/v1/namespaces/kube-system/configmaps/x"));

@@ -154,6 +154,35 @@ TEST_SUITE("integration/collector") {
     CHECK(cluster.server.write_count() == writes);
   }
 
+  TEST_CASE("render --part holds only that part's objects, and the secret part only when asked") {
+    Cluster cluster;
+    const auto kinds = [&](const std::string& part, const std::string& extra = "") {
+      std::vector<std::string> arguments = {"render", "--part", part, "-o", "json"};
+      if (!extra.empty()) arguments.push_back(extra);
+      const auto rendered = cluster.cli(arguments, kToken);
+      INFO(rendered.err);
+      REQUIRE(rendered.exit_code == 0);
+      const Json list = Json::parse(rendered.out);
+      std::vector<std::string> found;
+      for (const Json& item : list["items"]) found.push_back(item["kind"]);
+      return found;
+    };
+    CHECK(kinds("cluster") == std::vector<std::string>{"ClusterRole", "ClusterRoleBinding"});
+    CHECK(kinds("namespaced") ==
+          std::vector<std::string>{"ServiceAccount", "ConfigMap", "DaemonSet", "Service"});
+    CHECK(kinds("secret", "--include-secret") == std::vector<std::string>{"Secret"});
+
+    const auto unasked = cluster.cli({"render", "--part", "secret"}, kToken);
+    CHECK(unasked.exit_code == 2);
+    CHECK(contains(unasked.err, "render --part secret: the Secret holds the token"));
+    CHECK_FALSE(contains(unasked.out, "kind: Secret"));
+    const auto no_token = cluster.cli({"render", "--part", "secret", "--include-secret"}, "");
+    CHECK(no_token.exit_code == 2);
+    CHECK(contains(no_token.err, "$SPLUNK_ACCESS_TOKEN, which is not set"));
+    const auto bad = cluster.cli({"render", "--part", "everything"});
+    CHECK(bad.exit_code == 2);
+  }
+
   TEST_CASE("deploy --wait succeeds once the DaemonSet is ready, a second deploy writes nothing") {
     Cluster cluster;
     // Ready two minutes (simulated) after they start: the wait sees them come up.
@@ -293,7 +322,8 @@ TEST_SUITE("integration/collector") {
     CHECK(contains(fresh.out, "dry run: nothing was changed\n"));
     CHECK_FALSE(contains(fresh.out + fresh.err, kToken));
     for (const auto& request : cluster.server.requests()) {
-      if (request.method == "GET") continue;
+      // Reads, and the access reviews that ask whether the admin's objects may be written.
+      if (request.method == "GET" || contains(request.path, "/selfsubjectaccessreviews")) continue;
       CAPTURE(request.path);
       CHECK(contains(request.query, "dryRun=All"));
     }
@@ -473,6 +503,59 @@ TEST_SUITE("integration/collector") {
     CHECK(result.err.starts_with("namespace/observability created\n"));
     CHECK(cluster.exists("/apis/apps/v1/namespaces/observability/daemonsets/otel-collector"));
     CHECK(cluster.exists("/api/v1/namespaces/observability/secrets/splunk-access-token"));
+  }
+
+  TEST_CASE("a Namespace someone else made is used as it is: not labelled, not deleted") {
+    Cluster cluster;
+    const Kubectl kubectl(cluster.server);
+    kubectl.ok(
+        {"create", "-f", "-"},
+        R"({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "observability"}})");
+    cluster.use_config(
+        "cluster: c\nsplunk:\n  realm: us1\ncollector:\n  namespace: observability\n");
+    const auto result = cluster.deploy();
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK_FALSE(contains(result.err, "namespace/observability"));
+    const Json ns = *cluster.server.get("/api/v1/namespaces/observability");
+    CHECK(cxtm::object_member(ns["metadata"], "labels").count("app.kubernetes.io/managed-by") == 0);
+    const auto deleted = cluster.cli({"collector", "delete"});
+    CHECK(contains(deleted.out, "namespace/observability kept (not created by cxtm-o11y)\n"));
+    CHECK(cluster.exists("/api/v1/namespaces/observability"));
+  }
+
+  TEST_CASE(
+      "same-named objects of another installation: refused before any write, --adopt "
+      "takes them over") {
+    Cluster cluster;
+    const Kubectl kubectl(cluster.server);
+    kubectl.ok({"create", "-f", "-"}, R"({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "otel-collector", "labels": {"app.kubernetes.io/managed-by": "Helm"}},
+        "data": {"relay.yaml": "theirs"}})");
+    kubectl.ok({"create", "-f", "-"}, R"({"apiVersion": "v1", "kind": "ServiceAccount",
+        "metadata": {"name": "otel-collector"}})");
+    const int writes = cluster.server.write_count();
+    for (const std::vector<std::string>& flags :
+         {std::vector<std::string>{}, std::vector<std::string>{"--dry-run"}}) {
+      const auto refused = cluster.deploy(flags);
+      INFO(refused.err);
+      CHECK(refused.exit_code == 6);
+      CHECK(lines_starting(refused.err, "cxtm-o11y: error: ").size() == 1);
+      CHECK(contains(refused.err,
+                     "serviceaccount/otel-collector, configmap/otel-collector already "
+                     "exist without the label app.kubernetes.io/managed-by=cxtm-o11y"));
+      CHECK(contains(refused.err, "--adopt"));
+    }
+    CHECK(cluster.server.write_count() == writes);
+    CHECK((*cluster.server.get(kConfigMap))["data"]["relay.yaml"] == "theirs");
+
+    const auto adopted = cluster.deploy({"--adopt"});
+    INFO(adopted.err);
+    CHECK(adopted.exit_code == 0);
+    const Json ours = *cluster.server.get(kConfigMap);
+    CHECK(ours["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "cxtm-o11y");
+    CHECK(ours["data"]["relay.yaml"] != "theirs");
+    CHECK(cluster.deploy().exit_code == 0);  // ours now: no --adopt needed again
   }
 
   TEST_CASE("right after collector delete, a deploy waits for its namespace to go, and says so") {

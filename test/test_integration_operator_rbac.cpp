@@ -21,6 +21,7 @@
 #include "core/atomic_file.h"
 #include "fixtures/kube_rbac.h"
 #include "fixtures/kube_scheduling.h"
+#include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 #include "support/text.h"
 #include "support/validate_world.h"
@@ -193,10 +194,20 @@ bool readme_names(const std::vector<std::string>& rows, const Permission& permis
   });
 }
 
-const std::set<std::string> kKeptForUpgrades = {
-    "update serviceaccounts in default",
-    "update clusterroles.rbac.authorization.k8s.io \"otel-collector\" (ClusterRole)",
-    "update clusterrolebindings.rbac.authorization.k8s.io \"otel-collector\" (ClusterRole)"};
+const std::set<std::string> kKeptForUpgrades = {"update serviceaccounts in default"};
+
+// An admin's one-time step, as the README and operator-rbac.yaml give it:
+// `[SPLUNK_ACCESS_TOKEN=...] cxtm-o11y render --part PART [--include-secret] | kubectl apply -f -`.
+void admin_applies(const ClusterCli& cluster, const std::string& part) {
+  std::vector<std::string> render = {"render", "--part", part};
+  if (part == "secret") render.push_back("--include-secret");
+  const auto rendered = cluster.run(render, "", {{"SPLUNK_ACCESS_TOKEN", kToken}});
+  INFO(rendered.err);
+  REQUIRE(rendered.exit_code == 0);
+  const auto applied = cluster.kubectl({"apply", "-f", "-"}, rendered.out);
+  INFO(applied.out, applied.err);
+  REQUIRE(applied.exit_code == 0);
+}
 
 }  // namespace
 
@@ -205,6 +216,8 @@ TEST_SUITE("integration/operator_rbac") {
     ClusterCli cluster;
     cluster.seed("minimal", "cxtm-scheduler");
     cluster.seed("minimal", "cxtm-notifications");
+    admin_applies(cluster, "cluster");
+    admin_applies(cluster, "secret");
     cluster.server.enforce_rbac_file(kRbac);
     const std::string config = cxtm::read_file(cluster.config());
     const auto step = [&](const std::vector<std::string>& arguments, int exit_code,
@@ -259,7 +272,14 @@ TEST_SUITE("integration/operator_rbac") {
     step({"backup", "create", "scheduler"}, 0);
     step(fast({"rollback", "scheduler"}), 0);
     step({"collector", "delete", "--dry-run"}, 0);
-    step({"collector", "delete"}, 0);
+    const auto deleted = step({"collector", "delete"}, 0);
+    // The admin's objects stay, and say whose they are.
+    for (const char* object : {"clusterrole.rbac.authorization.k8s.io/otel-collector",
+                               "clusterrolebinding.rbac.authorization.k8s.io/otel-collector",
+                               "secret/splunk-access-token"}) {
+      CHECK(contains(deleted.out, std::string(object) + " kept (an admin's to delete)"));
+    }
+    CHECK(contains(deleted.out, "an admin deletes the rest"));
 
     ValidateWorld world;
     world.kube.enforce_rbac_file(kRbac);
@@ -312,5 +332,51 @@ TEST_SUITE("integration/operator_rbac") {
     }
     CHECK_MESSAGE(not_in_readme.empty(), "used, not in the README's table:\n",
                   describe(not_in_readme));
+  }
+}
+
+TEST_SUITE("integration/operator_rbac") {
+  TEST_CASE(
+      "the admin's objects missing or changed: deploy refuses before any write and names "
+      "the admin's command") {
+    ClusterCli cluster;
+    cluster.server.enforce_rbac_file(kRbac);
+    const std::map<std::string, std::string> token = {{"SPLUNK_ACCESS_TOKEN", kToken}};
+    const auto missing = cluster.run({"collector", "deploy", "--timeout", "20s"}, "", token);
+    INFO(missing.out, missing.err);
+    CHECK(missing.exit_code == 5);
+    CHECK(cxtm::testing::lines_starting(missing.err, cxtm::testing::kErrorPrefix).size() == 1);
+    for (const char* expected :
+         {"clusterrole.rbac.authorization.k8s.io/otel-collector is missing",
+          "clusterrolebinding.rbac.authorization.k8s.io/otel-collector is missing",
+          "an admin applies them once: cxtm-o11y render --part cluster | kubectl apply -f -",
+          "secret/splunk-access-token is missing",
+          "SPLUNK_ACCESS_TOKEN=... cxtm-o11y render --part secret --include-secret | kubectl "
+          "apply -f -",
+          "nothing was applied"}) {
+      CHECK(contains(missing.err, expected));
+    }
+    CHECK_FALSE(cluster.server.get("/api/v1/namespaces/default/configmaps/otel-collector"));
+    CHECK_FALSE(cluster.server.get("/apis/apps/v1/namespaces/default/daemonsets/otel-collector"));
+
+    // The admin applies them, then someone widens the ClusterRole: the operator may not put it
+    // back either.
+    cluster.server.allow_everything();
+    admin_applies(cluster, "cluster");
+    admin_applies(cluster, "secret");
+    const std::string role = "/apis/rbac.authorization.k8s.io/v1/clusterroles/otel-collector";
+    Json widened = *cluster.server.get(role);
+    widened["rules"].push_back(
+        {{"apiGroups", {""}}, {"resources", {"secrets"}}, {"verbs", {"get"}}});
+    cluster.server.put_object(widened);
+    cluster.server.enforce_rbac_file(kRbac);
+    const auto differs = cluster.run({"collector", "deploy", "--timeout", "20s"}, "", token);
+    INFO(differs.out, differs.err);
+    CHECK(differs.exit_code == 5);
+    CHECK(contains(differs.err,
+                   "clusterrole.rbac.authorization.k8s.io/otel-collector differs "
+                   "from what cxtm-o11y renders"));
+    CHECK_FALSE(contains(differs.err, "clusterrolebinding"));
+    CHECK_FALSE(cluster.server.get("/api/v1/namespaces/default/configmaps/otel-collector"));
   }
 }

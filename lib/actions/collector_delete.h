@@ -1,7 +1,8 @@
 #pragma once
 // `cxtm-o11y collector delete`: removes exactly the objects the tool created: the rendered
 // objects that carry its app.kubernetes.io/managed-by label. A same-named object someone else
-// made, or a token Secret the user created, stays.
+// made, or a token Secret the user created, stays. So do the objects an admin applied
+// (render/manifest_parts.h) when the user may not delete them: they are the admin's to delete.
 
 #include <string>
 #include <vector>
@@ -11,7 +12,7 @@
 
 namespace cxtm::actions {
 
-enum class DeleteOutcome { deleted, absent, not_ours };
+enum class DeleteOutcome { deleted, absent, not_ours, admin_only };
 
 struct DeletedObject {
   kube::ObjectRef ref;

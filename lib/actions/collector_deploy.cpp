@@ -152,7 +152,7 @@ std::string scheduled_nowhere(Context& context, const kube::ObjectRef& daemon_se
 
 CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOptions& options) {
   context.kube.limit_request_time(options.timeout);
-  CollectorDeployResult result{.plan = plan_collector(context)};
+  CollectorDeployResult result{.plan = plan_collector(context, {.adopt = options.adopt})};
   if (options.dry_run) {
     result.message = result.plan.changes_anything() ? "dry run: nothing was changed"
                                                     : "dry run: the collector is up to date";
@@ -166,7 +166,7 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
   }
   if (result.plan.namespace_terminating) {
     wait_for_namespace_to_go(context, options);
-    result.plan = plan_collector(context);
+    result.plan = plan_collector(context, {.adopt = options.adopt});
   }
 
   std::vector<const PlannedObject*> applied;

@@ -22,6 +22,7 @@ struct CollectorDeployOptions {
   Duration timeout = std::chrono::minutes(5);
   Duration poll_interval = std::chrono::seconds(2);
   RollbackOnFailure rollback = RollbackOnFailure::yes;
+  bool adopt = false;  // take over same-named objects that are not ours (PlanOptions)
   std::function<bool()> interrupted;
 };
 

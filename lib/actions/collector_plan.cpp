@@ -1,14 +1,16 @@
 #include "actions/collector_plan.h"
 
-#include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "config/access_token.h"
 #include "core/error.h"
 #include "kube/object_diff.h"
 #include "lint/collector_lint.h"
+#include "render/manifest_parts.h"
 
 namespace cxtm::actions {
 namespace {
@@ -62,6 +64,107 @@ std::string lower(std::string text) {
   return text;
 }
 
+// Each rendered object with what the cluster holds of it now. In a namespace on its way out (a
+// collector delete just before), everything goes with it and is created anew once it is gone.
+void read_live_objects(Context& context, CollectorPlan& plan) {
+  bool namespace_pending = false;
+  for (const auto& rendered : plan.manifests.objects) {
+    PlannedObject object{.ref = kube::ObjectRef::of(rendered.object), .desired = rendered.object};
+    if (!(namespace_pending && !object.ref.namespace_.empty())) {
+      object.live = context.kube.get(object.ref);
+    }
+    if (object.ref.kind == "Namespace") {
+      if (object.live && being_deleted(*object.live)) {
+        object.live.reset();
+        plan.namespace_terminating = true;
+      }
+      namespace_pending = !object.live;
+      object.foreign_namespace = object.live && !render::managed_by_cxtm(*object.live);
+    }
+    plan.objects.push_back(std::move(object));
+  }
+}
+
+// Same-named objects another installation made are not ours to overwrite (kubectl apply would
+// take their fields with --force-conflicts) unless the user says so. A Namespace is only used.
+void refuse_foreign_objects(const config::Config& config, const CollectorPlan& plan) {
+  std::vector<std::string> foreign;
+  for (const auto& object : plan.objects) {
+    if (object.live && !object.foreign_namespace && !render::managed_by_cxtm(*object.live)) {
+      foreign.push_back(display_name(object.ref));
+    }
+  }
+  if (foreign.empty()) return;
+  throw Error(ExitCode::conflict,
+              fmt::format("{} already exist{} without the label app.kubernetes.io/managed-by={}: "
+                          "made by another installation? Nothing was applied; give the collector "
+                          "another name (collector.name in {}), or take them over with --adopt",
+                          fmt::join(foreign, ", "), foreign.size() == 1 ? "s" : "",
+                          render::kManagedBy, config.source));
+}
+
+kube::AccessQuery write_query(const PlannedObject& object) {
+  return {.verb = object.live ? "patch" : "create",
+          .resource = render::admin_resource(object.ref.kind),
+          .namespace_ = object.ref.namespace_,
+          .name = object.live ? object.ref.name : ""};
+}
+
+// An admin's object (render/manifest_parts.h) that is missing or differs can be written only
+// by a user allowed to: one access review for all of them; when any is out of reach, nothing is
+// written and the admin's commands are named.
+void refuse_admin_objects_out_of_reach(Context& context, const CollectorPlan& plan) {
+  std::vector<const PlannedObject*> gaps;
+  std::vector<kube::AccessQuery> queries;
+  for (const auto& object : plan.objects) {
+    if (!render::is_admin_part(render::part_of(object.desired)) || object.foreign_namespace)
+      continue;
+    if (object.live && json_covers(*object.live, object.desired)) continue;
+    gaps.push_back(&object);
+    queries.push_back(write_query(object));
+  }
+  if (gaps.empty()) return;
+  const std::vector<bool> allowed = context.kube.can_i(queries);
+  std::map<render::ManifestPart, std::vector<std::string>> denied;
+  for (std::size_t i = 0; i < gaps.size(); ++i) {
+    if (allowed[i]) continue;
+    denied[render::part_of(gaps[i]->desired)].push_back(
+        fmt::format("{} {}", display_name(gaps[i]->ref),
+                    gaps[i]->live ? "differs from what cxtm-o11y renders" : "is missing"));
+  }
+  if (denied.empty()) return;
+  std::vector<std::string> remedies;
+  for (const auto& [part, objects] : denied) {
+    const std::string_view them = objects.size() == 1 ? "it" : "them";
+    remedies.push_back(fmt::format(
+        "{}, and you may not write {}: an admin applies {} once: {}", fmt::join(objects, ", "),
+        them, them, render::admin_apply_command(part, context.config.splunk.access_token.env)));
+  }
+  throw Error(ExitCode::forbidden,
+              fmt::format("{}; nothing was applied", fmt::join(remedies, "; ")));
+}
+
+// The API server's dry run of each object against what is there; an admin's object already as
+// rendered, or a Namespace that is not ours, stays as it is without one.
+void compare_with_cluster(Context& context, CollectorPlan& plan) {
+  bool namespace_pending = false;
+  for (auto& object : plan.objects) {
+    if (object.ref.kind == "Namespace" && !object.live) namespace_pending = true;
+    const bool kept_as_is =
+        object.foreign_namespace || (render::is_admin_part(render::part_of(object.desired)) &&
+                                     object.live && json_covers(*object.live, object.desired));
+    if (kept_as_is) {
+      object.change = Change::unchanged;
+      continue;
+    }
+    const Json proposed = proposed_object(context, object.desired, namespace_pending);
+    object.diff = kube::object_diff(display_name(object.ref), object.live, proposed);
+    object.change = !object.live          ? Change::created
+                    : object.diff.empty() ? Change::unchanged
+                                          : Change::configured;
+  }
+}
+
 }  // namespace
 
 std::string_view change_name(Change change) {
@@ -88,32 +191,15 @@ std::string display_name(const kube::ObjectRef& ref) {
   return fmt::format("{}{}/{}", lower(ref.kind), group, ref.name);
 }
 
-CollectorPlan plan_collector(Context& context) {
+CollectorPlan plan_collector(Context& context, const PlanOptions& options) {
   const auto token = config::access_token_from_env(context.config);
   CollectorPlan plan{.manifests = render::render_manifests(context.config, token),
                      .token_supplied = token.has_value()};
   refuse_lint_errors(context.config, plan.manifests.collector_config);
-
-  bool namespace_pending = false;
-  for (const auto& rendered : plan.manifests.objects) {
-    PlannedObject object{.ref = kube::ObjectRef::of(rendered.object), .desired = rendered.object};
-    // In a namespace on its way out (a collector delete just before), everything goes with it
-    // and is created anew once it is gone.
-    if (!(namespace_pending && !object.ref.namespace_.empty())) {
-      object.live = context.kube.get(object.ref);
-    }
-    if (object.ref.kind == "Namespace" && object.live && being_deleted(*object.live)) {
-      object.live.reset();
-      plan.namespace_terminating = true;
-    }
-    if (object.ref.kind == "Namespace" && !object.live) namespace_pending = true;
-    const Json proposed = proposed_object(context, rendered.object, namespace_pending);
-    object.diff = kube::object_diff(display_name(object.ref), object.live, proposed);
-    object.change = !object.live          ? Change::created
-                    : object.diff.empty() ? Change::unchanged
-                                          : Change::configured;
-    plan.objects.push_back(std::move(object));
-  }
+  read_live_objects(context, plan);
+  if (!options.adopt) refuse_foreign_objects(context.config, plan);
+  refuse_admin_objects_out_of_reach(context, plan);
+  compare_with_cluster(context, plan);
   // Also when the namespace is still to be created: no Secret can be there yet, and a collector
   // deployed without one would only wait in CreateContainerConfigError.
   if (!token) require_token_secret(context);

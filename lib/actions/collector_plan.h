@@ -24,6 +24,14 @@ struct PlannedObject {
   std::optional<Json> live;  // as stored now; nullopt when absent
   Change change = Change::unchanged;
   std::string diff;  // unified YAML diff, live → proposed; "" when unchanged
+  // A Namespace that was there before, not created by cxtm-o11y: used as it is, never labelled,
+  // never deleted.
+  bool foreign_namespace = false;
+};
+
+struct PlanOptions {
+  // Take over same-named objects another installation created (no managed-by label of ours).
+  bool adopt = false;
 };
 
 struct CollectorPlan {
@@ -38,8 +46,12 @@ struct CollectorPlan {
 };
 
 // Renders, lints (Error failed on lint errors), checks that the token Secret exists when no
-// token is supplied (Error not_found), and compares every object with the cluster.
-CollectorPlan plan_collector(Context& context);
+// token is supplied (Error not_found), and compares every object with the cluster. Refuses,
+// before anything is written: same-named objects that are not ours, unless adopt (Error
+// conflict); an admin's object (render/manifest_parts.h) missing or different when the user may
+// not write it (Error forbidden, naming the admin's command). An admin's object already as
+// rendered is compared without a dry run, so the operator needs no write access to it.
+CollectorPlan plan_collector(Context& context, const PlanOptions& options = {});
 
 // "kind/name" as kubectl prints it: "daemonset.apps/otel-collector".
 std::string display_name(const kube::ObjectRef& ref);

@@ -31,4 +31,23 @@ bool same_json(const Json& a, const Json& b) {
   return nlohmann::json::parse(a.dump()) == nlohmann::json::parse(b.dump());
 }
 
+bool json_covers(const Json& live, const Json& desired) {
+  if (desired.is_object()) {
+    if (!live.is_object()) return false;
+    for (const auto& [key, value] : desired.items()) {
+      const auto found = live.find(key);
+      if (found == live.end() || !json_covers(*found, value)) return false;
+    }
+    return true;
+  }
+  if (desired.is_array()) {
+    if (!live.is_array() || live.size() != desired.size()) return false;
+    for (std::size_t i = 0; i < desired.size(); ++i) {
+      if (!json_covers(live[i], desired[i])) return false;
+    }
+    return true;
+  }
+  return live == desired;
+}
+
 }  // namespace cxtm

@@ -11,6 +11,12 @@ using Json = nlohmann::ordered_json;
 // prints keys sorted; the tool writes them in its own order).
 bool same_json(const Json& a, const Json& b);
 
+// Whether live holds everything desired says: every member of a desired object, with a value
+// it covers; arrays of the same length, item by item; other values equal. What the API server
+// added (defaults, status, metadata of its own) does not count. For objects the tool writes
+// whole and only checks (the collector's ClusterRole when an admin applied it).
+bool json_covers(const Json& live, const Json& desired);
+
 // object[key], or null when object is not an object or has no such member. Never inserts.
 const Json& member(const Json& object, std::string_view key);
 

@@ -9,6 +9,7 @@
 #include "core/digest.h"
 #include "core/embedded.h"
 #include "core/error.h"
+#include "render/manifest_parts.h"
 #include "render/template.h"
 #include "render/yaml_emit.h"
 
@@ -18,7 +19,6 @@ namespace {
 constexpr std::string_view kManifestDir = "manifests/";
 constexpr std::string_view kAgentConfig = "collector/agent-config.yaml";
 constexpr long long kMinimumMemoryMib = 128;
-constexpr std::string_view kManagedBy = "cxtm-o11y";
 
 std::string_view embedded_file(std::string_view name) {
   const auto found = embedded::files().find(name);
@@ -86,8 +86,11 @@ Json manifest_values(const config::Config& config, const std::optional<std::stri
   const auto endpoints = config.endpoints();
   const Json selector = {{"app.kubernetes.io/name", collector.name},
                          {"app.kubernetes.io/component", "agent"}};
-  Json agent = selector;
-  agent["app.kubernetes.io/managed-by"] = kManagedBy;
+  // An admin's objects (render/manifest_parts.h) carry no version: a collector upgrade by the
+  // operator must not need the admin again.
+  Json admin = selector;
+  admin["app.kubernetes.io/managed-by"] = kManagedBy;
+  Json agent = admin;
   agent["app.kubernetes.io/version"] = collector.version;
   return Json{
       {"cluster", config.cluster},
@@ -96,6 +99,7 @@ Json manifest_values(const config::Config& config, const std::optional<std::stri
       {"labels",
        {{"common", {{"app.kubernetes.io/managed-by", kManagedBy}}},
         {"selector", selector},
+        {"admin", admin},
         {"agent", agent}}},
       {"collector",
        {{"name", collector.name},

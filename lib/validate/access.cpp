@@ -52,9 +52,12 @@ std::vector<AccessNeed> access_needs(const config::Config& config) {
   // kubectl logs reads the pod before its log.
   need("get", "pods", "", collector, "", true, "validate reads the collector's pods");
   need("get", "pods", "log", collector, "", true, "validate scans the collector's logs");
-  need("get", "services", "proxy", collector, "", true,
+  // The proxied name is the Service's with the port: operator-rbac.yaml grants these by name.
+  need("get", "services", "proxy", collector,
+       fmt::format("{}:{}", own, config.collector.health_port), true,
        "validate reaches the health endpoint through the service proxy");
-  need("create", "services", "proxy", collector, "", true,
+  need("create", "services", "proxy", collector,
+       fmt::format("{}:{}", own, config.collector.otlp_http_port), true,
        "validate posts the test span through the service proxy");
   need("get", "pods", "proxy", collector, "", true,
        "validate reads each collector pod's own metrics");
@@ -65,34 +68,31 @@ std::vector<AccessNeed> access_needs(const config::Config& config) {
     need("get", "pods", "log", services, "", true, "validate reads the installer's log");
   }
 
-  // collector deploy applies each object by server-side apply (patch; create when new), reads
-  // it back, and undoes a failed deploy (delete, or update to what was there); collector delete.
+  // collector deploy applies each of its objects by server-side apply (patch; create when new),
+  // reads it back, and undoes a failed deploy (delete, or update to what was there); collector
+  // delete. The admin's objects (render/manifest_parts.h) it only reads, by name, and writes
+  // into the token Secret a new token.
   const std::string applied = "collector deploy and delete write the collector's objects";
-  for (const char* resource :
-       {"daemonsets.apps", "configmaps", "serviceaccounts", "services", "secrets"}) {
-    const std::string name = std::string(resource) == "secrets" ? secret : "";
-    need("create", resource, "", collector, "", false, applied);
-    for (const char* verb : {"get", "patch", "delete"}) {
-      need(verb, resource, "", collector, name, false, applied);
+  for (const char* resource : {"daemonsets.apps", "configmaps", "serviceaccounts", "services"}) {
+    for (const char* verb : {"create", "get", "patch", "delete"}) {
+      need(verb, resource, "", collector, "", false, applied);
     }
   }
   // The undo of a failed update puts back what changed; a config change can change these.
-  for (const char* resource : {"daemonsets.apps", "configmaps", "services", "secrets"}) {
-    const std::string name = std::string(resource) == "secrets" ? secret : "";
-    need("update", resource, "", collector, name, false,
-         "collector deploy puts the previous objects back when an update fails");
+  const std::string undo = "collector deploy puts the previous objects back when an update fails";
+  for (const char* resource : {"daemonsets.apps", "configmaps", "services"}) {
+    need("update", resource, "", collector, "", false, undo);
   }
+  const std::string token = "collector deploy checks the token Secret and writes a new token";
+  for (const char* verb : {"get", "patch"})
+    need(verb, "secrets", "", collector, secret, false, token);
+  need("update", "secrets", "", collector, secret, false, undo);
+  const std::string admin = "collector deploy checks the objects an admin applies once";
   for (const char* resource : {"clusterroles.rbac.authorization.k8s.io",
                                "clusterrolebindings.rbac.authorization.k8s.io"}) {
-    need("create", resource, "", "", "", false, applied);
-    for (const char* verb : {"get", "patch", "delete"}) {
-      need(verb, resource, "", "", own, false, applied);
-    }
+    need("get", resource, "", "", own, false, admin);
   }
-  need("escalate", "clusterroles.rbac.authorization.k8s.io", "", "", own, false,
-       "collector deploy grants the collector's ClusterRole rules the user need not hold");
-  need("bind", "clusterroles.rbac.authorization.k8s.io", "", "", own, false,
-       "collector deploy binds the collector's ClusterRole to its ServiceAccount");
+  if (collector != "default") need("get", "namespaces", "", "", collector, false, admin);
   need("list", "nodes", "", "", "", false,
        "collector deploy says why no node takes the collector, when none does");
 

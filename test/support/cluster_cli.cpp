@@ -172,6 +172,16 @@ kube::ProcessResult ClusterCli::run(const std::vector<std::string>& arguments,
                             .env_overrides = overrides});
 }
 
+kube::ProcessResult ClusterCli::kubectl(const std::vector<std::string>& arguments,
+                                        const std::string& stdin_data) const {
+  std::vector<std::string> argv = {test_kubectl(), "--kubeconfig", kubeconfig_.string()};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return kube::run_process({.argv = argv,
+                            .stdin_data = stdin_data,
+                            .timeout = std::chrono::seconds(120),
+                            .env_overrides = environment()});
+}
+
 kube::ProcessResult ClusterCli::run_interrupted(const std::vector<std::string>& arguments,
                                                 const std::function<bool()>& when) const {
   return testing::run_interrupted(argv(arguments, ""), environment(), dir_.path(), when);

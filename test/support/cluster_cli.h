@@ -43,6 +43,11 @@ class ClusterCli {
   kube::ProcessResult run(const std::vector<std::string>& arguments,
                           const std::string& kubectl = "",
                           const std::map<std::string, std::string>& env = {}) const;
+  // kubectl itself (the test's) against the fake, as an admin at a terminal would run it:
+  // `render --part cluster | kubectl apply -f -` is run(render) then kubectl({"apply", "-f",
+  // "-"}, out).
+  kube::ProcessResult kubectl(const std::vector<std::string>& arguments,
+                              const std::string& stdin_data = "") const;
   // Runs as run() does, and sends the process SIGINT (as Ctrl-C would, but not to the kubectl
   // it runs) once `when` holds; `when` is polled, for a minute at most.
   kube::ProcessResult run_interrupted(const std::vector<std::string>& arguments,
