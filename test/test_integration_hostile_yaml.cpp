@@ -59,7 +59,7 @@ TEST_SUITE("integration/hostile_yaml") {
     const std::string big = "receivers: " + std::string(5u << 20, 'x') + "\n";
     const auto refused = run_cli({"lint", "-"}, {}, big);
     CHECK(refused.exit_code == 2);
-    CHECK(contains(refused.err, "<stdin>: longer than the input limit of 4 MiB"));
+    CHECK(contains(refused.err, "<stdin>: longer than the input limit of 1 MiB"));
     CHECK(contains(refused.err, "CXTM_O11Y_MAX_INPUT_BYTES"));
     const auto raised = run_cli({"lint", "-"}, {{"CXTM_O11Y_MAX_INPUT_BYTES", "8Mi"}}, big);
     CHECK(raised.exit_code == 1);  // read, parsed, and linted: receivers is no mapping

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "core/error.h"
 #include "core/one_line.h"
@@ -74,11 +75,12 @@ std::vector<std::string> YamlField::keys() const {
   if (!present()) return {};
   if (!node_.IsMap()) fail(fmt::format("expected a mapping, got {}", describe(node_)));
   std::vector<std::string> result;
+  std::unordered_set<std::string_view> seen;  // views into the nodes, which outlive the loop
   for (const auto& entry : node_) {
     if (!entry.first.IsScalar()) {
       YamlField(entry.first, file_, path_, entry.first.Mark()).fail("keys must be plain names");
     }
-    if (std::find(result.begin(), result.end(), entry.first.Scalar()) != result.end()) {
+    if (!seen.insert(entry.first.Scalar()).second) {
       // yaml-cpp keeps one of the two silently; a config must not mean something else.
       YamlField((*this)[entry.first.Scalar()].node_, file_,
                 path_.empty() ? entry.first.Scalar() : path_ + "." + entry.first.Scalar(),

@@ -34,14 +34,28 @@ inline std::vector<HostileYaml> hostile_yaml_inputs() {
   std::string braces;
   for (int i = 0; i < 50'000; ++i) braces += "{a: ";
   inputs.push_back({"50k nested {a:", braces, "nests deeper than 64 levels"});
-  std::string keys;
-  for (int i = 0; i < 300'000; ++i) keys += "k" + std::to_string(i) + ": v\n";
-  inputs.push_back({"300k keys", keys, "has more than 50000 nodes"});
+  const auto keys = [](int count) {
+    std::string text;
+    for (int i = 0; i < count; ++i) text += "k" + std::to_string(i) + ": v\n";
+    return text;
+  };
+  inputs.push_back({"300k keys", keys(300'000), "longer than the input limit of 1 MiB"});
+  inputs.push_back({"30k keys", keys(30'000), "has more than 20000 nodes"});
   std::string scalar = "receivers: ";
   scalar.append(100u << 20, 'x');
-  inputs.push_back({"100 MB scalar", scalar, "longer than the input limit of 4 MiB"});
+  inputs.push_back({"100 MB scalar", scalar, "longer than the input limit of 1 MiB"});
   inputs.push_back({"alias bomb", alias_bomb(), "expands to more than"});
   return inputs;
+}
+
+// The costliest inputs still within the limits, which the tool reads and lints: a scalar just
+// under the input limit, and just under the node limit.
+inline std::vector<HostileYaml> largest_accepted_yaml() {
+  std::string scalar = "x: ";
+  scalar.append((1u << 20) - 8, 'y');
+  std::string keys;
+  for (int i = 0; i < 9'990; ++i) keys += "k" + std::to_string(i) + ": v\n";
+  return {{"1 MiB scalar", scalar, ""}, {"9,990 keys", keys, ""}};
 }
 
 }  // namespace cxtm::testing
