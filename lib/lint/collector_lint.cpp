@@ -31,27 +31,27 @@ void lint_config(const YAML::Node& root, const Locator& locator, Run& run) {
   for (Rule rule : kRules) rule(config, run.options, reporter);
 }
 
-void report_syntax_at(const YAML::Mark& mark, const std::string& problem, const Locator& locator,
-                      Run& run) {
+// A finding about the YAML itself, where the document cannot be linted.
+void report_yaml_at(const YAML::Mark& mark, std::string_view rule_id, std::string message,
+                    const Locator& locator, Run& run) {
   const Position position = locator.at(mark);
   run.findings.push_back(Finding{.file = run.file,
                                  .line = position.line,
                                  .column = position.column,
-                                 .rule_id = "yaml-syntax",
+                                 .rule_id = std::string(rule_id),
                                  .severity = Severity::error,
-                                 .message = fmt::format("not valid YAML: {}", problem)});
+                                 .message = std::move(message)});
+}
+
+void report_syntax_at(const YAML::Mark& mark, const std::string& problem, const Locator& locator,
+                      Run& run) {
+  report_yaml_at(mark, "yaml-syntax", "not valid YAML: " + problem, locator, run);
 }
 
 // A document within the syntax but past core/yaml_syntax.h's or core/yaml_bounds.h's limits.
 void report_limit_at(const YAML::Mark& mark, const std::string& problem, const Locator& locator,
                      Run& run) {
-  const Position position = locator.at(mark);
-  run.findings.push_back(Finding{.file = run.file,
-                                 .line = position.line,
-                                 .column = position.column,
-                                 .rule_id = "yaml-limits",
-                                 .severity = Severity::error,
-                                 .message = "the YAML " + problem});
+  report_yaml_at(mark, "yaml-limits", "the YAML " + problem, locator, run);
 }
 
 void report_syntax(const YAML::Exception& error, const Locator& locator, Run& run) {
