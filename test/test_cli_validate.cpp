@@ -135,7 +135,7 @@ TEST_SUITE("cli/validate") {
     CHECK(run.exit_code == 1);
     const Json access = check(run.report, "access");
     CHECK(access["status"] == "fail");
-    CHECK(any_detail(access, "denied: create services/proxy in default"));
+    CHECK(any_detail(access, "denied: create services/proxy otel-collector:4318 in default"));
     CHECK(contains(access["remedy"], "grant"));
   }
 
