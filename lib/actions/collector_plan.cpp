@@ -103,6 +103,13 @@ void refuse_foreign_objects(const config::Config& config, const CollectorPlan& p
                           render::kManagedBy, config.source));
 }
 
+// An admin's object (render/manifest_parts.h) that the cluster holds as rendered: compared as
+// read, never written.
+bool admin_object_as_rendered(const PlannedObject& object) {
+  return render::is_admin_part(render::part_of(object.desired)) && object.live &&
+         json_covers(*object.live, object.desired);
+}
+
 kube::AccessQuery write_query(const PlannedObject& object) {
   return {.verb = object.live ? "patch" : "create",
           .resource = render::admin_resource(object.ref.kind),
@@ -117,9 +124,8 @@ void refuse_admin_objects_out_of_reach(Context& context, const CollectorPlan& pl
   std::vector<const PlannedObject*> gaps;
   std::vector<kube::AccessQuery> queries;
   for (const auto& object : plan.objects) {
-    if (!render::is_admin_part(render::part_of(object.desired)) || object.foreign_namespace)
-      continue;
-    if (object.live && json_covers(*object.live, object.desired)) continue;
+    const bool admin_part = render::is_admin_part(render::part_of(object.desired));
+    if (!admin_part || object.foreign_namespace || admin_object_as_rendered(object)) continue;
     gaps.push_back(&object);
     queries.push_back(write_query(object));
   }
@@ -150,10 +156,7 @@ void compare_with_cluster(Context& context, CollectorPlan& plan) {
   bool namespace_pending = false;
   for (auto& object : plan.objects) {
     if (object.ref.kind == "Namespace" && !object.live) namespace_pending = true;
-    const bool kept_as_is =
-        object.foreign_namespace || (render::is_admin_part(render::part_of(object.desired)) &&
-                                     object.live && json_covers(*object.live, object.desired));
-    if (kept_as_is) {
+    if (object.foreign_namespace || admin_object_as_rendered(object)) {
       object.change = Change::unchanged;
       continue;
     }
