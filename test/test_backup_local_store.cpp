@@ -80,7 +80,8 @@ TEST_SUITE("backup/local_store") {
     LocalBackupStore store(dir.path());
     store.save(make_backup("scheduler", deployment("app:1"), Role::original));
     store.save(make_backup("scheduler", deployment("app:2"), Role::snapshot));
-    const auto all = store.list("default");
+    const auto all = store.list("default", {"cxtm-scheduler"});
+    CHECK(store.list("default", {"cxtm-other"}).empty());
     CHECK(all.size() == 2);
     CHECK(store.original("default", "cxtm-scheduler")->backup.object == deployment("app:1"));
   }

@@ -25,7 +25,7 @@ bool lets(const Policy& policy, const char* method, const char* path) {
 }  // namespace
 
 TEST_SUITE("examples/operator_rbac") {
-  TEST_CASE("no write on RBAC, no Secret created or deleted, no other Secret, no wildcard") {
+  TEST_CASE("no write on RBAC, no Secret created or deleted, ConfigMaps and proxies by name") {
     const Policy policy = parse_policy(cxtm::read_file(kRbac));
     // Who may write RBAC objects may make themselves cluster-admin (issue 14, item 2): the
     // collector's ClusterRole and ClusterRoleBinding are an admin's (render --part cluster).
@@ -54,6 +54,14 @@ TEST_SUITE("examples/operator_rbac") {
     CHECK_FALSE(lets(policy, "GET", "/api/v1/namespaces/default/secrets/someone-elses-secret"));
     CHECK_FALSE(lets(policy, "GET", "/api/v1/namespaces/default/secrets"));
     CHECK_FALSE(lets(policy, "GET", "/api/v1/namespaces/kube-system/configmaps/x"));
+    // The namespace's other ConfigMaps (the apps' settings) stay unread (item 13).
+    CHECK_FALSE(lets(policy, "GET", "/api/v1/namespaces/default/configmaps"));
+    CHECK_FALSE(lets(policy, "GET", "/api/v1/namespaces/default/configmaps/app-settings"));
+    CHECK(lets(policy, "GET", "/api/v1/namespaces/default/configmaps/otel-collector"));
+    // The service proxy reaches the collector's health and OTLP ports, nothing else.
+    CHECK_FALSE(
+        lets(policy, "GET", "/api/v1/namespaces/default/services/cxtm-scheduler:8080/proxy/"));
+    CHECK(lets(policy, "GET", "/api/v1/namespaces/default/services/otel-collector:13133/proxy/"));
     CHECK_FALSE(lets(policy, "PATCH", "/apis/apps/v1/namespaces/default/deployments/x"));
     std::vector<PolicyRule> every = policy.cluster_rules;
     for (const auto& [namespace_, rules] : policy.namespace_rules) {

@@ -270,6 +270,7 @@ TEST_SUITE("integration/operator_rbac") {
     step({"backup", "list"}, 0);
     step({"backup", "show", "scheduler"}, 0);
     step({"backup", "create", "scheduler"}, 0);
+    step({"backup", "create", "notifications"}, 0);
     step(fast({"rollback", "scheduler"}), 0);
     step({"collector", "delete", "--dry-run"}, 0);
     const auto deleted = step({"collector", "delete"}, 0);

@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 #include "core/redact.h"
+#include "fixtures/fake_kube_api_server.h"
+#include "fixtures/kubectl_runner.h"
 #include "kube/kubectl_client.h"
 #include "kube/kubectl_errors.h"
 #include "support/temp_dir.h"
@@ -156,5 +158,35 @@ TEST_SUITE("kube/kubectl_client") {
          .err = "Error from server (Invalid): value fakeCanaryToken-redact-0123456789 bad"});
     CHECK(std::string(error.what()).find("fakeCanaryToken") == std::string::npos);
     CHECK(std::string(error.what()).find("[REDACTED]") != std::string::npos);
+  }
+}
+
+TEST_SUITE("kube/kubectl_client") {
+  TEST_CASE("get_named: the real kubectl, one GET per name, the missing ones left out") {
+    cxtm::testing::FakeKubeApiServer server;
+    cxtm::testing::TempDir dir;
+    KubectlClient client({.kubectl = cxtm::testing::test_kubectl(),
+                          .kubeconfig = server.write_kubeconfig(dir.path()).string()});
+    for (const char* name : {"a", "b"}) {
+      server.put_object({{"apiVersion", "v1"},
+                         {"kind", "ConfigMap"},
+                         {"metadata", {{"name", name}, {"namespace", "default"}}}});
+    }
+    const auto names_of = [](const std::vector<Json>& objects) {
+      std::vector<std::string> names;
+      for (const Json& object : objects) names.push_back(object["metadata"]["name"]);
+      return names;
+    };
+    CHECK(names_of(client.get_named("configmaps", "default", {"a", "missing", "b"})) ==
+          std::vector<std::string>{"a", "b"});
+    CHECK(names_of(client.get_named("configmaps", "default", {"b"})) ==
+          std::vector<std::string>{"b"});
+    CHECK(client.get_named("configmaps", "default", {"missing", "gone"}).empty());
+    CHECK(client.get_named("configmaps", "default", {}).empty());
+    // By name, never a list of the namespace.
+    for (const auto& request : server.requests()) {
+      CAPTURE(request.path);
+      CHECK_FALSE(request.path.ends_with("/configmaps"));
+    }
   }
 }

@@ -9,9 +9,13 @@
 namespace cxtm::actions {
 
 std::vector<ListedBackup> list_backups(Context& context, BackupStores stores) {
+  std::vector<std::string> deployments;
+  for (const auto& service : context.config.services) {
+    deployments.push_back(deployment_ref(context.config, service).name);
+  }
   std::vector<ListedBackup> listed;
   for (backup::BackupStore* store : {&stores.cluster, &stores.local}) {
-    for (auto& stored : store->list(context.config.namespace_))
+    for (auto& stored : store->list(context.config.namespace_, deployments))
       listed.push_back({store->name(), stored});
   }
   return listed;

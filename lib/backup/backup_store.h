@@ -27,8 +27,10 @@ class BackupStore {
   // Stores backup (original: replaces the stored original; snapshot: adds beside it) and says
   // where; "" when this store keeps nothing (backup.cluster_copy: false).
   virtual std::string save(const DeploymentBackup& backup) = 0;
-  // Every backup in the store (optionally of one namespace), unverified ones left out.
-  virtual std::vector<StoredBackup> list(const std::string& namespace_) = 0;
+  // Every backup in the store of these Deployments of namespace_, unverified ones left out. By
+  // name, not by a listing of the namespace: the operator's role reads ConfigMaps by name only.
+  virtual std::vector<StoredBackup> list(const std::string& namespace_,
+                                         const std::vector<std::string>& deployments) = 0;
 };
 
 }  // namespace cxtm::backup

@@ -84,12 +84,17 @@ std::string ClusterBackupStore::save(const DeploymentBackup& backup) {
   return fmt::format("configmap/{}/{}:{}", backup.namespace_, ref.name, key);
 }
 
-std::vector<StoredBackup> ClusterBackupStore::list(const std::string& namespace_) {
+std::vector<StoredBackup> ClusterBackupStore::list(const std::string& namespace_,
+                                                   const std::vector<std::string>& deployments) {
   std::vector<StoredBackup> result;
-  const auto configmaps =
-      kube_.list("configmaps", namespace_,
-                 fmt::format("app.kubernetes.io/managed-by=cxtm-o11y,{}=backup", kRoleLabel));
-  for (const Json& configmap : configmaps) {
+  std::vector<std::string> names;
+  for (const auto& deployment : deployments) {
+    names.push_back(configmap_for(namespace_, deployment).name);
+  }
+  for (const Json& configmap : kube_.get_named("configmaps", namespace_, names)) {
+    // A same-named ConfigMap someone else made is no backup of ours.
+    const Json& labels = object_member(object_member(configmap, "metadata"), "labels");
+    if (string_member(labels, std::string(kRoleLabel)) != "backup") continue;
     if (!configmap.contains("data") || !configmap["data"].is_object()) continue;
     const std::string ns = configmap["metadata"].value("namespace", namespace_);
     const std::string name = configmap["metadata"].value("name", "");

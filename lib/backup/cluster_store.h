@@ -16,7 +16,8 @@ class ClusterBackupStore : public BackupStore {
   std::optional<StoredBackup> original(const std::string& namespace_,
                                        const std::string& deployment) override;
   std::string save(const DeploymentBackup& backup) override;
-  std::vector<StoredBackup> list(const std::string& namespace_) override;
+  std::vector<StoredBackup> list(const std::string& namespace_,
+                                 const std::vector<std::string>& deployments) override;
 
   // The ConfigMap that holds deployment's backups.
   static kube::ObjectRef configmap_for(const std::string& namespace_,

@@ -142,18 +142,21 @@ std::string LocalBackupStore::save(const DeploymentBackup& backup) {
   return path.string();
 }
 
-std::vector<StoredBackup> LocalBackupStore::list(const std::string& namespace_) {
+std::vector<StoredBackup> LocalBackupStore::list(const std::string& namespace_,
+                                                 const std::vector<std::string>& deployments) {
   std::vector<StoredBackup> result;
-  const auto base = namespace_.empty() ? root_ : root_ / namespace_;
-  std::error_code error;
-  if (!std::filesystem::exists(base, error)) return result;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(base, error)) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
-    try {
-      result.push_back(
-          {parse_backup(read_file(entry.path()), entry.path().string()), entry.path().string()});
-    } catch (const Error&) {
-      // A damaged file is reported when it is used; a listing shows what can be used.
+  for (const std::string& deployment : deployments) {
+    const auto dir = root_ / namespace_ / deployment;
+    std::error_code error;
+    if (!std::filesystem::is_directory(dir, error)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+      try {
+        result.push_back(
+            {parse_backup(read_file(entry.path()), entry.path().string()), entry.path().string()});
+      } catch (const Error&) {
+        // A damaged file is reported when it is used; a listing shows what can be used.
+      }
     }
   }
   std::sort(result.begin(), result.end(),

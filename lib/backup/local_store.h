@@ -20,7 +20,8 @@ class LocalBackupStore : public BackupStore {
   std::optional<StoredBackup> original(const std::string& namespace_,
                                        const std::string& deployment) override;
   std::string save(const DeploymentBackup& backup) override;
-  std::vector<StoredBackup> list(const std::string& namespace_) override;
+  std::vector<StoredBackup> list(const std::string& namespace_,
+                                 const std::vector<std::string>& deployments) override;
 
   // <state_dir>/backups/<cluster>, with a leading "~/" in state_dir taken as the home directory
   // ($HOME when absolute, else the password database's).

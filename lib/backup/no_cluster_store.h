@@ -14,7 +14,9 @@ class NoClusterStore : public BackupStore {
   }
   // "": nothing stored, nothing to name.
   std::string save(const DeploymentBackup&) override { return ""; }
-  std::vector<StoredBackup> list(const std::string&) override { return {}; }
+  std::vector<StoredBackup> list(const std::string&, const std::vector<std::string>&) override {
+    return {};
+  }
 };
 
 }  // namespace cxtm::backup

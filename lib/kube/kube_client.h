@@ -74,6 +74,10 @@ class KubeClient {
   // selector ("" for all).
   virtual std::vector<Json> list(std::string_view resource, std::string_view namespace_,
                                  std::string_view label_selector) = 0;
+  // Those of the named objects of `resource` in namespace_ that exist, in one call: a read that
+  // RBAC can grant by name (resourceNames), where a list needs the whole namespace.
+  virtual std::vector<Json> get_named(std::string_view resource, std::string_view namespace_,
+                                      const std::vector<std::string>& names) = 0;
   // Server-side apply as field manager "cxtm-o11y", taking over conflicting fields. Returns the
   // object as stored (or as it would be, for DryRun::server).
   virtual Json apply(const Json& object, DryRun dry_run) = 0;

@@ -142,6 +142,30 @@ std::vector<Json> KubectlClient::list(std::string_view resource, std::string_vie
   return std::vector<Json>(items.begin(), items.end());
 }
 
+std::vector<Json> KubectlClient::get_named(std::string_view resource, std::string_view namespace_,
+                                           const std::vector<std::string>& names) {
+  if (names.empty()) return {};
+  // One GET per name, in one kubectl; the missing ones are left out, not errors.
+  std::vector<std::string> arguments = {"get", std::string(resource)};
+  arguments.insert(arguments.end(), names.begin(), names.end());
+  arguments.insert(arguments.end(), {"--ignore-not-found", "--output=json"});
+  add_namespace(arguments, namespace_);
+  const std::string action = fmt::format("get {} by name", resource);
+  const auto result = run(arguments);
+  if (result.exit_code != 0) throw kubectl_failure(action, result);
+  std::vector<Json> found;
+  for (const auto& document : json_documents(result.out)) {
+    // One name found: the object itself; more: a List.
+    Json answer = parse_output(action, document);
+    if (answer.value("kind", "") != "List") {
+      found.push_back(std::move(answer));
+      continue;
+    }
+    for (Json& item : answer["items"]) found.push_back(std::move(item));
+  }
+  return found;
+}
+
 Json KubectlClient::apply(const Json& object, DryRun dry_run) {
   std::vector<std::string> arguments = {"apply",
                                         "--server-side",

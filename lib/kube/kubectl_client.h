@@ -26,6 +26,8 @@ class KubectlClient : public KubeClient {
   std::optional<Json> get(const ObjectRef& ref) override;
   std::vector<Json> list(std::string_view resource, std::string_view namespace_,
                          std::string_view label_selector) override;
+  std::vector<Json> get_named(std::string_view resource, std::string_view namespace_,
+                              const std::vector<std::string>& names) override;
   Json apply(const Json& object, DryRun dry_run) override;
   Json replace(const Json& object) override;
   bool remove(const ObjectRef& ref) override;

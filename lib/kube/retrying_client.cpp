@@ -50,6 +50,11 @@ std::vector<Json> RetryingClient::list(std::string_view resource, std::string_vi
                       retriable);
 }
 
+std::vector<Json> RetryingClient::get_named(std::string_view resource, std::string_view namespace_,
+                                            const std::vector<std::string>& names) {
+  return with_retries([&] { return inner_->get_named(resource, namespace_, names); }, retriable);
+}
+
 Json RetryingClient::apply(const Json& object, DryRun dry_run) {
   return with_retries([&] { return inner_->apply(object, dry_run); }, retriable);
 }

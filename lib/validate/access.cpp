@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "backup/cluster_store.h"
+
 namespace cxtm::validate {
 
 std::string describe(const kube::AccessQuery& query) {
@@ -47,7 +49,7 @@ std::vector<AccessNeed> access_needs(const config::Config& config) {
   };
 
   need("get", "daemonsets.apps", "", collector, "", true, "validate reads the collector");
-  need("get", "configmaps", "", collector, "", true, "validate lints the live collector config");
+  need("get", "configmaps", "", collector, own, true, "validate lints the live collector config");
   need("list", "pods", "", collector, "", true, "validate reads the collector's pods");
   // kubectl logs reads the pod before its log.
   need("get", "pods", "", collector, "", true, "validate reads the collector's pods");
@@ -73,15 +75,20 @@ std::vector<AccessNeed> access_needs(const config::Config& config) {
   // delete. The admin's objects (render/manifest_parts.h) it only reads, by name, and writes
   // into the token Secret a new token.
   const std::string applied = "collector deploy and delete write the collector's objects";
+  // ConfigMaps are read and written by name only (create cannot be limited by name), so the
+  // namespace's other ConfigMaps stay out of reach.
+  const auto name_for = [&](std::string_view resource, std::string_view verb) {
+    return resource == "configmaps" && verb != "create" ? own : std::string();
+  };
   for (const char* resource : {"daemonsets.apps", "configmaps", "serviceaccounts", "services"}) {
     for (const char* verb : {"create", "get", "patch", "delete"}) {
-      need(verb, resource, "", collector, "", false, applied);
+      need(verb, resource, "", collector, name_for(resource, verb), false, applied);
     }
   }
   // The undo of a failed update puts back what changed; a config change can change these.
   const std::string undo = "collector deploy puts the previous objects back when an update fails";
   for (const char* resource : {"daemonsets.apps", "configmaps", "services"}) {
-    need("update", resource, "", collector, "", false, undo);
+    need("update", resource, "", collector, name_for(resource, "update"), false, undo);
   }
   const std::string token = "collector deploy checks the token Secret and writes a new token";
   for (const char* verb : {"get", "patch"})
@@ -101,9 +108,14 @@ std::vector<AccessNeed> access_needs(const config::Config& config) {
          "instrument and rollback write the Deployments");
     need("list", "replicasets.apps", "", services, "", false,
          "instrument and rollback follow the rollout's current ReplicaSet");
-    for (const char* verb : {"create", "get", "list", "patch", "update"}) {
-      need(verb, "configmaps", "", services, "", false,
-           "instrument keeps its backups in ConfigMaps");
+    const std::string backups = "instrument keeps its backups in ConfigMaps";
+    need("create", "configmaps", "", services, "", false, backups);
+    for (const auto& service : config.services) {
+      const std::string name =
+          backup::ClusterBackupStore::configmap_for(services, service.deployment).name;
+      for (const char* verb : {"get", "patch", "update"}) {
+        need(verb, "configmaps", "", services, name, false, backups);
+      }
     }
   }
   return needs;
