@@ -360,6 +360,26 @@ TEST_SUITE("integration/operator_rbac") {
     CHECK_FALSE(cluster.server.get("/api/v1/namespaces/default/configmaps/otel-collector"));
     CHECK_FALSE(cluster.server.get("/apis/apps/v1/namespaces/default/daemonsets/otel-collector"));
 
+    // `create` alone does not make a server-side apply of a new object: it needs `patch` too.
+    cluster.server.enforce_rbac(cxtm::read_file(kRbac) + R"(
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: creates-only}
+rules:
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [clusterroles, clusterrolebindings]
+    verbs: [create]
+)");
+    const auto creates_only = cluster.run({"collector", "deploy", "--timeout", "20s"}, "", token);
+    INFO(creates_only.out, creates_only.err);
+    CHECK(creates_only.exit_code == 5);
+    CHECK(contains(creates_only.err, "clusterrole.rbac.authorization.k8s.io/otel-collector is "
+                                     "missing"));
+    CHECK(contains(creates_only.err, "nothing was applied"));
+    CHECK_FALSE(cluster.server.get("/api/v1/namespaces/default/configmaps/otel-collector"));
+    cluster.server.enforce_rbac_file(kRbac);
+
     // The admin applies them, then someone widens the ClusterRole: the operator may not put it
     // back either.
     cluster.server.allow_everything();

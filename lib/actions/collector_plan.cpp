@@ -110,11 +110,18 @@ bool admin_object_as_rendered(const PlannedObject& object) {
          json_covers(*object.live, object.desired);
 }
 
-kube::AccessQuery write_query(const PlannedObject& object) {
-  return {.verb = object.live ? "patch" : "create",
-          .resource = render::admin_resource(object.ref.kind),
-          .namespace_ = object.ref.namespace_,
-          .name = object.live ? object.ref.name : ""};
+// What writing the object takes: server-side apply is authorized as `patch` of its name, and
+// when the object is new, as `create` too.
+std::vector<kube::AccessQuery> write_queries(const PlannedObject& object) {
+  const kube::AccessQuery patch{.verb = "patch",
+                                .resource = render::admin_resource(object.ref.kind),
+                                .namespace_ = object.ref.namespace_,
+                                .name = object.ref.name};
+  if (object.live) return {patch};
+  kube::AccessQuery create = patch;
+  create.verb = "create";
+  create.name.clear();
+  return {patch, create};
 }
 
 // An admin's object (render/manifest_parts.h) that is missing or differs can be written only
@@ -123,17 +130,25 @@ kube::AccessQuery write_query(const PlannedObject& object) {
 void refuse_admin_objects_out_of_reach(Context& context, const CollectorPlan& plan) {
   std::vector<const PlannedObject*> gaps;
   std::vector<kube::AccessQuery> queries;
+  std::vector<std::size_t> asked_for;  // the gap each query is about
   for (const auto& object : plan.objects) {
     const bool admin_part = render::is_admin_part(render::part_of(object.desired));
     if (!admin_part || object.foreign_namespace || admin_object_as_rendered(object)) continue;
+    for (auto& query : write_queries(object)) {
+      queries.push_back(std::move(query));
+      asked_for.push_back(gaps.size());
+    }
     gaps.push_back(&object);
-    queries.push_back(write_query(object));
   }
   if (gaps.empty()) return;
   const std::vector<bool> allowed = context.kube.can_i(queries);
+  std::vector<bool> may_write(gaps.size(), true);
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    if (!allowed[i]) may_write[asked_for[i]] = false;
+  }
   std::map<render::ManifestPart, std::vector<std::string>> denied;
   for (std::size_t i = 0; i < gaps.size(); ++i) {
-    if (allowed[i]) continue;
+    if (may_write[i]) continue;
     denied[render::part_of(gaps[i]->desired)].push_back(
         fmt::format("{} {}", display_name(gaps[i]->ref),
                     gaps[i]->live ? "differs from what cxtm-o11y renders" : "is missing"));
