@@ -170,3 +170,18 @@ TEST_SUITE("instrument/owned") {
     CHECK(undone.left_alone.empty());
   }
 }
+
+TEST_SUITE("instrument/owned") {
+  // Found by fuzz_transform: a pod template without metadata (a Deployment written by hand, or
+  // by a tool that leaves the empty object out) got back an empty one from the undo.
+  TEST_CASE("a pod template without metadata gets back none, from either rollback") {
+    Json original = app_deployment(nullptr);
+    original["spec"]["template"].erase("metadata");
+    const Json done = instrumented(original);
+    CHECK(done["spec"]["template"].contains("metadata"));  // the tool's record lives there
+    const Undone undone = undo_instrumentation(done);
+    CHECK(undone.deployment == original);
+    const Json restored = restore_deployment(done, strip_for_backup(original));
+    CHECK(restored["spec"]["template"] == original["spec"]["template"]);
+  }
+}

@@ -18,6 +18,9 @@ void remove_annotation(Json& object, std::string_view key) {
   if (annotations == metadata->end() || !annotations->is_object()) return;
   annotations->erase(std::string(key));
   drop_if_empty(*metadata, "annotations");
+  // A pod template that had no metadata before the tool's record went into it has none again
+  // (an empty one means the same to Kubernetes, but would not compare equal).
+  drop_if_empty(object, "metadata");
 }
 
 }  // namespace
