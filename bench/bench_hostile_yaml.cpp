@@ -18,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "core/atomic_file.h"
 #include "core/private_directory.h"
 #include "support/hostile_yaml.h"
 
@@ -93,7 +92,7 @@ int main() {
     }
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       const auto path = (scratch.path() / ("hostile-" + std::to_string(i) + ".yaml")).string();
-      cxtm::write_file_atomic(path, inputs[i].text);
+      cxtm::testing::write_hostile_yaml(path, inputs[i]);
       files.emplace_back(inputs[i].name, path);
     }
   }

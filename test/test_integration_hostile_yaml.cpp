@@ -9,7 +9,6 @@
 
 #include <string>
 
-#include "core/atomic_file.h"
 #include "support/cli_runner.h"
 #include "support/hostile_yaml.h"
 #include "support/temp_dir.h"
@@ -38,7 +37,7 @@ TEST_SUITE("integration/hostile_yaml") {
     const auto file = (dir.path() / "hostile.yaml").string();
     for (const auto& input : cxtm::testing::hostile_yaml_inputs()) {
       CAPTURE(input.name);
-      cxtm::write_file_atomic(file, input.text);
+      cxtm::testing::write_hostile_yaml(file, input);
       const bool too_long = contains(input.refusal, "input limit");
       const auto linted = run_cli({"lint", file});
       INFO(linted.out, linted.err);

@@ -5,16 +5,33 @@
 // Shared by the test that bounds them (test_integration_hostile_yaml.cpp) and the benchmark
 // that measures them (bench/bench_hostile_yaml.cpp).
 
+#include <algorithm>
+#include <cstddef>
+#include <fstream>
 #include <string>
 #include <vector>
 
 namespace cxtm::testing {
 
 struct HostileYaml {
-  std::string name;     // "100k nested ["
-  std::string text;     // the input
-  std::string refusal;  // what the refusal says: "nests deeper than 64 levels"
+  std::string name;         // "100k nested ["
+  std::string text;         // the input, or its start
+  std::string refusal;      // what the refusal says: "nests deeper than 64 levels"
+  std::size_t padding = 0;  // 'x's after text, written in pieces: a 100 MB input is never held
+                            // in memory (a process that runs the tool would lend it its RSS)
 };
+
+// Writes the input to path, its padding a piece at a time.
+inline void write_hostile_yaml(const std::string& path, const HostileYaml& input) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << input.text;
+  const std::string piece(1 << 16, 'x');
+  for (std::size_t left = input.padding; left > 0;) {
+    const std::size_t n = std::min(left, piece.size());
+    out.write(piece.data(), static_cast<std::streamsize>(n));
+    left -= n;
+  }
+}
 
 // Nine aliases per level, seven levels: 9^7 (4.8 million) lists once expanded ("billion laughs").
 inline std::string alias_bomb() {
@@ -41,9 +58,8 @@ inline std::vector<HostileYaml> hostile_yaml_inputs() {
   };
   inputs.push_back({"300k keys", keys(300'000), "longer than the input limit of 1 MiB"});
   inputs.push_back({"30k keys", keys(30'000), "has more than 20000 nodes"});
-  std::string scalar = "receivers: ";
-  scalar.append(100u << 20, 'x');
-  inputs.push_back({"100 MB scalar", scalar, "longer than the input limit of 1 MiB"});
+  inputs.push_back(
+      {"100 MB scalar", "receivers: ", "longer than the input limit of 1 MiB", 100u << 20});
   inputs.push_back({"alias bomb", alias_bomb(), "expands to more than"});
   return inputs;
 }
