@@ -40,6 +40,10 @@ void prepare_private_directory(const std::filesystem::path& dir) {
   }
 }
 
+bool is_secret(const render::RenderedObject& object) {
+  return render::part_of(object.object) == render::ManifestPart::secret;
+}
+
 // Only the objects of one part (render/manifest_parts.h): what an admin applies once, or what
 // the operator's deploy writes.
 void keep_part(render::ManifestPart part, const config::Config& config,
@@ -72,8 +76,7 @@ RenderResult run_render(const config::Config& config, const RenderOptions& optio
   if (options.output_dir.empty()) {
     if (!options.include_secret && result.secret_rendered) {
       auto& objects = result.manifests.objects;
-      std::erase_if(objects,
-                    [](const auto& object) { return object.object.value("kind", "") == "Secret"; });
+      std::erase_if(objects, [](const auto& object) { return is_secret(object); });
       result.secret_left_out = true;
     }
     return result;
@@ -82,7 +85,7 @@ RenderResult run_render(const config::Config& config, const RenderOptions& optio
   const std::filesystem::path dir(options.output_dir);
   prepare_private_directory(dir);
   for (const auto& object : result.manifests.objects) {
-    const bool secret = object.object.value("kind", "") == "Secret";
+    const bool secret = is_secret(object);
     const auto path = dir / object.file_name;
     write_file_atomic(path, render::to_yaml(object.object),
                       secret ? FileMode::private_ : FileMode::shared);
