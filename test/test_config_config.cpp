@@ -62,10 +62,24 @@ TEST_SUITE("config/config") {
     CHECK(config.otlp_http_endpoint() == "http://otel-collector.default.svc:4318");
   }
 
-  TEST_CASE("an unknown optional instrumentation is named") {
+  TEST_CASE("an unknown instrumentation to add or exclude is named") {
     CHECK(config_error(kMinimalConfig + "instrumentation:\n  extras: [flaskk]\n")
               .find("bad.yaml:5:3: instrumentation.extras: unknown instrumentation 'flaskk' "
-                    "(known: ") == 0);
+                    "(known: flask, django, fastapi, ") == 0);
+    CHECK(config_error(kMinimalConfig + "instrumentation:\n  exclude: [djangoo]\n")
+              .find("bad.yaml:5:3: instrumentation.exclude: unknown instrumentation 'djangoo' "
+                    "(known: flask, django, fastapi, ") == 0);
+  }
+
+  TEST_CASE("instrumentations excluded per service") {
+    const auto config = parse_config(kMinimalConfig +
+                                         "instrumentation:\n  exclude: [logging]\n"
+                                         "services:\n  a:\n  b:\n    instrumentation:\n"
+                                         "      exclude: [requests, urllib3]\n",
+                                     "e.yaml");
+    CHECK(config.find_service("a")->instrumentation.exclude == std::vector<std::string>{"logging"});
+    CHECK(config.find_service("b")->instrumentation.exclude ==
+          std::vector<std::string>{"requests", "urllib3"});
   }
 
   TEST_CASE("an unknown key names file, line, field and the near miss") {

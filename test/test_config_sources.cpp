@@ -68,7 +68,8 @@ TEST_SUITE("config/config sources") {
     CHECK(worker.source == PackageSource::prebuilt);
     CHECK(worker.prebuilt.image == "registry.corp/otel-python:py3.11");
     CHECK(worker.prebuilt.path == "/opt/otel");
-    CHECK(worker.init_image.empty());  // the prebuilt image is the installer
+    // The installer runs in that image and picks from what the prebuilt one holds.
+    CHECK(worker.init_image == "python:3.12-slim");
     CHECK(worker.wheelhouse.image.empty());
   }
 
@@ -79,11 +80,10 @@ TEST_SUITE("config/config sources") {
                              "  prebuilt:\n"
                              "    image: registry.corp/otel-python:py3.12\n";
     const auto plain = parse_config(base + "services:\n  api:\n", "a.yaml");
-    const auto with_index =
-        parse_config(base +
-                         "  index_url: https://nexus.corp/simple\n  init_image: python:3.12\n"
-                         "services:\n  api:\n",
-                     "b.yaml");
+    const auto with_index = parse_config(base +
+                                             "  index_url: https://nexus.corp/simple\n"
+                                             "services:\n  api:\n",
+                                         "b.yaml");
     CHECK(cxtm::actions::spec_for(plain, plain.services[0]).hash() ==
           cxtm::actions::spec_for(with_index, with_index.services[0]).hash());
   }

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
+#include "support/package_sets.h"
 
 using cxtm::Error;
 using cxtm::ExitCode;
@@ -35,6 +36,11 @@ struct Shape {
 const std::map<std::string, Shape>& shapes() {
   static const std::map<std::string, Shape> table = {
       {"celery-worker", {}},
+      {"distroless", {}},
+      {"django-gunicorn", {}},
+      {"fastapi-uvicorn", {}},
+      {"gevent", {}},
+      {"image-pythonpath", {}},
       {"cxtm-notifications-poc", {.initial = State::poc_partial}},
       {"cxtm-scheduler-poc", {.force = Force::yes, .initial = State::poc_partial}},
       {"env-from", {}},
@@ -57,38 +63,38 @@ const std::map<std::string, Shape>& shapes() {
   return table;
 }
 
-const std::set<std::string_view> kOwnedVariables = {"OTEL_K8S_POD_NAME",
-                                                    "OTEL_K8S_NODE_NAME",
-                                                    "OTEL_K8S_NAMESPACE",
-                                                    "OTEL_SERVICE_NAME",
-                                                    "OTEL_EXPORTER_OTLP_ENDPOINT",
-                                                    "OTEL_EXPORTER_OTLP_PROTOCOL",
-                                                    "OTEL_TRACES_EXPORTER",
-                                                    "OTEL_METRICS_EXPORTER",
-                                                    "OTEL_LOGS_EXPORTER",
-                                                    "OTEL_RESOURCE_ATTRIBUTES",
-                                                    "PYTHONPATH"};
+const std::set<std::string_view> kOwnedVariables = {
+    "OTEL_K8S_POD_NAME",
+    "OTEL_K8S_NODE_NAME",
+    "OTEL_K8S_NAMESPACE",
+    "OTEL_SERVICE_NAME",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_PROTOCOL",
+    "OTEL_TRACES_EXPORTER",
+    "OTEL_METRICS_EXPORTER",
+    "OTEL_LOGS_EXPORTER",
+    "OTEL_RESOURCE_ATTRIBUTES",
+    "OTEL_PYTHON_AUTO_INSTRUMENTATION_EXPERIMENTAL_GEVENT_PATCH",
+    "OTEL_PYTHON_EXCLUDED_URLS",
+    "PYTHONPATH"};
 
 // A: what the POC cluster's config gives. B: an upgrade of the packages, mirror, installer and
 // environment. C: everything different, service name and endpoint included.
 InstrumentationSpec spec_a(const Json& d, const Shape& shape) {
-  return InstrumentationSpec{
-      .service_name = d["metadata"]["name"],
-      .container = shape.container,
-      .otlp_endpoint = "http://otel-collector.default.svc:4318",
-      .environment = "cxtm-poc",
-      .service_namespace = d["metadata"]["namespace"],
-      .packages = {"opentelemetry-api==1.41.0", "opentelemetry-sdk==1.41.0",
-                   "opentelemetry-exporter-otlp-proto-http==1.41.0", "opentelemetry-distro==0.62b0",
-                   "opentelemetry-instrumentation-flask==0.62b0"},
-      .init_requests = {"100m", "256Mi"},
-      .init_limits = {"1", "512Mi"}};
+  return InstrumentationSpec{.service_name = d["metadata"]["name"],
+                             .container = shape.container,
+                             .otlp_endpoint = "http://otel-collector.default.svc:4318",
+                             .environment = "cxtm-poc",
+                             .service_namespace = d["metadata"]["namespace"],
+                             .packages = cxtm::testing::small_package_set(),
+                             .init_requests = {"100m", "256Mi"},
+                             .init_limits = {"1", "512Mi"}};
 }
 
 InstrumentationSpec spec_b(const Json& d, const Shape& shape) {
   InstrumentationSpec spec = spec_a(d, shape);
   spec.environment = "cxtm-prod";
-  spec.packages.push_back("opentelemetry-instrumentation-requests==0.62b0");
+  spec.packages = cxtm::testing::upgraded_package_set();
   spec.init_image = "python:3.12-slim";
   spec.index_url = "https://pypi.mirror.example.com/simple";
   spec.trusted_host = "pypi.mirror.example.com";

@@ -4,6 +4,7 @@
 #include "instrument/object_edit.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
+#include "support/package_sets.h"
 
 using cxtm::Json;
 using namespace cxtm::instrument;
@@ -23,7 +24,7 @@ Json instrumented_auth() {
   return instrument_deployment(d,
                                InstrumentationSpec{.service_name = "auth",
                                                    .otlp_endpoint = "http://c:4318",
-                                                   .packages = {"opentelemetry-distro==0.62b0"}},
+                                                   .packages = cxtm::testing::small_package_set()},
                                "0.1.0")
       .deployment;
 }

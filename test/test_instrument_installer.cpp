@@ -13,11 +13,13 @@
 #include "instrument/installer.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
+#include "support/package_sets.h"
 
 using cxtm::Error;
 using cxtm::ExitCode;
 using cxtm::Json;
 using namespace cxtm::instrument;
+using cxtm::testing::plan_of;
 
 namespace {
 
@@ -26,15 +28,14 @@ constexpr std::string_view kWheels = "registry.example.com/cxtm-otel-wheels:1.41
 constexpr std::string_view kPrebuilt = "registry.example.com/cxtm-otel-python:1.41.0-py3.12";
 
 InstrumentationSpec spec_for(PackageSource source) {
-  InstrumentationSpec spec{
-      .service_name = "cxtm-scheduler",
-      .otlp_endpoint = "http://otel-collector.default.svc:4318",
-      .environment = "cxtm-poc",
-      .service_namespace = "default",
-      .packages = {"opentelemetry-distro==0.62b0", "opentelemetry-sdk==1.41.0"},
-      .source = source,
-      .init_requests = {"100m", "256Mi"},
-      .init_limits = {"1", "512Mi"}};
+  InstrumentationSpec spec{.service_name = "cxtm-scheduler",
+                           .otlp_endpoint = "http://otel-collector.default.svc:4318",
+                           .environment = "cxtm-poc",
+                           .service_namespace = "default",
+                           .packages = cxtm::testing::small_package_set(),
+                           .source = source,
+                           .init_requests = {"100m", "256Mi"},
+                           .init_limits = {"1", "512Mi"}};
   if (source == PackageSource::index) {
     spec.index_url = "https://pypi.mirror.example.com/simple";
     spec.trusted_host = "pypi.mirror.example.com";
@@ -61,6 +62,11 @@ Json deployment() {
               {"kind", "Deployment"},
               {"metadata", {{"name", "cxtm-scheduler"}, {"namespace", "default"}}},
               {"spec", {{"replicas", 2}, {"template", template_}}}};
+}
+
+// The pod spec the app container sits in, with no pod-level securityContext.
+Json pod_of() {
+  return Json{{"containers", Json::array({app_container()})}};
 }
 
 std::vector<std::string> names_of(const Json& list) {
@@ -102,30 +108,63 @@ TEST_SUITE("instrument/installer") {
     CHECK_FALSE(parse_package_source("").has_value());
   }
 
-  TEST_CASE("index: pip from the mirror, in the app's image, as before sources existed") {
+  TEST_CASE("index: the installer runs in the app's image with the mirror's pip options") {
     const auto spec = spec_for(PackageSource::index);
-    CHECK(installer_command(spec) ==
-          Json{"python3", "-m", "pip", "install", "--no-cache-dir", "--disable-pip-version-check",
-               "--target", "/otel-auto-instrumentation", "--index-url",
-               "https://pypi.mirror.example.com/simple", "--trusted-host",
-               "pypi.mirror.example.com", "opentelemetry-distro==0.62b0",
-               "opentelemetry-sdk==1.41.0"});
-    const Json inits = installer_containers(spec, app_container(), "here");
+    const Json command = installer_command(spec, app_container());
+    REQUIRE(command.size() == 5);
+    CHECK(command[0] == "python3");
+    CHECK(command[1] == "-c");
+    CHECK(command[2].get<std::string>().starts_with("# cxtm-o11y's installer"));
+    const Json plan = Json::parse(command[3].get<std::string>());
+    CHECK(plan["source"] == "index");
+    CHECK(plan["target"] == "/otel-auto-instrumentation");
+    CHECK(plan["pip_args"] == Json{"--index-url", "https://pypi.mirror.example.com/simple",
+                                   "--trusted-host", "pypi.mirror.example.com"});
+    CHECK(plan["lock"] == spec.packages.to_json()["lock"]);
+    CHECK(plan["base"] == Json{"opentelemetry-distro"});
+    CHECK_FALSE(plan.contains("staging"));
+    const Json inits = installer_containers(spec, pod_of(), app_container(), "here");
     REQUIRE(inits.size() == 1);
     CHECK(inits[0]["name"] == kInitContainerName);
     CHECK(inits[0]["image"] == kAppImage);
+    CHECK(inits[0]["command"] == command);
     CHECK(inits[0]["imagePullPolicy"] == "Always");  // the app's
     CHECK(inits[0]["workingDir"] == "/tmp");
     CHECK(names_of(installer_volumes(spec)) ==
           std::vector<std::string>{"otel-auto-instrumentation", "otel-pip-tmp"});
-    // No source keys in the hash input: Deployments instrumented before keep their hash.
     CHECK_FALSE(spec.to_json().contains("packageSource"));
   }
 
-  TEST_CASE("wheelhouse: a copy of the wheels, then pip --no-index from them") {
+  TEST_CASE("the plan says how the app container sets PYTHONPATH") {
+    const auto spec = spec_for(PackageSource::index);
+    // No PYTHONPATH in the pod spec: the image's own ENV one is what the app sees, so it is kept.
+    Json plan = Json::parse(installer_command(spec, app_container())[3].get<std::string>());
+    CHECK(plan["merge_image_pythonpath"] == true);
+    CHECK(plan["app_pythonpath"] == Json::array());
+    // One in the pod spec replaces the image's: its entries are searched for the app's
+    // distributions ($(VAR) ones only the kubelet can expand), and the image's stays out.
+    Json app = app_container();
+    app["env"] =
+        Json::array({{{"name", "PYTHONPATH"}, {"value", "/app/src:$(EXTRA):/app/vendor"}}});
+    plan = Json::parse(installer_command(spec, app)[3].get<std::string>());
+    CHECK(plan["merge_image_pythonpath"] == false);
+    CHECK(plan["app_pythonpath"] == Json{"/app/src", "/app/vendor"});
+    // The config's choices travel with the plan.
+    auto chosen = spec;
+    chosen.extras = {"requests"};
+    chosen.exclude = {"flask"};
+    plan = Json::parse(installer_command(chosen, app_container())[3].get<std::string>());
+    CHECK(plan["extras"] == Json{"requests"});
+    CHECK(plan["exclude"] == Json{"flask"});
+    CHECK(plan["sitecustomize_dir"] == "/otel-auto-instrumentation/cxtm-o11y");
+    const std::string sitecustomize = installer_command(chosen, app_container())[4];
+    CHECK(sitecustomize.find("initialize()") != std::string::npos);
+  }
+
+  TEST_CASE("wheelhouse: a copy of the wheels, then the installer with pip --no-index") {
     auto spec = spec_for(PackageSource::wheelhouse);
     spec.index_url = "https://ignored.example.com/simple";  // not used without an index
-    const Json inits = installer_containers(spec, app_container(), "here");
+    const Json inits = installer_containers(spec, pod_of(), app_container(), "here");
     REQUIRE(inits.size() == 2);
     const Json& copy = inits[0];
     CHECK(copy["name"] == kWheelhouseContainerName);
@@ -136,41 +175,65 @@ TEST_SUITE("instrument/installer") {
           Json::array({{{"mountPath", "/otel-wheelhouse"}, {"name", "otel-wheelhouse"}}}));
     CHECK_FALSE(copy.contains("env"));
     CHECK_FALSE(copy.contains("workingDir"));
-    const Json& pip = inits[1];
-    CHECK(pip["name"] == kInitContainerName);
-    CHECK(pip["image"] == kAppImage);
-    CHECK(pip["command"] ==
-          Json{"python3", "-m", "pip", "install", "--no-cache-dir", "--disable-pip-version-check",
-               "--target", "/otel-auto-instrumentation", "--no-index", "--find-links",
-               "/otel-wheelhouse", "opentelemetry-distro==0.62b0", "opentelemetry-sdk==1.41.0"});
-    CHECK(pip["volumeMounts"].back() ==
+    const Json& installer = inits[1];
+    CHECK(installer["name"] == kInitContainerName);
+    CHECK(installer["image"] == kAppImage);
+    CHECK(plan_of(installer)["pip_args"] == Json{"--no-index", "--find-links", "/otel-wheelhouse"});
+    CHECK(installer["volumeMounts"].back() ==
           Json{{"mountPath", "/otel-wheelhouse"}, {"name", "otel-wheelhouse"}, {"readOnly", true}});
-    // Both run within the app's policy, without the capabilities it adds.
-    for (const Json& init : inits) {
-      CHECK(init["securityContext"] == Json{{"runAsNonRoot", true},
-                                            {"readOnlyRootFilesystem", true},
-                                            {"capabilities", {{"drop", {"ALL"}}}}});
-    }
+    // The copy runs another image under runAsNonRoot and no user is named: it gets one.
+    CHECK(copy["securityContext"] == Json{{"runAsNonRoot", true},
+                                          {"readOnlyRootFilesystem", true},
+                                          {"capabilities", {{"drop", {"ALL"}}}},
+                                          {"runAsUser", kCopyUser}});
+    // The installer runs the app's image as the app's user, without the capabilities it adds.
+    CHECK(installer["securityContext"] == Json{{"runAsNonRoot", true},
+                                               {"readOnlyRootFilesystem", true},
+                                               {"capabilities", {{"drop", {"ALL"}}}}});
     CHECK(names_of(installer_volumes(spec)) ==
           std::vector<std::string>{"otel-auto-instrumentation", "otel-pip-tmp", "otel-wheelhouse"});
     CHECK(spec.to_json()["packageSource"] == "wheelhouse");
   }
 
-  TEST_CASE("prebuilt: a plain copy out of the image, no pip, no pip volume") {
+  TEST_CASE("prebuilt: a copy out of the image, then the installer picks from it without pip") {
     const auto spec = spec_for(PackageSource::prebuilt);
-    CHECK(installer_command(spec) ==
-          Json{"cp", "-R", "/otel-python/.", "/otel-auto-instrumentation"});
-    const Json inits = installer_containers(spec, app_container(), "here");
-    REQUIRE(inits.size() == 1);
-    CHECK(inits[0]["name"] == kInitContainerName);
+    const Json inits = installer_containers(spec, pod_of(), app_container(), "here");
+    REQUIRE(inits.size() == 2);
+    CHECK(inits[0]["name"] == kPrebuiltContainerName);
     CHECK(inits[0]["image"] == kPrebuilt);
     CHECK(inits[0]["imagePullPolicy"] == "IfNotPresent");
+    CHECK(inits[0]["command"] == Json{"cp", "-R", "/otel-python/.", "/otel-prebuilt"});
     CHECK_FALSE(inits[0].contains("env"));
-    CHECK_FALSE(inits[0].contains("workingDir"));
-    CHECK(inits[0]["volumeMounts"] == Json::array({{{"mountPath", "/otel-auto-instrumentation"},
-                                                    {"name", "otel-auto-instrumentation"}}}));
+    CHECK(inits[1]["name"] == kInitContainerName);
+    CHECK(inits[1]["image"] == kAppImage);
+    const Json plan = plan_of(inits[1]);
+    CHECK(plan["source"] == "prebuilt");
+    CHECK(plan["staging"] == "/otel-prebuilt");
+    CHECK(plan["pip_args"] == Json::array());
     CHECK(names_of(installer_volumes(spec)) ==
-          std::vector<std::string>{"otel-auto-instrumentation"});
+          std::vector<std::string>{"otel-auto-instrumentation", "otel-pip-tmp", "otel-prebuilt"});
+  }
+
+  TEST_CASE("a copy container gets a user only where the kubelet would refuse its image's") {
+    const auto spec = spec_for(PackageSource::prebuilt);
+    const auto copy_context = [&](const Json& pod, const Json& app) {
+      return installer_containers(spec, pod, app, "here")[0]["securityContext"];
+    };
+    Json app = {{"name", "scheduler"}, {"image", kAppImage}};
+    // No policy: the image's own user.
+    CHECK(copy_context(pod_of(), app).is_null());
+    // runAsNonRoot on the pod, no user anywhere: the kubelet would refuse a root image.
+    Json pod = {{"securityContext", {{"runAsNonRoot", true}}}};
+    CHECK(copy_context(pod, app) == Json{{"runAsUser", kCopyUser}});
+    // A user on the pod or the container applies to the copy too: nothing to add.
+    pod["securityContext"]["runAsUser"] = 10001;
+    CHECK(copy_context(pod, app).is_null());
+    app["securityContext"] = {{"runAsNonRoot", true}, {"runAsUser", 10002}};
+    CHECK(copy_context(pod_of(), app) == Json{{"runAsNonRoot", true}, {"runAsUser", 10002}});
+    // The container's runAsNonRoot: false wins over the pod's true.
+    app["securityContext"] = {{"runAsNonRoot", false}};
+    CHECK(copy_context({{"securityContext", {{"runAsNonRoot", true}}}}, app) ==
+          Json{{"runAsNonRoot", false}});
   }
 
   TEST_CASE("images that are not the app's get the API server's pull policy default") {
@@ -183,20 +246,23 @@ TEST_SUITE("instrument/installer") {
       const std::string& image_shown = image;  // clang 14: no structured bindings in CAPTURE
       CAPTURE(image_shown);
       spec.prebuilt.image = image;
-      CHECK(installer_containers(spec, app_container(), "here")[0]["imagePullPolicy"] == policy);
+      CHECK(installer_containers(spec, pod_of(), app_container(), "here")[0]["imagePullPolicy"] ==
+            policy);
     }
   }
 
   TEST_CASE("a source without its image is refused, naming the setting") {
     auto wheelhouse = spec_for(PackageSource::wheelhouse);
     wheelhouse.wheelhouse.image.clear();
-    CHECK(error_of([&] { installer_containers(wheelhouse, app_container(), "Deployment x"); }) ==
+    CHECK(error_of([&] {
+            installer_containers(wheelhouse, pod_of(), app_container(), "Deployment x");
+          }) ==
           "Deployment x: no image to run the installer with; set the service's "
           "instrumentation.wheelhouse.image");
     auto prebuilt = spec_for(PackageSource::prebuilt);
     prebuilt.prebuilt.image.clear();
     CHECK(error_of([&] {
-            installer_containers(prebuilt, app_container(), "Deployment x");
+            installer_containers(prebuilt, pod_of(), app_container(), "Deployment x");
           }).ends_with("instrumentation.prebuilt.image"));
   }
 
@@ -233,7 +299,7 @@ TEST_SUITE("instrument/installer") {
       const Json instrumented = instrument_deployment(original, spec, "0.1.0").deployment;
       CHECK(detect_state(instrumented, spec) == State::current);
       const auto inits = names_of(pod(instrumented)["initContainers"]);
-      CHECK(inits == names_of(installer_containers(spec, app_container(), "")));
+      CHECK(inits == names_of(installer_containers(spec, pod_of(), app_container(), "")));
       CHECK(names_of(pod(instrumented)["volumes"]) == names_of(installer_volumes(spec)));
       // The app reads the packages from the same place whatever the source.
       CHECK(pod(instrumented)["containers"][0]["volumeMounts"] ==
@@ -271,18 +337,17 @@ TEST_SUITE("instrument/installer") {
     CHECK(detect_state(instrumented, spec) == State::outdated);
   }
 
-  TEST_CASE("a prebuilt Deployment stays current when the app's image changes") {
-    const auto spec = spec_for(PackageSource::prebuilt);
-    Json instrumented = instrument_deployment(deployment(), spec, "0.1.0").deployment;
-    instrumented["spec"]["template"]["spec"]["containers"][0]["image"] =
-        "registry.example.com/scheduler:2.15.0-py3.12";
-    CHECK(detect_state(instrumented, spec) == State::current);
-    // With pip in the app's image, a new app image means installing again.
-    const auto wheelhouse = spec_for(PackageSource::wheelhouse);
-    Json with_pip = instrument_deployment(deployment(), wheelhouse, "0.1.0").deployment;
-    with_pip["spec"]["template"]["spec"]["containers"][0]["image"] =
-        "registry.example.com/scheduler:2.15.0-py3.12";
-    CHECK(detect_state(with_pip, wheelhouse) == State::outdated);
+  TEST_CASE("a new app image makes every source outdated: the installer runs in it") {
+    for (PackageSource source :
+         {PackageSource::index, PackageSource::wheelhouse, PackageSource::prebuilt}) {
+      CAPTURE(to_string(source));
+      const auto spec = spec_for(source);
+      Json instrumented = instrument_deployment(deployment(), spec, "0.1.0").deployment;
+      CHECK(detect_state(instrumented, spec) == State::current);
+      instrumented["spec"]["template"]["spec"]["containers"][0]["image"] =
+          "registry.example.com/scheduler:2.15.0-py3.12";
+      CHECK(detect_state(instrumented, spec) == State::outdated);
+    }
   }
 
   TEST_CASE("every corpus Deployment round-trips with the air-gapped sources") {

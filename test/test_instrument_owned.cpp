@@ -7,6 +7,7 @@
 #include "instrument/object_edit.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
+#include "support/package_sets.h"
 #include "support/text.h"
 
 using cxtm::Json;
@@ -35,7 +36,7 @@ Json app_deployment(Json env) {
 InstrumentationSpec spec() {
   return InstrumentationSpec{.service_name = "auth",
                              .otlp_endpoint = "http://otel-collector.default.svc:4318",
-                             .packages = {"opentelemetry-distro==0.62b0"}};
+                             .packages = cxtm::testing::small_package_set()};
 }
 
 Json instrumented(const Json& d, Force force = Force::no) {

@@ -5,6 +5,7 @@
 
 #include "core/digest.h"
 #include "instrument/spec.h"
+#include "support/package_sets.h"
 
 using cxtm::Json;
 using namespace cxtm::instrument;
@@ -12,19 +13,20 @@ using namespace cxtm::instrument;
 namespace {
 
 InstrumentationSpec full_spec() {
-  return InstrumentationSpec{
-      .service_name = "cxtm-scheduler",
-      .container = "scheduler",
-      .otlp_endpoint = "http://otel-collector.default.svc:4318",
-      .environment = "cxtm-poc",
-      .service_namespace = "default",
-      .packages = {"opentelemetry-sdk==1.41.0", "opentelemetry-distro==0.62b0"},
-      .init_image = "python:3.12-slim",
-      .index_url = "https://pypi.mirror.example.com/simple",
-      .extra_index_url = "https://extra.example.com/simple",
-      .trusted_host = "pypi.mirror.example.com",
-      .init_requests = {"100m", "256Mi"},
-      .init_limits = {"1", "512Mi"}};
+  return InstrumentationSpec{.service_name = "cxtm-scheduler",
+                             .container = "scheduler",
+                             .otlp_endpoint = "http://otel-collector.default.svc:4318",
+                             .environment = "cxtm-poc",
+                             .service_namespace = "default",
+                             .packages = cxtm::testing::small_package_set(),
+                             .extras = {"requests"},
+                             .exclude = {"logging"},
+                             .init_image = "python:3.12-slim",
+                             .index_url = "https://pypi.mirror.example.com/simple",
+                             .extra_index_url = "https://extra.example.com/simple",
+                             .trusted_host = "pypi.mirror.example.com",
+                             .init_requests = {"100m", "256Mi"},
+                             .init_limits = {"1", "512Mi"}};
 }
 
 }  // namespace
@@ -37,7 +39,18 @@ TEST_SUITE("instrument/spec") {
             "otlpEndpoint": "http://otel-collector.default.svc:4318",
             "environment": "cxtm-poc",
             "serviceNamespace": "default",
-            "packages": ["opentelemetry-sdk==1.41.0", "opentelemetry-distro==0.62b0"],
+            "packages": {"sdk_version": "1.41.1", "contrib_version": "0.62b1",
+                         "base": ["opentelemetry-distro"],
+                         "instrumentations": {"flask": {"package": "opentelemetry-instrumentation-flask",
+                                                        "libraries": ["flask >= 1.0"]}},
+                         "lock": {"opentelemetry-distro": {"version": "0.62b1",
+                                                           "requires": ["opentelemetry-sdk ~= 1.13"]},
+                                  "opentelemetry-sdk": {"version": "1.41.1",
+                                                        "requires": ["typing-extensions >= 4.5.0"]},
+                                  "opentelemetry-instrumentation-flask": {"version": "0.62b1"},
+                                  "typing-extensions": {"version": "4.14.1"}}},
+            "extras": ["requests"],
+            "exclude": ["logging"],
             "initImage": "python:3.12-slim",
             "indexUrl": "https://pypi.mirror.example.com/simple",
             "extraIndexUrl": "https://extra.example.com/simple",
@@ -63,13 +76,21 @@ TEST_SUITE("instrument/spec") {
         R"({"serviceName":"cxtm-scheduler","container":"scheduler",)"
         R"("otlpEndpoint":"http://otel-collector.default.svc:4318","environment":"cxtm-poc",)"
         R"("serviceNamespace":"default",)"
-        R"("packages":["opentelemetry-sdk==1.41.0","opentelemetry-distro==0.62b0"],)"
+        R"("packages":{"sdk_version":"1.41.1","contrib_version":"0.62b1",)"
+        R"("base":["opentelemetry-distro"],"instrumentations":{"flask":)"
+        R"({"package":"opentelemetry-instrumentation-flask","libraries":["flask >= 1.0"]}},)"
+        R"("lock":{"opentelemetry-distro":{"version":"0.62b1",)"
+        R"("requires":["opentelemetry-sdk ~= 1.13"]},)"
+        R"("opentelemetry-sdk":{"version":"1.41.1","requires":["typing-extensions >= 4.5.0"]},)"
+        R"("opentelemetry-instrumentation-flask":{"version":"0.62b1"},)"
+        R"("typing-extensions":{"version":"4.14.1"}}},)"
+        R"("extras":["requests"],"exclude":["logging"],)"
         R"("initImage":"python:3.12-slim","indexUrl":"https://pypi.mirror.example.com/simple",)"
         R"("extraIndexUrl":"https://extra.example.com/simple","trustedHost":"pypi.mirror.example.com",)"
         R"("initResources":{"requests":{"cpu":"100m","memory":"256Mi"},)"
         R"("limits":{"cpu":"1","memory":"512Mi"}}})";
-    CHECK(full_spec().hash() == cxtm::sha256_hex("cxtm-o11y.io/python-layout=1\n" + canonical));
-    CHECK(full_spec().hash() == "746731bb7d5fb8506dbc8e67d312cabf6bb9c6a31fdb4ac48acd22d08ec66f63");
+    CHECK(full_spec().hash() == cxtm::sha256_hex("cxtm-o11y.io/python-layout=2\n" + canonical));
+    CHECK(full_spec().hash() == "88c6acf4b166ef9ddc6cf70d7715b86b7b636791c35efae2a5b57cf9a1c13930");
   }
 
   TEST_CASE("every field changes the hash") {
@@ -79,9 +100,16 @@ TEST_SUITE("instrument/spec") {
         {"otlp_endpoint", [](auto& s) { s.otlp_endpoint = "http://otel-collector.o11y.svc:4318"; }},
         {"environment", [](auto& s) { s.environment = "prod"; }},
         {"service_namespace", [](auto& s) { s.service_namespace = "cxtm"; }},
-        {"packages (added)",
-         [](auto& s) { s.packages.push_back("opentelemetry-instrumentation-requests==0.62b0"); }},
-        {"packages (order)", [](auto& s) { std::swap(s.packages[0], s.packages[1]); }},
+        {"packages (a distribution added)",
+         [](auto& s) { s.packages = cxtm::testing::upgraded_package_set(); }},
+        {"packages (a version)", [](auto& s) { s.packages.lock[3].version = "4.15.0"; }},
+        {"packages (a requirement)",
+         [](auto& s) { s.packages.lock[1].requires_[0] = "typing-extensions >= 4.6.0"; }},
+        {"packages (a library range)",
+         [](auto& s) { s.packages.instrumentations[0].libraries[0] = "flask >= 2.0"; }},
+        {"packages (base)", [](auto& s) { s.packages.base.push_back("opentelemetry-sdk"); }},
+        {"extras", [](auto& s) { s.extras.clear(); }},
+        {"exclude", [](auto& s) { s.exclude.push_back("flask"); }},
         {"init_image", [](auto& s) { s.init_image = ""; }},
         {"index_url", [](auto& s) { s.index_url = ""; }},
         {"extra_index_url", [](auto& s) { s.extra_index_url = ""; }},
@@ -110,8 +138,10 @@ TEST_SUITE("instrument/spec") {
     b.index_url = "";
     b.extra_index_url = "https://a";
     CHECK(a.hash() != b.hash());
-    a.packages = {"ab", "c"};
-    b.packages = {"a", "bc"};
+    a = full_spec();
+    b = full_spec();
+    a.extras = {"ab", "c"};
+    b.extras = {"a", "bc"};
     CHECK(a.hash() != b.hash());
   }
 

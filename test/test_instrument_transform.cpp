@@ -4,7 +4,9 @@
 
 #include "core/error.h"
 #include "instrument/env_merge.h"
+#include "instrument/installer.h"
 #include "instrument/transform.h"
+#include "support/package_sets.h"
 #include "support/text.h"
 
 using cxtm::Error;
@@ -17,8 +19,7 @@ namespace {
 
 constexpr std::string_view kAppImage = "registry.example.com/scheduler:2.14.1-py3.12";
 constexpr std::string_view kWrapped =
-    "/otel-auto-instrumentation/opentelemetry/instrumentation/auto_instrumentation:"
-    "/otel-auto-instrumentation";
+    "/otel-auto-instrumentation/cxtm-o11y:/otel-auto-instrumentation";
 
 Json var(std::string_view name, std::string_view value) {
   return Json{{"name", name}, {"value", value}};
@@ -56,21 +57,20 @@ Json single(Json env = nullptr) {
 }
 
 InstrumentationSpec spec_a() {
-  return InstrumentationSpec{
-      .service_name = "cxtm-scheduler",
-      .otlp_endpoint = "http://otel-collector.default.svc:4318",
-      .environment = "cxtm-poc",
-      .service_namespace = "default",
-      .packages = {"opentelemetry-distro==0.62b0", "opentelemetry-sdk==1.41.0"},
-      .init_requests = {"100m", "256Mi"},
-      .init_limits = {"1", "512Mi"}};
+  return InstrumentationSpec{.service_name = "cxtm-scheduler",
+                             .otlp_endpoint = "http://otel-collector.default.svc:4318",
+                             .environment = "cxtm-poc",
+                             .service_namespace = "default",
+                             .packages = cxtm::testing::small_package_set(),
+                             .init_requests = {"100m", "256Mi"},
+                             .init_limits = {"1", "512Mi"}};
 }
 
 InstrumentationSpec spec_b() {
   InstrumentationSpec spec = spec_a();
   spec.otlp_endpoint = "http://otel-collector.o11y.svc:4318";
   spec.environment = "prod";
-  spec.packages.push_back("opentelemetry-instrumentation-requests==0.62b0");
+  spec.packages = cxtm::testing::upgraded_package_set();
   spec.init_image = "python:3.12-slim";
   spec.index_url = "https://pypi.mirror.example.com/simple";
   return spec;
@@ -181,7 +181,7 @@ TEST_SUITE("instrument/transform") {
     CHECK(inits[1]["name"] == "otel-auto-instrumentation");
   }
 
-  TEST_CASE("the init container runs pip by argument vector, as the app's user, into the volume") {
+  TEST_CASE("the init container runs the installer by argument vector, as the app's user") {
     Json app = container("scheduler");
     app["imagePullPolicy"] = "Always";
     app["securityContext"] = {{"runAsUser", 10001},
@@ -192,10 +192,9 @@ TEST_SUITE("instrument/transform") {
                               {"capabilities", {{"add", {"NET_BIND_SERVICE"}}, {"drop", {"ALL"}}}}};
     const Json out = instrument(deployment(Json::array({app})));
     const Json& init = pod(out)["initContainers"][0];
-    CHECK(init["command"] == Json{"python3", "-m", "pip", "install", "--no-cache-dir",
-                                  "--disable-pip-version-check", "--target",
-                                  "/otel-auto-instrumentation", "opentelemetry-distro==0.62b0",
-                                  "opentelemetry-sdk==1.41.0"});
+    CHECK(init["command"] == installer_command(spec_a(), app));
+    CHECK(init["command"][0] == "python3");
+    CHECK(cxtm::testing::plan_of(init)["target"] == "/otel-auto-instrumentation");
     CHECK_FALSE(init.contains("args"));
     CHECK(init["image"] == kAppImage);
     CHECK(init["imagePullPolicy"] == "Always");
@@ -225,11 +224,9 @@ TEST_SUITE("instrument/transform") {
     spec.init_requests = {"", "300Mi"};
     const Json init = pod(instrument(single(), spec))["initContainers"][0];
     CHECK(init["image"] == "python:3.12-slim");
-    CHECK(init["command"] ==
-          Json{"python3", "-m", "pip", "install", "--no-cache-dir", "--disable-pip-version-check",
-               "--target", "/otel-auto-instrumentation", "--index-url", "https://mirror/simple",
-               "--extra-index-url", "https://extra/simple", "--trusted-host", "mirror",
-               "opentelemetry-distro==0.62b0", "opentelemetry-sdk==1.41.0"});
+    CHECK(cxtm::testing::plan_of(init)["pip_args"] ==
+          Json{"--index-url", "https://mirror/simple", "--extra-index-url", "https://extra/simple",
+               "--trusted-host", "mirror"});
     CHECK(init["resources"] == Json{{"requests", {{"memory", "300Mi"}}}});
     CHECK_FALSE(init.contains("securityContext"));
     CHECK_FALSE(init.contains("imagePullPolicy"));
@@ -237,7 +234,7 @@ TEST_SUITE("instrument/transform") {
 
   TEST_CASE("a spec without packages, service name or endpoint is refused") {
     InstrumentationSpec spec = spec_a();
-    spec.packages.clear();
+    spec.packages.lock.clear();
     CHECK(error_of([&] { instrument(single(), spec); }).first == ExitCode::usage);
     spec = spec_a();
     spec.otlp_endpoint.clear();
@@ -262,9 +259,29 @@ TEST_SUITE("instrument/transform") {
                        var("OTEL_LOGS_EXPORTER", "none"),
                        var("OTEL_RESOURCE_ATTRIBUTES",
                            "deployment.environment=cxtm-poc,service.namespace=default,"
+                           "service.version=2.14.1-py3.12,k8s.deployment.name=cxtm-scheduler,"
+                           "k8s.container.name=scheduler,"
+                           "service.instance.id=$(OTEL_K8S_NAMESPACE).$(OTEL_K8S_POD_NAME)."
+                           "scheduler,"
                            "k8s.pod.name=$(OTEL_K8S_POD_NAME),k8s.node.name=$(OTEL_K8S_NODE_NAME),"
                            "k8s.namespace.name=$(OTEL_K8S_NAMESPACE)"),
                        var("PYTHONPATH", kWrapped)}));
+  }
+
+  TEST_CASE(
+      "the Operator's resource attributes: version from the image's tag, instance per "
+      "pod and container") {
+    CHECK(image_tag("registry.example.com:5000/team/app:2.14.1") == "2.14.1");
+    CHECK(image_tag("registry.example.com:5000/team/app:2.14.1@sha256:abc") == "2.14.1");
+    CHECK(image_tag("registry.example.com:5000/team/app") == "");
+    CHECK(image_tag("registry.example.com:5000/team/app@sha256:abc") == "");
+    CHECK(image_tag("app:latest") == "");
+    // No tag: no service.version rather than a wrong one.
+    Json untagged = single();
+    untagged["spec"]["template"]["spec"]["containers"][0]["image"] = "registry.example.com/app";
+    const std::string attributes = value(instrument(untagged), "OTEL_RESOURCE_ATTRIBUTES");
+    CHECK_FALSE(contains(attributes, "service.version"));
+    CHECK(contains(attributes, "k8s.container.name=scheduler"));
   }
 
   TEST_CASE(
@@ -337,7 +354,7 @@ TEST_SUITE("instrument/transform") {
     const Json out =
         instrument(single(Json::array({var("PYTHONPATH", "/app/src:/app/vendor"), var("X", "1")})));
     CHECK(value(out, "PYTHONPATH") ==
-          "/otel-auto-instrumentation/opentelemetry/instrumentation/auto_instrumentation:"
+          "/otel-auto-instrumentation/cxtm-o11y:"
           "/app/src:/app/vendor:/otel-auto-instrumentation");
     CHECK(names(out)[0] == "PYTHONPATH");  // modified in place, not moved
     CHECK(value(instrument(single(Json::array({var("PYTHONPATH", "")}))), "PYTHONPATH") ==
@@ -349,12 +366,11 @@ TEST_SUITE("instrument/transform") {
     CHECK(wrap_pythonpath("/otel-auto-instrumentation") == kWrapped);
     CHECK(wrap_pythonpath("/otel-auto-instrumentation/") == kWrapped);
     CHECK(wrap_pythonpath(std::string(kWrapped) + ":/app") ==
-          "/otel-auto-instrumentation/opentelemetry/instrumentation/auto_instrumentation:/app:"
+          "/otel-auto-instrumentation/cxtm-o11y:/app:"
           "/otel-auto-instrumentation");
-    CHECK(
-        wrap_pythonpath("/app::/lib") ==
-        "/otel-auto-instrumentation/opentelemetry/instrumentation/auto_instrumentation:/app::/lib:"
-        "/otel-auto-instrumentation");
+    CHECK(wrap_pythonpath("/app::/lib") ==
+          "/otel-auto-instrumentation/cxtm-o11y:/app::/lib:"
+          "/otel-auto-instrumentation");
   }
 
   TEST_CASE("PYTHONPATH from valueFrom cannot be merged, not even with force") {
@@ -430,15 +446,19 @@ TEST_SUITE("instrument/transform") {
     const auto result = instrument_deployment(d, spec_a(), "0.1.0");
     CHECK(value(result.deployment, "OTEL_RESOURCE_ATTRIBUTES") ==
           "team=payments,deployment.environment=prod-eu,service.namespace=default,"
+          "service.version=2.14.1-py3.12,k8s.deployment.name=cxtm-scheduler,"
+          "k8s.container.name=scheduler,"
+          "service.instance.id=$(OTEL_K8S_NAMESPACE).$(OTEL_K8S_POD_NAME).scheduler,"
           "k8s.pod.name=$(OTEL_K8S_POD_NAME),k8s.node.name=$(OTEL_K8S_NODE_NAME),"
           "k8s.namespace.name=$(OTEL_K8S_NAMESPACE)");
     REQUIRE(result.warnings.size() == 1);
     CHECK(contains(result.warnings[0], "the app's deployment.environment=prod-eu kept"));
-    CHECK(contains(result.warnings[0], "added service.namespace, k8s.pod.name"));
+    CHECK(contains(result.warnings[0], "added service.namespace, service.version"));
   }
 
-  TEST_CASE("OTEL_RESOURCE_ATTRIBUTES: the app's pod name attribute leaves its variable out") {
-    const Json d = single(Json::array({var("OTEL_RESOURCE_ATTRIBUTES", "k8s.pod.name=fixed")}));
+  TEST_CASE("OTEL_RESOURCE_ATTRIBUTES: the app's pod attributes leave the pod name variable out") {
+    const Json d = single(Json::array(
+        {var("OTEL_RESOURCE_ATTRIBUTES", "k8s.pod.name=fixed,service.instance.id=fixed-1")}));
     const auto list = names(instrument(d));
     CHECK(index_of(list, "OTEL_K8S_POD_NAME") == list.size());
     CHECK(index_of(list, "OTEL_K8S_NODE_NAME") < index_of(list, "OTEL_RESOURCE_ATTRIBUTES"));
@@ -503,7 +523,7 @@ TEST_SUITE("instrument/transform") {
     const Json once = instrument(d);
     CHECK(instrument(once) == once);
     CHECK(value(once, "PYTHONPATH") ==
-          "/otel-auto-instrumentation/opentelemetry/instrumentation/auto_instrumentation:/app:"
+          "/otel-auto-instrumentation/cxtm-o11y:/app:"
           "/otel-auto-instrumentation");
   }
 
@@ -572,7 +592,7 @@ TEST_SUITE("instrument/transform") {
                                          var("OTEL_SERVICE_NAME", "cxtm-scheduler")}));
     CHECK(detect_state(poc, spec_a()) == State::poc_partial);
     CHECK(value(instrument(poc), "PYTHONPATH") ==
-          "/otel-auto-instrumentation/opentelemetry/instrumentation/auto_instrumentation:/app:"
+          "/otel-auto-instrumentation/cxtm-o11y:/app:"
           "/otel-auto-instrumentation");
   }
 

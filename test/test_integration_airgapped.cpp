@@ -11,12 +11,15 @@
 #include "core/atomic_file.h"
 #include "core/json.h"
 #include "support/cluster_cli.h"
+#include "support/package_sets.h"
 
 using cxtm::Json;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::fast;
 using cxtm::testing::has_installer;
 using cxtm::testing::same_json;
+
+using cxtm::testing::plan_of;
 
 namespace {
 
@@ -88,10 +91,11 @@ TEST_SUITE("integration/airgapped") {
     // The mirror: pip in the app's image, told where the index is.
     const Json mirror = cluster.deployment("app-mirror");
     CHECK(init_container_names(mirror) == std::vector<std::string>{"otel-auto-instrumentation"});
-    const std::string pip = command_line(init_container(mirror, "otel-auto-instrumentation"));
-    CHECK(mentions(pip, "pip install"));
-    CHECK(mentions(pip, "--index-url https://nexus.corp.example/repository/pypi/simple"));
-    CHECK(mentions(pip, "--trusted-host nexus.corp.example"));
+    const Json mirror_plan = plan_of(init_container(mirror, "otel-auto-instrumentation"));
+    CHECK(mirror_plan["source"] == "index");
+    CHECK(mirror_plan["pip_args"] == Json{"--index-url",
+                                          "https://nexus.corp.example/repository/pypi/simple",
+                                          "--trusted-host", "nexus.corp.example"});
     CHECK(init_container(mirror, "otel-auto-instrumentation")["image"] ==
           originals[0]["spec"]["template"]["spec"]["containers"][0]["image"]);
 
@@ -102,17 +106,21 @@ TEST_SUITE("integration/airgapped") {
     CHECK(init_container(wheels, "otel-wheelhouse")["image"] ==
           "registry.corp.example/cxtm-otel-wheels:1.41.0-py3.12");
     CHECK(mentions(command_line(init_container(wheels, "otel-wheelhouse")), "/wheelhouse/."));
-    const std::string offline = command_line(init_container(wheels, "otel-auto-instrumentation"));
-    CHECK(mentions(offline, "--no-index"));
-    CHECK(mentions(offline, "--find-links /otel-wheelhouse"));
+    CHECK(plan_of(init_container(wheels, "otel-auto-instrumentation"))["pip_args"] ==
+          Json{"--no-index", "--find-links", "/otel-wheelhouse"});
 
-    // Prebuilt: the image only copies; no pip anywhere.
+    // Prebuilt: its image only copies; the installer in the app's image picks from the copy,
+    // with no pip anywhere.
     const Json prebuilt = cluster.deployment("app-prebuilt");
-    CHECK(init_container_names(prebuilt) == std::vector<std::string>{"otel-auto-instrumentation"});
-    const Json& copier = init_container(prebuilt, "otel-auto-instrumentation");
+    CHECK(init_container_names(prebuilt) ==
+          std::vector<std::string>{"otel-prebuilt", "otel-auto-instrumentation"});
+    const Json& copier = init_container(prebuilt, "otel-prebuilt");
     CHECK(copier["image"] == "registry.corp.example/cxtm-otel-python:1.41.0-py3.12");
-    CHECK_FALSE(mentions(command_line(copier), "pip"));
     CHECK(mentions(command_line(copier), "cp -R"));
+    const Json& picker = init_container(prebuilt, "otel-auto-instrumentation");
+    CHECK(picker["image"] == originals[2]["spec"]["template"]["spec"]["containers"][0]["image"]);
+    CHECK(plan_of(picker)["source"] == "prebuilt");
+    CHECK(plan_of(picker)["pip_args"] == Json::array());
 
     const auto status = cluster.run({"status", "mirror", "wheels", "prebuilt", "-o", "json"});
     INFO(status.out, status.err);
@@ -133,9 +141,10 @@ TEST_SUITE("integration/airgapped") {
     INFO(upgraded.out, upgraded.err);
     CHECK(upgraded.exit_code == 0);
     CHECK(mentions(upgraded.out, "mirror (default/app-mirror): upgraded"));
-    CHECK_FALSE(mentions(
-        command_line(init_container(cluster.deployment("app-mirror"), "otel-auto-instrumentation")),
-        "pip"));
+    CHECK(plan_of(init_container(cluster.deployment("app-mirror"),
+                                 "otel-auto-instrumentation"))["source"] == "prebuilt");
+    CHECK(init_container_names(cluster.deployment("app-mirror")) ==
+          std::vector<std::string>{"otel-prebuilt", "otel-auto-instrumentation"});
 
     const auto rolled_back = cluster.run(fast({"rollback", "mirror", "wheels", "prebuilt"}));
     INFO(rolled_back.out, rolled_back.err);

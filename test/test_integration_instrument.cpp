@@ -76,9 +76,7 @@ TEST_SUITE("integration/instrument") {
       const Json live = cluster.deployment(name);
       CHECK(instrumented(live));
       CHECK(has_installer(live));
-      CHECK(app_env(live, "PYTHONPATH")
-                .starts_with("/otel-auto-instrumentation/opentelemetry/instrumentation/"
-                             "auto_instrumentation"));
+      CHECK(app_env(live, "PYTHONPATH").starts_with("/otel-auto-instrumentation/cxtm-o11y:"));
       CHECK(app_env(live, "OTEL_SERVICE_NAME") == name);
 
       // Both backups hold the Deployment as it was, stripped, with a matching sha256.
@@ -161,7 +159,9 @@ TEST_SUITE("integration/instrument") {
     CHECK(text.out.find("--- live/default/cxtm-scheduler") != std::string::npos);
     CHECK(text.out.find("+++ instrumented/default/cxtm-scheduler") != std::string::npos);
     CHECK(text.out.find("\n+  initContainers:\n") != std::string::npos);
-    CHECK(text.out.find("\n+        - opentelemetry-sdk==") != std::string::npos);
+    // The installer's plan, one value per line: the pinned versions show.
+    CHECK(text.out.find("\n+            \"opentelemetry-sdk\": {\n"
+                        "+             \"version\": \"1.41.1\",\n") != std::string::npos);
     CHECK(text.out.find("scheduler (default/cxtm-scheduler): dry run") != std::string::npos);
 
     const auto json = cluster.run(fast({"instrument", "scheduler", "--dry-run", "-o", "json"}));

@@ -212,6 +212,27 @@ TEST_SUITE("integration/rollback") {
     }
   }
 
+  TEST_CASE("an app library the set cannot use: the installer's line, then the original") {
+    ClusterCli cluster;
+    const Json seeded = cluster.seed("minimal", "cxtm-scheduler");
+    // What templates/instrumentation/installer.py prints for an app pinned to protobuf 4
+    // (test_instrument_python_installer.cpp runs it for real and checks this line).
+    const std::string conflict =
+        "cxtm-o11y installer: protobuf: the app has 4.25.3, opentelemetry-proto needs "
+        "protobuf >= 5.0, < 7.0 (the app's versions win: change them, or exclude the "
+        "instrumentation that needs another)\n";
+    cluster.server.set_pod_behaviour(
+        "cxtm-scheduler", PodBehaviour::init_failure("otel-auto-instrumentation", 2, conflict));
+    const auto result = cluster.run(fast({"instrument", "scheduler"}));
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 1);
+    CHECK(result.err.find("protobuf: the app has 4.25.3, opentelemetry-proto needs protobuf >= "
+                          "5.0, < 7.0") != std::string::npos);
+    CHECK(result.err.find("rolled back to the original") != std::string::npos);
+    CHECK(same_json(cluster.deployment("cxtm-scheduler")["spec"]["template"],
+                    seeded["spec"]["template"]));
+  }
+
   TEST_CASE("a failing init container: reason and log tail, then the original is back") {
     ClusterCli cluster;
     const Json seeded = cluster.seed("minimal", "cxtm-scheduler");
@@ -313,9 +334,7 @@ TEST_SUITE("integration/rollback") {
       CAPTURE(name_);
       const Json live = cluster.deployment(name);
       CHECK(has_installer(live));
-      CHECK(app_env(live, "PYTHONPATH")
-                .starts_with("/otel-auto-instrumentation/opentelemetry/instrumentation/"
-                             "auto_instrumentation"));
+      CHECK(app_env(live, "PYTHONPATH").starts_with("/otel-auto-instrumentation/cxtm-o11y:"));
       CHECK(app_env(live, "OTEL_EXPORTER_OTLP_ENDPOINT") ==
             "http://otel-collector.default.svc:4318");
       // The original backed up is the POC's state, not a cleaned-up one.

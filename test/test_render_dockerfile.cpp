@@ -33,17 +33,20 @@ std::string error_of(const DockerfileInput& in) {
 }  // namespace
 
 TEST_SUITE("render/dockerfile") {
-  TEST_CASE("prebuilt: pip install --target in a build stage, copied into a small image") {
+  TEST_CASE("prebuilt: pip install --no-deps --target in a build stage, into a small image") {
     const std::string text = render_dockerfile(input(PackageSource::prebuilt));
     CHECK(contains(text, "FROM ${PYTHON_IMAGE} AS build\n"));
     CHECK(contains(text,
-                   "RUN python3 -m pip install --no-cache-dir --disable-pip-version-check \\\n"
+                   "RUN python3 -m pip install --no-cache-dir --disable-pip-version-check "
+                   "--no-deps \\\n"
                    "      --target /otel-python \\\n"
                    "      opentelemetry-sdk==1.41.0 \\\n"
                    "      opentelemetry-distro==0.62b0\n"));
     CHECK(contains(text, "RUN chmod -R a+rX /otel-python\n"));
     CHECK(contains(text, "COPY --from=build [\"/otel-python\", \"/otel-python\"]\n"));
-    CHECK(contains(text, "cp -R /otel-python/. /otel-auto-instrumentation"));
+    CHECK(contains(text, "cp -R /otel-python/. /otel-prebuilt"));
+    // Not root: pods with runAsNonRoot may run it.
+    CHECK(text.ends_with("USER 65532\n"));
     CHECK(contains(text, "(opentelemetry-sdk 1.41.0, contrib 0.62b0)"));
     CHECK_FALSE(contains(text, "{{"));
   }
@@ -51,8 +54,10 @@ TEST_SUITE("render/dockerfile") {
   TEST_CASE("wheelhouse: pip wheel, the wheels at the configured folder") {
     const std::string text = render_dockerfile(input(PackageSource::wheelhouse));
     CHECK(contains(text,
-                   "RUN python3 -m pip wheel --no-cache-dir --disable-pip-version-check \\\n"
+                   "RUN python3 -m pip wheel --no-cache-dir --disable-pip-version-check "
+                   "--no-deps \\\n"
                    "      --wheel-dir /wheelhouse \\\n"));
+    CHECK(text.ends_with("USER 65532\n"));
     CHECK(contains(text, "COPY --from=build [\"/wheelhouse\", \"/wheelhouse\"]\n"));
     CHECK(contains(text, "cp -R /wheelhouse/. /otel-wheelhouse"));
   }
@@ -64,7 +69,7 @@ TEST_SUITE("render/dockerfile") {
     in.extra_index_url = "https://x.corp/it's";
     const std::string text = render_dockerfile(in);
     CHECK(contains(text,
-                   "pip install --no-cache-dir --disable-pip-version-check --index-url "
+                   "pip install --no-cache-dir --disable-pip-version-check --no-deps --index-url "
                    "'https://nexus.corp/repository/pypi/simple' --extra-index-url "
                    "'https://x.corp/it'\\''s' --trusted-host 'nexus.corp' \\\n"));
   }

@@ -162,9 +162,23 @@ void read_image_folder(const YamlField& field, ImageFolder& folder) {
   read_checked(field["path"], folder.path, instrument::image_folder_problem);
 }
 
+// Names from the detection table of python-packages.yaml ("flask", "requests", ...).
+void read_instrumentation_names(const YamlField& field, std::vector<std::string>& names) {
+  if (!field.present()) return;
+  names = field.as_string_list();
+  const auto& packages = python_packages();
+  for (const auto& name : names) {
+    if (packages.instrumentation(name) != nullptr) continue;
+    std::string known;
+    for (const auto& row : packages.instrumentations)
+      known += (known.empty() ? "" : ", ") + row.name;
+    field.fail(fmt::format("unknown instrumentation '{}' (known: {})", name, known));
+  }
+}
+
 void read_instrumentation(const YamlField& field, InstrumentationSettings& settings) {
   field.expect_map({"source", "init_image", "index_url", "extra_index_url", "trusted_host",
-                    "wheelhouse", "prebuilt", "extras", "resources"});
+                    "wheelhouse", "prebuilt", "extras", "exclude", "resources"});
   if (const auto source = field["source"]; source.present()) {
     settings.source = source.as_string();
     if (!instrument::parse_package_source(settings.source)) {
@@ -178,17 +192,8 @@ void read_instrumentation(const YamlField& field, InstrumentationSettings& setti
   field["trusted_host"].read(settings.trusted_host);
   read_image_folder(field["wheelhouse"], settings.wheelhouse);
   read_image_folder(field["prebuilt"], settings.prebuilt);
-  if (const auto extras = field["extras"]; extras.present()) {
-    settings.extras = extras.as_string_list();
-    const auto& known = python_packages().extras;
-    for (size_t i = 0; i < settings.extras.size(); ++i) {
-      if (known.contains(settings.extras[i])) continue;
-      std::string names;
-      for (const auto& [name, package] : known) names += (names.empty() ? "" : ", ") + name;
-      extras.fail(
-          fmt::format("unknown instrumentation '{}' (known: {})", settings.extras[i], names));
-    }
-  }
+  read_instrumentation_names(field["extras"], settings.extras);
+  read_instrumentation_names(field["exclude"], settings.exclude);
   const YamlField resources = field["resources"];
   resources.expect_map({"requests", "limits"});
   read_amounts(resources["requests"], settings.requests);

@@ -73,7 +73,9 @@ struct InstrumentationSettings {
   std::string trusted_host;
   ImageFolder wheelhouse;           // wheelhouse: the image and folder holding the wheels
   ImageFolder prebuilt;             // prebuilt: the image and folder holding the installed packages
-  std::vector<std::string> extras;  // short names from python-packages.yaml
+  std::vector<std::string> extras;  // instrumentations installed whatever the app has
+  std::vector<std::string> exclude;  // instrumentations never installed
+  // (both by the names of the detection table in python-packages.yaml)
   ResourceAmounts requests;
   ResourceAmounts limits;
 };
@@ -104,7 +106,7 @@ struct Config {
   AlertSettings alerts;
   bool backup_cluster_copy = true;  // backup.cluster_copy: originals also in a ConfigMap
   std::string state_dir;            // local backups; "~/" means $HOME
-  std::string ca_bundle;  // CA certificates for HTTPS; empty: see config/ca_bundle.h
+  std::string ca_bundle;            // CA certificates for HTTPS; empty: see config/ca_bundle.h
   std::vector<ServiceSettings> services;  // in file order
   std::vector<std::string> warnings;      // legal but suspicious settings, one line each
 

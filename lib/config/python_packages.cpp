@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kFile = "instrumentation/python-packages.yaml";
 
-PythonPackages parse() {
+instrument::PythonPackageSet parse() {
   const auto found = embedded::files().find(kFile);
   if (found == embedded::files().end()) {
     throw Error(ExitCode::usage,
@@ -19,34 +19,35 @@ PythonPackages parse() {
   }
   const YamlField root =
       YamlField::root(YAML::Load(std::string(found->second)), std::string(kFile));
-  root.expect_map({"sdk_version", "contrib_version", "sdk_packages", "contrib_packages", "extras"});
-  PythonPackages packages{.sdk_version = root["sdk_version"].as_string(),
-                          .contrib_version = root["contrib_version"].as_string(),
-                          .sdk_packages = root["sdk_packages"].as_string_list(),
-                          .contrib_packages = root["contrib_packages"].as_string_list()};
-  for (const std::string& name : root["extras"].keys()) {
-    packages.extras[name] = root["extras"][name].as_string();
+  root.expect_map({"sdk_version", "contrib_version", "base", "instrumentations", "lock"});
+  instrument::PythonPackageSet set{.sdk_version = root["sdk_version"].as_string(),
+                                   .contrib_version = root["contrib_version"].as_string(),
+                                   .base = root["base"].as_string_list(),
+                                   .instrumentations = {},
+                                   .lock = {}};
+  for (const std::string& name : root["instrumentations"].keys()) {
+    const YamlField row = root["instrumentations"][name];
+    row.expect_map({"package", "libraries"});
+    instrument::Instrumentation instrumentation{
+        .name = name, .package = row["package"].as_string(), .libraries = {}};
+    row["libraries"].read(instrumentation.libraries);
+    set.instrumentations.push_back(std::move(instrumentation));
   }
-  return packages;
+  for (const std::string& name : root["lock"].keys()) {
+    const YamlField entry = root["lock"][name];
+    entry.expect_map({"version", "requires"});
+    instrument::LockedDistribution distribution{
+        .name = name, .version = entry["version"].as_string(), .requires_ = {}};
+    entry["requires"].read(distribution.requires_);
+    set.lock.push_back(std::move(distribution));
+  }
+  return set;
 }
 
 }  // namespace
 
-std::vector<std::string> PythonPackages::requirements(
-    const std::vector<std::string>& extra_names) const {
-  std::vector<std::string> result;
-  for (const auto& package : sdk_packages) result.push_back(package + "==" + sdk_version);
-  for (const auto& package : contrib_packages) result.push_back(package + "==" + contrib_version);
-  for (const auto& name : extra_names) {
-    if (const auto found = extras.find(name); found != extras.end()) {
-      result.push_back(found->second + "==" + contrib_version);
-    }
-  }
-  return result;
-}
-
-const PythonPackages& python_packages() {
-  static const PythonPackages packages = parse();
+const instrument::PythonPackageSet& python_packages() {
+  static const instrument::PythonPackageSet packages = parse();
   return packages;
 }
 

@@ -43,6 +43,10 @@ bool has_installer(const Json& deployment, const InstrumentationSpec& spec) {
       find_named(member(pod, "initContainers"), kWheelhouseContainerName) == npos) {
     return false;
   }
+  if (spec.source == PackageSource::prebuilt &&
+      find_named(member(pod, "initContainers"), kPrebuiltContainerName) == npos) {
+    return false;
+  }
   for (const Json& volume : installer_volumes(spec)) {
     if (find_named(member(pod, "volumes"), string_member(volume, "name")) == npos) return false;
   }
@@ -52,7 +56,7 @@ bool has_installer(const Json& deployment, const InstrumentationSpec& spec) {
 // Whether the installer still runs the app's image when it is meant to: a new app image since
 // (a new release, maybe a new Python) needs the packages installed again, for that Python.
 bool init_image_follows_app(const Json& deployment, const InstrumentationSpec& spec) {
-  if (!spec.init_image.empty() || spec.source == PackageSource::prebuilt) return true;
+  if (!spec.init_image.empty()) return true;
   const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
   const size_t init = find_named(member(pod, "initContainers"), kInitContainerName);
   const auto record = read_env_record(deployment);

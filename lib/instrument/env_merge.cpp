@@ -110,16 +110,28 @@ std::string strip_trailing_slashes(std::string_view entry) {
 
 bool is_our_entry(std::string_view entry) {
   const std::string normal = strip_trailing_slashes(entry);
-  return normal == kMountPath || normal == kSitecustomizeDir;
+  return normal == kMountPath || normal == kSitecustomizeDir || normal == kLegacySitecustomizeDir;
 }
 
-std::vector<Attribute> our_attributes(const InstrumentationSpec& spec) {
+std::vector<Attribute> our_attributes(const InstrumentationSpec& spec, const AppIdentity& app) {
   std::vector<Attribute> attributes;
   if (!spec.environment.empty()) {
     attributes.push_back({"deployment.environment", percent_encode(spec.environment)});
   }
   if (!spec.service_namespace.empty()) {
     attributes.push_back({"service.namespace", percent_encode(spec.service_namespace)});
+  }
+  if (const std::string tag = image_tag(app.image); !tag.empty()) {
+    attributes.push_back({"service.version", percent_encode(tag)});
+  }
+  if (!app.deployment.empty()) {
+    attributes.push_back({"k8s.deployment.name", percent_encode(app.deployment)});
+  }
+  if (!app.container.empty()) {
+    attributes.push_back({"k8s.container.name", percent_encode(app.container)});
+    attributes.push_back(
+        {"service.instance.id",
+         fmt::format("$({}).$({}).{}", kEnvNamespace, kEnvPodName, percent_encode(app.container))});
   }
   attributes.push_back({"k8s.pod.name", fmt::format("$({})", kEnvPodName)});
   attributes.push_back({"k8s.node.name", fmt::format("$({})", kEnvNodeName)});
@@ -318,8 +330,18 @@ bool pythonpath_has_ours(std::string_view value) {
   return std::any_of(entries.begin(), entries.end(), is_our_entry);
 }
 
-MergedEnv merge_env(const Json& env, const InstrumentationSpec& spec, Force force,
-                    std::string_view where) {
+std::string image_tag(std::string_view image) {
+  const size_t slash = image.rfind('/');
+  std::string_view last = slash == std::string_view::npos ? image : image.substr(slash + 1);
+  last = last.substr(0, last.find('@'));
+  const size_t colon = last.rfind(':');
+  if (colon == std::string_view::npos || last.substr(colon + 1) == "latest") return "";
+  return std::string(last.substr(colon + 1));
+}
+
+MergedEnv merge_env(const Json& env, const InstrumentationSpec& spec, const AppIdentity& app,
+                    const std::vector<std::pair<std::string, std::string>>& runtime_env,
+                    Force force, std::string_view where) {
   Merger merger(env, force, where);
   Json original = Json::array();
   for (std::string_view name : kOwnedEnvNames) {
@@ -334,7 +356,7 @@ MergedEnv merge_env(const Json& env, const InstrumentationSpec& spec, Force forc
                             where, describe(merger.at(python_path))));
   }
 
-  const auto ours = our_attributes(spec);
+  const auto ours = our_attributes(spec, app);
   const size_t attributes_index = merger.find(kEnvResourceAttributes);
   const bool attributes_existed = attributes_index != npos;
   const std::string attributes =
@@ -351,6 +373,7 @@ MergedEnv merge_env(const Json& env, const InstrumentationSpec& spec, Force forc
   // logs exporter would only fail and log errors.
   merger.set(literal("OTEL_LOGS_EXPORTER", "none"));
   if (!attributes_existed) merger.append(literal(kEnvResourceAttributes, attributes));
+  for (const auto& [name, value] : runtime_env) merger.set(literal(name, k8s_literal(value)));
 
   if (python_path == npos) {
     merger.append(literal(kEnvPythonPath, wrap_pythonpath("")));

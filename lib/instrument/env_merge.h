@@ -8,14 +8,18 @@
 #include <vector>
 
 #include "core/json.h"
+#include "instrument/python_runtime.h"
 #include "instrument/spec.h"
 #include "instrument/transform.h"
 
 namespace cxtm::instrument {
 
-// Where pip puts opentelemetry-instrumentation's sitecustomize.py: first on PYTHONPATH, so
-// Python runs it at start-up and it loads the SDK from the shared volume.
-inline constexpr std::string_view kSitecustomizeDir =
+// Where the installer writes the tool's sitecustomize.py (templates/instrumentation/): first on
+// PYTHONPATH, so Python runs it at start-up and it starts the SDK from the shared volume.
+inline constexpr std::string_view kSitecustomizeDir = "/otel-auto-instrumentation/cxtm-o11y";
+// Where opentelemetry-instrumentation's own sitecustomize.py is, which tool versions before
+// the layout 2 put first on PYTHONPATH: still the tool's entry when undoing them.
+inline constexpr std::string_view kLegacySitecustomizeDir =
     "/otel-auto-instrumentation/opentelemetry/instrumentation/auto_instrumentation";
 
 // Downward-API variables OTEL_RESOURCE_ATTRIBUTES refers to as $(NAME).
@@ -26,7 +30,7 @@ inline constexpr std::string_view kEnvResourceAttributes = "OTEL_RESOURCE_ATTRIB
 inline constexpr std::string_view kEnvPythonPath = "PYTHONPATH";
 
 // Every variable the tool sets in the app container, in the order it appends the missing ones.
-inline constexpr std::array<std::string_view, 11> kOwnedEnvNames = {kEnvPodName,
+inline constexpr std::array<std::string_view, 13> kOwnedEnvNames = {kEnvPodName,
                                                                     kEnvNodeName,
                                                                     kEnvNamespace,
                                                                     "OTEL_SERVICE_NAME",
@@ -36,6 +40,8 @@ inline constexpr std::array<std::string_view, 11> kOwnedEnvNames = {kEnvPodName,
                                                                     "OTEL_METRICS_EXPORTER",
                                                                     "OTEL_LOGS_EXPORTER",
                                                                     kEnvResourceAttributes,
+                                                                    kEnvGeventPatch,
+                                                                    kEnvExcludedUrls,
                                                                     kEnvPythonPath};
 
 struct MergedEnv {
@@ -45,12 +51,27 @@ struct MergedEnv {
   std::vector<std::string> warnings;
 };
 
-// Merges the instrumentation's variables into env (a container's env list, or null). `where`
-// names the Deployment and container for messages. Throws Error(conflict) listing every
-// variable the app sets differently unless force, and Error(usage) for a PYTHONPATH from
-// valueFrom or a downward-API variable defined after OTEL_RESOURCE_ATTRIBUTES.
-MergedEnv merge_env(const Json& env, const InstrumentationSpec& spec, Force force,
-                    std::string_view where);
+// Whose telemetry it is, beyond the spec: the resource attributes the OpenTelemetry Operator
+// sets (k8s.deployment.name, k8s.container.name, service.version from the image's tag, and
+// service.instance.id as <namespace>.<pod>.<container>).
+struct AppIdentity {
+  std::string deployment;
+  std::string container;
+  std::string image;
+};
+
+// The image's tag ("2.14.1" of "registry/app:2.14.1@sha256:..."), or "" when it has none or
+// it is "latest", which says nothing about the version.
+std::string image_tag(std::string_view image);
+
+// Merges the instrumentation's variables into env (a container's env list, or null), with the
+// runtime's (python_runtime().env). `where` names the Deployment and container for messages.
+// Throws Error(conflict) listing every variable the app sets differently unless force, and
+// Error(usage) for a PYTHONPATH from valueFrom or a downward-API variable defined after
+// OTEL_RESOURCE_ATTRIBUTES.
+MergedEnv merge_env(const Json& env, const InstrumentationSpec& spec, const AppIdentity& app,
+                    const std::vector<std::pair<std::string, std::string>>& runtime_env,
+                    Force force, std::string_view where);
 
 struct UnmergedEnv {
   Json env;

@@ -2,16 +2,27 @@
 
 #include <fmt/core.h>
 
+#include "core/embedded.h"
 #include "core/error.h"
+#include "instrument/env_merge.h"
 #include "instrument/object_edit.h"
 #include "instrument/transform.h"
 
 namespace cxtm::instrument {
 namespace {
 
-// Where pip works: HOME and TMPDIR point here, so a read-only root filesystem and a user
-// without a home directory both work.
-constexpr std::string_view kPipTmpPath = "/tmp";
+// The installer's working directory, HOME and TMPDIR: a read-only root filesystem and a user
+// without a home directory both work, and the image's working directory (where an app's own
+// module could shadow one of pip's) is not first on sys.path.
+constexpr std::string_view kTmpPath = "/tmp";
+
+std::string embedded_text(std::string_view name) {
+  const auto found = embedded::files().find(name);
+  if (found == embedded::files().end()) {
+    throw Error(ExitCode::usage, fmt::format("templates/{} is missing from this build", name));
+  }
+  return std::string(found->second);
+}
 
 Json amounts(const ResourceAmounts& amounts) {
   Json out = Json::object();
@@ -20,19 +31,39 @@ Json amounts(const ResourceAmounts& amounts) {
   return out;
 }
 
+bool is_true(const Json& context, std::string_view key) {
+  const Json& value = member(context, key);
+  return value.is_boolean() && value.get<bool>();
+}
+
+bool has_user(const Json& context) {
+  return member(context, "runAsUser").is_number();
+}
+
 // The app's securityContext minus what only widens privileges (privileged, added
 // capabilities): pip and cp need none of them, and running as the app's user with its
 // read-only root filesystem and dropped capabilities keeps the init containers within the
-// same policy.
-Json installer_security_context(const Json& app_container) {
+// same policy. A copy container runs another image, whose USER may be root: under
+// runAsNonRoot without a runAsUser in the pod or the app container, the kubelet would refuse
+// it, so it gets kCopyUser.
+Json installer_security_context(const Json& pod, const Json& app_container, bool other_image) {
   Json context = member(app_container, "securityContext");
-  if (!context.is_object()) return nullptr;
-  context.erase("privileged");
-  if (context.contains("capabilities") && context["capabilities"].is_object()) {
-    context["capabilities"].erase("add");
-    drop_if_empty(context, "capabilities");
+  if (context.is_object()) {
+    context.erase("privileged");
+    if (context.contains("capabilities") && context["capabilities"].is_object()) {
+      context["capabilities"].erase("add");
+      drop_if_empty(context, "capabilities");
+    }
   }
-  return context;
+  const Json& pod_context = member(pod, "securityContext");
+  const bool non_root =
+      is_true(context, "runAsNonRoot") ||
+      (member(context, "runAsNonRoot").is_null() && is_true(pod_context, "runAsNonRoot"));
+  if (other_image && non_root && !has_user(context) && !has_user(pod_context)) {
+    if (!context.is_object()) context = Json::object();
+    context["runAsUser"] = kCopyUser;
+  }
+  return context.is_object() ? context : Json(nullptr);
 }
 
 // What the API server defaults imagePullPolicy to: Always for :latest or no tag, else
@@ -64,20 +95,20 @@ struct InitParts {
   std::string pull_policy;  // empty: left to the API server
   Json command;
   Json mounts;
-  bool runs_pip = false;
+  bool installer = false;  // the installer in the app's image, else a copy out of another image
 };
 
-Json init_container(const InitParts& parts, const InstrumentationSpec& spec,
+Json init_container(const InitParts& parts, const InstrumentationSpec& spec, const Json& pod,
                     const Json& app_container) {
   // Keys in sorted order, as kubectl prints them, so a read-back compares equal; the defaulted
   // terminationMessage fields are written for the same reason.
   Json container = Json::object();
   container["command"] = parts.command;
-  if (parts.runs_pip) {
+  if (parts.installer) {
     container["env"] = Json::array({
-        {{"name", "HOME"}, {"value", kPipTmpPath}},
+        {{"name", "HOME"}, {"value", kTmpPath}},
         {{"name", "PIP_NO_CACHE_DIR"}, {"value", "1"}},
-        {{"name", "TMPDIR"}, {"value", kPipTmpPath}},
+        {{"name", "TMPDIR"}, {"value", kTmpPath}},
     });
   }
   container["image"] = parts.image;
@@ -89,15 +120,14 @@ Json init_container(const InitParts& parts, const InstrumentationSpec& spec,
     resources["requests"] = requests;
   }
   container["resources"] = resources;
-  if (Json context = installer_security_context(app_container); !context.is_null()) {
+  if (Json context = installer_security_context(pod, app_container, !parts.installer);
+      !context.is_null()) {
     container["securityContext"] = std::move(context);
   }
   container["terminationMessagePath"] = "/dev/termination-log";
   container["terminationMessagePolicy"] = "File";
   container["volumeMounts"] = parts.mounts;
-  // Not the image's working directory: `python -m` puts it first on sys.path, and an app's
-  // own module named like one of pip's imports would break pip.
-  if (parts.runs_pip) container["workingDir"] = kPipTmpPath;
+  if (parts.installer) container["workingDir"] = kTmpPath;
   return container;
 }
 
@@ -107,77 +137,116 @@ Error no_image(const std::string& where, std::string_view setting) {
       fmt::format("{}: no image to run the installer with; set the service's {}", where, setting));
 }
 
+// The app container's PYTHONPATH entries as the pod spec sets them (without $(VAR)
+// references, which only the kubelet can expand), and whether it sets one at all.
+struct PodPythonPath {
+  bool set = false;
+  Json entries = Json::array();
+};
+
+PodPythonPath pod_pythonpath(const Json& app_container) {
+  PodPythonPath out;
+  const Json& env = member(app_container, "env");
+  const size_t index = find_named(env, kEnvPythonPath);
+  if (index == npos) return out;
+  out.set = true;
+  const std::string value = unwrap_pythonpath(string_member(env[index], "value"));
+  size_t start = 0;
+  while (start <= value.size()) {
+    const size_t end = std::min(value.find(':', start), value.size());
+    const std::string entry = value.substr(start, end - start);
+    if (!entry.empty() && entry.find("$(") == std::string::npos) out.entries.push_back(entry);
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
-Json installer_command(const InstrumentationSpec& spec) {
-  if (spec.source == PackageSource::prebuilt) return copy_command(spec.prebuilt.path, kMountPath);
-  // python3, not python: Debian's and Ubuntu's system Python and distroless images only have
-  // python3; official python images and virtualenvs have both.
-  Json command = {
-      "python3",  "-m",      "pip", "install", "--no-cache-dir", "--disable-pip-version-check",
-      "--target", kMountPath};
+Json installer_plan(const InstrumentationSpec& spec, const Json& app_container) {
+  Json plan = spec.packages.to_json();
+  plan["source"] = to_string(spec.source);
+  plan["target"] = kMountPath;
+  plan["sitecustomize_dir"] = kSitecustomizeDir;
+  Json pip_args = Json::array();
   const auto option = [&](std::string_view flag, std::string_view value) {
     if (value.empty()) return;
-    command.push_back(flag);
-    command.push_back(value);
+    pip_args.push_back(flag);
+    pip_args.push_back(value);
   };
   if (spec.source == PackageSource::wheelhouse) {
-    command.push_back("--no-index");
+    pip_args.push_back("--no-index");
     option("--find-links", kWheelhouseMountPath);
-  } else {
+  } else if (spec.source == PackageSource::index) {
     option("--index-url", spec.index_url);
     option("--extra-index-url", spec.extra_index_url);
     option("--trusted-host", spec.trusted_host);
+  } else {
+    plan["staging"] = kPrebuiltMountPath;
   }
-  for (const auto& package : spec.packages) command.push_back(package);
-  return command;
+  plan["pip_args"] = std::move(pip_args);
+  plan["extras"] = spec.extras;
+  plan["exclude"] = spec.exclude;
+  const PodPythonPath python_path = pod_pythonpath(app_container);
+  plan["app_pythonpath"] = python_path.entries;
+  plan["merge_image_pythonpath"] = !python_path.set;
+  return plan;
 }
 
-Json installer_containers(const InstrumentationSpec& spec, const Json& app_container,
-                          const std::string& where) {
-  if (spec.source == PackageSource::prebuilt) {
-    if (spec.prebuilt.image.empty()) throw no_image(where, "instrumentation.prebuilt.image");
-    return Json::array({init_container({.name = std::string(kInitContainerName),
-                                        .image = spec.prebuilt.image,
-                                        .pull_policy = default_pull_policy(spec.prebuilt.image),
-                                        .command = installer_command(spec),
-                                        .mounts = Json::array({mount(kMountPath, kVolumeName)})},
-                                       spec, app_container)});
-  }
+Json installer_command(const InstrumentationSpec& spec, const Json& app_container) {
+  // python3, not python: Debian's and Ubuntu's system Python and distroless images only have
+  // python3; official python images and virtualenvs have both.
+  // The plan indented, one value per line, and the sitecustomize as it is: the Deployment shows
+  // them as text blocks, and a --dry-run diff of an upgrade shows which lines change.
+  return Json{"python3", "-c", embedded_text("instrumentation/installer.py"),
+              installer_plan(spec, app_container).dump(1) + "\n",
+              embedded_text("instrumentation/sitecustomize.py")};
+}
+
+Json installer_containers(const InstrumentationSpec& spec, const Json& pod,
+                          const Json& app_container, const std::string& where) {
   const std::string image =
       spec.init_image.empty() ? string_member(app_container, "image") : spec.init_image;
   if (image.empty()) throw no_image(where, "instrumentation.init_image");
   Json containers = Json::array();
-  Json mounts =
-      Json::array({mount(kMountPath, kVolumeName), mount(kPipTmpPath, kPipTmpVolumeName)});
+  Json mounts = Json::array({mount(kMountPath, kVolumeName), mount(kTmpPath, kPipTmpVolumeName)});
+  const auto copy_out = [&](std::string_view name, const ImageFolder& folder,
+                            std::string_view setting, std::string_view path,
+                            std::string_view volume) {
+    if (folder.image.empty()) throw no_image(where, setting);
+    containers.push_back(init_container({.name = std::string(name),
+                                         .image = folder.image,
+                                         .pull_policy = default_pull_policy(folder.image),
+                                         .command = copy_command(folder.path, path),
+                                         .mounts = Json::array({mount(path, volume)})},
+                                        spec, pod, app_container));
+    mounts.push_back(mount(path, volume, true));
+  };
   if (spec.source == PackageSource::wheelhouse) {
-    if (spec.wheelhouse.image.empty()) throw no_image(where, "instrumentation.wheelhouse.image");
-    containers.push_back(init_container(
-        {.name = std::string(kWheelhouseContainerName),
-         .image = spec.wheelhouse.image,
-         .pull_policy = default_pull_policy(spec.wheelhouse.image),
-         .command = copy_command(spec.wheelhouse.path, kWheelhouseMountPath),
-         .mounts = Json::array({mount(kWheelhouseMountPath, kWheelhouseVolumeName)})},
-        spec, app_container));
-    mounts.push_back(mount(kWheelhouseMountPath, kWheelhouseVolumeName, true));
+    copy_out(kWheelhouseContainerName, spec.wheelhouse, "instrumentation.wheelhouse.image",
+             kWheelhouseMountPath, kWheelhouseVolumeName);
+  } else if (spec.source == PackageSource::prebuilt) {
+    copy_out(kPrebuiltContainerName, spec.prebuilt, "instrumentation.prebuilt.image",
+             kPrebuiltMountPath, kPrebuiltVolumeName);
   }
   containers.push_back(
       init_container({.name = std::string(kInitContainerName),
                       .image = image,
                       .pull_policy = string_member(app_container, "imagePullPolicy"),
-                      .command = installer_command(spec),
+                      .command = installer_command(spec, app_container),
                       .mounts = std::move(mounts),
-                      .runs_pip = true},
-                     spec, app_container));
+                      .installer = true},
+                     spec, pod, app_container));
   return containers;
 }
 
 Json installer_volumes(const InstrumentationSpec& spec) {
-  Json volumes = Json::array({{{"emptyDir", Json::object()}, {"name", kVolumeName}}});
-  if (spec.source == PackageSource::prebuilt) return volumes;
-  volumes.push_back({{"emptyDir", Json::object()}, {"name", kPipTmpVolumeName}});
+  Json volumes = Json::array({{{"emptyDir", Json::object()}, {"name", kVolumeName}},
+                              {{"emptyDir", Json::object()}, {"name", kPipTmpVolumeName}}});
   if (spec.source == PackageSource::wheelhouse) {
     volumes.push_back({{"emptyDir", Json::object()}, {"name", kWheelhouseVolumeName}});
+  } else if (spec.source == PackageSource::prebuilt) {
+    volumes.push_back({{"emptyDir", Json::object()}, {"name", kPrebuiltVolumeName}});
   }
   return volumes;
 }

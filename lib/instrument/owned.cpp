@@ -88,12 +88,12 @@ Json tool_markers(const Json& deployment) {
 std::vector<std::string> owned_parts(const Json& deployment) {
   std::vector<std::string> parts;
   const Json& spec = member(member(member(deployment, "spec"), "template"), "spec");
-  for (std::string_view init : {kWheelhouseContainerName, kInitContainerName}) {
+  for (std::string_view init : kOwnedInitContainers) {
     if (find_named(member(spec, "initContainers"), init) != npos) {
       parts.push_back(fmt::format("init container {}", init));
     }
   }
-  for (std::string_view volume : {kVolumeName, kPipTmpVolumeName, kWheelhouseVolumeName}) {
+  for (std::string_view volume : kOwnedVolumes) {
     if (find_named(member(spec, "volumes"), volume) != npos) {
       parts.push_back(fmt::format("volume {}", volume));
     }
@@ -115,11 +115,8 @@ Json remove_owned_parts(const Json& deployment) {
   Json& template_ = out["spec"]["template"];
   remove_annotation(template_, kAnnotationOriginalEnv);
   Json& spec = template_["spec"];
-  erase_named(spec, "initContainers", kWheelhouseContainerName);
-  erase_named(spec, "initContainers", kInitContainerName);
-  erase_named(spec, "volumes", kVolumeName);
-  erase_named(spec, "volumes", kPipTmpVolumeName);
-  erase_named(spec, "volumes", kWheelhouseVolumeName);
+  for (std::string_view init : kOwnedInitContainers) erase_named(spec, "initContainers", init);
+  for (std::string_view volume : kOwnedVolumes) erase_named(spec, "volumes", volume);
   for (Json& container : spec["containers"]) erase_named(container, "volumeMounts", kVolumeName);
   return out;
 }

@@ -8,7 +8,7 @@ namespace {
 // Part of what the hash covers besides the fields: raise it when the transform writes a
 // different Deployment for the same spec, so that instrumented Deployments read as outdated
 // and get upgraded instead of staying "current" with the old layout.
-constexpr std::string_view kLayout = "cxtm-o11y.io/python-layout=1\n";
+constexpr std::string_view kLayout = "cxtm-o11y.io/python-layout=2\n";
 
 Json resources_json(const ResourceAmounts& amounts) {
   return Json{{"cpu", amounts.cpu}, {"memory", amounts.memory}};
@@ -61,7 +61,9 @@ Json InstrumentationSpec::to_json() const {
       {"otlpEndpoint", otlp_endpoint},
       {"environment", environment},
       {"serviceNamespace", service_namespace},
-      {"packages", packages},
+      {"packages", packages.to_json()},
+      {"extras", extras},
+      {"exclude", exclude},
       {"initImage", init_image},
       {"indexUrl", index_url},
       {"extraIndexUrl", extra_index_url},

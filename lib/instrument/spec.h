@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "instrument/package_set.h"
 
 namespace cxtm::instrument {
 
@@ -40,24 +41,26 @@ struct ImageFolder {
 std::optional<std::string> image_folder_problem(std::string_view path);
 
 struct InstrumentationSpec {
-  std::string service_name;           // OTEL_SERVICE_NAME ("cxtm-scheduler")
-  std::string container;              // the app container; empty: the only one
-  std::string otlp_endpoint;          // "http://otel-collector.default.svc:4318"
-  std::string environment;            // deployment.environment
-  std::string service_namespace;      // service.namespace
-  std::vector<std::string> packages;  // pinned requirements: "opentelemetry-sdk==1.41.0", ...
-  std::string init_image;             // empty: the app container's own image
-  std::string index_url;              // pip --index-url, for mirrors
-  std::string extra_index_url;        // pip --extra-index-url
-  std::string trusted_host;           // pip --trusted-host
+  std::string service_name;          // OTEL_SERVICE_NAME ("cxtm-scheduler")
+  std::string container;             // the app container; empty: the only one
+  std::string otlp_endpoint;         // "http://otel-collector.default.svc:4318"
+  std::string environment;           // deployment.environment
+  std::string service_namespace;     // service.namespace
+  PythonPackageSet packages;         // the locked set the installer chooses from
+  std::vector<std::string> extras;   // instrumentations installed whatever the app has
+  std::vector<std::string> exclude;  // instrumentations never installed
+  std::string init_image;            // empty: the app container's own image (the installer's)
+  std::string index_url;             // pip --index-url, for mirrors
+  std::string extra_index_url;       // pip --extra-index-url
+  std::string trusted_host;          // pip --trusted-host
   PackageSource source = PackageSource::index;
   ImageFolder wheelhouse;  // source wheelhouse: the image and folder holding the wheels
   ImageFolder prebuilt;    // source prebuilt: the image and folder holding the installed packages
   ResourceAmounts init_requests;  // the installer's resources (pip needs ~100Mi+)
   ResourceAmounts init_limits;
 
-  // Stable sha256 over every field (not over the tool version). For source index the hashed
-  // fields are those from before sources existed, so earlier Deployments keep their hash.
+  // Stable sha256 over every field (not over the tool version) and the transform's layout
+  // version. The source's own fields are hashed only for wheelhouse and prebuilt.
   std::string hash() const;
   Json to_json() const;
 };

@@ -9,6 +9,7 @@
 #include "instrument/installer.h"
 #include "instrument/object_edit.h"
 #include "instrument/owned.h"
+#include "instrument/python_runtime.h"
 
 namespace cxtm::instrument {
 namespace {
@@ -69,7 +70,7 @@ void require_spec(const InstrumentationSpec& spec, const std::string& where) {
   };
   if (spec.service_name.empty()) throw missing("service name");
   if (spec.otlp_endpoint.empty()) throw missing("OTLP endpoint");
-  if (spec.packages.empty()) throw missing("Python packages");
+  if (spec.packages.lock.empty()) throw missing("Python packages");
 }
 
 // "ConfigMap a, Secret b": what the container's envFrom reads.
@@ -114,8 +115,15 @@ Transformed apply(Json deployment, const std::string& app_name, const Instrument
   require_free_mount_path(pod, where);
   Json& app = pod["containers"][find_named(pod["containers"], app_name)];
 
-  MergedEnv merged = merge_env(member(app, "env"), spec, force, where);
+  PythonRuntime runtime = python_runtime(app, where);
+  MergedEnv merged = merge_env(member(app, "env"), spec,
+                               {.deployment = string_member(member(deployment, "metadata"), "name"),
+                                .container = app_name,
+                                .image = string_member(app, "image")},
+                               runtime.env, force, where);
   for (auto& warning : merged.warnings) warnings.push_back(std::move(warning));
+  for (auto& warning : runtime.warnings) warnings.push_back(std::move(warning));
+  for (auto& note : runtime.handled) warnings.push_back(std::move(note));
   if (const std::string sources = env_from_sources(app); !sources.empty()) {
     warnings.push_back(fmt::format(
         "{}: envFrom ({}) cannot be inspected: a variable there that the tool also sets is "
@@ -123,7 +131,7 @@ Transformed apply(Json deployment, const std::string& app_name, const Instrument
         "there (a signal-specific endpoint, say) still apply",
         where, sources));
   }
-  Json inits = installer_containers(spec, app, where);
+  Json inits = installer_containers(spec, pod, app, where);
   EnvRecord record{.container = app_name,
                    .env = std::move(merged.original),
                    .set = owned_entries(merged.env),

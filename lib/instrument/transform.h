@@ -2,6 +2,7 @@
 // The pure heart of `instrument` and `rollback`: Deployment JSON in, Deployment JSON out.
 // No I/O; every rule of zero-code Python auto-instrumentation lives here.
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,16 @@ inline constexpr std::string_view kMountPath = "/otel-auto-instrumentation";
 inline constexpr std::string_view kWheelhouseContainerName = "otel-wheelhouse";
 inline constexpr std::string_view kWheelhouseVolumeName = "otel-wheelhouse";
 inline constexpr std::string_view kWheelhouseMountPath = "/otel-wheelhouse";
+// Source prebuilt: the init container that copies the installed packages out of the prebuilt
+// image, and the volume it copies them into for the installer to choose from.
+inline constexpr std::string_view kPrebuiltContainerName = "otel-prebuilt";
+inline constexpr std::string_view kPrebuiltVolumeName = "otel-prebuilt";
+inline constexpr std::string_view kPrebuiltMountPath = "/otel-prebuilt";
+// Every init container and volume the tool may write (rollback removes exactly these).
+inline constexpr std::array<std::string_view, 3> kOwnedInitContainers = {
+    kWheelhouseContainerName, kPrebuiltContainerName, kInitContainerName};
+inline constexpr std::array<std::string_view, 4> kOwnedVolumes = {
+    kVolumeName, kPipTmpVolumeName, kWheelhouseVolumeName, kPrebuiltVolumeName};
 inline constexpr std::string_view kAnnotationInstrumented = "cxtm-o11y.io/instrumented";
 inline constexpr std::string_view kAnnotationVersion = "cxtm-o11y.io/tool-version";
 inline constexpr std::string_view kAnnotationSpecHash = "cxtm-o11y.io/spec-hash";

@@ -116,12 +116,23 @@ std::string log_tail(kube::KubeClient& kube, const std::string& ns, const std::s
 }  // namespace
 
 std::vector<std::string> installed_packages(std::string_view log) {
-  constexpr std::string_view marker = "Successfully installed ";
+  // The installer's summary, "cxtm-o11y installer: added 2: a==1.0 b==2.0; overrides of the
+  // app's distributions: 0", else (an installer of an earlier tool version) pip's
+  // "Successfully installed a-1.0 b-2.0".
+  constexpr std::string_view summary = "cxtm-o11y installer: added ";
+  constexpr std::string_view pip = "Successfully installed ";
+  std::string_view rest;
+  if (const auto at = log.rfind(summary); at != std::string_view::npos) {
+    rest = log.substr(at + summary.size());
+    rest = rest.substr(0, rest.find('\n'));
+    rest = rest.substr(0, rest.find(';'));
+    const auto colon = rest.find(": ");
+    rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 2);
+  } else if (const auto at = log.rfind(pip); at != std::string_view::npos) {
+    rest = log.substr(at + pip.size());
+    rest = rest.substr(0, rest.find('\n'));
+  }
   std::vector<std::string> packages;
-  const auto at = log.rfind(marker);
-  if (at == std::string_view::npos) return packages;
-  std::string_view rest = log.substr(at + marker.size());
-  rest = rest.substr(0, rest.find('\n'));
   while (!rest.empty()) {
     const auto space = rest.find(' ');
     const std::string_view word = rest.substr(0, space);
@@ -197,8 +208,8 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
         most_packages = std::max(most_packages, packages.size());
         facts["packagesInstalled"] = packages.size();
         if (packages.empty()) {
-          verdict.warn(fmt::format("{}: the installer's log does not show pip's \"Successfully "
-                                   "installed\" line",
+          verdict.warn(fmt::format("{}: the installer's log does not show what it added "
+                                   "(its \"cxtm-o11y installer: added\" line)",
                                    name),
                        fmt::format("read it: kubectl logs -n {} {} -c {}", ref.namespace_, name,
                                    instrument::kInitContainerName));

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "config/python_packages.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "instrument/env_merge.h"
@@ -20,7 +21,7 @@ cxtm::instrument::InstrumentationSpec fuzz_spec() {
   spec.otlp_endpoint = "http://otel-collector.default.svc:4318";
   spec.environment = "cxtm-poc";
   spec.service_namespace = "default";
-  spec.packages = {"opentelemetry-distro==0.62b0", "opentelemetry-instrumentation-flask==0.62b0"};
+  spec.packages = cxtm::config::python_packages();
   spec.init_requests = {"100m", "256Mi"};
   spec.init_limits = {"1", "512Mi"};
   return spec;

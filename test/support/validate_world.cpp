@@ -8,6 +8,7 @@
 #include "kube/kubectl_client.h"
 #include "render/manifests.h"
 #include "support/cli_runner.h"
+#include "support/installer_log.h"
 
 namespace cxtm::testing {
 namespace {
@@ -88,12 +89,7 @@ ValidateWorld::ValidateWorld(Setup setup) {
   set_collector_logs(
       "2025-01-01T10:00:00.000Z\tinfo\tservice@v0.147.0/service.go:199\tEverything is ready. "
       "Begin running and processing data.\n");
-  set_installer_logs(
-      "Collecting opentelemetry-distro==0.59b0\n"
-      "Installing collected packages: opentelemetry-api, opentelemetry-sdk, "
-      "opentelemetry-distro\n"
-      "Successfully installed opentelemetry-api-1.38.0 opentelemetry-distro-0.59b0 "
-      "opentelemetry-sdk-1.38.0\n");
+  set_installer_logs(std::string(kInstallerLog));
 
   // What the collector accepts reaches "Splunk", where it is found on the second look.
   collector.on_accepted([this](const Json& request) {

@@ -21,6 +21,7 @@
 #include "fixtures/fake_collector.h"
 #include "fixtures/fake_kube_api_server.h"
 #include "fixtures/fake_splunk_api.h"
+#include "support/installer_log.h"
 
 namespace {
 
@@ -58,8 +59,7 @@ int main(int argc, char** argv) {
                    "2026-01-01T10:00:00.000Z\tinfo\tservice@v0.147.0/service.go:199\tEverything is "
                    "ready. Begin running and processing data.\n");
     server.set_log("default", "*", "otel-auto-instrumentation",
-                   "Successfully installed opentelemetry-api-1.41.0 opentelemetry-distro-0.62b0 "
-                   "opentelemetry-instrumentation-flask-0.62b0 opentelemetry-sdk-1.41.0\n");
+                   std::string(cxtm::testing::kInstallerLog));
     for (const auto& file : files) {
       const auto stored = server.put_object(cxtm::Json::parse(cxtm::read_file(file)));
       fmt::print("deployment.apps/{} seeded from {}\n",
