@@ -13,6 +13,7 @@
 #include "instrument/transform.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
+#include "support/installer_log.h"
 #include "support/text.h"
 
 using cxtm::Json;
@@ -94,6 +95,9 @@ TEST_SUITE("integration/instrument") {
       CHECK((*configmap)["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "cxtm-o11y");
     }
 
+    // What every pod's installer printed (test/support/installer_log.h): status reads it back.
+    cluster.server.set_log("default", "*", "otel-auto-instrumentation",
+                           std::string(cxtm::testing::kInstallerLog));
     const auto status = cluster.run({"status", "-o", "json"});
     INFO(status.out, status.err);
     REQUIRE(status.exit_code == 0);
@@ -112,9 +116,15 @@ TEST_SUITE("integration/instrument") {
       for (const Json& line : service["installer"]) {
         CHECK(line.get<std::string>().ends_with(": packages installed"));
       }
+      CHECK(service["volume"]["added"].size() == 22);
+      CHECK(service["volume"]["kept"] == Json{"packaging 24.1", "typing-extensions 4.12.2"});
+      CHECK(service["volume"]["overrides"] == 0);
     }
     const auto table = cluster.run({"status", "scheduler"});
     CHECK(table.exit_code == 0);
+    CHECK(table.out.find("  volume: added 22 distributions; the app's own kept: packaging 24.1, "
+                         "typing-extensions 4.12.2; overrides of the app's: 0\n") !=
+          std::string::npos);
     CHECK(table.out.find("cxtm-scheduler") != std::string::npos);
     CHECK(table.out.find("cluster+local") != std::string::npos);
     CHECK(table.out.find("notifications") == std::string::npos);

@@ -25,6 +25,9 @@ std::string state_name(instrument::State state) {
   return "unknown";
 }
 
+// The installer's log lines read for its report: its summary is the last line.
+constexpr int kInstallerLogLines = 20;
+
 // The installer init container's state in one pod.
 std::string installer_state(const Json& pod) {
   const std::string name = pod["metadata"].value("name", "");
@@ -45,9 +48,28 @@ std::string installer_state(const Json& pod) {
   return name + ": no installer";
 }
 
+// What the pod's installer says it put into the volume; nullopt when its log cannot be read.
+std::optional<instrument::InstallerReport> read_volume(Context& context,
+                                                       const std::string& namespace_,
+                                                       const Json& pod) {
+  try {
+    return instrument::read_installer_log(
+        context.kube.logs(namespace_, pod["metadata"].value("name", ""),
+                          std::string(instrument::kInitContainerName), kInstallerLogLines, false));
+  } catch (const Error&) {
+    return std::nullopt;  // a pod gone since the list, or no right to read logs: not a failure
+  }
+}
+
 }  // namespace
 
 Json ServiceStatus::to_json() const {
+  Json volume_json = nullptr;
+  if (volume) {
+    volume_json = {{"added", volume->added},
+                   {"kept", volume->kept},
+                   {"overrides", volume->overrides ? Json(*volume->overrides) : Json(nullptr)}};
+  }
   return Json{{"service", service},
               {"deployment", deployment},
               {"found", found},
@@ -57,6 +79,7 @@ Json ServiceStatus::to_json() const {
               {"desired", desired},
               {"ready", ready},
               {"installer", installer},
+              {"volume", volume_json},
               {"drift", drift},
               {"backup", {{"local", backup_local}, {"cluster", backup_cluster}}},
               {"error", error}};
@@ -90,6 +113,9 @@ std::vector<ServiceStatus> service_statuses(
           for (const Json& pod : rollout::live_pods(
                    context.kube.list("pods", ref.namespace_, rollout::pod_selector(*deployment)))) {
             status.installer.push_back(installer_state(pod));
+            if (!status.volume && status.installer.back().ends_with(": packages installed")) {
+              status.volume = read_volume(context, ref.namespace_, pod);
+            }
           }
         }
       }

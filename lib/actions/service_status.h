@@ -2,12 +2,14 @@
 // `cxtm-o11y status [SERVICE...]`: per service, is it instrumented (and with which spec), is it
 // ready, how did the installer do in the current pods, and where are its backups.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "actions/context.h"
 #include "actions/instrument.h"
 #include "core/json.h"
+#include "instrument/installer_report.h"
 
 namespace cxtm::actions {
 
@@ -21,6 +23,9 @@ struct ServiceStatus {
   int desired = 0;
   int ready = 0;
   std::vector<std::string> installer;  // per pod: "pod: completed" / "pod: running" / the problem
+  // What the installer of one current pod says it did (its log): the distributions it added,
+  // the app's own it kept, and how many of the app's the volume overrides (0 by design).
+  std::optional<instrument::InstallerReport> volume;
   std::vector<std::string> drift;      // changed since instrumenting by someone else
   bool backup_local = false;
   bool backup_cluster = false;

@@ -10,6 +10,7 @@
 #include "instrument/env_merge.h"
 #include "instrument/object_edit.h"
 #include "instrument/owned.h"
+#include "instrument/installer_report.h"
 #include "instrument/transform.h"
 #include "rollout/pod_diagnosis.h"
 #include "rollout/rollout.h"
@@ -115,34 +116,6 @@ std::string log_tail(kube::KubeClient& kube, const std::string& ns, const std::s
 
 }  // namespace
 
-std::vector<std::string> installed_packages(std::string_view log) {
-  // The installer's summary, "cxtm-o11y installer: added 2: a==1.0 b==2.0; overrides of the
-  // app's distributions: 0", else (an installer of an earlier tool version) pip's
-  // "Successfully installed a-1.0 b-2.0".
-  constexpr std::string_view summary = "cxtm-o11y installer: added ";
-  constexpr std::string_view pip = "Successfully installed ";
-  std::string_view rest;
-  if (const auto at = log.rfind(summary); at != std::string_view::npos) {
-    rest = log.substr(at + summary.size());
-    rest = rest.substr(0, rest.find('\n'));
-    rest = rest.substr(0, rest.find(';'));
-    const auto colon = rest.find(": ");
-    rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 2);
-  } else if (const auto at = log.rfind(pip); at != std::string_view::npos) {
-    rest = log.substr(at + pip.size());
-    rest = rest.substr(0, rest.find('\n'));
-  }
-  std::vector<std::string> packages;
-  while (!rest.empty()) {
-    const auto space = rest.find(' ');
-    const std::string_view word = rest.substr(0, space);
-    if (!word.empty() && word != "\r") packages.emplace_back(word);
-    if (space == std::string_view::npos) break;
-    rest.remove_prefix(space + 1);
-  }
-  return packages;
-}
-
 void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
                    const instrument::InstrumentationSpec& spec, const std::string& service,
                    const std::optional<std::set<std::string>>& collector_nodes,
@@ -204,10 +177,19 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
       facts["installer"] = "exited 0";
       if (logs_read < kInstallerLogsRead) {
         ++logs_read;
-        const auto packages = installed_packages(log_tail(kube, ref.namespace_, name, false));
-        most_packages = std::max(most_packages, packages.size());
-        facts["packagesInstalled"] = packages.size();
-        if (packages.empty()) {
+        const auto report =
+            instrument::read_installer_log(log_tail(kube, ref.namespace_, name, false));
+        most_packages = std::max(most_packages, report.added.size());
+        facts["packagesInstalled"] = report.added.size();
+        if (report.overrides) facts["overridesOfApp"] = *report.overrides;
+        if (report.overrides.value_or(0) > 0) {
+          verdict.fail(fmt::format("{}: the installer's volume overrides {} of the app's own "
+                                   "distributions",
+                                   name, *report.overrides),
+                       fmt::format("read it: kubectl logs -n {} {} -c {}", ref.namespace_, name,
+                                   instrument::kInitContainerName));
+        }
+        if (report.added.empty()) {
           verdict.warn(fmt::format("{}: the installer's log does not show what it added "
                                    "(its \"cxtm-o11y installer: added\" line)",
                                    name),

@@ -24,9 +24,4 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& deployment,
                    const std::optional<std::set<std::string>>& collector_nodes,
                    CheckResult& result);
 
-// The distributions an installer log says the volume holds: its "cxtm-o11y installer: added"
-// summary ("a==1.0"), or pip's "Successfully installed a-1.0" line of earlier installers
-// (empty when there is neither). Pure.
-std::vector<std::string> installed_packages(std::string_view log);
-
 }  // namespace cxtm::validate
