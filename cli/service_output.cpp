@@ -50,6 +50,7 @@ void print_service_results(const std::vector<actions::ServiceResult>& results, p
     fmt::print(stream, "{}{} ({}): {}\n", failed ? "cxtm-o11y: error: " : "", result.service,
                result.deployment, result.message);
     for (const auto& warning : result.warnings) fmt::print(stream, "  warning: {}\n", warning);
+    for (const auto& note : result.notes) fmt::print(stream, "  note: {}\n", note);
     for (const auto& note : result.left_alone) fmt::print(stream, "  left alone: {}\n", note);
     if (result.rollout && failed) {
       for (const auto& problem : result.rollout->problems) {

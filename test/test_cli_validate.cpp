@@ -349,12 +349,30 @@ TEST_SUITE("cli/validate") {
     CHECK(contains(service["remedy"], "index_url"));
   }
 
-  TEST_CASE("an installer log without pip's success line is a warning") {
+  TEST_CASE("an installer log without its summary line is a warning") {
     ValidateWorld world;
     world.set_installer_logs("Collecting opentelemetry-distro\n");
     const auto run = validate_json(world);
     CHECK(run.exit_code == 0);
     CHECK(status(run.report, "service") == "warn");
+  }
+
+  TEST_CASE("the installer's summary: what it added, and no override of the app's libraries") {
+    ValidateWorld world;
+    auto run = validate_json(world);
+    Json service = check(run.report, "service");
+    CHECK(service["status"] == "pass");
+    CHECK(contains(service["summary"],
+                   "installer added 22 distributions, none of the app's overridden"));
+    CHECK(service["data"]["pods"][0]["overridesOfApp"] == 0);
+    // An installer that says its volume shadows the app's own: the service fails check 5.
+    world.set_installer_logs("cxtm-o11y installer: added 1: protobuf==6.31.1; overrides of the "
+                             "app's distributions: 1\n");
+    run = validate_json(world);
+    service = check(run.report, "service");
+    CHECK(service["status"] == "fail");
+    CHECK(any_detail(service, "the installer's volume overrides 1 of the app's own"));
+    CHECK_FALSE(contains(service["summary"], "none of the app's overridden"));
   }
 
   TEST_CASE("an exporter whose sends fail fails check 6 and names the token in the log line") {

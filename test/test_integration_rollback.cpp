@@ -321,6 +321,15 @@ TEST_SUITE("integration/rollback") {
     CHECK(refused.err.find("OTEL_EXPORTER_OTLP_ENDPOINT") != std::string::npos);
     CHECK(refused.out.find("notifications (default/cxtm-notifications): instrumented (completed "
                            "the POC's partial setup)") != std::string::npos);
+    // What the change handles for the app's runtime is said as notes, not warnings.
+    CHECK(refused.out.find("  note: Deployment default/cxtm-notifications, container "
+                           "notifications: gunicorn with 2 workers: each worker's metrics carry "
+                           "its own process.pid") != std::string::npos);
+    CHECK(refused.out.find("  note: Deployment default/cxtm-notifications, container "
+                           "notifications: the probes' requests are not traced "
+                           "(OTEL_PYTHON_EXCLUDED_URLS=/livez(\\?|$),/readyz(\\?|$))") !=
+          std::string::npos);
+    CHECK(refused.out.find("  warning:") == std::string::npos);
     CHECK(same_essence(cluster.deployment("cxtm-scheduler"), scheduler));
 
     const auto forced = cluster.run(fast({"instrument", "scheduler", "--force"}));

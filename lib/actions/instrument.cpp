@@ -235,6 +235,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     auto transformed =
         instrument::instrument_deployment(*deployment, spec, CXTM_VERSION, options.force);
     result.warnings = std::move(transformed.warnings);
+    result.notes = std::move(transformed.notes);
     describe_change(*deployment, transformed.deployment, "instrumented", result);
     if (options.dry_run) {
       result.outcome = ServiceOutcome::would_change;

@@ -45,6 +45,7 @@ Json ServiceResult::to_json() const {
       {"diff", diff},
       {"patch", patch},
       {"warnings", warnings},
+      {"notes", notes},
       {"backups", backups},
       {"rollout", rollout ? rollout_to_json(*rollout) : Json(nullptr)},
       {"logTails", log_tails},

@@ -32,6 +32,7 @@ struct ServiceResult {
   std::string diff;            // unified YAML diff of the pod template
   Json patch = Json::array();  // RFC 6902 JSON patch of the Deployment
   std::vector<std::string> warnings;
+  std::vector<std::string> notes;    // what the change handles for the app (instrument)
   std::vector<std::string> backups;  // where backups were written
   std::optional<rollout::RolloutResult> rollout;
   std::vector<std::string> log_tails;  // "pod/container:\n<lines>" of failing containers

@@ -123,7 +123,7 @@ Transformed apply(Json deployment, const std::string& app_name, const Instrument
                                runtime.env, force, where);
   for (auto& warning : merged.warnings) warnings.push_back(std::move(warning));
   for (auto& warning : runtime.warnings) warnings.push_back(std::move(warning));
-  for (auto& note : runtime.handled) warnings.push_back(std::move(note));
+
   if (const std::string sources = env_from_sources(app); !sources.empty()) {
     warnings.push_back(fmt::format(
         "{}: envFrom ({}) cannot be inspected: a variable there that the tool also sets is "
@@ -151,7 +151,7 @@ Transformed apply(Json deployment, const std::string& app_name, const Instrument
   annotations[std::string(kAnnotationInstrumented)] = "true";
   annotations[std::string(kAnnotationVersion)] = tool_version;
   annotations[std::string(kAnnotationSpecHash)] = spec.hash();
-  return Transformed{std::move(deployment), std::move(warnings)};
+  return Transformed{std::move(deployment), std::move(warnings), std::move(runtime.handled)};
 }
 
 }  // namespace

@@ -61,7 +61,8 @@ std::string pick_container(const Json& deployment, const InstrumentationSpec& sp
 
 struct Transformed {
   Json deployment;                    // the instrumented Deployment
-  std::vector<std::string> warnings;  // merged values, preserved user settings
+  std::vector<std::string> warnings;  // merged values, preserved user settings, runtime traps
+  std::vector<std::string> notes;     // runtime traps the instrumentation handles
 };
 
 // Instruments (or upgrades, or completes a POC-partial) deployment. Throws Error(conflict) for

@@ -154,6 +154,8 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
   std::map<std::string, std::vector<std::string>> uncovered;  // node -> its pods
   int logs_read = 0;
   size_t most_packages = 0;
+  bool zero_overrides_reported = false;  // an installer said the volume overrides nothing
+  bool overrides_found = false;          // one said it overrides some of the app's
   Json pods = Json::array();
   for (const Json& pod : kube.list("pods", ref.namespace_, rollout::pod_selector(*deployment))) {
     const Json& spec_of_pod = member(pod, "spec");
@@ -182,7 +184,9 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
         most_packages = std::max(most_packages, report.added.size());
         facts["packagesInstalled"] = report.added.size();
         if (report.overrides) facts["overridesOfApp"] = *report.overrides;
+        zero_overrides_reported = zero_overrides_reported || report.overrides == 0;
         if (report.overrides.value_or(0) > 0) {
+          overrides_found = true;
           verdict.fail(fmt::format("{}: the installer's volume overrides {} of the app's own "
                                    "distributions",
                                    name, *report.overrides),
@@ -251,7 +255,12 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
       state == instrument::State::current ? "instrumented with the config's spec"
                                           : "instrumented (outdated spec)",
       ready, current,
-      most_packages > 0 ? fmt::format("; installer installed {} packages", most_packages) : "");
+      most_packages > 0
+          ? fmt::format("; installer added {} distributions{}", most_packages,
+                        zero_overrides_reported && !overrides_found
+                            ? ", none of the app's overridden"
+                            : "")
+          : "");
 }
 
 }  // namespace cxtm::validate
