@@ -373,6 +373,28 @@ TEST_SUITE("instrument/python_installer") {
                                       ":/app/own:/image/lib:" + volume + ":"));
       CHECK(contains(started.out, "env=/app/own:/image/lib:" + volume + "\napp started\n"));
     }
+
+    SUBCASE("a forked worker's metrics carry its own process.pid, the master's do not") {
+      const std::string path = app.sitecustomize_dir().string() + ":" + app.volume().string();
+      const std::string worker =
+          "import os\n"
+          "from opentelemetry import metrics\n"
+          "def attributes():\n"
+          "    return metrics.get_meter_provider()._sdk_config.resource.attributes\n"
+          "child = os.fork()\n"
+          "if child == 0:\n"
+          "    ok = attributes().get('process.pid') == os.getpid()\n"
+          "    print('worker', ok, attributes()['service.name'], flush=True)\n"
+          "    os._exit(0)\n"
+          "os.waitpid(child, 0)\n"
+          "print('master', 'process.pid' in attributes())\n";
+      const auto forked =
+          run({app.python(), "-c", worker}, with(kHermetic, {{"PYTHONPATH", path}}));
+      INFO(forked.err);
+      REQUIRE(forked.exit_code == 0);
+      CHECK(contains(forked.out, "worker True app\n"));
+      CHECK(contains(forked.out, "master False\n"));
+    }
   }
 
   TEST_CASE("an image without pip is refused with the remedy, for the pip sources") {

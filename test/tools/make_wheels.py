@@ -1,9 +1,13 @@
 """Writes minimal but valid wheels (pip installs them for real) for the installer's tests, one
-per "name==version" argument, into the folder given first. Each holds one module; the one for
-opentelemetry-instrumentation holds a stand-in for the auto-instrumentation's initialize() that
-prints what the app's process looks like, so a test can see that the sitecustomize ran it; the
-one for packaging holds the real packaging library (Debian's python3-packaging), which the
-installer uses in an image without pip."""
+per "name==version" argument, into the folder given first. Each holds one module, except:
+- opentelemetry-instrumentation: a stand-in for the auto-instrumentation's initialize() that
+  prints what the app's process looks like and sets up a meter provider, so a test can see
+  that the sitecustomize ran it;
+- opentelemetry-api and opentelemetry-sdk: stand-ins for the parts the sitecustomize touches
+  after a fork, shaped as in 1.41 (metrics.get_meter_provider()._sdk_config, a dataclass whose
+  resource is a Resource with merge());
+- packaging: the real packaging library (Debian's python3-packaging), which the installer uses
+  in an image without pip."""
 import base64
 import glob
 import hashlib
@@ -19,6 +23,31 @@ INITIALIZE = '''import os, sys
 def initialize():
     print("initialize pid=%d path=%s env=%s" % (
         os.getpid(), ":".join(p for p in sys.path if p), os.environ.get("PYTHONPATH", "")))
+    from opentelemetry import metrics
+    from opentelemetry.sdk.resources import Resource
+    metrics._set_meter_provider(Resource({"service.name": "app"}))
+'''
+
+METRICS = '''import dataclasses
+@dataclasses.dataclass
+class SdkConfiguration:
+    resource: object
+class MeterProvider:
+    def __init__(self, resource):
+        self._sdk_config = SdkConfiguration(resource)
+_provider = None
+def _set_meter_provider(resource):
+    global _provider
+    _provider = MeterProvider(resource)
+def get_meter_provider():
+    return _provider
+'''
+
+RESOURCES = '''class Resource:
+    def __init__(self, attributes):
+        self.attributes = dict(attributes)
+    def merge(self, other):
+        return Resource({**self.attributes, **other.attributes})
 '''
 
 
@@ -32,6 +61,10 @@ def make(folder, name, version):
     files = {}
     if name == "opentelemetry-instrumentation":
         files["opentelemetry/instrumentation/auto_instrumentation/__init__.py"] = INITIALIZE
+    elif name == "opentelemetry-api":
+        files["opentelemetry/metrics/__init__.py"] = METRICS
+    elif name == "opentelemetry-sdk":
+        files["opentelemetry/sdk/resources/__init__.py"] = RESOURCES
     elif name == "packaging":
         source = next((d for d in PACKAGING_SOURCES
                        if os.path.isfile(os.path.join(d, "requirements.py"))), None)
