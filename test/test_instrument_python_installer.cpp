@@ -442,6 +442,7 @@ struct ImageOfShape {
   std::vector<std::pair<std::string, std::string>> has;
   std::vector<std::string> instrumentations;
   std::string image_pythonpath;
+  std::vector<std::string> runtime_env;  // variables the traps of its pod spec add
 };
 
 const std::vector<ImageOfShape>& images_of_shapes() {
@@ -452,7 +453,8 @@ const std::vector<ImageOfShape>& images_of_shapes() {
                {"protobuf", "5.28.3"},
                {"requests", "2.32.3"},
                {"urllib3", "2.2.3"}},
-       .instrumentations = {"flask", "requests", "urllib3", "logging"}},
+       .instrumentations = {"flask", "requests", "urllib3", "logging"},
+       .runtime_env = {"OTEL_PYTHON_EXCLUDED_URLS"}},
       {.shape = "celery-worker",
        .has = {{"celery", "5.4.0"}, {"redis", "5.2.1"}, {"kombu", "5.4.2"}},
        .instrumentations = {"redis", "celery", "logging"}},
@@ -462,7 +464,8 @@ const std::vector<ImageOfShape>& images_of_shapes() {
                {"psycopg2-binary", "2.9.10"},
                {"asgiref", "3.8.1"},
                {"packaging", "24.2"}},
-       .instrumentations = {"django", "psycopg2", "logging"}},
+       .instrumentations = {"django", "psycopg2", "logging"},
+       .runtime_env = {"OTEL_PYTHON_EXCLUDED_URLS"}},
       {.shape = "fastapi-uvicorn",
        .has = {{"fastapi", "0.115.6"},
                {"starlette", "0.41.3"},
@@ -470,10 +473,12 @@ const std::vector<ImageOfShape>& images_of_shapes() {
                {"httpx", "0.28.1"},
                {"SQLAlchemy", "2.0.36"},
                {"typing_extensions", "4.12.2"}},
-       .instrumentations = {"fastapi", "starlette", "httpx", "sqlalchemy", "logging"}},
+       .instrumentations = {"fastapi", "starlette", "httpx", "sqlalchemy", "logging"},
+       .runtime_env = {"OTEL_PYTHON_EXCLUDED_URLS"}},
       {.shape = "gevent",
        .has = {{"Flask", "3.1.0"}, {"gevent", "24.11.1"}, {"gunicorn", "23.0.0"}},
-       .instrumentations = {"flask", "logging"}},
+       .instrumentations = {"flask", "logging"},
+       .runtime_env = {"OTEL_PYTHON_AUTO_INSTRUMENTATION_EXPERIMENTAL_GEVENT_PATCH"}},
       {.shape = "image-pythonpath",
        .has = {{"requests", "2.32.3"}},
        .instrumentations = {"requests", "logging"},
@@ -509,6 +514,21 @@ TEST_SUITE("instrument/python_installer") {
       const Json& inits = instrumented["spec"]["template"]["spec"]["initContainers"];
       const Json& installer = inits[inits.size() - 1];
       REQUIRE(installer["name"] == kInitContainerName);
+      // The traps its pod spec shows are handled in the app container's environment.
+      std::vector<std::string> runtime_env;
+      for (const Json& entry : instrumented["spec"]["template"]["spec"]["containers"][0]["env"]) {
+        const std::string name = entry["name"];
+        if (name == "OTEL_PYTHON_EXCLUDED_URLS" ||
+            name == "OTEL_PYTHON_AUTO_INSTRUMENTATION_EXPERIMENTAL_GEVENT_PATCH") {
+          runtime_env.push_back(name);
+        }
+      }
+      CHECK(runtime_env == image.runtime_env);
+      // A pod that must not run as root and names no user: the prebuilt copy gets one.
+      if (!image.pip) {
+        CHECK(inits[0]["name"] == kPrebuiltContainerName);
+        CHECK(inits[0]["securityContext"]["runAsUser"] == kCopyUser);
+      }
 
       AppImage app(image.pip);
       for (const auto& [name, version] : image.has) app.has(name, version);
