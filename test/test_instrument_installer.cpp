@@ -135,6 +135,15 @@ TEST_SUITE("instrument/installer") {
     CHECK_FALSE(spec.to_json().contains("packageSource"));
   }
 
+  TEST_CASE("the installer runs the app's interpreter in the app's image, python3 elsewhere") {
+    auto spec = spec_for(PackageSource::index);
+    Json app = app_container();
+    app["command"] = Json{"/app/.venv/bin/gunicorn", "app:app"};
+    CHECK(installer_command(spec, app)[0] == "/app/.venv/bin/python3");
+    spec.init_image = "python:3.12-slim";  // another image: the app's path may not exist there
+    CHECK(installer_command(spec, app)[0] == "python3");
+  }
+
   TEST_CASE("the plan says how the app container sets PYTHONPATH") {
     const auto spec = spec_for(PackageSource::index);
     // No PYTHONPATH in the pod spec: the image's own ENV one is what the app sees, so it is kept.

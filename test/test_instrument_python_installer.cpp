@@ -397,6 +397,27 @@ TEST_SUITE("instrument/python_installer") {
     }
   }
 
+  TEST_CASE("an app started from its venv's bin folder: the installer runs that venv's Python") {
+    AppImage app;
+    app.has("celery", "5.4.0");
+    Json container = app_container();
+    const std::string program = fs::path(app.python()).parent_path() / "celery";
+    container["command"] = Json{program, "-A", "jobs", "worker"};
+    const Json command = installer_command(shipped_spec(), container);
+    REQUIRE(command[0] == (fs::path(app.python()).parent_path() / "python3").string());
+    // Run as the init container would, with the machine's python3 first on PATH: the venv's
+    // celery is found all the same.
+    Json plan = Json::parse(command[3].get<std::string>());
+    plan["target"] = app.volume().string();
+    plan["pip_args"] = Json{"--no-index", "--find-links", wheels().string()};
+    const auto result = run({command[0].get<std::string>(), "-c", command[2].get<std::string>(),
+                             plan.dump(), command[4].get<std::string>(), "--dry-run"});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(strings(Json::parse(result.out)["instrumentations"]) ==
+          std::vector<std::string>{"celery", "logging"});
+  }
+
   TEST_CASE("an image without pip is refused with the remedy, for the pip sources") {
     AppImage app(false);
     const auto result = app.install(app.plan());

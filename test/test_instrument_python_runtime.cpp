@@ -154,4 +154,23 @@ TEST_SUITE("instrument/python_runtime") {
     CHECK(runtime_of(container).env.empty());
     CHECK(probe_exclusions(app(Json{"gunicorn"})).empty());
   }
+
+  TEST_CASE("the installer runs the Python the app's command names") {
+    CHECK(app_interpreter(app(Json{"/app/.venv/bin/python", "-m", "app"})) ==
+          "/app/.venv/bin/python");
+    CHECK(app_interpreter(app(Json{"/usr/local/bin/python3.12", "app.py"})) ==
+          "/usr/local/bin/python3.12");
+    // A Python program in a bin folder: the interpreter beside it.
+    CHECK(app_interpreter(app(Json{"/app/.venv/bin/gunicorn", "app:app"})) ==
+          "/app/.venv/bin/python3");
+    CHECK(app_interpreter(app(Json{"/opt/venv/bin/celery", "-A", "jobs", "worker"})) ==
+          "/opt/venv/bin/python3");
+    // Anything else: python3 from the image's PATH.
+    CHECK(app_interpreter(app(Json{"gunicorn", "app:app"})) == "python3");
+    CHECK(app_interpreter(app(Json{"/usr/local/bin/uwsgi", "--ini", "a.ini"})) == "python3");
+    CHECK(app_interpreter(app(Json{"/bin/sh", "-c", "/app/.venv/bin/python app.py"})) == "python3");
+    CHECK(app_interpreter(app(nullptr, Json{"app.py"})) == "python3");
+    CHECK(app_interpreter(app(Json{"/app/python3.x"})) == "python3");
+    CHECK(app_interpreter(app(Json{"/app dir/bin/python"})) == "python3");
+  }
 }

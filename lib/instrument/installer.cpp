@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "instrument/env_merge.h"
 #include "instrument/object_edit.h"
+#include "instrument/python_runtime.h"
 #include "instrument/transform.h"
 
 namespace cxtm::instrument {
@@ -194,11 +195,13 @@ Json installer_plan(const InstrumentationSpec& spec, const Json& app_container) 
 }
 
 Json installer_command(const InstrumentationSpec& spec, const Json& app_container) {
-  // python3, not python: Debian's and Ubuntu's system Python and distroless images only have
-  // python3; official python images and virtualenvs have both.
+  // The app's own interpreter when its command names one; else python3, not python: Debian's
+  // and Ubuntu's system Python and distroless images only have python3; official python
+  // images and virtualenvs have both. Another image than the app's has its own python3.
   // The plan indented, one value per line, and the sitecustomize as it is: the Deployment shows
   // them as text blocks, and a --dry-run diff of an upgrade shows which lines change.
-  return Json{"python3", "-c", embedded_text("instrumentation/installer.py"),
+  const std::string python = spec.init_image.empty() ? app_interpreter(app_container) : "python3";
+  return Json{python, "-c", embedded_text("instrumentation/installer.py"),
               installer_plan(spec, app_container).dump(1) + "\n",
               embedded_text("instrumentation/sitecustomize.py")};
 }

@@ -145,7 +145,43 @@ std::string escape_regex(std::string_view text) {
   return out;
 }
 
+// Programs that are Python entry points (a script whose #! line names the interpreter beside
+// it in the same bin folder).
+constexpr std::array<std::string_view, 10> kPythonPrograms = {
+    "gunicorn", "uvicorn",        "celery",
+    "flask",    "django-admin",   "hypercorn",
+    "daphne",   "waitress-serve", "opentelemetry-instrument",
+    "pip"};
+
+bool is_python_name(std::string_view name) {
+  if (name == "python" || name == "python3") return true;
+  if (!name.starts_with("python3.")) return false;
+  const std::string_view minor = name.substr(8);
+  return !minor.empty() &&
+         std::all_of(minor.begin(), minor.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
 }  // namespace
+
+std::string app_interpreter(const Json& app_container) {
+  const Json& command = member(app_container, "command");
+  if (!command.is_array() || command.empty() || !command[0].is_string()) return "python3";
+  const std::string program = command[0].get<std::string>();
+  const size_t slash = program.rfind('/');
+  // Only an absolute path says where the Python is; a plain name is looked up on PATH anyway.
+  if (!program.starts_with('/') || slash == std::string::npos ||
+      program.find_first_of(" \t\n\"'$;|&") != std::string::npos) {
+    return "python3";
+  }
+  const std::string name = program.substr(slash + 1);
+  if (is_python_name(name)) return program;
+  const std::string folder = program.substr(0, slash);
+  if (folder.ends_with("/bin") &&
+      std::find(kPythonPrograms.begin(), kPythonPrograms.end(), name) != kPythonPrograms.end()) {
+    return folder + "/python3";
+  }
+  return "python3";
+}
 
 std::string probe_exclusions(const Json& app_container) {
   std::vector<std::string> patterns;

@@ -27,6 +27,13 @@ struct PythonRuntime {
 // `where` names the Deployment and container in every line.
 PythonRuntime python_runtime(const Json& app_container, std::string_view where);
 
+// The Python the app runs, for the installer to run too (the distributions it sees are the
+// app's only through the same interpreter): the command's program when it is an absolute
+// python ("/app/.venv/bin/python"), the python3 beside it when it is an absolute path to a
+// Python program in a bin folder ("/app/.venv/bin/gunicorn" → "/app/.venv/bin/python3"), else
+// "python3" from the PATH (the image's ENV PATH, which a venv-based image sets).
+std::string app_interpreter(const Json& app_container);
+
 // The OTEL_PYTHON_EXCLUDED_URLS value that keeps the probes' requests out of traces: one
 // regular expression per httpGet path, anchored at the path's end. Empty without such probes.
 std::string probe_exclusions(const Json& app_container);
