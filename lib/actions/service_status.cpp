@@ -28,6 +28,17 @@ std::string state_name(instrument::State state) {
 // The installer's log lines read for its report: its summary is the last line.
 constexpr int kInstallerLogLines = 20;
 
+// Whether the pod's installer init container exited 0.
+bool installer_completed(const Json& pod) {
+  const Json& status = pod.contains("status") ? pod["status"] : Json::object();
+  for (const Json& init : status.value("initContainerStatuses", Json::array())) {
+    if (init.value("name", "") != instrument::kInitContainerName) continue;
+    const Json state = init.value("state", Json::object());
+    return state.contains("terminated") && state["terminated"].value("exitCode", -1) == 0;
+  }
+  return false;
+}
+
 // The installer init container's state in one pod.
 std::string installer_state(const Json& pod) {
   const std::string name = pod["metadata"].value("name", "");
@@ -113,7 +124,7 @@ std::vector<ServiceStatus> service_statuses(
           for (const Json& pod : rollout::live_pods(
                    context.kube.list("pods", ref.namespace_, rollout::pod_selector(*deployment)))) {
             status.installer.push_back(installer_state(pod));
-            if (!status.volume && status.installer.back().ends_with(": packages installed")) {
+            if (!status.volume && installer_completed(pod)) {
               status.volume = read_volume(context, ref.namespace_, pod);
             }
           }

@@ -39,14 +39,10 @@ bool has_poc_env(const Json& container) {
 bool has_installer(const Json& deployment, const InstrumentationSpec& spec) {
   const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
   if (find_named(member(pod, "initContainers"), kInitContainerName) == npos) return false;
-  if (spec.source == PackageSource::wheelhouse &&
-      find_named(member(pod, "initContainers"), kWheelhouseContainerName) == npos) {
-    return false;
-  }
-  if (spec.source == PackageSource::prebuilt &&
-      find_named(member(pod, "initContainers"), kPrebuiltContainerName) == npos) {
-    return false;
-  }
+  const std::string_view copy = spec.source == PackageSource::wheelhouse ? kWheelhouseContainerName
+                                : spec.source == PackageSource::prebuilt ? kPrebuiltContainerName
+                                                                         : std::string_view();
+  if (!copy.empty() && find_named(member(pod, "initContainers"), copy) == npos) return false;
   for (const Json& volume : installer_volumes(spec)) {
     if (find_named(member(pod, "volumes"), string_member(volume, "name")) == npos) return false;
   }

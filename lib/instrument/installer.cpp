@@ -71,11 +71,7 @@ Json installer_security_context(const Json& pod, const Json& app_container, bool
 // IfNotPresent. Written out for images that are not the app's, so a read-back compares equal.
 std::string default_pull_policy(const std::string& image) {
   if (image.find('@') != std::string::npos) return "IfNotPresent";
-  const size_t slash = image.rfind('/');
-  const std::string last = image.substr(slash == std::string::npos ? 0 : slash + 1);
-  const size_t colon = last.rfind(':');
-  if (colon == std::string::npos || last.substr(colon + 1) == "latest") return "Always";
-  return "IfNotPresent";
+  return image_tag(image).empty() ? "Always" : "IfNotPresent";
 }
 
 // cp -R <folder>/. <to>: the folder's contents, whatever the image's shell (it needs none).
