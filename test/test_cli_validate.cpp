@@ -349,6 +349,36 @@ TEST_SUITE("cli/validate") {
     CHECK(contains(service["remedy"], "index_url"));
   }
 
+  TEST_CASE("an app whose log shows the instrumentation failed fails check 5, quoting the line") {
+    ValidateWorld world;
+    world.set_app_logs(
+        "[INFO] Starting gunicorn 23.0.0\n"
+        "Error in sitecustomize; set PYTHONVERBOSE for traceback:\n"
+        "ModuleNotFoundError: No module named 'wrapt'\n"
+        "[INFO] Booting worker with pid: 8\n");
+    const auto run = validate_json(world);
+    CHECK(run.exit_code == 1);
+    const Json service = check(run.report, "service");
+    CHECK(service["status"] == "fail");
+    CHECK(any_detail(service,
+                     "the app's log says: Error in sitecustomize; set PYTHONVERBOSE "
+                     "for traceback:"));
+    CHECK(contains(service["remedy"], "PYTHONVERBOSE=1"));
+  }
+
+  TEST_CASE("the app's log is read from its start, 64 KiB of it") {
+    ValidateWorld world;
+    // A start-up line past the first 64 KiB is not read: --limit-bytes reached the server.
+    world.set_app_logs(std::string(70 * 1024, 'x') +
+                       "\nFailed to auto initialize "
+                       "OpenTelemetry\n");
+    CHECK(status(validate_json(world).report, "service") == "pass");
+    // One at the start is found however much the app printed since.
+    world.set_app_logs("Failed to auto initialize OpenTelemetry\n" + std::string(200 * 1024, 'y') +
+                       "\n");
+    CHECK(status(validate_json(world).report, "service") == "fail");
+  }
+
   TEST_CASE("an installer log without its summary line is a warning") {
     ValidateWorld world;
     world.set_installer_logs("Collecting opentelemetry-distro\n");
@@ -366,8 +396,9 @@ TEST_SUITE("cli/validate") {
                    "installer added 22 distributions, none of the app's overridden"));
     CHECK(service["data"]["pods"][0]["overridesOfApp"] == 0);
     // An installer that says its volume shadows the app's own: the service fails check 5.
-    world.set_installer_logs("cxtm-o11y installer: added 1: protobuf==6.31.1; overrides of the "
-                             "app's distributions: 1\n");
+    world.set_installer_logs(
+        "cxtm-o11y installer: added 1: protobuf==6.31.1; overrides of the "
+        "app's distributions: 1\n");
     run = validate_json(world);
     service = check(run.report, "service");
     CHECK(service["status"] == "fail");

@@ -501,6 +501,11 @@ TEST_SUITE("fixtures/kube_controllers") {
     CHECK(kubectl.ok({"logs", pod}) == "");
     server.set_log("default", pod, "agent", "one\ntwo\nthree\n");
     CHECK(kubectl.ok({"logs", pod, "-c", "agent", "--tail=2"}) == "two\nthree\n");
+    // limitBytes counts from the start and may cut a line; with tailLines, of the tail.
+    CHECK(kubectl.ok({"logs", pod, "--limit-bytes=6"}) == "one\ntw");
+    CHECK(kubectl.ok({"logs", pod, "--tail=1", "--limit-bytes=3"}) == "thr");
+    // kubectl sends no limit for --limit-bytes=0: the whole log.
+    CHECK(kubectl.ok({"logs", pod, "--limit-bytes=0"}) == "one\ntwo\nthree\n");
     const auto previous = kubectl.run({"logs", pod, "--previous"});
     CHECK(previous.exit_code == 1);
     CHECK(previous.err.find("previous terminated container \"agent\" in pod \"" + pod +

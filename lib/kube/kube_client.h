@@ -88,6 +88,10 @@ class KubeClient {
   // The last tail_lines lines of a container's log; previous: its last terminated instance.
   virtual std::string logs(std::string_view namespace_, std::string_view pod,
                            std::string_view container, int tail_lines, bool previous) = 0;
+  // The first max_bytes bytes of a container's current log, from its start (what a process
+  // printed as it started, however much it printed since).
+  virtual std::string log_head(std::string_view namespace_, std::string_view pod,
+                               std::string_view container, int max_bytes) = 0;
   // Whether the current user may do what each query asks, in order: SelfSubjectAccessReviews,
   // all created in one call.
   virtual std::vector<bool> can_i(const std::vector<AccessQuery>& queries) = 0;

@@ -205,6 +205,19 @@ std::string KubectlClient::logs(std::string_view namespace_, std::string_view po
   return result.out;
 }
 
+std::string KubectlClient::log_head(std::string_view namespace_, std::string_view pod,
+                                    std::string_view container, int max_bytes) {
+  std::vector<std::string> arguments = {"logs", std::string(pod),
+                                        "--limit-bytes=" + std::to_string(max_bytes)};
+  if (!container.empty()) arguments.push_back("--container=" + std::string(container));
+  add_namespace(arguments, namespace_);
+  const auto result = run(arguments);
+  if (result.exit_code != 0) {
+    throw kubectl_failure(fmt::format("logs {}/{}", namespace_, pod), result);
+  }
+  return result.out;
+}
+
 void KubectlClient::limit_request_time(Duration limit) {
   const auto current = parse_duration(options_.request_timeout);
   if (limit.count() > 0 && (!current || current->count() <= 0 || limit < *current)) {

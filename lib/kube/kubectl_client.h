@@ -33,6 +33,8 @@ class KubectlClient : public KubeClient {
   bool remove(const ObjectRef& ref) override;
   std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,
                    int tail_lines, bool previous) override;
+  std::string log_head(std::string_view namespace_, std::string_view pod,
+                       std::string_view container, int max_bytes) override;
   std::vector<bool> can_i(const std::vector<AccessQuery>& queries) override;
   // Lowers --request-timeout to limit when that is shorter.
   void limit_request_time(Duration limit) override;

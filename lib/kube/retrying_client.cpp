@@ -83,6 +83,12 @@ std::string RetryingClient::logs(std::string_view namespace_, std::string_view p
       [&] { return inner_->logs(namespace_, pod, container, tail_lines, previous); }, retriable);
 }
 
+std::string RetryingClient::log_head(std::string_view namespace_, std::string_view pod,
+                                     std::string_view container, int max_bytes) {
+  return with_retries([&] { return inner_->log_head(namespace_, pod, container, max_bytes); },
+                      retriable);
+}
+
 std::vector<bool> RetryingClient::can_i(const std::vector<AccessQuery>& queries) {
   return with_retries([&] { return inner_->can_i(queries); }, retriable);
 }

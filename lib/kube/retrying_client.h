@@ -41,6 +41,8 @@ class RetryingClient : public KubeClient {
   bool remove(const ObjectRef& ref) override;
   std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,
                    int tail_lines, bool previous) override;
+  std::string log_head(std::string_view namespace_, std::string_view pod,
+                       std::string_view container, int max_bytes) override;
   std::vector<bool> can_i(const std::vector<AccessQuery>& queries) override;
   // Passes the limit on, and keeps the retries of one request inside it.
   void limit_request_time(Duration limit) override;

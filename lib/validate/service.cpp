@@ -8,13 +8,14 @@
 #include "core/error.h"
 #include "core/redact.h"
 #include "instrument/env_merge.h"
+#include "instrument/installer_report.h"
 #include "instrument/object_edit.h"
 #include "instrument/owned.h"
-#include "instrument/installer_report.h"
 #include "instrument/transform.h"
 #include "rollout/pod_diagnosis.h"
 #include "rollout/rollout.h"
 #include "rollout/unscheduled.h"
+#include "validate/app_log_scan.h"
 
 namespace cxtm::validate {
 namespace {
@@ -25,6 +26,8 @@ using instrument::npos;
 using instrument::string_member;
 
 constexpr int kLogLines = 20;
+// How much of the app's log is read from its start: the start-up lines are there.
+constexpr int kAppLogHeadBytes = 64 * 1024;
 
 struct Verdict {
   CheckResult& result;
@@ -114,6 +117,32 @@ std::string log_tail(kube::KubeClient& kube, const std::string& ns, const std::s
   }
 }
 
+// Whether a container has run: its log has something to say.
+bool started(const Json& status) {
+  const Json& state = member(status, "state");
+  return state.contains("running") || state.contains("terminated");
+}
+
+// The app's log from its start: any line that shows the instrumentation failed fails the check,
+// quoted with its remedy. A log that cannot be read (no pods/log right) is a warning.
+void check_app_log(kube::KubeClient& kube, const std::string& ns, const std::string& pod,
+                   const std::string& container, Verdict& verdict) {
+  std::string log;
+  try {
+    log = redact(kube.log_head(ns, pod, container, kAppLogHeadBytes));
+  } catch (const Error& error) {
+    verdict.warn(fmt::format("{}: the app's log cannot be read: {}", pod, error.what()),
+                 "grant get on pods/log to see whether the instrumentation started");
+    return;
+  }
+  for (const auto& finding : scan_app_log(log)) {
+    verdict.fail(
+        fmt::format("{}: the app's log says: {}{}", pod, finding.line,
+                    finding.count > 1 ? fmt::format(" ({} such lines)", finding.count) : ""),
+        finding.remedy);
+  }
+}
+
 }  // namespace
 
 void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
@@ -153,6 +182,7 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
   int ready = 0;
   std::map<std::string, std::vector<std::string>> uncovered;  // node -> its pods
   int logs_read = 0;
+  int app_logs_read = 0;
   size_t most_packages = 0;
   bool zero_overrides_reported = false;  // an installer said the volume overrides nothing
   bool overrides_found = false;          // one said it overrides some of the app's
@@ -227,6 +257,10 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
     const Json* app = container_status(pod, "containerStatuses", app_container);
     const bool app_ready = app != nullptr && app->value("ready", false);
     facts["appReady"] = app_ready;
+    if (app_logs_read < kInstallerLogsRead && app != nullptr && started(*app)) {
+      ++app_logs_read;
+      check_app_log(kube, ref.namespace_, name, app_container, verdict);
+    }
     if (app_ready) {
       ++ready;
     } else if (terminated.is_object() && terminated.value("exitCode", -1) == 0) {
@@ -256,10 +290,9 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
                                           : "instrumented (outdated spec)",
       ready, current,
       most_packages > 0
-          ? fmt::format("; installer added {} distributions{}", most_packages,
-                        zero_overrides_reported && !overrides_found
-                            ? ", none of the app's overridden"
-                            : "")
+          ? fmt::format(
+                "; installer added {} distributions{}", most_packages,
+                zero_overrides_reported && !overrides_found ? ", none of the app's overridden" : "")
           : "");
 }
 

@@ -1,5 +1,5 @@
 // Any bytes as what the collector answers validate: an OTLP/HTTP export response or Status body,
-// its Prometheus metrics, its log, a Retry-After header, an installer's log.
+// its Prometheus metrics, its log, a Retry-After header, an installer's log, an app's log.
 #include <chrono>
 #include <cstdint>
 #include <string_view>
@@ -10,6 +10,7 @@
 #include "validate/prometheus_text.h"
 #include "validate/retry.h"
 #include "instrument/installer_report.h"
+#include "validate/app_log_scan.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -19,6 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)cxtm::validate::parse_prometheus_text(text);
     (void)cxtm::validate::scan_collector_log(text);
     (void)cxtm::instrument::read_installer_log(text);
+    (void)cxtm::validate::scan_app_log(text);
     (void)cxtm::validate::parse_retry_after(text, std::chrono::system_clock::now());
   } catch (const cxtm::Error&) {
   }

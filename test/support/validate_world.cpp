@@ -143,6 +143,10 @@ void ValidateWorld::set_collector_logs(const std::string& text) {
   }
 }
 
+void ValidateWorld::set_app_logs(const std::string& text) {
+  for (const auto& pod : pods("cxtm-scheduler")) kube.set_log("default", pod, "scheduler", text);
+}
+
 void ValidateWorld::set_installer_logs(const std::string& text) {
   for (const auto& pod : pods("cxtm-scheduler")) {
     kube.set_log("default", pod, std::string(instrument::kInitContainerName), text);

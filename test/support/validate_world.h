@@ -49,6 +49,8 @@ class ValidateWorld {
   void set_collector_logs(const std::string& text);
   // Sets the installer log of every scheduler pod.
   void set_installer_logs(const std::string& text);
+  // Sets the app container's log of every scheduler pod.
+  void set_app_logs(const std::string& text);
 
   const config::Config& config() const { return config_; }
 
