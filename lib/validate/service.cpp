@@ -207,7 +207,7 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
     const int restarts = init ? init->value("restartCount", 0) : 0;
     if (terminated.is_object() && terminated.value("exitCode", -1) == 0) {
       facts["installer"] = "exited 0";
-      if (logs_read < kInstallerLogsRead) {
+      if (logs_read < kPodLogsRead) {
         ++logs_read;
         const auto report =
             instrument::read_installer_log(log_tail(kube, ref.namespace_, name, false));
@@ -257,7 +257,7 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
     const Json* app = container_status(pod, "containerStatuses", app_container);
     const bool app_ready = app != nullptr && app->value("ready", false);
     facts["appReady"] = app_ready;
-    if (app_logs_read < kInstallerLogsRead && app != nullptr && started(*app)) {
+    if (app_logs_read < kPodLogsRead && app != nullptr && started(*app)) {
       ++app_logs_read;
       check_app_log(kube, ref.namespace_, name, app_container, verdict);
     }

@@ -13,8 +13,8 @@
 
 namespace cxtm::validate {
 
-// At most this many pods have their installer log read.
-inline constexpr int kInstallerLogsRead = 5;
+// At most this many pods have their installer log read, and at most this many their app log.
+inline constexpr int kPodLogsRead = 5;
 
 // collector_nodes: the nodes with a ready collector pod (validate/collector.h), nullopt when
 // unknown. A pod on another node loses its spans: the collector's Service sends a pod's spans
