@@ -75,6 +75,25 @@ RawAnswer raw(const FakeKubeApiServer& server, const std::string& method, const 
 }  // namespace
 
 TEST_SUITE("fixtures/fake_kube_api_server") {
+  TEST_CASE("log options are validated before the pod is read: 422 PodLogOptions") {
+    FakeKubeApiServer server;
+    // No such pod: the options are refused first, as the real server's log REST does.
+    const auto zero = raw(server, "GET", "/api/v1/namespaces/default/pods/p/log?limitBytes=0");
+    CHECK(zero.status == 422);
+    CHECK(zero.body["reason"] == "Invalid");
+    CHECK(zero.body["message"] ==
+          "PodLogOptions \"p\" is invalid: limitBytes: Invalid value: 0: must be greater than 0");
+    const auto both =
+        raw(server, "GET", "/api/v1/namespaces/default/pods/p/log?tailLines=-2&limitBytes=-1");
+    CHECK(both.status == 422);
+    CHECK(both.body["message"] ==
+          "PodLogOptions \"p\" is invalid: [tailLines: Invalid value: -2: must be greater than "
+          "or equal to 0, limitBytes: Invalid value: -1: must be greater than 0]");
+    CHECK(both.body["details"]["causes"].size() == 2);
+    // Valid options on a missing pod: the pod's 404.
+    CHECK(raw(server, "GET", "/api/v1/namespaces/default/pods/p/log?limitBytes=10").status == 404);
+  }
+
   TEST_CASE("kubectl lists the seeded namespaces") {
     FakeKubeApiServer server;
     const Kubectl kubectl(server);
