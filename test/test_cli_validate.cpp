@@ -16,51 +16,12 @@ using cxtm::Json;
 using cxtm::testing::FakeCollector;
 using cxtm::testing::PodBehaviour;
 using cxtm::testing::ValidateWorld;
+using cxtm::testing::any_detail;
+using cxtm::testing::check;
+using cxtm::testing::status;
+using cxtm::testing::validate_json;
+using cxtm::testing::json_contains;
 
-namespace {
-
-// The check's JSON in a -o json report (the last with this id).
-Json check(const Json& report, const std::string& id) {
-  Json found;
-  for (const Json& c : report["checks"]) {
-    if (c["id"] == id) found = c;
-  }
-  REQUIRE_MESSAGE(!found.is_null(), "no check " << id);
-  return found;
-}
-
-std::string status(const Json& report, const std::string& id) {
-  return check(report, id)["status"].get<std::string>();
-}
-
-struct Run {
-  int exit_code;
-  Json report;
-  std::string err;
-};
-
-Run validate_json(const ValidateWorld& world, std::vector<std::string> arguments = {},
-                  std::map<std::string, std::string> env = {}) {
-  arguments.insert(arguments.begin(), {"-o", "json"});
-  const auto result = world.validate(arguments, std::move(env));
-  const Json report = Json::parse(result.out, nullptr, false);
-  INFO("stdout: " << result.out << "\nstderr: " << result.err);
-  REQUIRE_FALSE(report.is_discarded());
-  return {result.exit_code, report, result.err};
-}
-
-bool contains(const Json& text, const std::string& part) {
-  return text.is_string() && text.get<std::string>().find(part) != std::string::npos;
-}
-
-bool any_detail(const Json& check, const std::string& part) {
-  for (const Json& detail : check["details"]) {
-    if (contains(detail, part)) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 TEST_SUITE("cli/validate") {
   TEST_CASE("a healthy setup passes every check, prints the trace id, and Splunk has it") {
@@ -120,7 +81,7 @@ TEST_SUITE("cli/validate") {
     const auto run = validate_json(world);
     CHECK(run.exit_code == 1);
     CHECK(status(run.report, "access") == "fail");
-    CHECK(contains(check(run.report, "access")["summary"], "127.0.0.1:1"));
+    CHECK(json_contains(check(run.report, "access")["summary"], "127.0.0.1:1"));
     for (const char* id : {"collector", "health", "test-span", "service", "exporter"}) {
       CAPTURE(id);
       CHECK(status(run.report, id) == "skip");
@@ -136,7 +97,7 @@ TEST_SUITE("cli/validate") {
     const Json access = check(run.report, "access");
     CHECK(access["status"] == "fail");
     CHECK(any_detail(access, "denied: create services/proxy otel-collector:4318 in default"));
-    CHECK(contains(access["remedy"], "grant"));
+    CHECK(json_contains(access["remedy"], "grant"));
   }
 
   TEST_CASE("a denied verb only other commands need is a warning") {
@@ -154,8 +115,8 @@ TEST_SUITE("cli/validate") {
     CHECK(run.exit_code == 1);
     const Json collector = check(run.report, "collector");
     CHECK(collector["status"] == "fail");
-    CHECK(contains(collector["summary"], "DaemonSet default/otel-collector not found"));
-    CHECK(contains(collector["remedy"], "cxtm-o11y collector deploy"));
+    CHECK(json_contains(collector["summary"], "DaemonSet default/otel-collector not found"));
+    CHECK(json_contains(collector["remedy"], "cxtm-o11y collector deploy"));
     CHECK(status(run.report, "health") == "skip");
     CHECK(status(run.report, "test-span") == "skip");
     CHECK(status(run.report, "exporter") == "skip");
@@ -170,14 +131,14 @@ TEST_SUITE("cli/validate") {
     REQUIRE(world.kube.wait_until([&] {
       const auto pods = world.kube.list("/api/v1/namespaces/default/pods");
       return std::any_of(pods.begin(), pods.end(),
-                         [](const Json& pod) { return contains(pod.dump(), "CrashLoopBackOff"); });
+                         [](const Json& pod) { return json_contains(pod.dump(), "CrashLoopBackOff"); });
     }));
     const auto run = validate_json(world);
     CHECK(run.exit_code == 1);
     const Json collector = check(run.report, "collector");
     CHECK(collector["status"] == "fail");
-    CHECK(contains(collector["summary"], "0/2 pods ready, up to "));
-    CHECK_FALSE(contains(collector["summary"], "no restarts"));
+    CHECK(json_contains(collector["summary"], "0/2 pods ready, up to "));
+    CHECK_FALSE(json_contains(collector["summary"], "no restarts"));
     CHECK(any_detail(collector, "CrashLoopBackOff"));
     CHECK(status(run.report, "health") == "skip");
   }
@@ -225,7 +186,7 @@ TEST_SUITE("cli/validate") {
     CHECK(service["status"] == "fail");
     CHECK(any_detail(service, "node " + node + " runs no ready collector pod: the spans of " + pod +
                                   " are lost"));
-    CHECK(contains(service["remedy"], "collector.tolerations"));
+    CHECK(json_contains(service["remedy"], "collector.tolerations"));
   }
 
   TEST_CASE("a live config that fails lint fails check 2 with the finding") {
@@ -240,9 +201,9 @@ TEST_SUITE("cli/validate") {
     CHECK(run.exit_code == 1);
     const Json collector = check(run.report, "collector");
     CHECK(collector["status"] == "fail");
-    CHECK(contains(collector["summary"], "live config has 1 lint error"));
+    CHECK(json_contains(collector["summary"], "live config has 1 lint error"));
     CHECK(any_detail(collector, "memory-limiter-check-interval"));
-    CHECK(contains(collector["remedy"], "cxtm-o11y lint"));
+    CHECK(json_contains(collector["remedy"], "cxtm-o11y lint"));
   }
 
   TEST_CASE("an unhealthy collector fails check 3") {
@@ -252,7 +213,7 @@ TEST_SUITE("cli/validate") {
     CHECK(run.exit_code == 1);
     const Json health = check(run.report, "health");
     CHECK(health["status"] == "fail");
-    CHECK(contains(health["summary"], "HTTP 503: \"Server not available\""));
+    CHECK(json_contains(health["summary"], "HTTP 503: \"Server not available\""));
     CHECK(status(run.report, "test-span") == "skip");
     CHECK(status(run.report, "exporter") == "skip");
   }
@@ -263,7 +224,7 @@ TEST_SUITE("cli/validate") {
     const auto run = validate_json(world);
     const Json health = check(run.report, "health");
     CHECK(health["status"] == "fail");
-    CHECK(contains(health["summary"], "the API server refused the service proxy (HTTP 503)"));
+    CHECK(json_contains(health["summary"], "the API server refused the service proxy (HTTP 503)"));
   }
 
   TEST_CASE("a partial success fails check 4 with the collector's reason") {
@@ -273,7 +234,7 @@ TEST_SUITE("cli/validate") {
     CHECK(run.exit_code == 1);
     const Json span = check(run.report, "test-span");
     CHECK(span["status"] == "fail");
-    CHECK(contains(span["summary"], "rejected 1 of 1 test span: span too old"));
+    CHECK(json_contains(span["summary"], "rejected 1 of 1 test span: span too old"));
     CHECK(status(run.report, "exporter") == "skip");
     CHECK(run.report["traceId"].is_string());
   }
@@ -284,7 +245,7 @@ TEST_SUITE("cli/validate") {
     const auto run = validate_json(world);
     const Json span = check(run.report, "test-span");
     CHECK(span["status"] == "fail");
-    CHECK(contains(span["summary"], "bad data (HTTP 400): cannot unmarshal"));
+    CHECK(json_contains(span["summary"], "bad data (HTTP 400): cannot unmarshal"));
     CHECK(span["data"]["attempts"] == 1);
     CHECK(world.collector.trace_posts() == 1);
   }
@@ -298,7 +259,7 @@ TEST_SUITE("cli/validate") {
     CHECK(span["status"] == "pass");
     CHECK(span["data"]["attempts"] == 2);
     CHECK(span["durationMs"].get<int>() >= 1000);
-    CHECK(contains(span["summary"], "after 2 attempts"));
+    CHECK(json_contains(span["summary"], "after 2 attempts"));
   }
 
   TEST_CASE("503 that does not stop fails check 4 after bounded retries") {
@@ -308,8 +269,8 @@ TEST_SUITE("cli/validate") {
     CHECK(run.exit_code == 1);
     const Json span = check(run.report, "test-span");
     CHECK(span["status"] == "fail");
-    CHECK(contains(span["summary"], "still refuses after 4 attempts (HTTP 503)"));
-    CHECK(contains(span["remedy"], "memory_limiter"));
+    CHECK(json_contains(span["summary"], "still refuses after 4 attempts (HTTP 503)"));
+    CHECK(json_contains(span["remedy"], "memory_limiter"));
     CHECK(world.collector.trace_posts() == 4);
   }
 
@@ -321,8 +282,8 @@ TEST_SUITE("cli/validate") {
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
     const Json span = check(run.report, "test-span");
     CHECK(span["status"] == "fail");
-    CHECK(contains(span["summary"], "no answer"));
-    CHECK(contains(span["remedy"], "never answered"));
+    CHECK(json_contains(span["summary"], "no answer"));
+    CHECK(json_contains(span["remedy"], "never answered"));
   }
 
   TEST_CASE("a service that is not instrumented fails check 5 with the instrument command") {
@@ -331,7 +292,7 @@ TEST_SUITE("cli/validate") {
     CHECK(run.exit_code == 1);
     const Json service = check(run.report, "service");
     CHECK(service["status"] == "fail");
-    CHECK(contains(service["summary"], "not instrumented"));
+    CHECK(json_contains(service["summary"], "not instrumented"));
     CHECK(service["remedy"] == "run: cxtm-o11y instrument scheduler");
     CHECK(status(run.report, "exporter") == "pass");  // the collector side is fine
   }
@@ -346,7 +307,7 @@ TEST_SUITE("cli/validate") {
     CHECK(service["status"] == "fail");
     CHECK(any_detail(service, "the installer exited 1"));
     CHECK(any_detail(service, "Could not find a version"));
-    CHECK(contains(service["remedy"], "index_url"));
+    CHECK(json_contains(service["remedy"], "index_url"));
   }
 
   TEST_CASE("an app whose log shows the instrumentation failed fails check 5, quoting the line") {
@@ -363,13 +324,16 @@ TEST_SUITE("cli/validate") {
     CHECK(any_detail(service,
                      "the app's log says: Error in sitecustomize; set PYTHONVERBOSE "
                      "for traceback:"));
-    CHECK(contains(service["remedy"], "PYTHONVERBOSE=1"));
+    CHECK(json_contains(service["remedy"], "PYTHONVERBOSE=1"));
   }
 
   TEST_CASE("the app's log is read from its start, 64 KiB of it") {
     ValidateWorld world;
     // A start-up line past the first 64 KiB is not read: --limit-bytes reached the server.
-    world.set_app_logs(std::string(70 * 1024, 'x') +
+    const std::string report = "cxtm-o11y: tracing started pid=1 python=3.12.4 sdk=1.41.1 "
+                               "exporter=otlp protocol=http/protobuf endpoint=" +
+                               world.config().otlp_http_endpoint() + " instrumented=flask\n";
+    world.set_app_logs(report + std::string(70 * 1024, 'x') +
                        "\nFailed to auto initialize "
                        "OpenTelemetry\n");
     CHECK(status(validate_json(world).report, "service") == "pass");
@@ -392,7 +356,7 @@ TEST_SUITE("cli/validate") {
     auto run = validate_json(world);
     Json service = check(run.report, "service");
     CHECK(service["status"] == "pass");
-    CHECK(contains(service["summary"],
+    CHECK(json_contains(service["summary"],
                    "installer added 22 distributions, none of the app's overridden"));
     CHECK(service["data"]["pods"][0]["overridesOfApp"] == 0);
     // An installer that says its volume shadows the app's own: the service fails check 5.
@@ -403,7 +367,7 @@ TEST_SUITE("cli/validate") {
     service = check(run.report, "service");
     CHECK(service["status"] == "fail");
     CHECK(any_detail(service, "the installer's volume overrides 1 of the app's own"));
-    CHECK_FALSE(contains(service["summary"], "none of the app's overridden"));
+    CHECK_FALSE(json_contains(service["summary"], "none of the app's overridden"));
   }
 
   TEST_CASE("an exporter whose sends fail fails check 6 and names the token in the log line") {
@@ -419,11 +383,11 @@ TEST_SUITE("cli/validate") {
     CHECK(run.exit_code == 1);
     const Json exporter = check(run.report, "exporter");
     CHECK(exporter["status"] == "fail");
-    CHECK(contains(exporter["summary"], "the traces exporter failed to send"));
+    CHECK(json_contains(exporter["summary"], "the traces exporter failed to send"));
     CHECK(any_detail(exporter, "otel-collector-"));
     CHECK(any_detail(exporter, "HTTP Status Code 401"));
-    CHECK(contains(exporter["remedy"], "INGEST token"));
-    CHECK(contains(exporter["remedy"], "splunk-access-token"));
+    CHECK(json_contains(exporter["remedy"], "INGEST token"));
+    CHECK(json_contains(exporter["remedy"], "splunk-access-token"));
   }
 
   TEST_CASE("an exporter that never sends fails check 6 when the wait ends") {
@@ -432,7 +396,7 @@ TEST_SUITE("cli/validate") {
     const auto run = validate_json(world, {"--timeout", "4s"});
     const Json exporter = check(run.report, "exporter");
     CHECK(exporter["status"] == "fail");
-    CHECK(contains(exporter["summary"], "not sent on within the wait"));
+    CHECK(json_contains(exporter["summary"], "not sent on within the wait"));
     CHECK(exporter["data"].value("sent", -1.0) == 0);
   }
 
@@ -449,7 +413,7 @@ TEST_SUITE("cli/validate") {
     const auto run = validate_json(world);
     const Json exporter = check(run.report, "exporter");
     CHECK(exporter["status"] == "fail");
-    CHECK(contains(exporter["remedy"], "0.0.0.0"));
+    CHECK(json_contains(exporter["remedy"], "0.0.0.0"));
   }
 
   TEST_CASE("--splunk: a wrong token fails check 7 naming SPLUNK_API_TOKEN, never echoing it") {
@@ -459,8 +423,8 @@ TEST_SUITE("cli/validate") {
     CHECK(run.exit_code == 1);
     const Json splunk = check(run.report, "splunk");
     CHECK(splunk["status"] == "fail");
-    CHECK(contains(splunk["summary"], "HTTP 401"));
-    CHECK(contains(splunk["summary"], "not the ingest token"));
+    CHECK(json_contains(splunk["summary"], "HTTP 401"));
+    CHECK(json_contains(splunk["summary"], "not the ingest token"));
     CHECK(run.report.dump().find(wrong) == std::string::npos);
   }
 
@@ -470,7 +434,7 @@ TEST_SUITE("cli/validate") {
     const auto run = validate_json(world, {"--splunk"});
     const Json splunk = check(run.report, "splunk");
     CHECK(splunk["status"] == "fail");
-    CHECK(contains(splunk["summary"], "HTTP 403"));
+    CHECK(json_contains(splunk["summary"], "HTTP 403"));
   }
 
   TEST_CASE("--splunk: a trace that never arrives fails check 7 at the deadline") {
@@ -479,7 +443,7 @@ TEST_SUITE("cli/validate") {
     const auto run = validate_json(world, {"--splunk", "--timeout", "4s"});
     const Json splunk = check(run.report, "splunk");
     CHECK(splunk["status"] == "fail");
-    CHECK(contains(splunk["summary"], "not in Splunk APM after"));
+    CHECK(json_contains(splunk["summary"], "not in Splunk APM after"));
   }
 
   TEST_CASE("--splunk: 429 is waited out, a quiet service is a warning") {
@@ -490,8 +454,8 @@ TEST_SUITE("cli/validate") {
     CHECK(run.exit_code == 0);
     const Json splunk = check(run.report, "splunk");
     CHECK(splunk["status"] == "warn");
-    CHECK(contains(splunk["summary"], "found in Splunk APM"));
-    CHECK(contains(splunk["summary"], "no spans in the 15m before it from cxtm-scheduler"));
+    CHECK(json_contains(splunk["summary"], "found in Splunk APM"));
+    CHECK(json_contains(splunk["summary"], "no spans in the 15m before it from cxtm-scheduler"));
   }
 
   TEST_CASE("instrument runs checks 4 and 5 for what it instrumented, unless --no-validate") {

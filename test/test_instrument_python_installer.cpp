@@ -1,9 +1,8 @@
 // The installer (templates/instrumentation/installer.py) and the sitecustomize it writes, run
 // for real by the machine's python3 exactly as the init container runs them (the script and
-// the plan from installer_command), against "app images": virtualenvs whose site-packages hold
-// the app's distributions (METADATA only), with or without pip. Installs use real pip with
-// --no-index from small but valid wheels of every locked distribution (test/tools/
-// make_wheels.py): no package index is contacted.
+// the plan from installer_command), against "app images" (support/app_image.h): virtualenvs
+// whose site-packages hold the app's distributions, real pip installing from small but valid
+// wheels, no package index contacted.
 
 #include <doctest/doctest.h>
 
@@ -14,179 +13,16 @@
 #include "config/python_packages.h"
 #include "instrument/installer.h"
 #include "instrument/transform.h"
-#include "kube/process.h"
-#include "support/temp_dir.h"
+#include "support/app_image.h"
 #include "support/text.h"
 
 using cxtm::Json;
-using cxtm::kube::ProcessResult;
-using cxtm::kube::run_process;
 using cxtm::testing::contains;
-using cxtm::testing::TempDir;
+using namespace cxtm::testing::python;
 using namespace cxtm::instrument;
 namespace fs = std::filesystem;
 
 namespace {
-
-using Env = std::map<std::string, std::string>;
-
-// pip reads no configuration file of this machine (a find-links there could offer real wheels).
-const Env kHermetic = {{"PIP_CONFIG_FILE", "/dev/null"}};
-
-Env with(Env env, const Env& more) {
-  for (const auto& [name, value] : more) env[name] = value;
-  return env;
-}
-
-ProcessResult run(const std::vector<std::string>& argv, const Env& env = kHermetic) {
-  return run_process({.argv = argv, .env_overrides = env});
-}
-
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
-
-std::string checked_output(const std::vector<std::string>& argv, const Env& env = kHermetic) {
-  const auto result = run(argv, env);
-  INFO(result.err);
-  REQUIRE(result.exit_code == 0);
-  return trimmed(result.out);
-}
-
-// The app container as the pod spec has it: an image, no PYTHONPATH.
-Json app_container() {
-  return Json{{"name", "app"}, {"image", "registry.example.com/app:1.0"}};
-}
-
-InstrumentationSpec shipped_spec(PackageSource source = PackageSource::index) {
-  return InstrumentationSpec{.service_name = "app",
-                             .otlp_endpoint = "http://otel-collector.default.svc:4318",
-                             .packages = cxtm::config::python_packages(),
-                             .source = source};
-}
-
-// Wheels of every distribution of the shipped lock, made once.
-const fs::path& wheels() {
-  static TempDir dir;
-  static const bool made = [] {
-    std::vector<std::string> argv = {"python3", CXTM_SOURCE_DIR "/test/tools/make_wheels.py",
-                                     dir.path().string()};
-    for (const auto& pin : cxtm::config::python_packages().pinned()) argv.push_back(pin);
-    checked_output(argv);
-    return true;
-  }();
-  (void)made;
-  return dir.path();
-}
-
-// An image with Python, the app's distributions and maybe pip, and a volume to install into.
-class AppImage {
- public:
-  explicit AppImage(bool with_pip = true) {
-    checked_output({"python3", "-m", "venv", "--without-pip", venv().string()});
-    site_ = checked_output(
-        {python(), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"});
-    if (with_pip) {
-      // The machine's pip, as the image's own.
-      const fs::path pip =
-          checked_output({"python3", "-c", "import os, pip; print(os.path.dirname(pip.__file__))"});
-      fs::create_directory_symlink(pip, site_ / "pip");
-      for (const auto& entry : fs::directory_iterator(pip.parent_path())) {
-        const std::string name = entry.path().filename().string();
-        if (name.starts_with("pip-") && name.ends_with(".dist-info")) {
-          fs::create_directory_symlink(entry.path(), site_ / name);
-        }
-      }
-    }
-    fs::create_directory(volume());
-  }
-
-  // A distribution the app has installed.
-  AppImage& has(const std::string& name, const std::string& version) {
-    const fs::path info = site_ / (name + "-" + version + ".dist-info");
-    fs::create_directory(info);
-    std::ofstream(info / "METADATA")
-        << "Metadata-Version: 2.1\nName: " << name << "\nVersion: " << version << "\n";
-    return *this;
-  }
-
-  std::string python() const { return (venv() / "bin" / "python3").string(); }
-  fs::path volume() const { return dir_.path() / "volume"; }
-  fs::path sitecustomize_dir() const { return volume() / "cxtm-o11y"; }
-  const fs::path& root() const { return dir_.path(); }
-
-  // The plan the tool writes for spec, pointed at this image's volume and the test wheels.
-  Json plan(const InstrumentationSpec& spec = shipped_spec(),
-            const Json& container = app_container()) const {
-    Json plan = installer_plan(spec, container);
-    plan["target"] = volume().string();
-    plan["sitecustomize_dir"] = sitecustomize_dir().string();
-    if (spec.source != PackageSource::prebuilt) {
-      plan["pip_args"] = Json{"--no-index", "--find-links", wheels().string()};
-    }
-    return plan;
-  }
-
-  // The init container's command, run in this image.
-  ProcessResult install(const Json& plan, bool dry_run = false, const Env& env = kHermetic) const {
-    const Json command = installer_command(shipped_spec(), app_container());
-    std::vector<std::string> argv = {python(), "-c", command[2].get<std::string>(), plan.dump(),
-                                     command[4].get<std::string>()};
-    if (dry_run) argv.push_back("--dry-run");
-    return run(argv, env);
-  }
-
-  // The installer's choices (--dry-run), for a plan that must not fail.
-  Json decide(const Json& plan) const {
-    const auto result = install(plan, true);
-    INFO(result.err);
-    REQUIRE(result.exit_code == 0);
-    return Json::parse(result.out);
-  }
-
-  std::vector<std::string> volume_distributions() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(volume())) {
-      const std::string name = entry.path().filename().string();
-      if (name.ends_with(".dist-info")) names.push_back(name);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
- private:
-  fs::path venv() const { return dir_.path() / "venv"; }
-
-  TempDir dir_;
-  fs::path site_;
-};
-
-// The prebuilt image's folder, built as Dockerfile.prebuilt does (every locked distribution
-// installed with --no-deps, by a Python with pip: a venv's, which no distribution manages),
-// made once.
-const fs::path& prebuilt_folder() {
-  static TempDir dir;
-  static const bool made = [] {
-    const AppImage builder;
-    std::vector<std::string> argv = {builder.python(),
-                                     "-m",
-                                     "pip",
-                                     "install",
-                                     "--no-deps",
-                                     "--no-index",
-                                     "--find-links",
-                                     wheels().string(),
-                                     "--target",
-                                     dir.path().string(),
-                                     "--quiet"};
-    for (const auto& pin : cxtm::config::python_packages().pinned()) argv.push_back(pin);
-    checked_output(argv);
-    return true;
-  }();
-  (void)made;
-  return dir.path();
-}
 
 bool has_key(const Json& object, const std::string& key) {
   return object.contains(key);
@@ -368,10 +204,12 @@ TEST_SUITE("instrument/python_installer") {
       INFO(started.err);
       REQUIRE(started.exit_code == 0);
       // initialize() ran before the app, with the image's entry before the volume; processes
-      // the app starts get the image's entry and not the sitecustomize's folder.
+      // the app starts get the image's entry too, and the sitecustomize's folder (which starts
+      // tracing only in a serving child: test_validate_startup_evidence.cpp).
       CHECK(contains(started.out, "path=" + app.sitecustomize_dir().string() +
                                       ":/app/own:/image/lib:" + volume + ":"));
-      CHECK(contains(started.out, "env=/app/own:/image/lib:" + volume + "\napp started\n"));
+      CHECK(contains(started.out, "env=" + app.sitecustomize_dir().string() + ":/app/own:/image/lib:" +
+                                      volume + "\napp started\n"));
     }
 
     SUBCASE("a forked worker's metrics carry its own process.pid, the master's do not") {

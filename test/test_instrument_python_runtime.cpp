@@ -45,7 +45,7 @@ TEST_SUITE("instrument/python_runtime") {
     CHECK(runtime.warnings.empty());
   }
 
-  TEST_CASE("reloaders are warned about, each with its remedy") {
+  TEST_CASE("reloaders are handled: their server child starts tracing, and the note says why") {
     const std::vector<std::pair<Json, std::string>> shapes = {
         {app(Json{"flask"}, Json{"run", "--debug", "--host=0.0.0.0"}), "flask run --debug"},
         {app(Json{"uvicorn"}, Json{"main:app", "--reload"}), "--reload"},
@@ -58,16 +58,18 @@ TEST_SUITE("instrument/python_runtime") {
       const std::string& evidence_shown = evidence;  // clang 14: no structured bindings in CAPTURE
       CAPTURE(evidence_shown);
       const auto runtime = runtime_of(container);
-      REQUIRE(runtime.warnings.size() == 1);
-      CHECK(contains(runtime.warnings[0],
+      CHECK(runtime.warnings.empty());
+      CHECK(runtime.untraced.empty());
+      REQUIRE(runtime.handled.size() == 1);
+      CHECK(contains(runtime.handled[0],
                      "Deployment/x: the app runs under a reloader (" + evidence + ")"));
-      CHECK(contains(runtime.warnings[0], "run it without the reloader"));
+      CHECK(contains(runtime.handled[0], "its server child process starts tracing too"));
     }
     // Without it, nothing.
-    CHECK(runtime_of(app(Json{"python", "manage.py", "runserver", "--noreload"})).warnings.empty());
-    CHECK(runtime_of(app(Json{"flask"}, Json{"run", "--debug", "--no-reload"})).warnings.empty());
+    CHECK(runtime_of(app(Json{"python", "manage.py", "runserver", "--noreload"})).handled.empty());
+    CHECK(runtime_of(app(Json{"flask"}, Json{"run", "--debug", "--no-reload"})).handled.empty());
     CHECK(runtime_of(app(Json{"flask"}, Json{"run"}, Json::array({var("FLASK_DEBUG", "0")})))
-              .warnings.empty());
+              .handled.empty());
   }
 
   TEST_CASE("gevent workers get the patch variable, wherever gunicorn's settings are") {
@@ -103,19 +105,31 @@ TEST_SUITE("instrument/python_runtime") {
     CHECK(runtime_of(app(Json{"gunicorn", "-w", "1"})).handled.empty());
   }
 
-  TEST_CASE("uvicorn workers and uWSGI without threads or lazy apps are warned about") {
+  TEST_CASE("uvicorn workers are handled and uWSGI without threads leaves the app untraced") {
     const auto uvicorn = runtime_of(app(Json{"uvicorn", "main:app", "--workers", "4"}));
-    REQUIRE(uvicorn.warnings.size() == 1);
-    CHECK(contains(uvicorn.warnings[0], "run one worker per pod"));
-    CHECK(runtime_of(app(Json{"uvicorn", "main:app"})).warnings.empty());
+    CHECK(uvicorn.warnings.empty());
+    REQUIRE(uvicorn.handled.size() == 1);
+    CHECK(contains(uvicorn.handled[0], "starts tracing in each"));
+    CHECK(runtime_of(app(Json{"uvicorn", "main:app"})).handled.empty());
 
+    // Threads off for certain: no span leaves the pod.
     const auto bare = runtime_of(app(Json{"uwsgi", "--http", ":8000", "--module", "app:app"}));
-    REQUIRE(bare.warnings.size() == 1);
-    CHECK(contains(bare.warnings[0], "uWSGI without --enable-threads and --lazy-apps"));
-    const auto half = runtime_of(app(Json{"uwsgi", "--enable-threads", "--module", "app:app"}));
-    REQUIRE(half.warnings.size() == 1);
-    CHECK(contains(half.warnings[0], "uWSGI without --lazy-apps:"));
+    CHECK(bare.warnings.empty());
+    REQUIRE(bare.untraced.size() == 1);
+    CHECK(contains(bare.untraced[0], "uWSGI without --enable-threads and --lazy-apps"));
+    // --threads turns them on too; lazy apps missing is a warning, not a certainty.
+    for (const Json& words : {Json{"uwsgi", "--enable-threads", "--module", "app:app"},
+                              Json{"uwsgi", "--threads", "4", "--module", "app:app"},
+                              Json{"uwsgi", "--threads=2"}}) {
+      CAPTURE(words.dump());
+      const auto half = runtime_of(app(words));
+      CHECK(half.untraced.empty());
+      REQUIRE(half.warnings.size() == 1);
+      CHECK(contains(half.warnings[0], "uWSGI without --lazy-apps:"));
+    }
+    // A config file may turn threads on: a warning only.
     const auto from_file = runtime_of(app(Json{"uwsgi", "--ini", "/etc/uwsgi.ini"}));
+    CHECK(from_file.untraced.empty());
     REQUIRE(from_file.warnings.size() == 1);
     CHECK(contains(from_file.warnings[0], "(its config file may set them)"));
     CHECK(runtime_of(app(Json{"uwsgi", "--enable-threads", "--lazy-apps"})).warnings.empty());
@@ -125,15 +139,16 @@ TEST_SUITE("instrument/python_runtime") {
               .warnings.empty());
   }
 
-  TEST_CASE("python -I, -E and -S skip the start-up hook and are warned about") {
+  TEST_CASE("python -I, -E and -S skip the start-up hook: the app is untraced") {
     for (const char* flag : {"-I", "-E", "-S", "-IS"}) {
       CAPTURE(flag);
       const auto runtime = runtime_of(app(Json{"python3", flag, "app.py"}));
-      REQUIRE(runtime.warnings.size() == 1);
-      CHECK(contains(runtime.warnings[0], "ignores PYTHONPATH or the site hook"));
+      CHECK(runtime.warnings.empty());
+      REQUIRE(runtime.untraced.size() == 1);
+      CHECK(contains(runtime.untraced[0], "ignores PYTHONPATH or the site hook"));
     }
-    CHECK(runtime_of(app(Json{"python3", "-u", "app.py"})).warnings.empty());
-    CHECK(runtime_of(app(Json{"python3", "-m", "app", "-I"})).warnings.empty());  // the app's arg
+    CHECK(runtime_of(app(Json{"python3", "-u", "app.py"})).untraced.empty());
+    CHECK(runtime_of(app(Json{"python3", "-m", "app", "-I"})).untraced.empty());  // the app's arg
   }
 
   TEST_CASE("probe paths are excluded from tracing, anchored at the path's end") {

@@ -118,8 +118,8 @@ std::optional<std::string> isolating_flag(const std::vector<std::string>& words)
   return std::nullopt;
 }
 
-// The reloader in use, described, or nullopt: each starts the app in a child process without
-// the instrumentation (OpenTelemetry leaves its start-up hook out of children's PYTHONPATH).
+// The reloader in use, described, or nullopt: each serves from a child process (which the
+// tool's sitecustomize starts tracing in, where OpenTelemetry's own hook does not).
 std::optional<std::string> reloader(const std::vector<std::string>& words, const Json& container) {
   if (has_word(words, "--reload")) return "--reload";
   if (runs(words, "flask") && has_word(words, "run") && has_word(words, "--debug") &&
@@ -218,14 +218,14 @@ PythonRuntime python_runtime(const Json& app_container, std::string_view where) 
   };
 
   if (const auto found = reloader(words, app_container)) {
-    out.warnings.push_back(fmt::format(
-        "{}: the app runs under a reloader ({}), which serves requests from a child process "
-        "that OpenTelemetry does not start in: the service sends no spans; run it without the "
-        "reloader in the cluster",
+    out.handled.push_back(fmt::format(
+        "{}: the app runs under a reloader ({}): its server child process starts tracing too (the "
+        "tool's sitecustomize starts it in reloader children); a reloader restarts the app on "
+        "file changes, which a cluster does not want",
         where, *found));
   }
   if (const auto flag = isolating_flag(words)) {
-    out.warnings.push_back(fmt::format(
+    out.untraced.push_back(fmt::format(
         "{}: python {} ignores PYTHONPATH or the site hook, so the instrumentation never "
         "starts; drop the flag",
         where, *flag));
@@ -249,15 +249,15 @@ PythonRuntime python_runtime(const Json& app_container, std::string_view where) 
     }
   }
   if (runs(words, "uvicorn") && number_or_zero(option_value(words, "", "--workers")) > 1) {
-    out.warnings.push_back(fmt::format(
-        "{}: uvicorn --workers starts its workers as new interpreters, which OpenTelemetry does "
-        "not start in; run one worker per pod and scale with replicas, or use gunicorn -k "
-        "uvicorn.workers.UvicornWorker",
+    out.handled.push_back(fmt::format(
+        "{}: uvicorn --workers starts its workers as new interpreters: the tool's sitecustomize "
+        "starts tracing in each (multiprocessing's spawned workers)",
         where));
   }
   if (runs(words, "uwsgi")) {
     std::vector<std::string> missing;
-    if (!has_word(words, "--enable-threads") &&
+    // --threads N turns threads on as well.
+    if (!has_word(words, "--enable-threads") && !option_value(words, "", "--threads") &&
         !truthy(env_value(app_container, "UWSGI_ENABLE_THREADS"))) {
       missing.push_back("--enable-threads");
     }
@@ -270,10 +270,13 @@ PythonRuntime python_runtime(const Json& app_container, std::string_view where) 
       const bool config_file = std::any_of(words.begin(), words.end(), [](const auto& w) {
         return w == "--ini" || w == "--yaml" || w == "--json" || w.ends_with(".ini");
       });
-      out.warnings.push_back(fmt::format(
+      std::string trap = fmt::format(
           "{}: uWSGI without {}{}: without threads the exporter never sends, and workers forked "
           "after the SDK started share its dead threads; add them",
-          where, flags, config_file ? " on its command line (its config file may set them)" : ""));
+          where, flags, config_file ? " on its command line (its config file may set them)" : "");
+      // Threads off for certain (no config file to set them): no span leaves the pod.
+      const bool no_threads = !config_file && missing.front() == "--enable-threads";
+      (no_threads ? out.untraced : out.warnings).push_back(std::move(trap));
     }
   }
   if (const std::string exclusions = probe_exclusions(app_container); !exclusions.empty()) {

@@ -22,6 +22,9 @@ struct PythonRuntime {
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<std::string> handled;   // what the tool does about a trap it found
   std::vector<std::string> warnings;  // a trap it cannot handle, with the remedy
+  // A trap it cannot handle that leaves the app sending no span at all (python -I, uWSGI with
+  // threads off), with the remedy: validate fails the service on these.
+  std::vector<std::string> untraced;
 };
 
 // `where` names the Deployment and container in every line.

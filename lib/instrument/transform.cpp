@@ -122,6 +122,7 @@ Transformed apply(Json deployment, const std::string& app_name, const Instrument
                                 .image = string_member(app, "image")},
                                runtime.env, force, where);
   for (auto& warning : merged.warnings) warnings.push_back(std::move(warning));
+  for (auto& warning : runtime.untraced) warnings.push_back(std::move(warning));
   for (auto& warning : runtime.warnings) warnings.push_back(std::move(warning));
 
   if (const std::string sources = env_from_sources(app); !sources.empty()) {

@@ -15,7 +15,7 @@ struct Pattern {
 
 // What Python 3.9+ and OpenTelemetry Python 1.41 print (sitecustomize failing: site.py;
 // initialize(), _load_instrumentors and the OTLP/HTTP exporter: their logger messages).
-constexpr std::array<Pattern, 6> kPatterns = {{
+constexpr std::array<Pattern, 7> kPatterns = {{
     {"Error in sitecustomize", "",
      "the start-up hook failed before OpenTelemetry started, and the app runs uninstrumented: "
      "start the app once with PYTHONVERBOSE=1 for the traceback (an import error in the volume "
@@ -26,6 +26,10 @@ constexpr std::array<Pattern, 6> kPatterns = {{
     {"Instrumenting of ", " failed",
      "one instrumentation failed to load: exclude it (instrumentation.exclude) or bring the "
      "library into its range, then run instrument again"},
+    {"Importing of ", " failed",
+     "one instrumentation could not be imported and was skipped (a compiled part built for "
+     "another Python or libc): exclude it (instrumentation.exclude) or use the prebuilt image "
+     "for the app's Python, then run instrument again"},
     {"DependencyConflict", "",
      "an instrumentation skipped itself: the app's library is outside the range it supports "
      "(the installer's log names it)"},
@@ -48,6 +52,7 @@ bool matches(std::string_view line, const Pattern& pattern) {
 
 std::vector<AppLogFinding> scan_app_log(std::string_view log) {
   std::array<AppLogFinding, kPatterns.size()> found{};
+  std::vector<size_t> order;  // kinds by their first line: the first names the cause
   size_t start = 0;
   while (start < log.size()) {
     const size_t end = std::min(log.find('\n', start), log.size());
@@ -57,15 +62,14 @@ std::vector<AppLogFinding> scan_app_log(std::string_view log) {
       if (found[kind].count++ == 0) {
         found[kind].line = one_line(line, 300);
         found[kind].remedy = std::string(kPatterns[kind].remedy);
+        order.push_back(kind);
       }
       break;
     }
     start = end + 1;
   }
   std::vector<AppLogFinding> findings;
-  for (auto& finding : found) {
-    if (finding.count > 0) findings.push_back(std::move(finding));
-  }
+  for (size_t kind : order) findings.push_back(std::move(found[kind]));
   return findings;
 }
 

@@ -2,7 +2,8 @@
 // The lines of an instrumented app's own log that show the instrumentation did not start, or
 // started and does not work: Python's site hook failing, OpenTelemetry's start-up or one
 // instrumentation failing, an instrumentation skipping itself, spans that cannot reach the
-// collector. Each kind once (its first line, and how many there were), with what to do. Pure.
+// collector. Each kind once (its first line, and how many there were), with what to do, in the
+// order their first lines come. Pure.
 
 #include <string>
 #include <string_view>

@@ -15,7 +15,9 @@
 #include "rollout/pod_diagnosis.h"
 #include "rollout/rollout.h"
 #include "rollout/unscheduled.h"
+#include "instrument/python_runtime.h"
 #include "validate/app_log_scan.h"
+#include "validate/startup_report.h"
 
 namespace cxtm::validate {
 namespace {
@@ -123,10 +125,12 @@ bool started(const Json& status) {
   return state.contains("running") || state.contains("terminated");
 }
 
-// The app's log from its start: any line that shows the instrumentation failed fails the check,
-// quoted with its remedy. A log that cannot be read (no pods/log right) is a warning.
+// The app's log from its start: each Python process the instrumentation starts in says so in
+// one line (startup_report.h), and no line may show that it failed (app_log_scan.h). A log that
+// cannot be read (no pods/log right) is a warning: nothing is proven either way.
 void check_app_log(kube::KubeClient& kube, const std::string& ns, const std::string& pod,
-                   const std::string& container, Verdict& verdict) {
+                   const std::string& container, const std::string& endpoint,
+                   const std::vector<std::string>& untraced, Verdict& verdict, Json& facts) {
   std::string log;
   try {
     log = redact(kube.log_head(ns, pod, container, kAppLogHeadBytes));
@@ -135,12 +139,34 @@ void check_app_log(kube::KubeClient& kube, const std::string& ns, const std::str
                  "grant get on pods/log to see whether the instrumentation started");
     return;
   }
+  // The lines that name a cause first: the first failure's remedy is the check's.
   for (const auto& finding : scan_app_log(log)) {
     verdict.fail(
         fmt::format("{}: the app's log says: {}{}", pod, finding.line,
                     finding.count > 1 ? fmt::format(" ({} such lines)", finding.count) : ""),
         finding.remedy);
   }
+  const auto reports = read_startup_reports(log);
+  facts["tracing"] = Json::array();
+  for (const auto& report : reports) facts["tracing"].push_back(to_json(report));
+  for (const auto& finding : judge_startup(reports, endpoint, untraced)) {
+    const std::string detail = fmt::format("{}: {}", pod, finding.detail);
+    if (finding.fails) {
+      verdict.fail(detail, finding.remedy);
+    } else {
+      verdict.warn(detail, finding.remedy);
+    }
+  }
+}
+
+// The traps in how the app starts that leave it untraced whatever its log says.
+std::vector<std::string> untraced_traps(const Json& deployment, const std::string& container) {
+  const Json& containers =
+      member(member(member(member(deployment, "spec"), "template"), "spec"), "containers");
+  const size_t at = find_named(containers, container);
+  if (at == npos) return {};
+  return instrument::python_runtime(containers[at], fmt::format("container {}", container))
+      .untraced;
 }
 
 }  // namespace
@@ -177,6 +203,8 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
   }
   std::string app_container;
   check_template(*deployment, spec, instrument_command, verdict, app_container);
+  const auto untraced = untraced_traps(*deployment, app_container);
+  for (const auto& trap : untraced) verdict.fail(trap, "change how the app starts as said");
 
   int current = 0;
   int ready = 0;
@@ -259,7 +287,8 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
     facts["appReady"] = app_ready;
     if (app_logs_read < kPodLogsRead && app != nullptr && started(*app)) {
       ++app_logs_read;
-      check_app_log(kube, ref.namespace_, name, app_container, verdict);
+      check_app_log(kube, ref.namespace_, name, app_container, spec.otlp_endpoint, untraced,
+                    verdict, facts);
     }
     if (app_ready) {
       ++ready;

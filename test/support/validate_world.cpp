@@ -1,5 +1,7 @@
 #include "support/validate_world.h"
 
+#include <doctest/doctest.h>
+
 #include <cstdlib>
 #include <stdexcept>
 
@@ -151,6 +153,40 @@ void ValidateWorld::set_installer_logs(const std::string& text) {
   for (const auto& pod : pods("cxtm-scheduler")) {
     kube.set_log("default", pod, std::string(instrument::kInitContainerName), text);
   }
+}
+
+ValidateRun validate_json(const ValidateWorld& world, std::vector<std::string> arguments,
+                          std::map<std::string, std::string> env) {
+  arguments.insert(arguments.begin(), {"-o", "json"});
+  const auto result = world.validate(arguments, std::move(env));
+  const Json report = Json::parse(result.out, nullptr, false);
+  INFO("stdout: " << result.out << "\nstderr: " << result.err);
+  REQUIRE_FALSE(report.is_discarded());
+  return {result.exit_code, report, result.err};
+}
+
+Json check(const Json& report, const std::string& id) {
+  Json found;
+  for (const Json& c : report["checks"]) {
+    if (c["id"] == id) found = c;
+  }
+  REQUIRE_MESSAGE(!found.is_null(), "no check " << id);
+  return found;
+}
+
+std::string status(const Json& report, const std::string& id) {
+  return check(report, id)["status"].get<std::string>();
+}
+
+bool json_contains(const Json& text, const std::string& part) {
+  return text.is_string() && text.get<std::string>().find(part) != std::string::npos;
+}
+
+bool any_detail(const Json& check, const std::string& part) {
+  for (const Json& detail : check["details"]) {
+    if (json_contains(detail, part)) return true;
+  }
+  return false;
 }
 
 }  // namespace cxtm::testing

@@ -65,4 +65,21 @@ class ValidateWorld {
   config::Config config_;
 };
 
+// validate -o json's run: its exit code, report and stderr.
+struct ValidateRun {
+  int exit_code;
+  Json report;
+  std::string err;
+};
+ValidateRun validate_json(const ValidateWorld& world, std::vector<std::string> arguments = {},
+                          std::map<std::string, std::string> env = {});
+
+// The check's JSON in a report (the last with this id); the test stops when there is none.
+Json check(const Json& report, const std::string& id);
+std::string status(const Json& report, const std::string& id);
+// Whether text is a string containing part.
+bool json_contains(const Json& text, const std::string& part);
+// Whether one of the check's details contains part.
+bool any_detail(const Json& check, const std::string& part);
+
 }  // namespace cxtm::testing
