@@ -28,6 +28,21 @@ void print_exact_previews(const std::vector<actions::ServiceResult>& results, st
   }
 }
 
+namespace {
+
+// The services whose check 5 failed after instrument wrote them: instrumented, not proven traced.
+std::vector<std::string> not_traced(const validate::Report& validation) {
+  std::vector<std::string> services;
+  for (const auto& check : validation.checks) {
+    if (check.id == "service" && check.status == validate::Status::fail) {
+      services.push_back(check.service);
+    }
+  }
+  return services;
+}
+
+}  // namespace
+
 void print_service_results(const std::vector<actions::ServiceResult>& results, print::Format format,
                            bool show_diff, const validate::Report* validation) {
   if (format != print::Format::text) {
@@ -36,7 +51,10 @@ void print_service_results(const std::vector<actions::ServiceResult>& results, p
     ExitCode code = actions::combined_code(results);
     if (code == ExitCode::ok && validation != nullptr) code = validation->exit_code();
     Json document{{"services", services}, {"exitCode", static_cast<int>(code)}};
-    if (validation != nullptr) document["validation"] = validation->to_json();
+    if (validation != nullptr) {
+      document["validation"] = validation->to_json();
+      document["notTraced"] = not_traced(*validation);
+    }
     fmt::print("{}", print::format_document(document, format));
     return;
   }
@@ -61,6 +79,15 @@ void print_service_results(const std::vector<actions::ServiceResult>& results, p
   }
   if (validation != nullptr) {
     fmt::print("\nvalidation of the instrumented services:\n{}", validate_report_text(*validation));
+    // The change stays: the pods run it, and what check 5 found is fixed in the app or its pod
+    // spec, not by taking the instrumentation away. A failed rollout was rolled back already.
+    for (const auto& service : not_traced(*validation)) {
+      fmt::print(stderr,
+                 "cxtm-o11y: error: {}: instrumented, but not proven traced (check 5 above); the "
+                 "change stays in place: fix what check 5 names and run validate {}, or undo it: "
+                 "cxtm-o11y rollback {}\n",
+                 service, service, service);
+    }
   }
 }
 

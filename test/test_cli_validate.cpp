@@ -13,15 +13,14 @@
 #include "support/validate_world.h"
 
 using cxtm::Json;
-using cxtm::testing::FakeCollector;
-using cxtm::testing::PodBehaviour;
-using cxtm::testing::ValidateWorld;
 using cxtm::testing::any_detail;
 using cxtm::testing::check;
+using cxtm::testing::FakeCollector;
+using cxtm::testing::json_contains;
+using cxtm::testing::PodBehaviour;
 using cxtm::testing::status;
 using cxtm::testing::validate_json;
-using cxtm::testing::json_contains;
-
+using cxtm::testing::ValidateWorld;
 
 TEST_SUITE("cli/validate") {
   TEST_CASE("a healthy setup passes every check, prints the trace id, and Splunk has it") {
@@ -31,11 +30,11 @@ TEST_SUITE("cli/validate") {
     CHECK(result.exit_code == 0);
     std::smatch id;
     const std::regex verdict(
-        "verdict: PASS \\(7 passed, 0 failed, 0 warned, 0 skipped\\) in "
+        "verdict: PASS \\(7 passed, 0 failed, 0 warned, 1 skipped\\) in "
         "[0-9.]+s; trace id ([0-9a-f]{32})");
     REQUIRE(std::regex_search(result.out, id, verdict));
     for (const char* label : {"1  access", "2  collector", "3  health", "4  test-span",
-                              "5  service scheduler", "6  exporter", "7  splunk"}) {
+                              "5  service scheduler", "6  exporter", "7  traffic", "8  splunk"}) {
       CHECK(result.out.find(label) != std::string::npos);
     }
     // The span the collector got is the one printed, and it follows the OTLP JSON rules.
@@ -55,7 +54,7 @@ TEST_SUITE("cli/validate") {
     CHECK(run.report["services"] == Json::array({"scheduler"}));
     CHECK(run.report["collector"] == "default/otel-collector");
     CHECK(run.report["traceId"].get<std::string>().size() == 32);
-    CHECK(run.report["counts"] == Json{{"pass", 6}, {"warn", 0}, {"fail", 0}, {"skip", 1}});
+    CHECK(run.report["counts"] == Json{{"pass", 6}, {"warn", 0}, {"fail", 0}, {"skip", 2}});
     CHECK(status(run.report, "splunk") == "skip");
     const Json span = check(run.report, "test-span");
     CHECK(span["data"]["traceId"] == run.report["traceId"]);
@@ -130,8 +129,9 @@ TEST_SUITE("cli/validate") {
     // The kubelet restarts the collector with a growing back-off; wait for the loop to show.
     REQUIRE(world.kube.wait_until([&] {
       const auto pods = world.kube.list("/api/v1/namespaces/default/pods");
-      return std::any_of(pods.begin(), pods.end(),
-                         [](const Json& pod) { return json_contains(pod.dump(), "CrashLoopBackOff"); });
+      return std::any_of(pods.begin(), pods.end(), [](const Json& pod) {
+        return json_contains(pod.dump(), "CrashLoopBackOff");
+      });
     }));
     const auto run = validate_json(world);
     CHECK(run.exit_code == 1);
@@ -330,9 +330,10 @@ TEST_SUITE("cli/validate") {
   TEST_CASE("the app's log is read from its start, 64 KiB of it") {
     ValidateWorld world;
     // A start-up line past the first 64 KiB is not read: --limit-bytes reached the server.
-    const std::string report = "cxtm-o11y: tracing started pid=1 python=3.12.4 sdk=1.41.1 "
-                               "exporter=otlp protocol=http/protobuf endpoint=" +
-                               world.config().otlp_http_endpoint() + " instrumented=flask\n";
+    const std::string report =
+        "cxtm-o11y: tracing started pid=1 python=3.12.4 sdk=1.41.1 "
+        "exporter=otlp protocol=http/protobuf endpoint=" +
+        world.config().otlp_http_endpoint() + " instrumented=flask\n";
     world.set_app_logs(report + std::string(70 * 1024, 'x') +
                        "\nFailed to auto initialize "
                        "OpenTelemetry\n");
@@ -357,7 +358,7 @@ TEST_SUITE("cli/validate") {
     Json service = check(run.report, "service");
     CHECK(service["status"] == "pass");
     CHECK(json_contains(service["summary"],
-                   "installer added 22 distributions, none of the app's overridden"));
+                        "installer added 22 distributions, none of the app's overridden"));
     CHECK(service["data"]["pods"][0]["overridesOfApp"] == 0);
     // An installer that says its volume shadows the app's own: the service fails check 5.
     world.set_installer_logs(
@@ -446,16 +447,63 @@ TEST_SUITE("cli/validate") {
     CHECK(json_contains(splunk["summary"], "not in Splunk APM after"));
   }
 
-  TEST_CASE("--splunk: 429 is waited out, a quiet service is a warning") {
-    ValidateWorld world;
+  TEST_CASE("--splunk: 429 is waited out and a service without spans of its own fails") {
+    // The test trace reaches "Splunk", but it is the tool's own service's: cxtm-scheduler
+    // itself has sent nothing.
+    ValidateWorld world({.service_spans = false});
     world.splunk.throttle(1, 1);
-    world.splunk.report_services({});
+    // Long enough for the trace's throttled and missed looks on a loaded machine; the topology
+    // is then looked at until the deadline.
+    const auto run = validate_json(world, {"--splunk", "--timeout", "12s"});
+    CHECK(run.exit_code == 1);
+    const Json splunk = check(run.report, "splunk");
+    INFO(splunk.dump());
+    CHECK(splunk["status"] == "fail");
+    CHECK(json_contains(splunk["summary"], "found in Splunk APM"));
+    CHECK(json_contains(splunk["summary"], "no spans of their own from cxtm-scheduler since 15m"));
+    CHECK(splunk["data"]["quietServices"] == Json{"cxtm-scheduler"});
+    CHECK(json_contains(splunk["remedy"], "--traffic"));
+  }
+
+  TEST_CASE("--splunk: a service whose spans APM shows late passes once they show") {
+    ValidateWorld world({.service_spans = false});
+    world.splunk.report_services({"cxtm-scheduler"}, 2);
     const auto run = validate_json(world, {"--splunk"});
     CHECK(run.exit_code == 0);
     const Json splunk = check(run.report, "splunk");
-    CHECK(splunk["status"] == "warn");
-    CHECK(json_contains(splunk["summary"], "found in Splunk APM"));
-    CHECK(json_contains(splunk["summary"], "no spans in the 15m before it from cxtm-scheduler"));
+    CHECK(splunk["status"] == "pass");
+    CHECK(splunk["data"]["topologyRequests"] == 3);
+    CHECK(json_contains(splunk["summary"], "1 service sent spans of its own"));
+  }
+
+  TEST_CASE("instrument exits 1 for a service proven not traced and keeps the change in place") {
+    const std::string not_started =
+        "cxtm-o11y: tracing not started pid=1 python=3.12.4 because: ModuleNotFoundError: No "
+        "module named 'wrapt'\n";
+    ValidateWorld world({.service_instrumented = false});
+    world.kube.set_log("default", "*", "scheduler", not_started);
+    const auto result = world.run({"instrument", "scheduler", "--timeout", "20s"});
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 1);
+    CHECK(result.out.find("tracing did not start in pid 1: ModuleNotFoundError") !=
+          std::string::npos);
+    CHECK(result.err.find("scheduler: instrumented, but not proven traced (check 5 above); the "
+                          "change stays in place") != std::string::npos);
+    CHECK(result.err.find("cxtm-o11y rollback scheduler") != std::string::npos);
+    const auto deployment =
+        world.kube.get("/apis/apps/v1/namespaces/default/deployments/cxtm-scheduler");
+    REQUIRE(deployment.has_value());
+    CHECK((*deployment)["spec"]["template"]["spec"]["initContainers"][0]["name"] ==
+          "otel-auto-instrumentation");
+
+    ValidateWorld json_world({.service_instrumented = false});
+    json_world.kube.set_log("default", "*", "scheduler", not_started);
+    const auto json_run =
+        json_world.run({"instrument", "scheduler", "--timeout", "20s", "-o", "json"});
+    CHECK(json_run.exit_code == 1);
+    const Json document = Json::parse(json_run.out);
+    CHECK(document["exitCode"] == 1);
+    CHECK(document["notTraced"] == Json{"scheduler"});
   }
 
   TEST_CASE("instrument runs checks 4 and 5 for what it instrumented, unless --no-validate") {

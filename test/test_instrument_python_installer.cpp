@@ -208,8 +208,8 @@ TEST_SUITE("instrument/python_installer") {
       // tracing only in a serving child: test_validate_startup_evidence.cpp).
       CHECK(contains(started.out, "path=" + app.sitecustomize_dir().string() +
                                       ":/app/own:/image/lib:" + volume + ":"));
-      CHECK(contains(started.out, "env=" + app.sitecustomize_dir().string() + ":/app/own:/image/lib:" +
-                                      volume + "\napp started\n"));
+      CHECK(contains(started.out, "env=" + app.sitecustomize_dir().string() +
+                                      ":/app/own:/image/lib:" + volume + "\napp started\n"));
     }
 
     SUBCASE("a forked worker's metrics carry its own process.pid, the master's do not") {

@@ -118,9 +118,9 @@ TEST_SUITE("instrument/python_runtime") {
     REQUIRE(bare.untraced.size() == 1);
     CHECK(contains(bare.untraced[0], "uWSGI without --enable-threads and --lazy-apps"));
     // --threads turns them on too; lazy apps missing is a warning, not a certainty.
-    for (const Json& words : {Json{"uwsgi", "--enable-threads", "--module", "app:app"},
-                              Json{"uwsgi", "--threads", "4", "--module", "app:app"},
-                              Json{"uwsgi", "--threads=2"}}) {
+    for (const Json& words :
+         {Json{"uwsgi", "--enable-threads", "--module", "app:app"},
+          Json{"uwsgi", "--threads", "4", "--module", "app:app"}, Json{"uwsgi", "--threads=2"}}) {
       CAPTURE(words.dump());
       const auto half = runtime_of(app(words));
       CHECK(half.untraced.empty());

@@ -53,12 +53,13 @@ TEST_SUITE("validate/otlp_payload") {
     CHECK(problems.size() == 4);
   }
 
-  TEST_CASE("one resource per service, with the resource attributes and the test marker") {
+  TEST_CASE("one span per service, all the tool's own service's, each naming the service") {
     const auto trace = two_services();
     const Json request = export_trace_request(trace);
     REQUIRE(request["resourceSpans"].size() == 2);
     const Json& first = request["resourceSpans"][0];
-    CHECK(attribute(first["resource"]["attributes"], "service.name") == "\"cxtm-scheduler\"");
+    // APM must not count a test span as the service's: the service is named in an attribute.
+    CHECK(attribute(first["resource"]["attributes"], "service.name") == "\"cxtm-o11y-validate\"");
     CHECK(attribute(first["resource"]["attributes"], "deployment.environment") == "\"cxtm-poc\"");
     CHECK(attribute(first["resource"]["attributes"], "k8s.cluster.name") == "\"cxtm-poc\"");
     const Json& span = first["scopeSpans"][0]["spans"][0];
@@ -69,6 +70,8 @@ TEST_SUITE("validate/otlp_payload") {
     CHECK(std::stoull(span["endTimeUnixNano"].get<std::string>()) >
           std::stoull(span["startTimeUnixNano"].get<std::string>()));
     CHECK(attribute(span["attributes"], std::string(kTestSpanAttribute)) == "true");
+    CHECK(attribute(span["attributes"], std::string(kTestServiceAttribute)) ==
+          "\"cxtm-scheduler\"");
     CHECK_FALSE(span.contains("parentSpanId"));
     const Json& child = request["resourceSpans"][1]["scopeSpans"][0]["spans"][0];
     CHECK(child["traceId"] == trace.trace_id);

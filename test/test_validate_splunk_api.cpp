@@ -74,13 +74,37 @@ TEST_SUITE("validate/splunk_api") {
 
   TEST_CASE("active services: non-inferred topology nodes for a time range in milliseconds") {
     FakeSplunkApi splunk(kToken);
-    splunk.report_services({"cxtm-scheduler"});
+    const auto to = std::chrono::system_clock::from_time_t(1700000900);
+    splunk.report_services({"cxtm-scheduler"}, 0, to - 1min);
+    splunk.report_services({"cxtm-notifications"}, 0, to - 20min);  // before the range
     CurlHttpClient http;
     SplunkApi api(http, splunk.url(), kToken);
-    const auto to = std::chrono::system_clock::from_time_t(1700000900);
     const auto active = api.active_services(to - 15min, to, "cxtm-poc", Clock::now() + 10s);
     REQUIRE(active.ok);
     CHECK(active.services == std::set<std::string>{"cxtm-scheduler"});
     CHECK(splunk.last_time_range() == "1700000000000/1700000900000");
+  }
+
+  TEST_CASE("waiting for services: looks again until each has spans, or until the deadline") {
+    FakeSplunkApi splunk(kToken);
+    splunk.report_services({"cxtm-scheduler"}, 2);  // APM shows them on the third look
+    CurlHttpClient http;
+    SplunkApi api(http, splunk.url(), kToken);
+    std::vector<cxtm::Duration> waits;
+    auto options = quick();
+    options.sleep = [&](cxtm::Duration d) { waits.push_back(d); };
+    const auto from = std::chrono::system_clock::now() - 15min;
+    const auto found =
+        api.wait_for_services({"cxtm-scheduler"}, from, "", Clock::now() + 10s, options);
+    REQUIRE(found.ok);
+    CHECK(found.services.contains("cxtm-scheduler"));
+    CHECK(found.polls == 3);
+    CHECK(waits.size() == 2);
+    // A service that never sends: the looks end at the deadline, without it.
+    const auto quiet =
+        api.wait_for_services({"cxtm-notifications"}, from, "", Clock::now() + 1s, quick());
+    CHECK(quiet.ok);
+    CHECK_FALSE(quiet.services.contains("cxtm-notifications"));
+    CHECK(quiet.polls >= 2);
   }
 }

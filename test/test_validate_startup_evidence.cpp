@@ -65,8 +65,7 @@ struct FlaskImage {
         continue;
       }
       std::string value = variable["value"];
-      for (size_t at = value.find(mount); at != std::string::npos;
-           at = value.find(mount, at + 1)) {
+      for (size_t at = value.find(mount); at != std::string::npos; at = value.find(mount, at + 1)) {
         value.replace(at, mount.size(), image.volume().string());
       }
       env[name] = value;
@@ -159,6 +158,8 @@ TEST_SUITE("validate/startup_evidence") {
     const Json service = service_check(world, log);
     CHECK(service["status"] == "pass");
     CHECK(service["data"]["pods"][0]["tracing"][0]["instrumented"] == Json{"flask", "logging"});
+    CHECK(json_contains(service["summary"],
+                        "; tracing started in 1/1 app logs read (flask, logging)"));
   }
 
   TEST_CASE("a volume without OpenTelemetry's start-up: not started with the import error named") {
@@ -172,8 +173,9 @@ TEST_SUITE("validate/startup_evidence") {
     const auto reports = read_startup_reports(log);
     REQUIRE(reports.size() == 1);
     CHECK_FALSE(reports[0].started);
-    CHECK(contains(reports[0].reason, "ModuleNotFoundError: No module named "
-                                      "'opentelemetry.instrumentation.auto_instrumentation'"));
+    CHECK(contains(reports[0].reason,
+                   "ModuleNotFoundError: No module named "
+                   "'opentelemetry.instrumentation.auto_instrumentation'"));
 
     const Json service = service_check(world, log);
     CHECK(service["status"] == "fail");
@@ -205,8 +207,9 @@ TEST_SUITE("validate/startup_evidence") {
     CHECK(log == "serving\n");
     const Json service = service_check(world, log);
     CHECK(service["status"] == "fail");
-    CHECK(any_detail(service, "no start-up report in the app's log: its Python never ran the "
-                              "instrumentation's start-up hook"));
+    CHECK(any_detail(service,
+                     "no start-up report in the app's log: its Python never ran the "
+                     "instrumentation's start-up hook"));
     CHECK(json_contains(service["remedy"], "no python -I, -E or -S"));
   }
 

@@ -76,8 +76,8 @@ TEST_SUITE("validate/startup_report") {
   TEST_CASE("a process that did not start fails with its reason and a remedy for it") {
     const auto why = [](const std::string& reason) {
       const auto findings = judge_startup(
-          read_startup_reports("cxtm-o11y: tracing not started pid=1 python=3.12.4 because: " +
-                               reason + "\n"),
+          read_startup_reports(
+              "cxtm-o11y: tracing not started pid=1 python=3.12.4 because: " + reason + "\n"),
           kEndpoint, {});
       REQUIRE(findings.size() == 1);
       CHECK(findings[0].fails);
@@ -94,8 +94,9 @@ TEST_SUITE("validate/startup_report") {
     const auto judged = [](const std::string& fields) {
       return judge_startup(read_startup_reports(started(fields)), kEndpoint, {});
     };
-    const auto none = judged("exporter=none protocol=http/protobuf endpoint=" +
-                             std::string(kEndpoint) + " instrumented=flask");
+    const auto none =
+        judged("exporter=none protocol=http/protobuf endpoint=" + std::string(kEndpoint) +
+               " instrumented=flask");
     REQUIRE(none.size() == 1);
     CHECK(none[0].fails);
     CHECK(contains(none[0].detail, "exporter \"none\", not OTLP"));
@@ -103,9 +104,11 @@ TEST_SUITE("validate/startup_report") {
         judged("exporter=otlp protocol=grpc endpoint=http://localhost:4317 instrumented=flask");
     REQUIRE(elsewhere.size() == 1);
     CHECK(elsewhere[0].fails);
-    CHECK(contains(elsewhere[0].detail, "exports to http://localhost:4317, not to the collector's"));
-    const auto bare = judged("exporter=otlp,console protocol=http/protobuf endpoint=" +
-                             std::string(kEndpoint) + " instrumented=none");
+    CHECK(
+        contains(elsewhere[0].detail, "exports to http://localhost:4317, not to the collector's"));
+    const auto bare =
+        judged("exporter=otlp,console protocol=http/protobuf endpoint=" + std::string(kEndpoint) +
+               " instrumented=none");
     REQUIRE(bare.size() == 1);
     CHECK_FALSE(bare[0].fails);
     CHECK(contains(bare[0].detail, "instrumented no library"));

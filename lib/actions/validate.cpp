@@ -18,6 +18,7 @@
 #include "validate/splunk.h"
 #include "validate/splunk_api.h"
 #include "validate/test_span.h"
+#include "validate/traffic.h"
 #include "validate/url.h"
 
 namespace cxtm::actions {
@@ -64,6 +65,7 @@ class Run {
       test_span({"health"});
       services();
       exporter();
+      traffic();
       splunk();
     } else {
       test_span({});
@@ -169,8 +171,32 @@ class Run {
                 });
   }
 
+  // One request per service, its spans counted by the collector (validate/traffic.h).
+  void traffic() {
+    if (options_.traffic.empty()) {
+      runner_.skip(header("traffic", 7, "Traffic to the services"),
+                   "not requested (--traffic PATH)");
+      return;
+    }
+    for (const auto* service : options_.services) {
+      auto check = header("traffic", 7, "Traffic to " + service->name, service->name);
+      const auto ref = deployment_ref(context_.config, *service);
+      const auto spec = spec_for(context_.config, *service);
+      runner_.run(check, {"test-span"}, [&](CheckResult& result) {
+        validate::check_traffic(edges_.http, context_.kube, proxy(), context_.config, facts_, ref,
+                                spec, options_.traffic,
+                                {.deadline = deadline_,
+                                 .poll_interval = options_.poll_interval,
+                                 .request_timeout = options_.request_timeout,
+                                 .sleep = options_.sleep,
+                                 .interrupted = options_.interrupted},
+                                result);
+      });
+    }
+  }
+
   void splunk() {
-    const auto check = header("splunk", 7, "Trace in Splunk APM");
+    const auto check = header("splunk", 8, "Trace and services in Splunk APM");
     if (!options_.splunk) {
       runner_.skip(check, "not requested (--splunk, with an API token in SPLUNK_API_TOKEN)");
       return;

@@ -20,14 +20,15 @@
 namespace cxtm::actions {
 
 enum class ValidateScope {
-  full,      // checks 1 … 7
+  full,      // checks 1 … 8
   services,  // checks 4 and 5: after instrument
 };
 
 struct ValidateOptions {
   std::vector<const config::ServiceSettings*> services;  // none: the collector alone
   ValidateScope scope = ValidateScope::full;
-  bool splunk = false;                         // check 7; needs the two fields below
+  std::string traffic;                         // check 7: --traffic PATH|URL, "" skips it
+  bool splunk = false;                         // check 8; needs the two fields below
   std::string splunk_api_url;                  // splunk_api_url(config)
   std::string splunk_api_token;                // splunk_api_token()
   Duration timeout = std::chrono::minutes(2);  // the waits, from the test span on

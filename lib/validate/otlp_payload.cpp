@@ -65,16 +65,18 @@ Json export_trace_request(const TestTrace& trace) {
     Json span = {{"traceId", trace.trace_id}, {"spanId", trace.span_ids[i]}};
     if (i > 0) span["parentSpanId"] = trace.span_ids[0];
     span["name"] = "cxtm-o11y validate";
+    const std::string& validated = trace.services[i];
     span["kind"] = kSpanKindInternal;
     // 64-bit integers are decimal strings in OTLP JSON.
     span["startTimeUnixNano"] = std::to_string(trace.start_unix_nano);
     span["endTimeUnixNano"] = std::to_string(trace.end_unix_nano);
-    span["attributes"] = Json::array({bool_attribute(kTestSpanAttribute, true)});
+    span["attributes"] = Json::array({bool_attribute(kTestSpanAttribute, true),
+                                      string_attribute(kTestServiceAttribute, validated)});
     span["status"] = {{"code", kStatusCodeOk}};
     resource_spans.push_back(
         {{"resource",
           {{"attributes",
-            Json::array({string_attribute("service.name", trace.services[i]),
+            Json::array({string_attribute("service.name", kDefaultTestService),
                          string_attribute("deployment.environment", trace.environment),
                          string_attribute("k8s.cluster.name", trace.cluster)})}}},
          {"scopeSpans",

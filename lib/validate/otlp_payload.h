@@ -16,15 +16,18 @@ namespace cxtm::validate {
 
 // The attribute that marks a span as validate's test span (a boolean true).
 inline constexpr std::string_view kTestSpanAttribute = "cxtm_o11y.validate";
-// service.name when no service is being validated.
+// The test spans' service.name, always: a test span is the tool's, never the validated
+// service's, so that APM shows a service only for spans its own process sent.
 inline constexpr std::string_view kDefaultTestService = "cxtm-o11y-validate";
+// The attribute naming the service a test span stands for (a string).
+inline constexpr std::string_view kTestServiceAttribute = "cxtm_o11y.validate.service";
 
 // n random bytes as lower-case hex (2n characters), never all zero (an invalid id in OTLP).
 std::string random_hex_id(size_t bytes);
 
 struct TestTrace {
   std::string trace_id;               // 32 hex characters (16 bytes)
-  std::vector<std::string> services;  // one span per service; the first is the root
+  std::vector<std::string> services;  // one span for each validated service; the first is the root
   std::vector<std::string> span_ids;  // 16 hex characters (8 bytes) each, as many as services
   std::string environment;            // deployment.environment
   std::string cluster;                // k8s.cluster.name
@@ -39,9 +42,9 @@ struct TestTrace {
   int span_count() const { return static_cast<int>(span_ids.size()); }
 };
 
-// The ExportTraceServiceRequest: one resourceSpans per service (service.name,
-// deployment.environment, k8s.cluster.name), one INTERNAL span each, every span marked with
-// kTestSpanAttribute.
+// The ExportTraceServiceRequest: one resourceSpans per validated service (service.name
+// kDefaultTestService, deployment.environment, k8s.cluster.name), one INTERNAL span each, every
+// span marked with kTestSpanAttribute and naming its service in kTestServiceAttribute.
 Json export_trace_request(const TestTrace& trace);
 
 // What an OTLP/HTTP server said in a 2xx body.

@@ -22,7 +22,7 @@ std::string_view status_name(Status status);
 
 struct CheckResult {
   std::string id;       // access, collector, health, test-span, service, exporter, splunk
-  int number = 0;       // the check's place in the sequence (1 … 7)
+  int number = 0;       // the check's place in the sequence (1 … 8)
   std::string title;    // "Cluster access"
   std::string service;  // the service a per-service check is about; empty otherwise
   Status status = Status::skip;

@@ -11,11 +11,11 @@
 #include "instrument/installer_report.h"
 #include "instrument/object_edit.h"
 #include "instrument/owned.h"
+#include "instrument/python_runtime.h"
 #include "instrument/transform.h"
 #include "rollout/pod_diagnosis.h"
 #include "rollout/rollout.h"
 #include "rollout/unscheduled.h"
-#include "instrument/python_runtime.h"
 #include "validate/app_log_scan.h"
 #include "validate/startup_report.h"
 
@@ -128,16 +128,18 @@ bool started(const Json& status) {
 // The app's log from its start: each Python process the instrumentation starts in says so in
 // one line (startup_report.h), and no line may show that it failed (app_log_scan.h). A log that
 // cannot be read (no pods/log right) is a warning: nothing is proven either way.
-void check_app_log(kube::KubeClient& kube, const std::string& ns, const std::string& pod,
+// Returns whether tracing started in every process that reported, and at least one did.
+bool check_app_log(kube::KubeClient& kube, const std::string& ns, const std::string& pod,
                    const std::string& container, const std::string& endpoint,
-                   const std::vector<std::string>& untraced, Verdict& verdict, Json& facts) {
+                   const std::vector<std::string>& untraced, Verdict& verdict, Json& facts,
+                   std::set<std::string>& instrumented) {
   std::string log;
   try {
     log = redact(kube.log_head(ns, pod, container, kAppLogHeadBytes));
   } catch (const Error& error) {
     verdict.warn(fmt::format("{}: the app's log cannot be read: {}", pod, error.what()),
                  "grant get on pods/log to see whether the instrumentation started");
-    return;
+    return false;
   }
   // The lines that name a cause first: the first failure's remedy is the check's.
   for (const auto& finding : scan_app_log(log)) {
@@ -157,6 +159,12 @@ void check_app_log(kube::KubeClient& kube, const std::string& ns, const std::str
       verdict.warn(detail, finding.remedy);
     }
   }
+  bool all_started = !reports.empty();
+  for (const auto& report : reports) {
+    all_started = all_started && report.started;
+    instrumented.insert(report.instrumented.begin(), report.instrumented.end());
+  }
+  return all_started;
 }
 
 // The traps in how the app starts that leave it untraced whatever its log says.
@@ -204,13 +212,19 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
   std::string app_container;
   check_template(*deployment, spec, instrument_command, verdict, app_container);
   const auto untraced = untraced_traps(*deployment, app_container);
-  for (const auto& trap : untraced) verdict.fail(trap, "change how the app starts as said");
+  for (const auto& trap : untraced) {
+    verdict.fail(trap, fmt::format("change how the app starts as said (kubectl edit -n {} "
+                                   "deployment/{}); its new pods then start traced",
+                                   ref.namespace_, ref.name));
+  }
 
   int current = 0;
   int ready = 0;
   std::map<std::string, std::vector<std::string>> uncovered;  // node -> its pods
   int logs_read = 0;
   int app_logs_read = 0;
+  int traced_pods = 0;                 // of those, the pods whose every process started tracing
+  std::set<std::string> instrumented;  // the instrumentors they loaded
   size_t most_packages = 0;
   bool zero_overrides_reported = false;  // an installer said the volume overrides nothing
   bool overrides_found = false;          // one said it overrides some of the app's
@@ -287,8 +301,10 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
     facts["appReady"] = app_ready;
     if (app_logs_read < kPodLogsRead && app != nullptr && started(*app)) {
       ++app_logs_read;
-      check_app_log(kube, ref.namespace_, name, app_container, spec.otlp_endpoint, untraced,
-                    verdict, facts);
+      if (check_app_log(kube, ref.namespace_, name, app_container, spec.otlp_endpoint, untraced,
+                        verdict, facts, instrumented)) {
+        ++traced_pods;
+      }
     }
     if (app_ready) {
       ++ready;
@@ -314,7 +330,7 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
                              ref.namespace_, ref.name));
   }
   result.summary = fmt::format(
-      "{}; {}/{} pods of the instrumented template ready{}",
+      "{}; {}/{} pods of the instrumented template ready{}{}",
       state == instrument::State::current ? "instrumented with the config's spec"
                                           : "instrumented (outdated spec)",
       ready, current,
@@ -322,6 +338,11 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
           ? fmt::format(
                 "; installer added {} distributions{}", most_packages,
                 zero_overrides_reported && !overrides_found ? ", none of the app's overridden" : "")
+          : "",
+      app_logs_read > 0
+          ? fmt::format(
+                "; tracing started in {}/{} app logs read{}", traced_pods, app_logs_read,
+                instrumented.empty() ? "" : fmt::format(" ({})", fmt::join(instrumented, ", ")))
           : "");
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 namespace cxtm::validate {
 
@@ -49,37 +50,46 @@ void check_splunk(SplunkApi& api, const TestTrace& trace, const std::vector<std:
     result.summary = found;
     return;
   }
-  // The window ends where the test span begins, so that the test span itself does not count.
+  // The test spans are the tool's own service's: a service shows in APM's topology only for
+  // spans its own process sent. Looked for from kRecentWindow before the test to the deadline.
   const auto test_time = std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
           std::chrono::nanoseconds(trace.start_unix_nano)));
-  const auto to = test_time - std::chrono::seconds(1);
-  const auto active =
-      api.active_services(to - kRecentWindow, to, options.environment, options.deadline);
-  if (!active.ok) {
-    result.status = Status::warn;
-    result.summary = found + "; the service topology could not be read";
-    result.details.push_back(active.message);
-    result.remedy = "the trace arrived; retry later to see each service's recent spans";
-    return;
-  }
+  const std::set<std::string> wanted(services.begin(), services.end());
+  const auto active = api.wait_for_services(wanted, test_time - kRecentWindow, options.environment,
+                                            options.deadline, options.poll);
   std::vector<std::string> quiet;
   for (const auto& service : services) {
     if (!active.services.contains(service)) quiet.push_back(service);
   }
   result.data["quietServices"] = quiet;
-  if (quiet.empty()) {
-    result.summary =
-        fmt::format("{}; {} service{} reported spans in the {} before it", found, services.size(),
-                    services.size() == 1 ? "" : "s", format_duration(kRecentWindow));
+  result.data["topologyRequests"] = active.polls;
+  if (!active.ok) {
+    result.status = Status::fail;
+    result.summary = found +
+                     "; APM's service topology could not be read, so no service's own "
+                     "spans are proven";
+    result.details.push_back(active.message);
+    result.remedy = active.status == 401 || active.status == 403
+                        ? "the API token may read traces but not the topology: use a token "
+                          "with the API scope of a user with the read_only role or more"
+                        : "retry later; check https://status.splunk.com and any HTTPS proxy";
     return;
   }
-  result.status = Status::warn;
-  result.summary = fmt::format("{}; no spans in the {} before it from {}", found,
-                               format_duration(kRecentWindow), fmt::join(quiet, ", "));
+  if (quiet.empty()) {
+    result.summary =
+        fmt::format("{}; {} service{} sent spans of {} own since {} before it", found,
+                    services.size(), services.size() == 1 ? "" : "s",
+                    services.size() == 1 ? "its" : "their", format_duration(kRecentWindow));
+    return;
+  }
+  result.status = Status::fail;
+  result.summary =
+      fmt::format("{}; no spans of their own from {} since {} before it ({} looks)", found,
+                  fmt::join(quiet, ", "), format_duration(kRecentWindow), active.polls);
   result.remedy =
-      "send those services some traffic; if they had traffic, read their pods' logs "
-      "for OpenTelemetry exporter errors";
+      "send each of them a request (validate --traffic PATH makes one) and validate again; if "
+      "they had traffic, check 5 and the app's log say why their spans are missing";
 }
 
 }  // namespace cxtm::validate

@@ -1,7 +1,8 @@
 #pragma once
 // Check 7 (--splunk): Splunk Observability Cloud has stored the test trace (its APM trace API
-// is polled until the trace appears or the deadline), and each service has reported spans in
-// the minutes before the test (APM's service topology).
+// is polled until the trace appears or the deadline), and each service has sent spans of its
+// own (APM's service topology, polled from kRecentWindow before the test until the deadline; the
+// test spans are the tool's service's, not theirs). A service without fails.
 
 #include <chrono>
 #include <string>
@@ -13,7 +14,7 @@
 
 namespace cxtm::validate {
 
-// How far back "recently" reaches: the topology API wants at least 5 minutes.
+// How far before the test a service's spans count: the topology API wants at least 5 minutes.
 inline constexpr auto kRecentWindow = std::chrono::minutes(15);
 
 struct SplunkCheckOptions {

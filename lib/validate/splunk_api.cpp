@@ -178,4 +178,28 @@ ActiveServices SplunkApi::active_services(std::chrono::system_clock::time_point 
   return active;
 }
 
+ActiveServices SplunkApi::wait_for_services(const std::set<std::string>& services,
+                                            std::chrono::system_clock::time_point from,
+                                            const std::string& environment,
+                                            Clock::time_point deadline,
+                                            const PollOptions& options) {
+  Duration interval = options.initial_interval;
+  int polls = 0;
+  while (true) {
+    ActiveServices active =
+        active_services(from, std::chrono::system_clock::now(), environment, deadline);
+    active.polls = ++polls;
+    const bool all_seen = std::all_of(services.begin(), services.end(), [&](const auto& name) {
+      return active.services.contains(name);
+    });
+    if (all_seen || active.status == 401 || active.status == 403) return active;
+    if (time_left(deadline) <= interval) return active;
+    options.sleep(interval);
+    if (options.interrupted && options.interrupted()) {
+      throw Error(ExitCode::interrupted, "interrupted");
+    }
+    interval = std::min(interval * 2, options.max_interval);
+  }
+}
+
 }  // namespace cxtm::validate

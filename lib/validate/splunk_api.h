@@ -53,6 +53,7 @@ struct ActiveServices {
   std::set<std::string> services;  // non-inferred services with spans in the range
   int status = 0;
   std::string message;  // when not ok
+  int polls = 0;        // wait_for_services: the looks it took
 };
 
 class SplunkApi {
@@ -73,6 +74,14 @@ class SplunkApi {
   ActiveServices active_services(std::chrono::system_clock::time_point from,
                                  std::chrono::system_clock::time_point to,
                                  const std::string& environment, Clock::time_point deadline);
+
+  // Looks until every one of services has spans between from and the time of the look, the
+  // token is refused, or the deadline; waits back off as wait_for_trace's. Returns the last
+  // look (its services: those seen, which may be more than asked for); polls counts the looks.
+  ActiveServices wait_for_services(const std::set<std::string>& services,
+                                   std::chrono::system_clock::time_point from,
+                                   const std::string& environment, Clock::time_point deadline,
+                                   const PollOptions& options);
 
   // The one-line explanation for a 401 or 403 from this API.
   static std::string explain_refusal(int status);

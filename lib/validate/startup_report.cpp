@@ -102,11 +102,16 @@ std::vector<StartupReport> read_startup_reports(std::string_view log) {
 }
 
 Json to_json(const StartupReport& report) {
-  return Json{{"started", report.started},   {"pid", report.pid},
-              {"role", report.role},         {"python", report.python},
-              {"sdk", report.sdk},           {"exporter", report.exporter},
-              {"protocol", report.protocol}, {"endpoint", report.endpoint},
-              {"instrumented", report.instrumented}, {"reason", report.reason}};
+  return Json{{"started", report.started},
+              {"pid", report.pid},
+              {"role", report.role},
+              {"python", report.python},
+              {"sdk", report.sdk},
+              {"exporter", report.exporter},
+              {"protocol", report.protocol},
+              {"endpoint", report.endpoint},
+              {"instrumented", report.instrumented},
+              {"reason", report.reason}};
 }
 
 std::vector<StartupFinding> judge_startup(const std::vector<StartupReport>& reports,
@@ -131,7 +136,8 @@ std::vector<StartupFinding> judge_startup(const std::vector<StartupReport>& repo
   std::set<std::string> said;  // one finding per kind and process role
   const auto add = [&](bool fails, std::string detail, std::string remedy) {
     if (said.insert(detail).second) {
-      findings.push_back({.fails = fails, .detail = std::move(detail), .remedy = std::move(remedy)});
+      findings.push_back(
+          {.fails = fails, .detail = std::move(detail), .remedy = std::move(remedy)});
     }
   };
   for (const auto& report : reports) {

@@ -42,9 +42,9 @@ struct StartupFinding {
 
 // What the reports of one pod prove, for an app whose spans should go to endpoint. No report at
 // all fails: the app's Python never ran the sitecustomize (`untraced`: the causes seen in the
-// pod spec, python_runtime's, which the remedy then names). A process that did not start tracing fails with its reason;
-// one that started but exports elsewhere, or not by OTLP, fails; one that instrumented no
-// library warns.
+// pod spec, python_runtime's, which the remedy then names). A process that did not start tracing
+// fails with its reason; one that started but exports elsewhere, or not by OTLP, fails; one that
+// instrumented no library warns.
 std::vector<StartupFinding> judge_startup(const std::vector<StartupReport>& reports,
                                           const std::string& endpoint,
                                           const std::vector<std::string>& untraced);

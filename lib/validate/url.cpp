@@ -35,7 +35,11 @@ std::optional<ParsedUrl> parse_url(std::string_view url) {
   auto host = part(handle.get(), CURLUPART_HOST);
   if (!scheme || !host) return std::nullopt;
   for (char& c : *scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ParsedUrl{std::move(*scheme), std::move(*host)};
+  ParsedUrl parsed{std::move(*scheme), std::move(*host)};
+  if (const auto port = part(handle.get(), CURLUPART_PORT)) parsed.port = std::stoi(*port);
+  parsed.path = part(handle.get(), CURLUPART_PATH).value_or("/");
+  if (const auto query = part(handle.get(), CURLUPART_QUERY)) parsed.path += "?" + *query;
+  return parsed;
 }
 
 bool is_loopback_host(std::string_view host) {

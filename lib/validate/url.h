@@ -11,6 +11,8 @@ namespace cxtm::validate {
 struct ParsedUrl {
   std::string scheme;  // lower case: "https"
   std::string host;    // as curl gives it: "example.com", "127.0.0.1", "[::1]"
+  int port = 0;        // as written; 0 when the URL has none
+  std::string path;    // "/" at least, with "?query" when there is one
 };
 
 // nullopt when url is not an absolute URL curl accepts.

@@ -85,12 +85,14 @@ AppImage::AppImage(bool with_pip) {
 AppImage& AppImage::has(const std::string& name, const std::string& version) {
   const fs::path info = site_ / (name + "-" + version + ".dist-info");
   fs::create_directory(info);
-  std::ofstream(info / "METADATA") << "Metadata-Version: 2.1\nName: " << name
-                                   << "\nVersion: " << version << "\n";
+  std::ofstream(info / "METADATA")
+      << "Metadata-Version: 2.1\nName: " << name << "\nVersion: " << version << "\n";
   return *this;
 }
 
-std::string AppImage::python() const { return (venv() / "bin" / "python3").string(); }
+std::string AppImage::python() const {
+  return (venv() / "bin" / "python3").string();
+}
 
 Json AppImage::plan(const InstrumentationSpec& spec, const Json& container) const {
   Json plan = instrument::installer_plan(spec, container);

@@ -107,7 +107,7 @@ ValidateWorld::ValidateWorld(Setup setup) {
     }
     splunk.ingest(trace_id, services, 1);
   });
-  splunk.report_services({"cxtm-scheduler"});
+  if (setup.service_spans) splunk.report_services({"cxtm-scheduler"});
 }
 
 kube::ProcessResult ValidateWorld::run(const std::vector<std::string>& arguments,

@@ -29,7 +29,8 @@ class ValidateWorld {
     bool service_instrumented = true;
     PodBehaviour collector_pods = PodBehaviour::ready();
     PodBehaviour service_pods = PodBehaviour::ready();
-    std::string relay_yaml;  // replaces the rendered collector config when not empty
+    std::string relay_yaml;     // replaces the rendered collector config when not empty
+    bool service_spans = true;  // "Splunk" has spans of cxtm-scheduler's own from now on
   };
 
   ValidateWorld() : ValidateWorld(Setup{}) {}
