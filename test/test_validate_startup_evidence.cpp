@@ -246,4 +246,19 @@ TEST_SUITE("validate/startup_evidence") {
     CHECK(reports[1].started);
     CHECK(service_check(world, log)["status"] == "pass");
   }
+
+  TEST_CASE("uWSGI with threads off: tracing starts yet no span can leave and check 5 says why") {
+    ValidateWorld world;
+    auto deployment = world.kube.get(kDeployment);
+    REQUIRE(deployment.has_value());
+    (*deployment)["spec"]["template"]["spec"]["containers"][0]["command"] =
+        Json{"uwsgi", "--http", ":8080", "--module", "scheduler.wsgi:app"};
+    world.kube.put_object(*deployment);
+    const Json service = check(validate_json(world).report, "service");
+    CHECK(service["status"] == "fail");
+    CHECK(any_detail(service,
+                     "container scheduler: uWSGI without --enable-threads and "
+                     "--lazy-apps: without threads the exporter never sends"));
+    CHECK(json_contains(service["remedy"], "kubectl edit -n default deployment/cxtm-scheduler"));
+  }
 }
