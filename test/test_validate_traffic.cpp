@@ -170,6 +170,17 @@ TEST_SUITE("validate/traffic") {
     CHECK(json_contains(traffic["summary"], "no Service in namespace default selects"));
   }
 
+  TEST_CASE("check 1 asks for what --traffic needs, and only with it") {
+    ValidateWorld world;
+    world.kube.deny("list", "services");
+    const auto run = validate_json(world, {"--traffic", "/api/jobs"});
+    CHECK(run.exit_code == 1);
+    const Json access = check(run.report, "access");
+    CHECK(access["status"] == "fail");
+    CHECK(cxtm::testing::any_detail(access, "list services in default"));
+    CHECK(validate_json(world).exit_code == 0);  // without --traffic nothing asks for it
+  }
+
   TEST_CASE("a bad --traffic is refused with exit 2 before any cluster call") {
     ValidateWorld world;
     const size_t before = world.kube.requests().size();

@@ -79,7 +79,7 @@ class Run {
 
  private:
   void access() {
-    const auto needs = validate::access_needs(context_.config);
+    const auto needs = validate::access_needs(context_.config, !options_.traffic.empty());
     runner_.run(header("access", 1, "Cluster access"), {},
                 [&](CheckResult& result) { validate::check_access(context_.kube, needs, result); });
   }

@@ -29,7 +29,7 @@ bool same_query(const kube::AccessQuery& a, const kube::AccessQuery& b) {
 // Every permission the commands use, as test/test_integration_operator_rbac.cpp finds them in
 // the API server's authorization log, and nothing more. Questions about one object carry its
 // name: operator-rbac.yaml grants those by name, and a review without one would be denied.
-std::vector<AccessNeed> access_needs(const config::Config& config) {
+std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic) {
   const std::string& collector = config.collector.namespace_;
   const std::string& services = config.namespace_;
   const std::string& own = config.collector.name;
@@ -67,7 +67,14 @@ std::vector<AccessNeed> access_needs(const config::Config& config) {
     need("get", "deployments.apps", "", services, "", true, "validate reads the Deployments");
     need("list", "pods", "", services, "", true, "validate reads the services' pods");
     need("get", "pods", "", services, "", true, "validate reads the services' pods");
-    need("get", "pods", "log", services, "", true, "validate reads the installer's log");
+    need("get", "pods", "log", services, "", true,
+         "validate reads the installer's log and the app's start-up report");
+    if (traffic) {
+      need("list", "services", "", services, "", true,
+           "validate --traffic finds the Service that selects each service's pods");
+      need("get", "services", "proxy", services, "", true,
+           "validate --traffic sends its request through the service proxy");
+    }
   }
 
   // collector deploy applies each of its objects by server-side apply (patch; create when new),

@@ -21,8 +21,8 @@ struct AccessNeed {
 std::string describe(const kube::AccessQuery& query);
 
 // What validate needs (required) and what collector deploy, instrument and rollback need, for
-// the namespaces of this config. Pure.
-std::vector<AccessNeed> access_needs(const config::Config& config);
+// the namespaces of this config; traffic: validate --traffic's too. Pure.
+std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic = false);
 
 // Asks about every need at once. Fails when kubectl cannot reach the cluster or a
 // required verb is denied; warns when only other commands' verbs are denied.
