@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/split.h"
+
 namespace cxtm::instrument {
 namespace {
 
@@ -23,17 +25,6 @@ std::optional<std::string_view> last_line_after(std::string_view log, std::strin
   return rest;
 }
 
-std::vector<std::string> split(std::string_view text, std::string_view separator) {
-  std::vector<std::string> parts;
-  while (!text.empty()) {
-    const size_t end = text.find(separator);
-    if (const auto part = text.substr(0, end); !part.empty()) parts.emplace_back(part);
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + separator.size());
-  }
-  return parts;
-}
-
 }  // namespace
 
 InstallerReport read_installer_log(std::string_view log) {
@@ -52,11 +43,11 @@ InstallerReport read_installer_log(std::string_view log) {
     }
     const size_t colon = rest.find(": ");
     report.added = colon == std::string_view::npos ? std::vector<std::string>{}
-                                                   : split(rest.substr(colon + 2), " ");
+                                                   : split_nonempty(rest.substr(colon + 2), " ");
   } else if (const auto pip = last_line_after(log, kPip)) {
-    report.added = split(*pip, " ");
+    report.added = split_nonempty(*pip, " ");
   }
-  if (const auto kept = last_line_after(log, kKept)) report.kept = split(*kept, ", ");
+  if (const auto kept = last_line_after(log, kKept)) report.kept = split_nonempty(*kept, ", ");
   return report;
 }
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/one_line.h"
+#include "core/split.h"
 
 namespace cxtm::validate {
 namespace {
@@ -14,20 +15,9 @@ constexpr std::string_view kStarted = "cxtm-o11y: tracing started ";
 constexpr std::string_view kNotStarted = "cxtm-o11y: tracing not started ";
 constexpr std::string_view kBecause = " because: ";
 
-std::vector<std::string> split(std::string_view text, char separator) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t end = std::min(text.find(separator, start), text.size());
-    if (end > start) parts.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
-
 // "key=value key=value": the fields of a report.
 void read_fields(std::string_view fields, StartupReport& report) {
-  for (const auto& field : split(fields, ' ')) {
+  for (const auto& field : split_nonempty(fields, " ")) {
     const size_t equals = field.find('=');
     if (equals == std::string::npos) continue;
     const std::string key = field.substr(0, equals);
@@ -39,7 +29,7 @@ void read_fields(std::string_view fields, StartupReport& report) {
     if (key == "exporter") report.exporter = std::move(value);
     if (key == "protocol") report.protocol = std::move(value);
     if (key == "endpoint") report.endpoint = std::move(value);
-    if (key == "instrumented" && value != "none") report.instrumented = split(value, ',');
+    if (key == "instrumented" && value != "none") report.instrumented = split_nonempty(value, ",");
   }
 }
 
@@ -64,7 +54,7 @@ std::string remedy_for(std::string_view reason) {
 }
 
 bool exports_otlp(std::string_view exporter) {
-  for (const auto& name : split(exporter, ',')) {
+  for (const auto& name : split_nonempty(exporter, ",")) {
     if (name == "otlp" || name == "otlp_proto_http" || name == "otlp_proto_grpc") return true;
   }
   return false;

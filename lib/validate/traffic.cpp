@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "core/error.h"
+#include "core/split.h"
 #include "instrument/object_edit.h"
 #include "instrument/owned.h"
 #include "instrument/python_runtime.h"
@@ -99,13 +100,10 @@ std::optional<std::string> excluded_by(const std::string& path, const Json& app_
   if (at == npos) return std::nullopt;
   const std::string value = string_member(env[at], "value");
   const std::string without_query = path.substr(0, path.find('?'));
-  size_t start = 0;
-  while (start <= value.size()) {
-    const size_t end = std::min(value.find(',', start), value.size());
-    std::string expression = value.substr(start, end - start);
-    start = end + 1;
-    while (!expression.empty() && expression.front() == ' ') expression.erase(0, 1);
-    while (!expression.empty() && expression.back() == ' ') expression.pop_back();
+  for (std::string expression : split_nonempty(value, ",")) {
+    // OpenTelemetry strips the spaces around each expression.
+    expression.erase(0, expression.find_first_not_of(' '));
+    expression.erase(expression.find_last_not_of(' ') + 1);
     if (expression.empty()) continue;
     try {
       // OpenTelemetry searches the URL with each expression (Python's re.search).
