@@ -26,6 +26,17 @@ long long unix_millis(std::chrono::system_clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
 
+// Waits before the next look, unless the deadline comes first (false then). An interrupt during
+// the wait stops the command.
+bool pause_before_next_look(Duration wait, Clock::time_point deadline, const PollOptions& options) {
+  if (time_left(deadline) <= wait) return false;
+  options.sleep(wait);
+  if (options.interrupted && options.interrupted()) {
+    throw Error(ExitCode::interrupted, "interrupted");
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string SplunkApi::explain_refusal(int status) {
@@ -122,14 +133,9 @@ TraceLookup SplunkApi::wait_for_trace(const std::string& trace_id, Clock::time_p
     const bool retryable_answer = lookup.state == LookupState::not_yet || lookup.status == 0 ||
                                   lookup.status == 429 || lookup.status >= 500;
     if (!retryable_answer) return lookup;
-    const Duration wait = lookup.retry_after.value_or(interval);
-    if (time_left(deadline) <= wait) {
+    if (!pause_before_next_look(lookup.retry_after.value_or(interval), deadline, options)) {
       if (lookup.state != LookupState::not_yet) lookup.state = LookupState::failed;
       return lookup;
-    }
-    options.sleep(wait);
-    if (options.interrupted && options.interrupted()) {
-      throw Error(ExitCode::interrupted, "interrupted");
     }
     interval = std::min(interval * 2, options.max_interval);
   }
@@ -193,11 +199,7 @@ ActiveServices SplunkApi::wait_for_services(const std::set<std::string>& service
       return active.services.contains(name);
     });
     if (all_seen || active.status == 401 || active.status == 403) return active;
-    if (time_left(deadline) <= interval) return active;
-    options.sleep(interval);
-    if (options.interrupted && options.interrupted()) {
-      throw Error(ExitCode::interrupted, "interrupted");
-    }
+    if (!pause_before_next_look(interval, deadline, options)) return active;
     interval = std::min(interval * 2, options.max_interval);
   }
 }
