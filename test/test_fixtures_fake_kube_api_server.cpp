@@ -14,6 +14,7 @@ using cxtm::Json;
 using cxtm::testing::FakeKubeApiServer;
 using cxtm::testing::Fault;
 using cxtm::testing::Kubectl;
+using cxtm::testing::kubefake::LogInstance;
 
 namespace {
 
@@ -92,6 +93,40 @@ TEST_SUITE("fixtures/fake_kube_api_server") {
     CHECK(both.body["details"]["causes"].size() == 2);
     // Valid options on a missing pod: the pod's 404.
     CHECK(raw(server, "GET", "/api/v1/namespaces/default/pods/p/log?limitBytes=10").status == 404);
+  }
+
+  TEST_CASE("timestamps=true puts each line after its time, in nanoseconds, before limitBytes") {
+    FakeKubeApiServer server;
+    server.put_object(
+        Json{{"apiVersion", "v1"},
+             {"kind", "Pod"},
+             {"metadata", {{"name", "p"}, {"namespace", "default"}}},
+             {"spec", {{"nodeName", "node-1"}, {"containers", Json::array({{{"name", "app"}}})}}}});
+    const std::string path = "/api/v1/namespaces/default/pods/p";
+    std::string started;  // the kubelet's startedAt, once the container runs
+    REQUIRE(server.wait_until([&] {
+      const auto pod = server.get(path);
+      if (!pod) return false;
+      started = pod->value("/status/containerStatuses/0/state/running/startedAt"_json_pointer,
+                           std::string());
+      return !started.empty();
+    }));
+    REQUIRE(started.size() == 20);  // "2025-01-01T10:00:00Z"
+    const std::string at = started.substr(0, 19) + ".000000000Z";
+    server.set_log("default", "p", "app", "one\ntwo\n");
+    httplib::Client client(server.url());
+    const auto at_start = client.Get(path + "/log?timestamps=true");
+    REQUIRE(at_start);
+    CHECK(at_start->body == at + " one\n" + at + " two\n");
+    // A log written later (the kubelet's rotated file), cut by limitBytes after the times.
+    server.set_log("default", "p", "app", "three\n", LogInstance::current,
+                   "2025-01-02T10:00:00.5Z");
+    const auto later = client.Get(path + "/log?timestamps=true&limitBytes=25");
+    REQUIRE(later);
+    CHECK(later->body == "2025-01-02T10:00:00.5Z th");
+    const auto plain = client.Get(path + "/log");
+    REQUIRE(plain);
+    CHECK(plain->body == "three\n");
   }
 
   TEST_CASE("kubectl lists the seeded namespaces") {

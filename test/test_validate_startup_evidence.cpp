@@ -261,4 +261,22 @@ TEST_SUITE("validate/startup_evidence") {
                      "--lazy-apps: without threads the exporter never sends"));
     CHECK(json_contains(service["remedy"], "kubectl edit -n default deployment/cxtm-scheduler"));
   }
+
+  TEST_CASE(
+      "a log the kubelet rotated since the start: no report is a warning that proves nothing") {
+    ValidateWorld world;
+    // Lines written long after the container started: the log's head is not its start.
+    for (const auto& pod : world.pods("cxtm-scheduler")) {
+      world.kube.set_log("default", pod, "scheduler", "[INFO] GET /api/jobs 200\n",
+                         cxtm::testing::kubefake::LogInstance::current, "2099-01-01T00:00:00Z");
+    }
+    const Json service = check(validate_json(world).report, "service");
+    CHECK(service["status"] == "warn");
+    CHECK(any_detail(service, "the app's log no longer starts where the container did"));
+    CHECK(json_contains(service["remedy"],
+                        "kubectl rollout restart -n default deployment/cxtm-scheduler"));
+    // The same lines written as the container started: the hook never ran, a failure.
+    world.set_app_logs("[INFO] GET /api/jobs 200\n");
+    CHECK(check(validate_json(world).report, "service")["status"] == "fail");
+  }
 }

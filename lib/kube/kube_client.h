@@ -89,7 +89,9 @@ class KubeClient {
   virtual std::string logs(std::string_view namespace_, std::string_view pod,
                            std::string_view container, int tail_lines, bool previous) = 0;
   // The first max_bytes bytes of a container's current log, from its start (what a process
-  // printed as it started, however much it printed since).
+  // printed as it started, however much it printed since), each line after the time it was
+  // written (RFC 3339, as `kubectl logs --timestamps` gives it). The kubelet serves the current
+  // log file only: once it has rotated the file, the head is no longer the container's start.
   virtual std::string log_head(std::string_view namespace_, std::string_view pod,
                                std::string_view container, int max_bytes) = 0;
   // Whether the current user may do what each query asks, in order: SelfSubjectAccessReviews,

@@ -207,7 +207,7 @@ std::string KubectlClient::logs(std::string_view namespace_, std::string_view po
 
 std::string KubectlClient::log_head(std::string_view namespace_, std::string_view pod,
                                     std::string_view container, int max_bytes) {
-  std::vector<std::string> arguments = {"logs", std::string(pod),
+  std::vector<std::string> arguments = {"logs", std::string(pod), "--timestamps",
                                         "--limit-bytes=" + std::to_string(max_bytes)};
   if (!container.empty()) arguments.push_back("--container=" + std::string(container));
   add_namespace(arguments, namespace_);

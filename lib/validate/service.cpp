@@ -17,6 +17,7 @@
 #include "rollout/rollout.h"
 #include "rollout/unscheduled.h"
 #include "validate/app_log_scan.h"
+#include "validate/log_time.h"
 #include "validate/startup_report.h"
 
 namespace cxtm::validate {
@@ -30,6 +31,9 @@ using instrument::string_member;
 constexpr int kLogLines = 20;
 // How much of the app's log is read from its start: the start-up lines are there.
 constexpr int kAppLogHeadBytes = 64 * 1024;
+// A log whose first line came this long after its container started no longer starts there:
+// the kubelet rotated it (apps print as they start).
+constexpr auto kRotatedAfter = std::chrono::minutes(1);
 
 struct Verdict {
   CheckResult& result;
@@ -125,22 +129,36 @@ bool started(const Json& status) {
   return state.contains("running") || state.contains("terminated");
 }
 
+// How long after the running container started the log's first line was written, when that
+// is over kRotatedAfter: the head is not the container's start any more.
+std::optional<std::chrono::seconds> rotated_by(const TimestampedLog& head, const Json& app_status) {
+  const auto started_at =
+      parse_rfc3339(string_member(member(member(app_status, "state"), "running"), "startedAt"));
+  if (!started_at || !head.first_line || *head.first_line <= *started_at + kRotatedAfter) {
+    return std::nullopt;
+  }
+  return std::chrono::duration_cast<std::chrono::seconds>(*head.first_line - *started_at);
+}
+
 // The app's log from its start: each Python process the instrumentation starts in says so in
 // one line (startup_report.h), and no line may show that it failed (app_log_scan.h). A log that
 // cannot be read (no pods/log right) is a warning: nothing is proven either way.
 // Returns whether tracing started in every process that reported, and at least one did.
-bool check_app_log(kube::KubeClient& kube, const std::string& ns, const std::string& pod,
-                   const std::string& container, const std::string& endpoint,
+bool check_app_log(kube::KubeClient& kube, const kube::ObjectRef& ref, const std::string& pod,
+                   const Json& app_status, const std::string& endpoint,
                    const std::vector<std::string>& untraced, Verdict& verdict, Json& facts,
                    std::set<std::string>& instrumented) {
-  std::string log;
+  const std::string container = string_member(app_status, "name");
+  TimestampedLog head;
   try {
-    log = redact(kube.log_head(ns, pod, container, kAppLogHeadBytes));
+    head =
+        strip_timestamps(redact(kube.log_head(ref.namespace_, pod, container, kAppLogHeadBytes)));
   } catch (const Error& error) {
     verdict.warn(fmt::format("{}: the app's log cannot be read: {}", pod, error.what()),
                  "grant get on pods/log to see whether the instrumentation started");
     return false;
   }
+  const std::string& log = head.text;
   // The lines that name a cause first: the first failure's remedy is the check's.
   for (const auto& finding : scan_app_log(log)) {
     verdict.fail(
@@ -151,6 +169,16 @@ bool check_app_log(kube::KubeClient& kube, const std::string& ns, const std::str
   const auto reports = read_startup_reports(log);
   facts["tracing"] = Json::array();
   for (const auto& report : reports) facts["tracing"].push_back(to_json(report));
+  if (const auto late = rotated_by(head, app_status); late && reports.empty()) {
+    verdict.warn(fmt::format("{}: the app's log no longer starts where the container did (its "
+                             "first line is from {}s after the start: the kubelet rotated it), so "
+                             "the start-up report is gone and nothing is proven",
+                             pod, late->count()),
+                 fmt::format("restart the pods to see the report again: kubectl rollout restart "
+                             "-n {} deployment/{}, then validate",
+                             ref.namespace_, ref.name));
+    return false;
+  }
   for (const auto& finding : judge_startup(reports, endpoint, untraced)) {
     const std::string detail = fmt::format("{}: {}", pod, finding.detail);
     if (finding.fails) {
@@ -301,8 +329,8 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
     facts["appReady"] = app_ready;
     if (app_logs_read < kPodLogsRead && app != nullptr && started(*app)) {
       ++app_logs_read;
-      if (check_app_log(kube, ref.namespace_, name, app_container, spec.otlp_endpoint, untraced,
-                        verdict, facts, instrumented)) {
+      if (check_app_log(kube, ref, name, *app, spec.otlp_endpoint, untraced, verdict, facts,
+                        instrumented)) {
         ++traced_pods;
       }
     }
