@@ -156,18 +156,22 @@ class Run {
     return collector_nodes_;
   }
 
+  // How checks 6 and 7 look at the collector's counters again and again, until `until`.
+  validate::ExporterWait counter_wait(Clock::time_point until) const {
+    return {.deadline = until,
+            .poll_interval = options_.poll_interval,
+            .request_timeout = options_.request_timeout,
+            .sleep = options_.sleep,
+            .interrupted = options_.interrupted};
+  }
+
   void exporter() {
     const auto wait_until = std::min(deadline_, Clock::now() + options_.exporter_wait);
     runner_.run(header("exporter", 6, "Collector exporter"), {"test-span"},
                 [&](CheckResult& result) {
                   validate::check_exporter(edges_.http, context_.kube, proxy(), context_.config,
                                            facts_, baseline_, trace_.span_count(),
-                                           {.deadline = wait_until,
-                                            .poll_interval = options_.poll_interval,
-                                            .request_timeout = options_.request_timeout,
-                                            .sleep = options_.sleep,
-                                            .interrupted = options_.interrupted},
-                                           result);
+                                           counter_wait(wait_until), result);
                 });
   }
 
@@ -184,13 +188,7 @@ class Run {
       const auto spec = spec_for(context_.config, *service);
       runner_.run(check, {"test-span"}, [&](CheckResult& result) {
         validate::check_traffic(edges_.http, context_.kube, proxy(), context_.config, facts_, ref,
-                                spec, options_.traffic,
-                                {.deadline = deadline_,
-                                 .poll_interval = options_.poll_interval,
-                                 .request_timeout = options_.request_timeout,
-                                 .sleep = options_.sleep,
-                                 .interrupted = options_.interrupted},
-                                result);
+                                spec, options_.traffic, counter_wait(deadline_), result);
       });
     }
   }
