@@ -6,6 +6,7 @@
 #include "core/secret_env.h"
 #include "kube/kubectl_client.h"
 #include "kube/retrying_client.h"
+#include "kube/watching_client.h"
 
 namespace cxtm::cli {
 
@@ -34,8 +35,12 @@ std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client() const {
       fmt::print(stderr, "+ retrying in {}: {}\n", format_duration(pause), error.what());
     };
   }
-  return std::make_unique<kube::RetryingClient>(
-      std::make_unique<kube::KubectlClient>(kubectl_options()), std::move(policy));
+  // Waits share one watch per collection (kube/watching_client.h); everything else is a kubectl
+  // call, asked again after a passing failure.
+  return std::make_unique<kube::WatchingClient>(
+      std::make_unique<kube::RetryingClient>(
+          std::make_unique<kube::KubectlClient>(kubectl_options()), std::move(policy)),
+      std::make_unique<kube::KubectlWatchSource>(kubectl_options()));
 }
 
 print::Format GlobalOptions::format() const {

@@ -34,7 +34,8 @@ int exit_code_of(int status) {
 
 }  // namespace
 
-ChildProcess::ChildProcess(std::vector<std::string> argv) : argv_(std::move(argv)) {
+ChildProcess::ChildProcess(std::vector<std::string> argv, OutputSink on_out)
+    : argv_(std::move(argv)), on_out_(std::move(on_out)) {
   if (argv_.empty()) throw Error(ExitCode::usage, "ChildProcess: empty argument vector");
   std::array<int, 2> out{-1, -1};
   std::array<int, 2> err{-1, -1};
@@ -87,6 +88,7 @@ void ChildProcess::read_output(int out_fd, int err_fd) {
         fds[i].fd = -1;  // poll skips negative descriptors
         continue;
       }
+      if (i == 0 && on_out_) on_out_(std::string_view(buffer.data(), static_cast<size_t>(n)));
       std::lock_guard lock(mutex_);
       append_bounded(i == 0 ? out_ : err_, buffer.data(), static_cast<size_t>(n));
       changed_.notify_all();
@@ -105,6 +107,11 @@ bool ChildProcess::wait_for_output(const std::function<bool(std::string_view out
   std::unique_lock lock(mutex_);
   changed_.wait_for(lock, timeout, [&] { return ready(out_) || streams_closed_; });
   return ready(out_);
+}
+
+bool ChildProcess::stopped_writing() const {
+  std::lock_guard lock(mutex_);
+  return streams_closed_;
 }
 
 std::string ChildProcess::out() const {

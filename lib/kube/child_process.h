@@ -20,9 +20,13 @@ namespace cxtm::kube {
 
 class ChildProcess {
  public:
+  // What the child writes to stdout, as it comes (from the reader thread).
+  using OutputSink = std::function<void(std::string_view chunk)>;
+
   // Starts argv (argv[0] looked up on PATH unless it has a '/'). Throws Error(ExitCode::kubectl)
-  // naming argv[0] when it cannot be executed.
-  explicit ChildProcess(std::vector<std::string> argv);
+  // naming argv[0] when it cannot be executed. on_out, when set, sees stdout as it comes (a
+  // stream of watch events) besides out().
+  explicit ChildProcess(std::vector<std::string> argv, OutputSink on_out = {});
   // stop().
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
@@ -32,6 +36,8 @@ class ChildProcess {
   // ending), or timeout. Returns whether ready held.
   bool wait_for_output(const std::function<bool(std::string_view out)>& ready, Duration timeout);
 
+  // True once both output streams have closed: the child has ended (or closed them).
+  bool stopped_writing() const;
   // What the child wrote so far (the last 64 KiB of each stream).
   std::string out() const;
   std::string err() const;
@@ -44,6 +50,7 @@ class ChildProcess {
   void read_output(int out_fd, int err_fd);
 
   std::vector<std::string> argv_;
+  OutputSink on_out_;
   pid_t pid_ = -1;
   int exit_code_ = -1;
   bool reaped_ = false;

@@ -101,6 +101,10 @@ class KubeClient {
   // client's own request timeout), so a hung API server cannot outlast the command's deadline.
   // Call before requests run in parallel.
   virtual void limit_request_time(Duration limit) = 0;
+  // Returns when something may have changed about `watched` (its namespace's objects of its
+  // kind, ReplicaSets and pods), or after at_most. A client that watches the cluster returns as
+  // soon as it sees a change; this one simply sleeps, so its callers poll.
+  virtual void await_change(const ObjectRef& watched, Duration at_most);
 };
 
 }  // namespace cxtm::kube

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <thread>
 
 #include "core/error.h"
 #include "kube/kubectl_errors.h"
@@ -65,6 +66,10 @@ std::vector<std::string> json_documents(std::string_view text) {
 }
 
 }  // namespace
+
+void KubeClient::await_change(const ObjectRef&, Duration at_most) {
+  std::this_thread::sleep_for(at_most);
+}
 
 Json for_update(Json object) {
   object.erase("status");

@@ -46,6 +46,9 @@ class RetryingClient : public KubeClient {
   std::vector<bool> can_i(const std::vector<AccessQuery>& queries) override;
   // Passes the limit on, and keeps the retries of one request inside it.
   void limit_request_time(Duration limit) override;
+  void await_change(const ObjectRef& watched, Duration at_most) override {
+    inner_->await_change(watched, at_most);
+  }
 
  private:
   // Runs call, again after a pause while it fails in a way `again` accepts, attempts and budget

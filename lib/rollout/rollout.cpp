@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "core/error.h"
 #include "rollout/template_pods.h"
@@ -167,8 +166,8 @@ RolloutResult wait_for_rollout(kube::KubeClient& kube, const kube::ObjectRef& wo
     if (options.interrupted && options.interrupted()) {
       throw Error(ExitCode::interrupted, fmt::format("interrupted while waiting for {}", label));
     }
-    std::this_thread::sleep_for(
-        std::min<Duration>(options.poll_interval, options.timeout - result.waited));
+    kube.await_change(workload,
+                      std::min<Duration>(options.poll_interval, options.timeout - result.waited));
   }
 }
 

@@ -67,7 +67,8 @@ struct WaitOptions {
   std::function<bool()> interrupted;  // checked between polls; true stops the wait
 };
 
-// Polls until the rollout completes, fails, the workload disappears, or the timeout. Progress
+// Looks until the rollout completes, fails, the workload disappears, or the timeout: again after
+// each change the client sees (kube.await_change), at the latest after poll_interval. Progress
 // goes to reporter as "<kind>/<name>: <progress> (<elapsed>)". Reads that fail in passing are
 // retried until the deadline (then: unobserved); a refusal (403, ...) is thrown.
 RolloutResult wait_for_rollout(kube::KubeClient& kube, const kube::ObjectRef& workload,

@@ -1,0 +1,46 @@
+#pragma once
+// Where a cache of the cluster (watching_client.h) reads collections and their changes: a LIST
+// and a WATCH of an API path. KubectlWatchSource runs `kubectl get --raw PATH`, which prints
+// the API server's answer as it streams, so one kubectl process carries one watch.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/json.h"
+#include "kube/kubectl_client.h"
+
+namespace cxtm::kube {
+
+class WatchSource {
+ public:
+  virtual ~WatchSource() = default;
+  // The collection at an API path ("/api/v1/namespaces/default/pods") as one List, with the
+  // metadata.resourceVersion to watch from. Throws KubeError.
+  virtual Json list(const std::string& path) = 0;
+  // Streams the watch at path (its query included) to on_line, a line at a time, until the
+  // server ends it (returns), it fails (throws KubeError) or stop turns true (returns soon
+  // after).
+  virtual void watch(const std::string& path,
+                     const std::function<void(std::string_view line)>& on_line,
+                     const std::atomic<bool>& stop) = 0;
+};
+
+class KubectlWatchSource : public WatchSource {
+ public:
+  explicit KubectlWatchSource(KubectlOptions options) : options_(std::move(options)) {}
+
+  Json list(const std::string& path) override;
+  void watch(const std::string& path, const std::function<void(std::string_view line)>& on_line,
+             const std::atomic<bool>& stop) override;
+
+ private:
+  // kubectl's global flags, then get --raw path; the watch's client timeout is its own.
+  std::vector<std::string> raw_get(const std::string& path, const std::string& timeout) const;
+
+  KubectlOptions options_;
+};
+
+}  // namespace cxtm::kube

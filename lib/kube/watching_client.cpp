@@ -1,0 +1,316 @@
+#include "kube/watching_client.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "kube/watch_event.h"
+
+namespace cxtm::kube {
+namespace {
+
+struct WatchedKind {
+  std::string_view kind;
+  std::string_view api_version;
+  std::string_view plural;
+  std::string_view resource;  // as list() names it
+};
+
+constexpr WatchedKind kWatchedKinds[] = {
+    {"Deployment", "apps/v1", "deployments", "deployments.apps"},
+    {"DaemonSet", "apps/v1", "daemonsets", "daemonsets.apps"},
+    {"ReplicaSet", "apps/v1", "replicasets", "replicasets.apps"},
+    {"Pod", "v1", "pods", "pods"},
+};
+
+const WatchedKind* watched_kind(std::string_view kind) {
+  for (const auto& entry : kWatchedKinds) {
+    if (entry.kind == kind) return &entry;
+  }
+  return nullptr;
+}
+
+const WatchedKind* watched_resource(std::string_view resource) {
+  for (const auto& entry : kWatchedKinds) {
+    if (entry.resource == resource) return &entry;
+  }
+  return nullptr;
+}
+
+std::string collection_path(const WatchedKind& kind, std::string_view namespace_) {
+  return kind.api_version == "v1"
+             ? fmt::format("/api/v1/namespaces/{}/{}", namespace_, kind.plural)
+             : fmt::format("/apis/{}/namespaces/{}/{}", kind.api_version, namespace_, kind.plural);
+}
+
+std::string object_key(std::string_view kind, std::string_view namespace_, std::string_view name) {
+  return fmt::format("{} {}/{}", kind, namespace_, name);
+}
+
+const Json& metadata_of(const Json& object) {
+  static const Json empty = Json::object();
+  const auto found = object.find("metadata");
+  return found != object.end() && found->is_object() ? *found : empty;
+}
+
+long long generation_of(const Json& object) {
+  const Json& generation = metadata_of(object).value("generation", Json());
+  return generation.is_number_integer() ? generation.get<long long>() : 0;
+}
+
+}  // namespace
+
+struct WatchingClient::Collection {
+  const WatchedKind* kind = nullptr;
+  std::string namespace_;
+  std::string path;
+  std::map<std::string, Json> objects;  // by name
+  std::string resource_version;         // to resume from; "" lists again
+  bool healthy = false;                 // listed, and its watch has not failed since the last event
+  bool refused = false;                 // the API server refused to list or watch it: never again
+  std::thread thread;
+
+  // The object as a read returns it: kind and apiVersion filled in, as kubectl fills them.
+  Json complete(Json object) const {
+    object["kind"] = kind->kind;
+    object["apiVersion"] = kind->api_version;
+    return object;
+  }
+};
+
+WatchingClient::WatchingClient(std::unique_ptr<KubeClient> inner,
+                               std::unique_ptr<WatchSource> source)
+    : inner_(std::move(inner)), source_(std::move(source)) {}
+
+WatchingClient::~WatchingClient() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  for (auto& [path, collection] : collections_) {
+    if (collection->thread.joinable()) collection->thread.join();
+  }
+}
+
+WatchingClient::Collection* WatchingClient::healthy(std::string_view kind,
+                                                    std::string_view namespace_) {
+  const WatchedKind* watched = watched_kind(kind);
+  if (watched == nullptr) return nullptr;
+  const auto found = collections_.find(collection_path(*watched, namespace_));
+  if (found == collections_.end() || !found->second->healthy) return nullptr;
+  return found->second.get();
+}
+
+std::optional<Json> WatchingClient::get(const ObjectRef& ref) {
+  {
+    std::unique_lock lock(mutex_);
+    const std::string key = object_key(ref.kind, ref.namespace_, ref.name);
+    const auto written = written_.find(key);
+    const long long wrote = written == written_.end() ? 0 : written->second;
+    // The cache catches up with this client's own write within a watch event's way; past this,
+    // the read goes to the API server.
+    constexpr auto kCatchUp = std::chrono::seconds(2);
+    Collection* collection = nullptr;
+    const bool caught_up = wrote >= 0 && changed_.wait_for(lock, kCatchUp, [&] {
+      collection = healthy(ref.kind, ref.namespace_);
+      if (collection == nullptr) return true;
+      const auto found = collection->objects.find(ref.name);
+      return wrote == 0 ||
+             (found != collection->objects.end() && generation_of(found->second) >= wrote);
+    });
+    if (caught_up && collection != nullptr) {
+      const auto found = collection->objects.find(ref.name);
+      if (found == collection->objects.end()) return std::nullopt;
+      return collection->complete(found->second);
+    }
+  }
+  return inner_->get(ref);
+}
+
+std::vector<Json> WatchingClient::list(std::string_view resource, std::string_view namespace_,
+                                       std::string_view label_selector) {
+  if (const WatchedKind* kind = watched_resource(resource); kind != nullptr) {
+    std::lock_guard lock(mutex_);
+    if (Collection* collection = healthy(kind->kind, namespace_); collection != nullptr) {
+      std::vector<Json> selected;
+      bool answered = true;
+      for (const auto& [name, object] : collection->objects) {
+        const auto labels = metadata_of(object).value("labels", Json());
+        const auto matches = matches_equality_selector(label_selector, labels);
+        if (!matches) {
+          answered = false;  // a selector only the API server evaluates
+          break;
+        }
+        if (*matches) selected.push_back(collection->complete(object));
+      }
+      if (answered) return selected;
+    }
+  }
+  return inner_->list(resource, namespace_, label_selector);
+}
+
+std::vector<Json> WatchingClient::get_named(std::string_view resource, std::string_view namespace_,
+                                            const std::vector<std::string>& names) {
+  return inner_->get_named(resource, namespace_, names);
+}
+
+void WatchingClient::remember_write(const Json& written) {
+  const Json& metadata = metadata_of(written);
+  const long long generation = generation_of(written);
+  if (generation <= 0) return;
+  std::lock_guard lock(mutex_);
+  long long& wrote = written_[object_key(written.value("kind", ""), metadata.value("namespace", ""),
+                                         metadata.value("name", ""))];
+  if (wrote >= 0) wrote = std::max(wrote, generation);
+}
+
+Json WatchingClient::apply(const Json& object, DryRun dry_run) {
+  Json answer = inner_->apply(object, dry_run);
+  if (dry_run == DryRun::none) remember_write(answer);
+  return answer;
+}
+
+Json WatchingClient::replace(const Json& object) {
+  try {
+    Json answer = inner_->replace(object);
+    remember_write(answer);
+    return answer;
+  } catch (const Error&) {
+    // A conflict, or an answer lost: the caller reads the object again to learn what is there,
+    // and the server knows better than a cache that may not have seen it yet.
+    const Json& metadata = metadata_of(object);
+    std::lock_guard lock(mutex_);
+    written_[object_key(object.value("kind", ""), metadata.value("namespace", ""),
+                        metadata.value("name", ""))] = -1;
+    throw;
+  }
+}
+
+bool WatchingClient::remove(const ObjectRef& ref) {
+  {
+    std::lock_guard lock(mutex_);
+    written_[object_key(ref.kind, ref.namespace_, ref.name)] = -1;
+  }
+  return inner_->remove(ref);
+}
+
+std::string WatchingClient::logs(std::string_view namespace_, std::string_view pod,
+                                 std::string_view container, int tail_lines, bool previous) {
+  return inner_->logs(namespace_, pod, container, tail_lines, previous);
+}
+
+std::string WatchingClient::log_head(std::string_view namespace_, std::string_view pod,
+                                     std::string_view container, int max_bytes) {
+  return inner_->log_head(namespace_, pod, container, max_bytes);
+}
+
+std::vector<bool> WatchingClient::can_i(const std::vector<AccessQuery>& queries) {
+  return inner_->can_i(queries);
+}
+
+void WatchingClient::limit_request_time(Duration limit) {
+  inner_->limit_request_time(limit);
+}
+
+void WatchingClient::await_change(const ObjectRef& watched, Duration at_most) {
+  watch_for(watched);
+  std::unique_lock lock(mutex_);
+  const long long seen = changes_;
+  changed_.wait_for(lock, at_most, [&] { return stopping_ || changes_ != seen; });
+}
+
+void WatchingClient::watch_for(const ObjectRef& watched) {
+  if (watched_kind(watched.kind) == nullptr || watched.namespace_.empty()) return;
+  std::lock_guard lock(mutex_);
+  start(watched.kind, watched.namespace_);
+  if (watched.kind == "Deployment") start("ReplicaSet", watched.namespace_);
+  start("Pod", watched.namespace_);
+}
+
+void WatchingClient::start(std::string_view kind, const std::string& namespace_) {
+  const WatchedKind* watched = watched_kind(kind);
+  const std::string path = collection_path(*watched, namespace_);
+  if (collections_.contains(path) || stopping_) return;
+  auto collection = std::make_unique<Collection>();
+  collection->kind = watched;
+  collection->namespace_ = namespace_;
+  collection->path = path;
+  Collection& started = *collection;
+  collections_.emplace(path, std::move(collection));
+  started.thread = std::thread([this, &started] { run(started); });
+}
+
+void WatchingClient::run(Collection& collection) {
+  auto pause = std::chrono::milliseconds(200);
+  while (!stopping_) {
+    try {
+      std::string from;
+      {
+        std::lock_guard lock(mutex_);
+        from = collection.resource_version;
+      }
+      if (from.empty()) {
+        const Json list = source_->list(collection.path);
+        std::lock_guard lock(mutex_);
+        collection.objects.clear();
+        for (const Json& item : list["items"]) {
+          collection.objects[metadata_of(item).value("name", "")] = item;
+        }
+        collection.resource_version = metadata_of(list).value("resourceVersion", "");
+        collection.healthy = true;
+        from = collection.resource_version;
+        ++changes_;
+        changed_.notify_all();
+      }
+      source_->watch(
+          fmt::format("{}?watch=1&allowWatchBookmarks=true&timeoutSeconds=60&resourceVersion={}",
+                      collection.path, from),
+          [&](std::string_view line) { take_event(collection, line); }, stopping_);
+      pause = std::chrono::milliseconds(200);
+      continue;  // ended by the server: resume from where it was
+    } catch (const KubeError& error) {
+      std::lock_guard lock(mutex_);
+      collection.healthy = false;
+      collection.refused = !error.retriable();
+      ++changes_;
+      changed_.notify_all();
+      if (collection.refused) return;  // the waits poll instead
+    } catch (const Error&) {
+      std::lock_guard lock(mutex_);
+      collection.healthy = false;
+    }
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, pause, [this] { return stopping_.load(); });
+    pause = std::min(pause * 2, std::chrono::milliseconds(5000));
+  }
+}
+
+void WatchingClient::take_event(Collection& collection, std::string_view line) {
+  auto event = parse_watch_event(line);
+  if (!event) return;
+  std::lock_guard lock(mutex_);
+  using Type = WatchEvent::Type;
+  if (event->type == Type::error) {
+    // 410 Expired (history compacted) or anything else the server could not stream: the cache
+    // may have missed changes, so it is listed again.
+    collection.resource_version.clear();
+    collection.healthy = false;
+  } else {
+    const std::string version = event->resource_version();
+    if (!version.empty()) collection.resource_version = version;
+    if (event->type != Type::bookmark) {
+      const std::string name = metadata_of(event->object).value("name", "");
+      if (event->type == Type::deleted) {
+        collection.objects.erase(name);
+      } else {
+        collection.objects[name] = std::move(event->object);
+      }
+    }
+    collection.healthy = !collection.resource_version.empty();
+  }
+  ++changes_;
+  changed_.notify_all();
+}
+
+}  // namespace cxtm::kube

@@ -1,0 +1,77 @@
+#pragma once
+// A KubeClient that watches what waits are about instead of asking again and again: the first
+// await_change() for a workload starts one LIST and one long-lived WATCH per collection of its
+// namespace (the workloads of its kind, their ReplicaSets, the pods), shared by every wait of
+// the run, so a rollout is seen the moment it completes and a fleet's waits cost no requests.
+//
+// Reads of a watched collection are answered from the cache while its watch is healthy; a read
+// of an object this client wrote waits (briefly) until the cache holds that write, so no wait
+// ever judges a rollout by the object as it was before. A watch that ends is resumed from the
+// last resourceVersion seen; one the server expired (410) lists again; while a watch is
+// failing, or when the API server refuses to list or watch (RBAC), reads go to the inner
+// client and waits poll as without a cache. Every other call goes to the inner client.
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "kube/kube_client.h"
+#include "kube/watch_source.h"
+
+namespace cxtm::kube {
+
+class WatchingClient : public KubeClient {
+ public:
+  WatchingClient(std::unique_ptr<KubeClient> inner, std::unique_ptr<WatchSource> source);
+  // Stops the watches and their threads.
+  ~WatchingClient() override;
+  WatchingClient(const WatchingClient&) = delete;
+  WatchingClient& operator=(const WatchingClient&) = delete;
+
+  std::optional<Json> get(const ObjectRef& ref) override;
+  std::vector<Json> list(std::string_view resource, std::string_view namespace_,
+                         std::string_view label_selector) override;
+  std::vector<Json> get_named(std::string_view resource, std::string_view namespace_,
+                              const std::vector<std::string>& names) override;
+  Json apply(const Json& object, DryRun dry_run) override;
+  Json replace(const Json& object) override;
+  bool remove(const ObjectRef& ref) override;
+  std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,
+                   int tail_lines, bool previous) override;
+  std::string log_head(std::string_view namespace_, std::string_view pod,
+                       std::string_view container, int max_bytes) override;
+  std::vector<bool> can_i(const std::vector<AccessQuery>& queries) override;
+  void limit_request_time(Duration limit) override;
+  void await_change(const ObjectRef& watched, Duration at_most) override;
+
+ private:
+  struct Collection;
+
+  // The collection of kind ("Deployment", "Pod", ...) in namespace_ when its watch is healthy;
+  // nullptr otherwise. Called with mutex_ held.
+  Collection* healthy(std::string_view kind, std::string_view namespace_);
+  // Starts watching the collections await_change(watched) is about, once.
+  void watch_for(const ObjectRef& watched);
+  void start(std::string_view kind, const std::string& namespace_);
+  // The thread of one collection: list, then watch and resume until stopped.
+  void run(Collection& collection);
+  void take_event(Collection& collection, std::string_view line);
+  // Notes the generation of an object as this client wrote it: cache reads wait for it.
+  void remember_write(const Json& written);
+
+  std::unique_ptr<KubeClient> inner_;
+  std::unique_ptr<WatchSource> source_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  long long changes_ = 0;  // moves on every change any collection takes in
+  std::atomic<bool> stopping_{false};
+  std::map<std::string, std::unique_ptr<Collection>> collections_;  // by API path
+  // "Kind ns/name" → the generation this client wrote; -1: removed, read it directly.
+  std::map<std::string, long long> written_;
+};
+
+}  // namespace cxtm::kube
