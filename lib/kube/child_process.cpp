@@ -53,8 +53,15 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, OutputSink on_out)
   std::vector<char*> pointers;
   for (auto& argument : argv_) pointers.push_back(argument.data());
   pointers.push_back(nullptr);
+  // A process group of its own: stop() ends the child and whatever it started (a wrapper
+  // script's kubectl), which would otherwise hold the pipes open and outlive the tool.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attributes, 0);
   const int spawn_error =
-      ::posix_spawnp(&pid_, pointers[0], &actions, nullptr, pointers.data(), environ);
+      ::posix_spawnp(&pid_, pointers[0], &actions, &attributes, pointers.data(), environ);
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
   ::close(err[1]);
@@ -124,22 +131,31 @@ std::string ChildProcess::err() const {
   return err_;
 }
 
+namespace {
+
+// Whether the child has ended, without reaping it: while it is a zombie its id (and its
+// group's) cannot be reused, so signalling the group stays safe.
+bool has_ended(pid_t pid) {
+  siginfo_t info{};
+  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+         info.si_pid != 0;
+}
+
+}  // namespace
+
 int ChildProcess::stop() {
   if (reaped_) return exit_code_;
-  int status = 0;
-  pid_t done = ::waitpid(pid_, &status, WNOHANG);
-  if (done == 0) {
-    ::kill(pid_, SIGTERM);
+  if (!has_ended(pid_)) {
+    ::kill(-pid_, SIGTERM);
     // kubectl ends at once on SIGTERM; a stuck child gets SIGKILL after a second.
-    for (int i = 0; i < 100 && done == 0; ++i) {
-      ::usleep(10 * 1000);
-      done = ::waitpid(pid_, &status, WNOHANG);
-    }
-    if (done == 0) {
-      ::kill(pid_, SIGKILL);
-      while ((done = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
-      }
-    }
+    for (int i = 0; i < 100 && !has_ended(pid_); ++i) ::usleep(10 * 1000);
+  }
+  // The group goes too, before the child is reaped: what it started (a wrapper script's
+  // kubectl) would otherwise hold the pipes open and outlive the tool.
+  ::kill(-pid_, SIGKILL);
+  int status = 0;
+  pid_t done = 0;
+  while ((done = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
   }
   exit_code_ = done == pid_ ? exit_code_of(status) : -1;
   reaped_ = true;
