@@ -20,7 +20,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     std::string poll_interval = "2s";
     bool no_rollback = false;
     bool force = false;
-    int parallel = 4;
+    int parallel = 0;
     bool validate = true;
   };
   auto flags = std::make_shared<Flags>();
@@ -46,8 +46,10 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
                     "Leave a failing rollout instrumented instead of restoring the original");
   command->add_flag("--force", flags->force,
                     "Override OTEL_* settings of the app that conflict with ours");
-  command->add_option("--parallel", flags->parallel, "Services instrumented at once")
-      ->check(CLI::Range(1, 64))
+  command
+      ->add_option("--parallel", flags->parallel,
+                   "Services instrumented at once (default: all, up to 64, in one wave)")
+      ->check(CLI::Range(1, 256))
       ->option_text("N");
   command->add_flag("!--no-validate", flags->validate,
                     "Skip validate's checks 4 and 5 (test span, per-service checks) after the "
@@ -79,8 +81,10 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
                                           .scope = actions::ValidateScope::services,
                                           .interrupted = interrupted});
     }
-    print_service_results(results, global.format(), flags->dry_run,
-                          validation ? &*validation : nullptr);
+    print_service_results(
+        results, global.format(),
+        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - global.started),
+        flags->dry_run, validation ? &*validation : nullptr);
     outcome.code = actions::combined_code(results);
     if (outcome.code == ExitCode::ok && validation) outcome.code = validation->exit_code();
   });

@@ -42,7 +42,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
     std::string from;
     bool exact = false;
     bool yes = false;
-    int parallel = 4;
+    int parallel = 0;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand(
@@ -73,8 +73,10 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
   command->add_option("--from", flags->from, "Like --exact, from this backup file")
       ->option_text("FILE");
   command->add_flag("--yes", flags->yes, "Do not ask before --exact or --from writes");
-  command->add_option("--parallel", flags->parallel, "Services rolled back at once")
-      ->check(CLI::Range(1, 64))
+  command
+      ->add_option("--parallel", flags->parallel,
+                   "Services rolled back at once (default: all, up to 64, in one wave)")
+      ->check(CLI::Range(1, 256))
       ->option_text("N");
   command->callback([flags, &global, &outcome] {
     const Duration timeout = parse_timeout(flags->timeout);
@@ -109,7 +111,10 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
                               [](const auto& previews) { return confirm_exact(previews); })
                         : nullptr});
     // What changed (or would): the pod template's diff, as the issue asks a rollback to show.
-    print_service_results(results, format, /*show_diff=*/true);
+    print_service_results(
+        results, format,
+        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - global.started),
+        /*show_diff=*/true);
     outcome.code = actions::combined_code(results);
   });
 }

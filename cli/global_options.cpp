@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "core/secret_env.h"
+#include "kube/batching_client.h"
 #include "kube/kubectl_client.h"
 #include "kube/retrying_client.h"
 #include "kube/watching_client.h"
@@ -35,11 +36,14 @@ std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client() const {
       fmt::print(stderr, "+ retrying in {}: {}\n", format_duration(pause), error.what());
     };
   }
-  // Waits share one watch per collection (kube/watching_client.h); everything else is a kubectl
-  // call, asked again after a passing failure.
+  // Waits share one watch per collection (kube/watching_client.h); a wave's writes go out in
+  // one kubectl run (kube/batching_client.h); everything else is a kubectl call each, asked
+  // again after a passing failure.
+  auto kubectl = std::make_unique<kube::KubectlClient>(kubectl_options());
+  kube::BatchWriter& writer = *kubectl;
   return std::make_unique<kube::WatchingClient>(
       std::make_unique<kube::RetryingClient>(
-          std::make_unique<kube::KubectlClient>(kubectl_options()), std::move(policy)),
+          std::make_unique<kube::BatchingClient>(std::move(kubectl), writer), std::move(policy)),
       std::make_unique<kube::KubectlWatchSource>(kubectl_options()));
 }
 

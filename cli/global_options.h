@@ -2,6 +2,7 @@
 // Flags every command shares (kubectl's names), and what commands build from them.
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -58,6 +59,8 @@ struct GlobalOptions {
   std::string output = "text";
   bool verbose = false;
   bool no_color = false;
+  // When the command began, for the wall time its summary line gives.
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   config::Config load_config() const;
   // kubectl's binary and global flags; -v shows each command.

@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "cli/global_options.h"
@@ -13,6 +14,11 @@
 
 int main(int argc, char** argv) {
   using namespace cxtm;
+  // The version alone needs no command tree (what runbooks and packaging checks call most).
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    fmt::print("cxtm-o11y {}\n", CXTM_VERSION);
+    return 0;
+  }
   cli::prepare_portable_runtime();
   take_known_secrets();  // before any child process starts: none inherits a token
   CLI::App app{

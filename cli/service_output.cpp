@@ -44,7 +44,7 @@ std::vector<std::string> not_traced(const validate::Report& validation) {
 }  // namespace
 
 void print_service_results(const std::vector<actions::ServiceResult>& results, print::Format format,
-                           bool show_diff, const validate::Report* validation) {
+                           Duration elapsed, bool show_diff, const validate::Report* validation) {
   if (format != print::Format::text) {
     Json services = Json::array();
     for (const auto& result : results) services.push_back(result.to_json());
@@ -76,6 +76,12 @@ void print_service_results(const std::vector<actions::ServiceResult>& results, p
       }
     }
     for (const auto& tail : result.log_tails) fmt::print(stream, "  --- log of {}\n", tail);
+  }
+  // A fleet's outcome in one line, on stderr beside the progress: stdout keeps a line per
+  // service for scripts.
+  if (results.size() > 1) {
+    fmt::print(stderr, "{} ({} services in {})\n", actions::summarize(results), results.size(),
+               format_duration(elapsed));
   }
   if (validation != nullptr) {
     fmt::print("\nvalidation of the instrumented services:\n{}", validate_report_text(*validation));

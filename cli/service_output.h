@@ -18,6 +18,7 @@ namespace cxtm::cli {
 void print_exact_previews(const std::vector<actions::ServiceResult>& results, std::FILE* stream);
 
 void print_service_results(const std::vector<actions::ServiceResult>& results, print::Format format,
-                           bool show_diff, const validate::Report* validation = nullptr);
+                           Duration elapsed, bool show_diff,
+                           const validate::Report* validation = nullptr);
 
 }  // namespace cxtm::cli

@@ -142,12 +142,13 @@ TEST_SUITE("integration/rollout") {
   TEST_CASE("a read that fails in passing during the wait does not undo a good change") {
     ClusterCli cluster;
     seed_scheduler(cluster);
-    // The first read is instrument's own; the second is the wait's.
+    // The first read (the LIST of the Deployments) is instrument's own; the next, the wait's
+    // watch, fails once and is resumed.
     cluster.server.inject({.method = "GET",
-                           .path_regex = "/deployments/cxtm-scheduler(\\?|$)",
+                           .path_regex = "/deployments(/cxtm-scheduler)?(\\?|$)",
                            .status = 503,
                            .skip = 1});
-    cluster.server.inject({.method = "GET", .path_regex = "/pods\\?", .status = 500});
+    cluster.server.inject({.method = "GET", .path_regex = "/pods(\\?|$)", .status = 500});
     const auto result = cluster.run(fast({"instrument", "scheduler"}));
     INFO(result.out, result.err);
     CHECK(result.exit_code == 0);
@@ -158,8 +159,9 @@ TEST_SUITE("integration/rollout") {
   TEST_CASE("reads that keep failing end the wait, the change stays and the way on is named") {
     ClusterCli cluster;
     seed_scheduler(cluster);
+    // Every read of the Deployment after instrument's own: the watch, the LISTs again, the GETs.
     cluster.server.inject({.method = "GET",
-                           .path_regex = "/deployments/cxtm-scheduler(\\?|$)",
+                           .path_regex = "/deployments(/cxtm-scheduler)?(\\?|$)",
                            .status = 503,
                            .times = -1,
                            .skip = 1});

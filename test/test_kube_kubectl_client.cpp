@@ -77,7 +77,7 @@ TEST_SUITE("kube/kubectl_client") {
                          {"kind", "Secret"},
                          {"metadata", {{"name", "s"}, {"namespace", "default"}}},
                          {"stringData", {{"token", token}}}};
-    client.apply(secret, DryRun::server);
+    client.apply(secret, DryRun::server, kFieldManager);
     CHECK(stub.argv().find(token) == std::string::npos);
     CHECK(stub.stdin_text().find(token) != std::string::npos);
     CHECK(stub.argv().find("--server-side\n--field-manager=cxtm-o11y\n--force-conflicts") !=

@@ -56,7 +56,7 @@ class CountingClient : public KubeClient {
                               const std::vector<std::string>&) override {
     return {};
   }
-  Json apply(const Json& object, DryRun) override { return object; }
+  Json apply(const Json& object, DryRun, std::string_view) override { return object; }
   Json replace(const Json& object) override {
     Json stored = object;
     stored["metadata"]["generation"] = object["metadata"].value("generation", 0) + 1;
@@ -117,6 +117,9 @@ class ScriptedSource : public WatchSource {
     }
     while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+
+  void limit_request_time(cxtm::Duration) override {}
+  int watch_seconds() const override { return 60; }
 
   // Waits (20 s at most) until `count` calls of the kind were made; the paths seen.
   std::vector<std::string> await_watches(size_t count) { return await(watch_paths_, count); }

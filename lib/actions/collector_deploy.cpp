@@ -93,7 +93,7 @@ void apply_all(Context& context, const CollectorPlan& plan,
   for (const auto& object : plan.objects) {
     if (object.change == Change::unchanged) continue;
     try {
-      context.kube.apply(object.desired, kube::DryRun::none);
+      context.kube.apply(object.desired, kube::DryRun::none, kube::kFieldManager);
     } catch (const kube::KubeError& error) {
       // It may have landed: the undo then has it to put back too.
       if (error.kind() == kube::FailureKind::unknown) applied.push_back(&object);
@@ -169,6 +169,11 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
     result.plan = plan_collector(context, {.adopt = options.adopt});
   }
 
+  // The wait to come follows the DaemonSets and pods with one watch each, started now so that
+  // it holds the apply's outcome by the time it looks.
+  if (options.wait && find_daemonset(result.plan) != nullptr) {
+    context.kube.read_in_bulk("DaemonSet", context.config.collector.namespace_, true);
+  }
   std::vector<const PlannedObject*> applied;
   try {
     apply_all(context, result.plan, applied);

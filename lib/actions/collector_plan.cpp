@@ -50,7 +50,7 @@ void require_token_secret(Context& context) {
 // about to create, the server cannot dry-run it, so the rendered object stands in.
 Json proposed_object(Context& context, const Json& desired, bool namespace_pending) {
   if (namespace_pending && !kube::ObjectRef::of(desired).namespace_.empty()) return desired;
-  return context.kube.apply(desired, kube::DryRun::server);
+  return context.kube.apply(desired, kube::DryRun::server, kube::kFieldManager);
 }
 
 bool being_deleted(const Json& object) {

@@ -281,10 +281,13 @@ std::vector<ServiceResult> instrument_services(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services, const InstrumentOptions& options) {
   context.kube.limit_request_time(options.timeout);
+  read_in_bulk(
+      context.config, context.kube, services,
+      !options.dry_run && options.wait ? BulkRead::follow_rollouts : BulkRead::deployments);
   std::vector<ServiceResult> results(services.size());
-  for_each_parallel(
-      services.size(), static_cast<size_t>(std::max(1, options.parallel)),
-      [&](size_t i) { results[i] = instrument_service(context, stores, *services[i], options); });
+  for_each_parallel(services.size(), wave_width(options.parallel, services.size()), [&](size_t i) {
+    results[i] = instrument_service(context, stores, *services[i], options);
+  });
   return results;
 }
 

@@ -24,7 +24,7 @@ struct InstrumentOptions {
   Duration poll_interval = std::chrono::seconds(2);
   AutoRollback rollback_on_failure = AutoRollback::yes;
   instrument::Force force = instrument::Force::no;
-  int parallel = 4;
+  int parallel = 0;  // services at once; 0: all in one wave (wave_width)
   std::function<bool()> interrupted;
 };
 
@@ -38,7 +38,8 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
                                  const config::ServiceSettings& service,
                                  const InstrumentOptions& options);
 
-// Instruments several services, `options.parallel` at a time; results in the given order.
+// Instruments several services, in one wave (options.parallel caps it), their Deployments read
+// in bulk and their rollouts watched together; results in the given order.
 std::vector<ServiceResult> instrument_services(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services, const InstrumentOptions& options);

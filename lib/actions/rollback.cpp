@@ -186,7 +186,17 @@ std::vector<ServiceResult> rollback_services(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services, const RollbackOptions& options) {
   context.kube.limit_request_time(options.timeout);
-  const size_t parallel = static_cast<size_t>(std::max(1, options.parallel));
+  read_in_bulk(
+      context.config, context.kube, services,
+      !options.dry_run && options.wait ? BulkRead::follow_rollouts : BulkRead::deployments);
+  if (services.size() > 1) {
+    std::vector<std::string> names;
+    for (const auto* service : services)
+      names.push_back(deployment_ref(context.config, *service).name);
+    stores.cluster.read_in_bulk(deployment_ref(context.config, *services.front()).namespace_,
+                                names);
+  }
+  const size_t parallel = wave_width(options.parallel, services.size());
   std::vector<ServiceResult> results(services.size());
   std::vector<bool> to_write(services.size(), true);
   if (options.exact && !options.dry_run && options.confirm) {

@@ -22,7 +22,7 @@ struct RollbackOptions {
   Duration poll_interval = std::chrono::seconds(2);
   bool exact = false;     // restore the stored original in full
   std::string from_file;  // with exact: this backup file instead of the stored original
-  int parallel = 4;
+  int parallel = 0;       // services at once; 0: all in one wave (wave_width)
   std::function<bool()> interrupted;
   // exact: asked once, with every service's preview (diff, what it takes away, an unverified
   // original in full), before anything is written; false writes nothing.

@@ -1,5 +1,7 @@
 #include "actions/service_result.h"
 
+#include <algorithm>
+
 namespace cxtm::actions {
 
 std::string_view outcome_name(ServiceOutcome outcome) {
@@ -63,6 +65,21 @@ ExitCode combined_code(const std::vector<ServiceResult>& results) {
     if (result.code != ExitCode::ok) return result.code;
   }
   return ExitCode::ok;
+}
+
+std::string summarize(const std::vector<ServiceResult>& results) {
+  std::string summary;
+  for (const auto outcome :
+       {ServiceOutcome::instrumented, ServiceOutcome::upgraded, ServiceOutcome::rolled_back,
+        ServiceOutcome::would_change, ServiceOutcome::unchanged, ServiceOutcome::failed}) {
+    const auto count = std::count_if(results.begin(), results.end(),
+                                     [&](const ServiceResult& r) { return r.outcome == outcome; });
+    if (count == 0) continue;
+    std::string name(outcome_name(outcome));  // "rolled_back" reads "rolled back"
+    std::replace(name.begin(), name.end(), '_', ' ');
+    summary += fmt::format("{}{} {}", summary.empty() ? "" : ", ", count, name);
+  }
+  return summary;
 }
 
 }  // namespace cxtm::actions

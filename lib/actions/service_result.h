@@ -55,4 +55,8 @@ ExitCode combined_code(const std::vector<ServiceResult>& results);
 // The JSON form of a rollout, shared by every command that waits.
 Json rollout_to_json(const rollout::RolloutResult& rollout);
 
+// "3 instrumented, 1 unchanged, 1 failed": how many results ended each way, in the order of
+// ServiceOutcome, those with none left out.
+std::string summarize(const std::vector<ServiceResult>& results);
+
 }  // namespace cxtm::actions

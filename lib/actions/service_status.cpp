@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "actions/services.h"
+#include "core/parallel.h"
 #include "instrument/drift.h"
 #include "instrument/transform.h"
 #include "rollout/pod_diagnosis.h"
@@ -99,8 +100,18 @@ Json ServiceStatus::to_json() const {
 std::vector<ServiceStatus> service_statuses(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services) {
-  std::vector<ServiceStatus> statuses;
-  for (const auto* service : services) {
+  read_in_bulk(context.config, context.kube, services, BulkRead::deployments_and_pods);
+  std::vector<std::string> names;
+  for (const auto* service : services)
+    names.push_back(deployment_ref(context.config, *service).name);
+  if (!services.empty()) {
+    stores.cluster.read_in_bulk(deployment_ref(context.config, *services.front()).namespace_,
+                                names);
+  }
+  std::vector<ServiceStatus> statuses(services.size());
+  // The installer logs are read a kubectl each: the services side by side.
+  for_each_parallel(services.size(), wave_width(0, services.size()), [&](size_t i) {
+    const auto* service = services[i];
     const auto ref = deployment_ref(context.config, *service);
     ServiceStatus status{.service = service->name,
                          .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
@@ -141,8 +152,8 @@ std::vector<ServiceStatus> service_statuses(
     } catch (const Error& error) {
       status.error = error.what();
     }
-    statuses.push_back(std::move(status));
-  }
+    statuses[i] = std::move(status);
+  });
   return statuses;
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <set>
+
 #include "config/python_packages.h"
 #include "core/error.h"
 
@@ -72,6 +74,24 @@ instrument::InstrumentationSpec spec_for(const config::Config& config,
 kube::ObjectRef deployment_ref(const config::Config& config,
                                const config::ServiceSettings& service) {
   return {"apps/v1", "Deployment", config.namespace_, service.deployment};
+}
+
+void read_in_bulk(const config::Config& config, kube::KubeClient& kube,
+                  const std::vector<const config::ServiceSettings*>& services, BulkRead what) {
+  const bool follow = what == BulkRead::follow_rollouts;
+  if (services.size() < 2 && !follow) return;
+  std::set<std::string> namespaces;
+  for (const auto* service : services)
+    namespaces.insert(deployment_ref(config, *service).namespace_);
+  for (const auto& namespace_ : namespaces) {
+    kube.read_in_bulk("Deployment", namespace_, follow);
+    if (what == BulkRead::deployments_and_pods) kube.read_in_bulk("Pod", namespace_, false);
+  }
+}
+
+size_t wave_width(int parallel, size_t services) {
+  const size_t cap = parallel > 0 ? static_cast<size_t>(parallel) : static_cast<size_t>(kMaxWave);
+  return std::max<size_t>(1, std::min(cap, services));
 }
 
 }  // namespace cxtm::actions

@@ -26,4 +26,21 @@ instrument::InstrumentationSpec spec_for(const config::Config& config,
 kube::ObjectRef deployment_ref(const config::Config& config,
                                const config::ServiceSettings& service);
 
+// How a command reads its services' objects: follow_rollouts (a wait to come) watches the
+// Deployments, their ReplicaSets and pods; else one LIST of the Deployments, and of the pods
+// when `pods`.
+enum class BulkRead { deployments, deployments_and_pods, follow_rollouts };
+
+// From now on the services' Deployments (and pods) are read in one LIST per namespace instead
+// of a GET each (kube::KubeClient::read_in_bulk). One service not followed is read as it is: a
+// LIST costs what its GET does.
+void read_in_bulk(const config::Config& config, kube::KubeClient& kube,
+                  const std::vector<const config::ServiceSettings*>& services, BulkRead what);
+
+// How many services a command handles at once: `parallel` when set (> 0), else all of them in
+// one wave, up to kMaxWave. The kubectl processes they start are capped on their own
+// (kube::KubectlOptions::max_processes), so a wide wave costs threads, not memory.
+inline constexpr int kMaxWave = 64;
+size_t wave_width(int parallel, size_t services);
+
 }  // namespace cxtm::actions

@@ -127,6 +127,7 @@ class Run {
   }
 
   void services() {
+    read_in_bulk(context_.config, context_.kube, options_.services, BulkRead::deployments_and_pods);
     for (const auto* service : options_.services) {
       const auto ref = deployment_ref(context_.config, *service);
       const auto spec = spec_for(context_.config, *service);

@@ -31,6 +31,13 @@ class BackupStore {
   // name, not by a listing of the namespace: the operator's role reads ConfigMaps by name only.
   virtual std::vector<StoredBackup> list(const std::string& namespace_,
                                          const std::vector<std::string>& deployments) = 0;
+  // Later reads of these Deployments' originals may come from one read of them all (a fleet's
+  // status or rollback); a store that reads cheaply ignores it.
+  virtual void read_in_bulk(const std::string& namespace_,
+                            const std::vector<std::string>& deployments) {
+    (void)namespace_;
+    (void)deployments;
+  }
 };
 
 }  // namespace cxtm::backup

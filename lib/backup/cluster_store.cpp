@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::string_view kPrefix = "cxtm-o11y-backup-";
 constexpr std::string_view kOriginalKey = "original.json";
+// The field manager that owns original.json (and only it among the data keys).
+constexpr std::string_view kOriginalManager = "cxtm-o11y-original";
 constexpr std::string_view kRoleLabel = "cxtm-o11y.io/role";
 constexpr std::string_view kBackupOfLabel = "cxtm-o11y.io/backup-of";
 
@@ -51,10 +53,37 @@ kube::ObjectRef ClusterBackupStore::configmap_for(const std::string& namespace_,
   return {"v1", "ConfigMap", namespace_, name};
 }
 
+void ClusterBackupStore::read_in_bulk(const std::string& namespace_,
+                                      const std::vector<std::string>& deployments) {
+  std::vector<std::string> names;
+  for (const auto& deployment : deployments)
+    names.push_back(configmap_for(namespace_, deployment).name);
+  std::map<std::string, std::optional<Json>> read;
+  for (const auto& name : names) read[namespace_ + "/" + name] = std::nullopt;
+  try {
+    for (Json& configmap : kube_.get_named("configmaps", namespace_, names)) {
+      const std::string name = configmap["metadata"].value("name", "");
+      read[namespace_ + "/" + name] = std::move(configmap);
+    }
+  } catch (const Error&) {
+    return;  // each is read by itself, which names what is wrong where it matters
+  }
+  std::lock_guard lock(mutex_);
+  bulk_.merge(read);
+}
+
+std::optional<std::optional<Json>> ClusterBackupStore::read_before(const kube::ObjectRef& ref) {
+  std::lock_guard lock(mutex_);
+  const auto found = bulk_.find(ref.namespace_ + "/" + ref.name);
+  if (found == bulk_.end()) return std::nullopt;
+  return found->second;
+}
+
 std::optional<StoredBackup> ClusterBackupStore::original(const std::string& namespace_,
                                                          const std::string& deployment) {
   const auto ref = configmap_for(namespace_, deployment);
-  const auto configmap = kube_.get(ref);
+  const auto before = read_before(ref);
+  const auto configmap = before ? *before : kube_.get(ref);
   if (!configmap || !configmap->contains("data") || !(*configmap)["data"].contains(kOriginalKey)) {
     return std::nullopt;
   }
@@ -69,11 +98,23 @@ std::string ClusterBackupStore::save(const DeploymentBackup& backup) {
   const std::string key =
       backup.role == Role::original ? std::string(kOriginalKey) : snapshot_key(backup);
   const std::string document = backup.to_json().dump(2) + "\n";
+  {
+    std::lock_guard lock(mutex_);
+    bulk_.erase(ref.namespace_ + "/" + ref.name);  // read again after the write
+  }
+  if (backup.role == Role::original) {
+    // One apply, no read: the original's key is this field manager's alone, so the apply adds
+    // or replaces it and leaves the snapshots (written by the tool's other writes) as they are.
+    Json configmap = new_configmap(ref, backup.deployment);
+    configmap["data"][key] = document;
+    kube_.apply(configmap, kube::DryRun::none, kOriginalManager);
+    return fmt::format("configmap/{}/{}:{}", backup.namespace_, ref.name, key);
+  }
   const auto existing = kube_.get(ref);
   if (!existing) {
     Json configmap = new_configmap(ref, backup.deployment);
     configmap["data"][key] = document;
-    kube_.apply(configmap, kube::DryRun::none);
+    kube_.apply(configmap, kube::DryRun::none, kube::kFieldManager);
   } else {
     Json configmap = *existing;
     if (!configmap.contains("data") || !configmap["data"].is_object())

@@ -51,6 +51,9 @@ struct ObjectRef {
 
 enum class DryRun { none, server };
 
+// The field manager of the tool's server-side applies.
+inline constexpr std::string_view kFieldManager = "cxtm-o11y";
+
 // One question for the API server's authorizer: may the current user do verb on resource?
 struct AccessQuery {
   std::string verb;         // "get", "list", "create", ...
@@ -78,9 +81,9 @@ class KubeClient {
   // RBAC can grant by name (resourceNames), where a list needs the whole namespace.
   virtual std::vector<Json> get_named(std::string_view resource, std::string_view namespace_,
                                       const std::vector<std::string>& names) = 0;
-  // Server-side apply as field manager "cxtm-o11y", taking over conflicting fields. Returns the
-  // object as stored (or as it would be, for DryRun::server).
-  virtual Json apply(const Json& object, DryRun dry_run) = 0;
+  // Server-side apply as field_manager, taking over conflicting fields. Returns the object as
+  // stored (or as it would be, for DryRun::server).
+  virtual Json apply(const Json& object, DryRun dry_run, std::string_view field_manager) = 0;
   // Replaces the object; a set metadata.resourceVersion is a precondition (Error conflict).
   virtual Json replace(const Json& object) = 0;
   // Deletes the object and what it owns; false when it did not exist.
@@ -105,6 +108,10 @@ class KubeClient {
   // kind, ReplicaSets and pods), or after at_most. A client that watches the cluster returns as
   // soon as it sees a change; this one simply sleeps, so its callers poll.
   virtual void await_change(const ObjectRef& watched, Duration at_most);
+  // From now on, reads of the objects of `kind` ("Deployment", "Pod") in namespace_ may be
+  // answered from one LIST of them instead of a GET each; follow: kept current by a WATCH (what
+  // waits need). A client without a cache reads as before.
+  virtual void read_in_bulk(std::string_view kind, const std::string& namespace_, bool follow);
 };
 
 }  // namespace cxtm::kube

@@ -7,12 +7,11 @@
 #include <thread>
 
 #include "core/error.h"
+#include "kube/batch_writer.h"
 #include "kube/kubectl_errors.h"
 
 namespace cxtm::kube {
 namespace {
-
-constexpr std::string_view kFieldManager = "cxtm-o11y";
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -35,41 +34,13 @@ Json parse_output(std::string_view action, const std::string& text) {
   }
 }
 
-// The top-level JSON values of text, one after the other, as text.
-std::vector<std::string> json_documents(std::string_view text) {
-  std::vector<std::string> documents;
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (depth++ == 0) start = i;
-    } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
-      documents.emplace_back(text.substr(start, i + 1 - start));
-    }
-  }
-  return documents;
-}
-
 }  // namespace
 
 void KubeClient::await_change(const ObjectRef&, Duration at_most) {
   std::this_thread::sleep_for(at_most);
 }
+
+void KubeClient::read_in_bulk(std::string_view, const std::string&, bool) {}
 
 Json for_update(Json object) {
   object.erase("status");
@@ -101,6 +72,11 @@ ObjectRef ObjectRef::of(const Json& object) {
                    .name = metadata.value("name", "")};
 }
 
+KubectlClient::KubectlClient(KubectlOptions options)
+    : options_(std::move(options)),
+      processes_(std::make_shared<std::counting_semaphore<>>(std::max(1, options_.max_processes))) {
+}
+
 std::vector<std::string> KubectlClient::command(const std::vector<std::string>& arguments) const {
   std::vector<std::string> argv = {options_.kubectl};
   if (!options_.kubeconfig.empty()) argv.push_back("--kubeconfig=" + options_.kubeconfig);
@@ -115,8 +91,16 @@ std::vector<std::string> KubectlClient::command(const std::vector<std::string>& 
 ProcessResult KubectlClient::run(const std::vector<std::string>& arguments,
                                  const std::string& stdin_data) {
   const auto argv = command(arguments);
+  processes_->acquire();
   if (options_.on_command) options_.on_command(argv);
-  return run_process({.argv = argv, .stdin_data = stdin_data});
+  try {
+    auto result = run_process({.argv = argv, .stdin_data = stdin_data});
+    processes_->release();
+    return result;
+  } catch (...) {
+    processes_->release();
+    throw;
+  }
 }
 
 Json KubectlClient::run_json(std::string_view action, const std::vector<std::string>& arguments,
@@ -171,15 +155,31 @@ std::vector<Json> KubectlClient::get_named(std::string_view resource, std::strin
   return found;
 }
 
-Json KubectlClient::apply(const Json& object, DryRun dry_run) {
+Json KubectlClient::apply(const Json& object, DryRun dry_run, std::string_view field_manager) {
   std::vector<std::string> arguments = {"apply",
                                         "--server-side",
-                                        "--field-manager=" + std::string(kFieldManager),
+                                        "--field-manager=" + std::string(field_manager),
                                         "--force-conflicts",
                                         "--output=json",
                                         "--filename=-"};
   if (dry_run == DryRun::server) arguments.emplace_back("--dry-run=server");
   return run_json("apply " + ObjectRef::of(object).describe(), arguments, object.dump());
+}
+
+std::vector<WriteOutcome> KubectlClient::replace_all(const std::vector<Json>& objects) {
+  const Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}};
+  return batch_outcomes("replace", objects,
+                        run({"replace", "--output=json", "--filename=-"}, list.dump()));
+}
+
+std::vector<WriteOutcome> KubectlClient::apply_all(const std::vector<Json>& objects,
+                                                   std::string_view field_manager) {
+  const Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}};
+  return batch_outcomes(
+      "apply", objects,
+      run({"apply", "--server-side", "--field-manager=" + std::string(field_manager),
+           "--force-conflicts", "--output=json", "--filename=-"},
+          list.dump()));
 }
 
 Json KubectlClient::replace(const Json& object) {
@@ -223,14 +223,18 @@ std::string KubectlClient::log_head(std::string_view namespace_, std::string_vie
   return result.out;
 }
 
-void KubectlClient::limit_request_time(Duration limit) {
-  const auto current = parse_duration(options_.request_timeout);
+void lower_request_timeout(KubectlOptions& options, Duration limit) {
+  const auto current = parse_duration(options.request_timeout);
   if (limit.count() > 0 && (!current || current->count() <= 0 || limit < *current)) {
     // format_duration drops a fraction of a second; kubectl also takes "1500ms".
-    options_.request_timeout = limit % std::chrono::seconds(1) == Duration(0)
-                                   ? format_duration(limit)
-                                   : std::to_string(limit.count()) + "ms";
+    options.request_timeout = limit % std::chrono::seconds(1) == Duration(0)
+                                  ? format_duration(limit)
+                                  : std::to_string(limit.count()) + "ms";
   }
+}
+
+void KubectlClient::limit_request_time(Duration limit) {
+  lower_request_timeout(options_, limit);
 }
 
 std::vector<bool> KubectlClient::can_i(const std::vector<AccessQuery>& queries) {

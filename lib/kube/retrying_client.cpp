@@ -55,8 +55,8 @@ std::vector<Json> RetryingClient::get_named(std::string_view resource, std::stri
   return with_retries([&] { return inner_->get_named(resource, namespace_, names); }, retriable);
 }
 
-Json RetryingClient::apply(const Json& object, DryRun dry_run) {
-  return with_retries([&] { return inner_->apply(object, dry_run); }, retriable);
+Json RetryingClient::apply(const Json& object, DryRun dry_run, std::string_view field_manager) {
+  return with_retries([&] { return inner_->apply(object, dry_run, field_manager); }, retriable);
 }
 
 Json RetryingClient::replace(const Json& object) {

@@ -36,7 +36,7 @@ class RetryingClient : public KubeClient {
                          std::string_view label_selector) override;
   std::vector<Json> get_named(std::string_view resource, std::string_view namespace_,
                               const std::vector<std::string>& names) override;
-  Json apply(const Json& object, DryRun dry_run) override;
+  Json apply(const Json& object, DryRun dry_run, std::string_view field_manager) override;
   Json replace(const Json& object) override;
   bool remove(const ObjectRef& ref) override;
   std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,
@@ -48,6 +48,9 @@ class RetryingClient : public KubeClient {
   void limit_request_time(Duration limit) override;
   void await_change(const ObjectRef& watched, Duration at_most) override {
     inner_->await_change(watched, at_most);
+  }
+  void read_in_bulk(std::string_view kind, const std::string& namespace_, bool follow) override {
+    inner_->read_in_bulk(kind, namespace_, follow);
   }
 
  private:

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "kube/child_process.h"
 #include "kube/kubectl_errors.h"
@@ -9,17 +11,25 @@
 
 namespace cxtm::kube {
 
-std::vector<std::string> KubectlWatchSource::raw_get(const std::string& path,
-                                                     const std::string& timeout) const {
-  KubectlOptions options = options_;
-  options.request_timeout = timeout;
-  std::vector<std::string> argv = KubectlClient(options).command({"get", "--raw", path});
+std::vector<std::string> KubectlWatchSource::raw_get(const std::string& path) const {
+  std::vector<std::string> argv = KubectlClient(options_).command({"get", "--raw", path});
   if (options_.on_command) options_.on_command(argv);
   return argv;
 }
 
+void KubectlWatchSource::limit_request_time(Duration limit) {
+  lower_request_timeout(options_, limit);
+}
+
+int KubectlWatchSource::watch_seconds() const {
+  const auto timeout = parse_duration(options_.request_timeout);
+  if (!timeout || timeout->count() <= 0) return 60;
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*timeout).count();
+  return static_cast<int>(std::clamp<long long>(seconds - 1, 1, 60));
+}
+
 Json KubectlWatchSource::list(const std::string& path) {
-  const auto result = run_process({.argv = raw_get(path, options_.request_timeout)});
+  const auto result = run_process({.argv = raw_get(path)});
   const std::string action = "list " + path;
   if (result.exit_code != 0) throw kubectl_failure(action, result);
   Json answer = Json::parse(result.out, nullptr, false);
@@ -33,10 +43,11 @@ Json KubectlWatchSource::list(const std::string& path) {
 void KubectlWatchSource::watch(const std::string& path,
                                const std::function<void(std::string_view line)>& on_line,
                                const std::atomic<bool>& stop) {
-  // The server ends the watch at its timeoutSeconds; the client's own limit is a little later,
-  // so a server that stops answering cannot hold the stream (or an orphaned kubectl) for long.
+  // The server ends the watch at its timeoutSeconds (watch_seconds()); the client's own request
+  // timeout is a little later, so a server that stops answering cannot hold the stream (or an
+  // orphaned kubectl) for long.
   LineBuffer lines;
-  ChildProcess child(raw_get(path, "90s"), [&](std::string_view chunk) {
+  ChildProcess child(raw_get(path), [&](std::string_view chunk) {
     for (const std::string& line : lines.append(chunk)) on_line(line);
   });
   bool ended = false;

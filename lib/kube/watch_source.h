@@ -26,6 +26,11 @@ class WatchSource {
   virtual void watch(const std::string& path,
                      const std::function<void(std::string_view line)>& on_line,
                      const std::atomic<bool>& stop) = 0;
+  // No list, and no watch past its own end, may take longer than limit (the command's
+  // --timeout, as KubeClient::limit_request_time).
+  virtual void limit_request_time(Duration limit) = 0;
+  // The timeoutSeconds a watch asks the server for.
+  virtual int watch_seconds() const = 0;
 };
 
 class KubectlWatchSource : public WatchSource {
@@ -35,10 +40,14 @@ class KubectlWatchSource : public WatchSource {
   Json list(const std::string& path) override;
   void watch(const std::string& path, const std::function<void(std::string_view line)>& on_line,
              const std::atomic<bool>& stop) override;
+  void limit_request_time(Duration limit) override;
+  // A little under the client's own request timeout, so the server ends it first; a minute at
+  // most.
+  int watch_seconds() const override;
 
  private:
-  // kubectl's global flags, then get --raw path; the watch's client timeout is its own.
-  std::vector<std::string> raw_get(const std::string& path, const std::string& timeout) const;
+  // kubectl's global flags, then get --raw path.
+  std::vector<std::string> raw_get(const std::string& path) const;
 
   KubectlOptions options_;
 };

@@ -66,6 +66,8 @@ struct WatchingClient::Collection {
   std::string path;
   std::map<std::string, Json> objects;  // by name
   std::string resource_version;         // to resume from; "" lists again
+  bool followed = false;                // a watch keeps it current; else it is one LIST's answer
+  bool listed = false;                  // the first LIST has been answered (or failed)
   bool healthy = false;                 // listed, and its watch has not failed since the last event
   bool refused = false;                 // the API server refused to list or watch it: never again
   std::thread thread;
@@ -75,6 +77,15 @@ struct WatchingClient::Collection {
     object["kind"] = kind->kind;
     object["apiVersion"] = kind->api_version;
     return object;
+  }
+
+  // Takes a List's items and resourceVersion in.
+  void take_list(const Json& list) {
+    objects.clear();
+    for (const Json& item : list["items"]) objects[metadata_of(item).value("name", "")] = item;
+    resource_version = metadata_of(list).value("resourceVersion", "");
+    listed = true;
+    healthy = true;
   }
 };
 
@@ -93,36 +104,44 @@ WatchingClient::~WatchingClient() {
   }
 }
 
-WatchingClient::Collection* WatchingClient::healthy(std::string_view kind,
-                                                    std::string_view namespace_) {
+WatchingClient::Collection* WatchingClient::collection(std::string_view kind,
+                                                       std::string_view namespace_) {
   const WatchedKind* watched = watched_kind(kind);
   if (watched == nullptr) return nullptr;
   const auto found = collections_.find(collection_path(*watched, namespace_));
-  if (found == collections_.end() || !found->second->healthy) return nullptr;
-  return found->second.get();
+  return found == collections_.end() ? nullptr : found->second.get();
+}
+
+WatchingClient::Collection* WatchingClient::healthy(std::string_view kind,
+                                                    std::string_view namespace_,
+                                                    std::unique_lock<std::mutex>& lock) {
+  Collection* found = collection(kind, namespace_);
+  if (found == nullptr) return nullptr;
+  // A first LIST under way answers sooner than a GET would.
+  changed_.wait_for(lock, kFirstList, [&] { return found->listed || stopping_; });
+  return found->healthy ? found : nullptr;
 }
 
 std::optional<Json> WatchingClient::get(const ObjectRef& ref) {
   {
     std::unique_lock lock(mutex_);
-    const std::string key = object_key(ref.kind, ref.namespace_, ref.name);
-    const auto written = written_.find(key);
+    Collection* cached = healthy(ref.kind, ref.namespace_, lock);
+    const auto written = written_.find(object_key(ref.kind, ref.namespace_, ref.name));
     const long long wrote = written == written_.end() ? 0 : written->second;
-    // The cache catches up with this client's own write within a watch event's way; past this,
-    // the read goes to the API server.
-    constexpr auto kCatchUp = std::chrono::seconds(2);
-    Collection* collection = nullptr;
-    const bool caught_up = wrote >= 0 && changed_.wait_for(lock, kCatchUp, [&] {
-      collection = healthy(ref.kind, ref.namespace_);
-      if (collection == nullptr) return true;
-      const auto found = collection->objects.find(ref.name);
-      return wrote == 0 ||
-             (found != collection->objects.end() && generation_of(found->second) >= wrote);
-    });
-    if (caught_up && collection != nullptr) {
-      const auto found = collection->objects.find(ref.name);
-      if (found == collection->objects.end()) return std::nullopt;
-      return collection->complete(found->second);
+    // An object this client wrote comes from a watched cache once that holds the write (within
+    // a watch event's way; past kCatchUp the read goes to the API server), never from a LIST
+    // answered before the write.
+    if (cached != nullptr && wrote >= 0 && (wrote == 0 || cached->followed)) {
+      const bool caught_up = wrote == 0 || changed_.wait_for(lock, kCatchUp, [&] {
+        if (!cached->healthy) return true;
+        const auto found = cached->objects.find(ref.name);
+        return found != cached->objects.end() && generation_of(found->second) >= wrote;
+      });
+      if (caught_up && cached->healthy) {
+        const auto found = cached->objects.find(ref.name);
+        if (found == cached->objects.end()) return std::nullopt;
+        return cached->complete(found->second);
+      }
     }
   }
   return inner_->get(ref);
@@ -131,18 +150,18 @@ std::optional<Json> WatchingClient::get(const ObjectRef& ref) {
 std::vector<Json> WatchingClient::list(std::string_view resource, std::string_view namespace_,
                                        std::string_view label_selector) {
   if (const WatchedKind* kind = watched_resource(resource); kind != nullptr) {
-    std::lock_guard lock(mutex_);
-    if (Collection* collection = healthy(kind->kind, namespace_); collection != nullptr) {
+    std::unique_lock lock(mutex_);
+    if (Collection* cached = healthy(kind->kind, namespace_, lock); cached != nullptr) {
       std::vector<Json> selected;
       bool answered = true;
-      for (const auto& [name, object] : collection->objects) {
+      for (const auto& [name, object] : cached->objects) {
         const auto labels = metadata_of(object).value("labels", Json());
         const auto matches = matches_equality_selector(label_selector, labels);
         if (!matches) {
           answered = false;  // a selector only the API server evaluates
           break;
         }
-        if (*matches) selected.push_back(collection->complete(object));
+        if (*matches) selected.push_back(cached->complete(object));
       }
       if (answered) return selected;
     }
@@ -165,10 +184,22 @@ void WatchingClient::remember_write(const Json& written) {
   if (wrote >= 0) wrote = std::max(wrote, generation);
 }
 
-Json WatchingClient::apply(const Json& object, DryRun dry_run) {
-  Json answer = inner_->apply(object, dry_run);
-  if (dry_run == DryRun::none) remember_write(answer);
-  return answer;
+void WatchingClient::read_directly(const Json& object) {
+  const Json& metadata = metadata_of(object);
+  std::lock_guard lock(mutex_);
+  written_[object_key(object.value("kind", ""), metadata.value("namespace", ""),
+                      metadata.value("name", ""))] = -1;
+}
+
+Json WatchingClient::apply(const Json& object, DryRun dry_run, std::string_view field_manager) {
+  try {
+    Json answer = inner_->apply(object, dry_run, field_manager);
+    if (dry_run == DryRun::none) remember_write(answer);
+    return answer;
+  } catch (const Error&) {
+    read_directly(object);
+    throw;
+  }
 }
 
 Json WatchingClient::replace(const Json& object) {
@@ -178,11 +209,8 @@ Json WatchingClient::replace(const Json& object) {
     return answer;
   } catch (const Error&) {
     // A conflict, or an answer lost: the caller reads the object again to learn what is there,
-    // and the server knows better than a cache that may not have seen it yet.
-    const Json& metadata = metadata_of(object);
-    std::lock_guard lock(mutex_);
-    written_[object_key(object.value("kind", ""), metadata.value("namespace", ""),
-                        metadata.value("name", ""))] = -1;
+    // and the API server knows better than a cache that may not have seen it yet.
+    read_directly(object);
     throw;
   }
 }
@@ -211,6 +239,44 @@ std::vector<bool> WatchingClient::can_i(const std::vector<AccessQuery>& queries)
 
 void WatchingClient::limit_request_time(Duration limit) {
   inner_->limit_request_time(limit);
+  source_->limit_request_time(limit);
+}
+
+void WatchingClient::read_in_bulk(std::string_view kind, const std::string& namespace_,
+                                  bool follow) {
+  const WatchedKind* watched = watched_kind(kind);
+  if (watched == nullptr || namespace_.empty()) return;
+  if (follow) {
+    watch_for({std::string(watched->api_version), std::string(kind), namespace_, ""});
+    return;
+  }
+  Collection* listing = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (collection(kind, namespace_) != nullptr) return;
+    auto created = std::make_unique<Collection>();
+    created->kind = watched;
+    created->namespace_ = namespace_;
+    created->path = collection_path(*watched, namespace_);
+    listing = created.get();
+    collections_.emplace(listing->path, std::move(created));
+  }
+  std::optional<Json> list;
+  try {
+    list = source_->list(listing->path);
+  } catch (const Error&) {
+    // Reads go to the API server one by one, which says what is wrong where it matters.
+  }
+  std::lock_guard lock(mutex_);
+  if (!listing->listed) {
+    if (list) {
+      listing->take_list(*list);
+    } else {
+      listing->listed = true;
+    }
+  }
+  ++changes_;
+  changed_.notify_all();
 }
 
 void WatchingClient::await_change(const ObjectRef& watched, Duration at_most) {
@@ -231,13 +297,18 @@ void WatchingClient::watch_for(const ObjectRef& watched) {
 void WatchingClient::start(std::string_view kind, const std::string& namespace_) {
   const WatchedKind* watched = watched_kind(kind);
   const std::string path = collection_path(*watched, namespace_);
-  if (collections_.contains(path) || stopping_) return;
-  auto collection = std::make_unique<Collection>();
-  collection->kind = watched;
-  collection->namespace_ = namespace_;
-  collection->path = path;
-  Collection& started = *collection;
-  collections_.emplace(path, std::move(collection));
+  if (stopping_) return;
+  auto& slot = collections_[path];
+  if (!slot) {
+    slot = std::make_unique<Collection>();
+    slot->kind = watched;
+    slot->namespace_ = namespace_;
+    slot->path = path;
+  }
+  Collection& started = *slot;
+  // A LIST answered already (read_in_bulk): its watch starts from that list's resourceVersion.
+  if (started.followed || started.refused) return;
+  started.followed = true;
   started.thread = std::thread([this, &started] { run(started); });
 }
 
@@ -253,32 +324,26 @@ void WatchingClient::run(Collection& collection) {
       if (from.empty()) {
         const Json list = source_->list(collection.path);
         std::lock_guard lock(mutex_);
-        collection.objects.clear();
-        for (const Json& item : list["items"]) {
-          collection.objects[metadata_of(item).value("name", "")] = item;
-        }
-        collection.resource_version = metadata_of(list).value("resourceVersion", "");
-        collection.healthy = true;
+        collection.take_list(list);
         from = collection.resource_version;
         ++changes_;
         changed_.notify_all();
       }
       source_->watch(
-          fmt::format("{}?watch=1&allowWatchBookmarks=true&timeoutSeconds=60&resourceVersion={}",
-                      collection.path, from),
+          fmt::format("{}?watch=1&allowWatchBookmarks=true&timeoutSeconds={}&resourceVersion={}",
+                      collection.path, source_->watch_seconds(), from),
           [&](std::string_view line) { take_event(collection, line); }, stopping_);
       pause = std::chrono::milliseconds(200);
       continue;  // ended by the server: resume from where it was
-    } catch (const KubeError& error) {
+    } catch (const Error& error) {
+      const auto* kube_error = dynamic_cast<const KubeError*>(&error);
       std::lock_guard lock(mutex_);
+      collection.listed = true;
       collection.healthy = false;
-      collection.refused = !error.retriable();
+      collection.refused = kube_error != nullptr && !kube_error->retriable();
       ++changes_;
       changed_.notify_all();
       if (collection.refused) return;  // the waits poll instead
-    } catch (const Error&) {
-      std::lock_guard lock(mutex_);
-      collection.healthy = false;
     }
     std::unique_lock lock(mutex_);
     changed_.wait_for(lock, pause, [this] { return stopping_.load(); });

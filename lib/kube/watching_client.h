@@ -1,8 +1,11 @@
 #pragma once
-// A KubeClient that watches what waits are about instead of asking again and again: the first
-// await_change() for a workload starts one LIST and one long-lived WATCH per collection of its
-// namespace (the workloads of its kind, their ReplicaSets, the pods), shared by every wait of
-// the run, so a rollout is seen the moment it completes and a fleet's waits cost no requests.
+// A KubeClient that reads a fleet in bulk and watches what waits are about instead of asking
+// again and again. read_in_bulk() answers later reads of a collection (a namespace's
+// Deployments, its pods) from one LIST instead of a GET each. The first await_change() for a
+// workload (or read_in_bulk with follow) starts one LIST and one long-lived WATCH per collection
+// of its namespace (the workloads of its kind, their ReplicaSets, the pods), shared by every
+// wait of the run, so a rollout is seen the moment it completes and a fleet's waits cost no
+// requests.
 //
 // Reads of a watched collection are answered from the cache while its watch is healthy; a read
 // of an object this client wrote waits (briefly) until the cache holds that write, so no wait
@@ -37,7 +40,7 @@ class WatchingClient : public KubeClient {
                          std::string_view label_selector) override;
   std::vector<Json> get_named(std::string_view resource, std::string_view namespace_,
                               const std::vector<std::string>& names) override;
-  Json apply(const Json& object, DryRun dry_run) override;
+  Json apply(const Json& object, DryRun dry_run, std::string_view field_manager) override;
   Json replace(const Json& object) override;
   bool remove(const ObjectRef& ref) override;
   std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,
@@ -47,13 +50,22 @@ class WatchingClient : public KubeClient {
   std::vector<bool> can_i(const std::vector<AccessQuery>& queries) override;
   void limit_request_time(Duration limit) override;
   void await_change(const ObjectRef& watched, Duration at_most) override;
+  void read_in_bulk(std::string_view kind, const std::string& namespace_, bool follow) override;
 
  private:
   struct Collection;
 
-  // The collection of kind ("Deployment", "Pod", ...) in namespace_ when its watch is healthy;
-  // nullptr otherwise. Called with mutex_ held.
-  Collection* healthy(std::string_view kind, std::string_view namespace_);
+  // How long a read waits for a first LIST under way, and for the cache to show this client's
+  // own write, before it asks the API server itself.
+  static constexpr auto kFirstList = std::chrono::seconds(30);
+  static constexpr auto kCatchUp = std::chrono::seconds(2);
+
+  // The collection of kind ("Deployment", "Pod", ...) in namespace_, if any. mutex_ held.
+  Collection* collection(std::string_view kind, std::string_view namespace_);
+  // The same when it answers reads: listed, its watch (if any) healthy; waits for a first LIST
+  // under way. mutex_ held by lock.
+  Collection* healthy(std::string_view kind, std::string_view namespace_,
+                      std::unique_lock<std::mutex>& lock);
   // Starts watching the collections await_change(watched) is about, once.
   void watch_for(const ObjectRef& watched);
   void start(std::string_view kind, const std::string& namespace_);
@@ -62,6 +74,9 @@ class WatchingClient : public KubeClient {
   void take_event(Collection& collection, std::string_view line);
   // Notes the generation of an object as this client wrote it: cache reads wait for it.
   void remember_write(const Json& written);
+  // After a write that failed (a conflict, an answer lost): the object is read from the API
+  // server from now on.
+  void read_directly(const Json& object);
 
   std::unique_ptr<KubeClient> inner_;
   std::unique_ptr<WatchSource> source_;

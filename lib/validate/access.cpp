@@ -109,12 +109,23 @@ std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic)
   if (collector != "default") need("get", "namespaces", "", "", collector, false, admin);
   need("list", "nodes", "", "", "", false,
        "collector deploy says why no node takes the collector, when none does");
+  const std::string collector_wait = "collector deploy follows its rollout with one watch";
+  for (const char* verb : {"list", "watch"}) {
+    need(verb, "daemonsets.apps", "", collector, "", false, collector_wait);
+  }
+  need("watch", "pods", "", collector, "", false, collector_wait);
 
   if (!config.services.empty()) {
     need("update", "deployments.apps", "", services, "", false,
          "instrument and rollback write the Deployments");
-    need("list", "replicasets.apps", "", services, "", false,
-         "instrument and rollback follow the rollout's current ReplicaSet");
+    const std::string waits =
+        "instrument and rollback read the Deployments in one list and follow their rollouts "
+        "with one watch each of Deployments, ReplicaSets and pods";
+    need("list", "deployments.apps", "", services, "", false, waits);
+    for (const char* resource : {"deployments.apps", "replicasets.apps", "pods"}) {
+      need("watch", resource, "", services, "", false, waits);
+    }
+    need("list", "replicasets.apps", "", services, "", false, waits);
     const std::string backups = "instrument keeps its backups in ConfigMaps";
     need("create", "configmaps", "", services, "", false, backups);
     for (const auto& service : config.services) {

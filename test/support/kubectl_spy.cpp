@@ -14,14 +14,22 @@ KubectlSpy::KubectlSpy(const std::string& real_kubectl) {
   // its child, never sees the answer.
   dir_.write("kubectl",
              fmt::format("#!/bin/sh\n"
-                         "d='{}'\n"
-                         "n=$(( $(cat \"$d/count\" 2>/dev/null || echo 0) + 1 ))\n"
-                         "echo \"$n\" > \"$d/count\"\n"
+                         "d='{0}'\n"
+                         // A watch is recorded as call 0: it ends only when the tool stops it.
+                         "case \"$*\" in *watch=1*)\n"
+                         "  cat /proc/$$/cmdline > \"$d/cmdline.0.$$\"\n"
+                         "  cat /proc/$$/environ > \"$d/environ.0.$$\"\n"
+                         "  cat /proc/$PPID/environ > \"$d/environ.0.caller.$$\" 2>/dev/null\n"
+                         "  exec '{1}' \"$@\";;\n"
+                         "esac\n"
+                         // Calls may overlap (the lists a wave's watches begin with): one count.
+                         "n=$(flock \"$d/lock\" sh -c 'n=$(( $(cat \"$1/count\" 2>/dev/null || "
+                         "echo 0) + 1 )); echo \"$n\" > \"$1/count\"; echo \"$n\"' sh \"$d\")\n"
                          "echo \"$PPID\" > \"$d/caller\"\n"
                          "cat /proc/$$/cmdline > \"$d/cmdline.$n.$$\"\n"
                          "cat /proc/$$/environ > \"$d/environ.$n.$$\"\n"
                          "cat /proc/$PPID/environ > \"$d/environ.$n.caller.$$\" 2>/dev/null\n"
-                         "'{}' \"$@\"\n"
+                         "'{1}' \"$@\"\n"
                          "rc=$?\n"
                          "if [ \"$n\" = \"$(cat \"$d/kill_after\" 2>/dev/null)\" ]; then\n"
                          "  kill -9 \"$PPID\"\n"
