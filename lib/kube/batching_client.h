@@ -1,9 +1,9 @@
 #pragma once
 // A KubeClient that writes a wave of services together: replaces and applies that callers start
-// at about the same time (the threads of a fleet's wave) go out in one kubectl run per kind of
-// write (kube/batch_writer.h), each caller getting its own object's answer or error as if it
-// had written alone. A write with nobody to share it with goes out alone, as before. Reads and
-// everything else go to the inner client.
+// at about the same time (the threads of a fleet's wave) go out in a few kubectl runs side by
+// side (kRunsAtOnce) per kind of write (kube/batch_writer.h), each caller getting its own object's
+// answer or error as if it had written alone. A write with nobody to share it with goes out alone,
+// as before. Reads and everything else go to the inner client.
 
 #include <condition_variable>
 #include <memory>
@@ -60,6 +60,11 @@ class BatchingClient : public KubeClient {
   // Queues the write, and either leads a batch (waits for others, writes them all, hands out
   // the answers) or waits for the batch it joined; the object's answer, or its error thrown.
   Json write(const std::string& verb, std::string_view field_manager, const Json& object);
+  // One kubectl run for the writes (the inner client's own call for one); each one's outcome.
+  std::vector<WriteOutcome> write_together(const std::vector<std::shared_ptr<Pending>>& batch);
+
+  // kubectl writes a batch's objects one by one: a wave goes out in this many runs at once.
+  static constexpr size_t kRunsAtOnce = 4;
 
   std::unique_ptr<KubeClient> inner_;
   BatchWriter& writer_;

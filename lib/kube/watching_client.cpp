@@ -275,15 +275,37 @@ void WatchingClient::read_in_bulk(std::string_view kind, const std::string& name
       listing->listed = true;
     }
   }
-  ++changes_;
-  changed_.notify_all();
+  note_change("");
 }
 
 void WatchingClient::await_change(const ObjectRef& watched, Duration at_most) {
   watch_for(watched);
   std::unique_lock lock(mutex_);
   const long long seen = changes_;
-  changed_.wait_for(lock, at_most, [&] { return stopping_ || changes_ != seen; });
+  changed_.wait_for(lock, at_most, [&] { return stopping_ || changed_since(seen, watched.name); });
+}
+
+void WatchingClient::note_change(const std::string& name) {
+  ++changes_;
+  recent_.emplace_back(changes_, name);
+  constexpr size_t kRemembered = 4096;
+  if (recent_.size() > kRemembered) recent_.pop_front();
+  changed_.notify_all();
+}
+
+bool WatchingClient::changed_since(long long seen, const std::string& workload) const {
+  if (recent_.empty() || recent_.front().first > seen + 1) return changes_ != seen;
+  for (auto it = recent_.rbegin(); it != recent_.rend() && it->first > seen; ++it) {
+    const std::string& name = it->second;
+    // The workload itself, or what its controllers name after it: its ReplicaSets
+    // ("<name>-<hash>") and pods ("<name>-<hash>-<suffix>", a DaemonSet's "<name>-<suffix>").
+    if (name.empty() || name == workload ||
+        (name.size() > workload.size() && name.starts_with(workload) &&
+         name[workload.size()] == '-')) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void WatchingClient::watch_for(const ObjectRef& watched) {
@@ -326,8 +348,7 @@ void WatchingClient::run(Collection& collection) {
         std::lock_guard lock(mutex_);
         collection.take_list(list);
         from = collection.resource_version;
-        ++changes_;
-        changed_.notify_all();
+        note_change("");
       }
       source_->watch(
           fmt::format("{}?watch=1&allowWatchBookmarks=true&timeoutSeconds={}&resourceVersion={}",
@@ -341,8 +362,7 @@ void WatchingClient::run(Collection& collection) {
       collection.listed = true;
       collection.healthy = false;
       collection.refused = kube_error != nullptr && !kube_error->retriable();
-      ++changes_;
-      changed_.notify_all();
+      note_change("");
       if (collection.refused) return;  // the waits poll instead
     }
     std::unique_lock lock(mutex_);
@@ -356,6 +376,8 @@ void WatchingClient::take_event(Collection& collection, std::string_view line) {
   if (!event) return;
   std::lock_guard lock(mutex_);
   using Type = WatchEvent::Type;
+  std::string changed;  // the object's name; "" for a change that concerns every wait
+  const bool was_healthy = collection.healthy;
   if (event->type == Type::error) {
     // 410 Expired (history compacted) or anything else the server could not stream: the cache
     // may have missed changes, so it is listed again.
@@ -366,6 +388,7 @@ void WatchingClient::take_event(Collection& collection, std::string_view line) {
     if (!version.empty()) collection.resource_version = version;
     if (event->type != Type::bookmark) {
       const std::string name = metadata_of(event->object).value("name", "");
+      changed = name;
       if (event->type == Type::deleted) {
         collection.objects.erase(name);
       } else {
@@ -374,8 +397,9 @@ void WatchingClient::take_event(Collection& collection, std::string_view line) {
     }
     collection.healthy = !collection.resource_version.empty();
   }
-  ++changes_;
-  changed_.notify_all();
+  // A bookmark changes no object; a cache that heals or fails concerns every wait.
+  if (event->type == Type::bookmark && was_healthy) return;
+  note_change(was_healthy && collection.healthy ? changed : "");
 }
 
 }  // namespace cxtm::kube

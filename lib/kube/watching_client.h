@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,6 +73,11 @@ class WatchingClient : public KubeClient {
   // The thread of one collection: list, then watch and resume until stopped.
   void run(Collection& collection);
   void take_event(Collection& collection, std::string_view line);
+  // Counts a change in (name: the object's; "" concerns every wait) and wakes the waits.
+  void note_change(const std::string& name);
+  // Whether anything changed since change `seen` that may concern `workload`: the object
+  // itself, what its controllers name after it, or a change of a whole collection.
+  bool changed_since(long long seen, const std::string& workload) const;
   // Notes the generation of an object as this client wrote it: cache reads wait for it.
   void remember_write(const Json& written);
   // After a write that failed (a conflict, an answer lost): the object is read from the API
@@ -83,6 +89,7 @@ class WatchingClient : public KubeClient {
   std::mutex mutex_;
   std::condition_variable changed_;
   long long changes_ = 0;  // moves on every change any collection takes in
+  std::deque<std::pair<long long, std::string>> recent_;  // the latest changes: number, name
   std::atomic<bool> stopping_{false};
   std::map<std::string, std::unique_ptr<Collection>> collections_;  // by API path
   // "Kind ns/name" → the generation this client wrote; -1: removed, read it directly.
