@@ -9,6 +9,7 @@
 
 #include "kube/batch_writer.h"
 #include "kube/batching_client.h"
+#include "support/stub_kube_client.h"
 
 using cxtm::ExitCode;
 using cxtm::Json;
@@ -59,31 +60,13 @@ class RecordingWriter : public BatchWriter {
 };
 
 // The client a lone write goes to.
-class SingleClient : public KubeClient {
+class SingleClient : public cxtm::testing::StubKubeClient {
  public:
   std::atomic<int> replaces{0};
-  std::optional<Json> get(const ObjectRef&) override { return std::nullopt; }
-  std::vector<Json> list(std::string_view, std::string_view, std::string_view) override {
-    return {};
-  }
-  std::vector<Json> get_named(std::string_view, std::string_view,
-                              const std::vector<std::string>&) override {
-    return {};
-  }
-  Json apply(const Json& object, DryRun, std::string_view) override { return object; }
   Json replace(const Json& object) override {
     ++replaces;
     return stored(object["metadata"]["name"]);
   }
-  bool remove(const ObjectRef&) override { return true; }
-  std::string logs(std::string_view, std::string_view, std::string_view, int, bool) override {
-    return "";
-  }
-  std::string log_head(std::string_view, std::string_view, std::string_view, int) override {
-    return "";
-  }
-  std::vector<bool> can_i(const std::vector<AccessQuery>&) override { return {}; }
-  void limit_request_time(cxtm::Duration) override {}
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "kube/watch_event.h"
 #include "kube/watching_client.h"
+#include "support/stub_kube_client.h"
 
 using cxtm::ExitCode;
 using cxtm::Json;
@@ -37,7 +38,7 @@ std::string event(const std::string& type, const Json& object) {
 }
 
 // The API server behind the cache: answers get with what the test stored and counts the calls.
-class CountingClient : public KubeClient {
+class CountingClient : public cxtm::testing::StubKubeClient {
  public:
   std::map<std::string, Json> objects;  // by name
   std::atomic<int> gets{0};
@@ -52,26 +53,12 @@ class CountingClient : public KubeClient {
     ++lists;
     return {};
   }
-  std::vector<Json> get_named(std::string_view, std::string_view,
-                              const std::vector<std::string>&) override {
-    return {};
-  }
-  Json apply(const Json& object, DryRun, std::string_view) override { return object; }
   Json replace(const Json& object) override {
     Json stored = object;
     stored["metadata"]["generation"] = object["metadata"].value("generation", 0) + 1;
     objects[object["metadata"].value("name", "")] = stored;
     return stored;
   }
-  bool remove(const ObjectRef&) override { return true; }
-  std::string logs(std::string_view, std::string_view, std::string_view, int, bool) override {
-    return "";
-  }
-  std::string log_head(std::string_view, std::string_view, std::string_view, int) override {
-    return "";
-  }
-  std::vector<bool> can_i(const std::vector<AccessQuery>&) override { return {}; }
-  void limit_request_time(cxtm::Duration) override {}
 };
 
 // A LIST and WATCH the test scripts: lists answer in turn (the last one again), each watch
