@@ -3,9 +3,11 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "core/digest.h"
 #include "core/error.h"
+#include "core/parallel.h"
 
 namespace cxtm::backup {
 namespace {
@@ -44,6 +46,28 @@ Json new_configmap(const kube::ObjectRef& ref, const std::string& deployment) {
               {"data", Json::object()}};
 }
 
+// The named ConfigMaps that exist, read by name (the operator's role has no list). kubectl reads
+// the names of one run one after the other, each ~40 ms apart: a fleet's go in a few runs side
+// by side.
+std::vector<Json> read_by_name(kube::KubeClient& kube, const std::string& namespace_,
+                               const std::vector<std::string>& names) {
+  constexpr size_t kRuns = 4;
+  const size_t runs = std::min(kRuns, std::max<size_t>(1, names.size()));
+  const size_t per_run = (names.size() + runs - 1) / runs;
+  std::vector<std::vector<Json>> found(runs);
+  for_each_parallel(runs, runs, [&](size_t run) {
+    const size_t first = run * per_run;
+    const size_t last = std::min(names.size(), first + per_run);
+    if (first >= last) return;
+    found[run] = kube.get_named("configmaps", namespace_,
+                                std::vector<std::string>(names.begin() + static_cast<long>(first),
+                                                         names.begin() + static_cast<long>(last)));
+  });
+  std::vector<Json> all;
+  for (auto& part : found) std::move(part.begin(), part.end(), std::back_inserter(all));
+  return all;
+}
+
 }  // namespace
 
 kube::ObjectRef ClusterBackupStore::configmap_for(const std::string& namespace_,
@@ -61,7 +85,7 @@ void ClusterBackupStore::read_in_bulk(const std::string& namespace_,
   std::map<std::string, std::optional<Json>> read;
   for (const auto& name : names) read[namespace_ + "/" + name] = std::nullopt;
   try {
-    for (Json& configmap : kube_.get_named("configmaps", namespace_, names)) {
+    for (Json& configmap : read_by_name(kube_, namespace_, names)) {
       const std::string name = configmap["metadata"].value("name", "");
       read[namespace_ + "/" + name] = std::move(configmap);
     }
@@ -132,7 +156,7 @@ std::vector<StoredBackup> ClusterBackupStore::list(const std::string& namespace_
   for (const auto& deployment : deployments) {
     names.push_back(configmap_for(namespace_, deployment).name);
   }
-  for (const Json& configmap : kube_.get_named("configmaps", namespace_, names)) {
+  for (const Json& configmap : read_by_name(kube_, namespace_, names)) {
     // A same-named ConfigMap someone else made is no backup of ours.
     const Json& labels = object_member(object_member(configmap, "metadata"), "labels");
     if (string_member(labels, std::string(kRoleLabel)) != "backup") continue;

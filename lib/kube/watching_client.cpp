@@ -154,9 +154,12 @@ std::vector<Json> WatchingClient::list(std::string_view resource, std::string_vi
     if (Collection* cached = healthy(kind->kind, namespace_, lock); cached != nullptr) {
       std::vector<Json> selected;
       bool answered = true;
+      static const Json kNoLabels;
       for (const auto& [name, object] : cached->objects) {
-        const auto labels = metadata_of(object).value("labels", Json());
-        const auto matches = matches_equality_selector(label_selector, labels);
+        const Json& metadata = metadata_of(object);
+        const auto found = metadata.find("labels");
+        const auto matches =
+            matches_equality_selector(label_selector, found != metadata.end() ? *found : kNoLabels);
         if (!matches) {
           answered = false;  // a selector only the API server evaluates
           break;
