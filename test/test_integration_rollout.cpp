@@ -72,7 +72,10 @@ TEST_SUITE("integration/rollout") {
       CAPTURE(line);
       if (!contains(line, "; CrashLoopBackOff")) continue;
       ++failing_lines;
-      CHECK(line.starts_with("Deployment/cxtm-scheduler: 0/1 pods ready, 1/1 updated, 1 old ("));
+      // (The Deployment's own count of updated pods comes from another watch than the pods: on
+      // a loaded machine it may still say 0/1 when the new pod is already failing.)
+      CHECK(line.starts_with("Deployment/cxtm-scheduler: 0/1 pods ready, "));
+      CHECK(contains(line, " updated, 1 old ("));
     }
     CHECK(failing_lines > 0);
     CHECK(contains(result.err, "init container otel-auto-instrumentation: CrashLoopBackOff"));
