@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "actions/services.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "kube/object_diff.h"
@@ -66,6 +67,14 @@ backup::StoredBackup find_original(BackupStores stores, const std::string& names
 bool matches_live(const backup::DeploymentBackup& original, const Json& live) {
   return same_json(template_of(original.object),
                    template_of(instrument::undo_instrumentation(live).deployment));
+}
+
+void read_originals_in_bulk(const config::Config& config, BackupStores stores,
+                            const std::vector<const config::ServiceSettings*>& services) {
+  if (services.size() < 2) return;
+  std::vector<std::string> names;
+  for (const auto* service : services) names.push_back(deployment_ref(config, *service).name);
+  stores.cluster.read_in_bulk(deployment_ref(config, *services.front()).namespace_, names);
 }
 
 }  // namespace cxtm::actions

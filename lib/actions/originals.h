@@ -45,4 +45,9 @@ backup::StoredBackup find_original(BackupStores stores, const std::string& names
 // copied into the local store.
 bool matches_live(const backup::DeploymentBackup& original, const Json& live);
 
+// From now on the services' originals are read from both stores with one bulk read of the
+// cluster's (BackupStore::read_in_bulk); one service is read as it is.
+void read_originals_in_bulk(const config::Config& config, BackupStores stores,
+                            const std::vector<const config::ServiceSettings*>& services);
+
 }  // namespace cxtm::actions

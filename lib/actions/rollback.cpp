@@ -189,13 +189,7 @@ std::vector<ServiceResult> rollback_services(
   read_in_bulk(
       context.config, context.kube, services,
       !options.dry_run && options.wait ? BulkRead::follow_rollouts : BulkRead::deployments);
-  if (services.size() > 1) {
-    std::vector<std::string> names;
-    for (const auto* service : services)
-      names.push_back(deployment_ref(context.config, *service).name);
-    stores.cluster.read_in_bulk(deployment_ref(context.config, *services.front()).namespace_,
-                                names);
-  }
+  read_originals_in_bulk(context.config, stores, services);
   const size_t parallel = wave_width(options.parallel, services.size());
   std::vector<ServiceResult> results(services.size());
   std::vector<bool> to_write(services.size(), true);

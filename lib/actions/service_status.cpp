@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "actions/originals.h"
 #include "actions/services.h"
 #include "core/parallel.h"
 #include "instrument/drift.h"
@@ -101,13 +102,7 @@ std::vector<ServiceStatus> service_statuses(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services) {
   read_in_bulk(context.config, context.kube, services, BulkRead::deployments_and_pods);
-  std::vector<std::string> names;
-  for (const auto* service : services)
-    names.push_back(deployment_ref(context.config, *service).name);
-  if (!services.empty()) {
-    stores.cluster.read_in_bulk(deployment_ref(context.config, *services.front()).namespace_,
-                                names);
-  }
+  read_originals_in_bulk(context.config, stores, services);
   std::vector<ServiceStatus> statuses(services.size());
   // The installer logs are read a kubectl each: the services side by side.
   for_each_parallel(services.size(), wave_width(0, services.size()), [&](size_t i) {
