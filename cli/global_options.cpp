@@ -74,8 +74,9 @@ void add_timeout_option(CLI::App& command, std::string& value, const std::string
 }
 
 void add_poll_interval_flag(CLI::App& command, std::string& value) {
-  command.add_option("--poll-interval", value,
-                     "How often a wait looks again when it cannot watch (default 2s)")
+  command
+      .add_option("--poll-interval", value,
+                  "How often a wait looks again when it cannot watch (default 2s)")
       ->option_text("DUR")
       ->group("");
 }
