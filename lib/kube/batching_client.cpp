@@ -97,13 +97,21 @@ Json BatchingClient::write(const std::string& verb, std::string_view field_manag
     const size_t per_run = (batch.size() + runs - 1) / runs;
     std::vector<WriteOutcome> outcomes(batch.size());
     for_each_parallel(runs, runs, [&](size_t run) {
-      const size_t first = run * per_run;
-      const size_t last = std::min(batch.size(), first + per_run);
-      if (first >= last) return;
-      const std::vector<std::shared_ptr<Pending>> part(batch.begin() + static_cast<long>(first),
-                                                       batch.begin() + static_cast<long>(last));
-      const auto written = write_together(part);
-      std::copy(written.begin(), written.end(), outcomes.begin() + static_cast<long>(first));
+      const size_t from = run * per_run;
+      const size_t to = std::min(batch.size(), from + per_run);
+      if (from >= to) return;
+      const std::vector<std::shared_ptr<Pending>> part(batch.begin() + static_cast<long>(from),
+                                                       batch.begin() + static_cast<long>(to));
+      try {
+        const auto written = write_together(part);
+        std::copy(written.begin(), written.end(), outcomes.begin() + static_cast<long>(from));
+      } catch (const std::exception& error) {
+        // Whatever went wrong, every caller gets an answer (the others wait for this leader):
+        // the writes may or may not have landed.
+        for (size_t i = from; i < to; ++i) {
+          outcomes[i].failure = KubeError(ExitCode::kubectl, error.what(), FailureKind::unknown);
+        }
+      }
     });
     lock.lock();
     for (size_t i = 0; i < batch.size(); ++i) batch[i]->outcome = std::move(outcomes[i]);
