@@ -4,7 +4,8 @@
 // of --runs runs, and the ratios of the medians. Figures, not assertions; --check makes the
 // small CI run fail only when a command itself fails.
 //
-//   bench_fleet [--sizes 1,10,50] [--runs 3] [--poc N] [--latency-ms 10] [--rollout-s 2] [--check]
+//   bench_fleet [--sizes 1,10,50] [--runs 3] [--poc N] [--latency-ms 10] [--rollout-s 2]
+//               [--startup-runs 21] [--check]
 #include <fcntl.h>
 #include <fmt/core.h>
 #include <spawn.h>
@@ -46,6 +47,7 @@ struct Options {
   int poc = 50;  // 0: skip the shell way
   int latency_ms = 10;
   double rollout_s = 2;
+  int startup_runs = 21;  // runs of each start-up measured (--version, --help, render)
   bool check = false;
 };
 
@@ -351,6 +353,8 @@ Options parse(int argc, char** argv) {
       options.latency_ms = std::stoi(value());
     } else if (flag == "--rollout-s") {
       options.rollout_s = std::stod(value());
+    } else if (flag == "--startup-runs") {
+      options.startup_runs = std::stoi(value());
     } else if (flag == "--check") {
       options.check = true;
     } else {
@@ -360,13 +364,13 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-// Start-up of a command that needs no cluster: median wall time of 21 runs and the largest
+// Start-up of a command that needs no cluster: median wall time of `runs` runs and the largest
 // high-water mark sampled.
 std::pair<double, double> startup(const std::vector<std::string>& argv, const fs::path& dir,
-                                  const std::map<std::string, std::string>& env) {
+                                  const std::map<std::string, std::string>& env, int runs) {
   std::vector<double> seconds;
   long rss = 0;
-  for (int i = 0; i < 21; ++i) {
+  for (int i = 0; i < runs; ++i) {
     const Run run = run_program(argv, dir, env, Sampling::program);
     seconds.push_back(run.seconds);
     rss = std::max(rss, run.peak_kib);
@@ -442,10 +446,13 @@ int main(int argc, char** argv) {
   fs::create_directories(quiet);
   const std::map<std::string, std::string> env = {
       {"HOME", quiet.string()}, {"CXTM_O11Y_CONFIG", CXTM_SOURCE_DIR "/examples/cxtm-poc.yaml"}};
-  const auto [truth_ms, truth_rss] = startup({"/bin/true"}, quiet, env);
-  const auto [version_ms, version_rss] = startup({CXTM_BINARY, "--version"}, quiet, env);
-  const auto [help_ms, help_rss] = startup({CXTM_BINARY, "--help"}, quiet, env);
-  const auto [render_ms, render_rss] = startup({CXTM_BINARY, "render"}, quiet, env);
+  const auto [truth_ms, truth_rss] = startup({"/bin/true"}, quiet, env, options.startup_runs);
+  const auto [version_ms, version_rss] =
+      startup({CXTM_BINARY, "--version"}, quiet, env, options.startup_runs);
+  const auto [help_ms, help_rss] =
+      startup({CXTM_BINARY, "--help"}, quiet, env, options.startup_runs);
+  const auto [render_ms, render_rss] =
+      startup({CXTM_BINARY, "render"}, quiet, env, options.startup_runs);
   fmt::print(
       "\n| start-up (median of 21) | wall time | peak RSS (sampled) |\n|---|---|---|\n"
       "| /bin/true | {:.1f} ms | {:.1f} MiB |\n| cxtm-o11y --version | {:.1f} ms | {:.1f} MiB |\n"

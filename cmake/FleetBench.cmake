@@ -10,5 +10,5 @@ function(cxtm_add_fleet_bench)
   add_dependencies(bench_fleet cxtm-o11y)
   set_target_properties(bench_fleet PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${PROJECT_BINARY_DIR}/bench")
   add_test(NAME bench-fleet-small COMMAND bench_fleet --sizes 1,3 --runs 1 --poc 2 --latency-ms 2
-                                          --rollout-s 0.5 --check)
+                                          --rollout-s 0.5 --startup-runs 3 --check)
 endfunction()
