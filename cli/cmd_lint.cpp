@@ -51,8 +51,12 @@ void setup_lint(CLI::App& app, const GlobalOptions& global, CommandOutcome& outc
     };
     if (flags->files.empty()) {
       const auto config = global.load_config();
-      add(render::render_collector_config(config),
-          "relay.yaml (rendered from " + config.source + ")");
+      lint::LintOptions rendered = options;
+      rendered.collector_version = config::parse_collector_version(config.collector.version);
+      auto found =
+          lint::lint_collector_config(render::render_collector_config(config),
+                                      "relay.yaml (rendered from " + config.source + ")", rendered);
+      findings.insert(findings.end(), found.begin(), found.end());
     }
     const std::size_t max_bytes = max_input_bytes();
     for (const auto& file : flags->files) {

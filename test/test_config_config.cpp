@@ -17,7 +17,9 @@ TEST_SUITE("config/config") {
     CHECK(config.namespace_ == "default");
     CHECK(config.environment == "cxtm-poc");
     CHECK(config.splunk.realm == "us1");
-    CHECK(config.endpoints().ingest == "https://ingest.us1.signalfx.com");
+    // Splunk's current hosts (splunk.host_style: splunkcloud, the default); classic is
+    // https://ingest.us1.signalfx.com, the POC's.
+    CHECK(config.endpoints().ingest == "https://ingest.us1.observability.splunkcloud.com");
     CHECK(config.splunk.access_token.env == "SPLUNK_ACCESS_TOKEN");
     CHECK(config.collector.name == "otel-collector");
     CHECK(config.collector.namespace_ == "default");

@@ -86,7 +86,7 @@ TEST_SUITE("render/manifests") {
       CHECK(pipeline.second["processors"][0].as<std::string>() == "memory_limiter");
     }
     CHECK(config["exporters"]["otlphttp"]["traces_endpoint"].as<std::string>() ==
-          "https://ingest.us1.signalfx.com/v2/trace/otlp");
+          "https://ingest.us1.observability.splunkcloud.com/v2/trace/otlp");
     CHECK_FALSE(config["exporters"]["sapm"]);
     CHECK_FALSE(config["service"]["pipelines"]["logs"]);
   }
@@ -151,8 +151,8 @@ TEST_SUITE("render/manifests") {
     CHECK(text.find("-$$HOME") != std::string::npos);
     // What the template itself refers to stays a reference.
     CHECK(text.find("access_token: ${env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}") != std::string::npos);
-    const auto findings =
-        cxtm::lint::lint_collector_config(text, "rendered", cxtm::lint::LintOptions{.realm = "us1"});
+    const auto findings = cxtm::lint::lint_collector_config(
+        text, "rendered", cxtm::lint::LintOptions{.realm = "us1"});
     for (const auto& finding : findings) CHECK(finding.rule_id != "secret-reference");
   }
 }

@@ -11,13 +11,16 @@
 #include "kube/object_diff.h"
 #include "lint/collector_lint.h"
 #include "render/manifest_parts.h"
+#include "render/manifests.h"
 
 namespace cxtm::actions {
 namespace {
 
 void refuse_lint_errors(const config::Config& config, const std::string& collector_config) {
-  const auto findings =
-      lint::lint_collector_config(collector_config, "relay.yaml", {.realm = config.splunk.realm});
+  const auto findings = lint::lint_collector_config(
+      collector_config, "relay.yaml",
+      {.realm = config.splunk.realm,
+       .collector_version = config::parse_collector_version(config.collector.version)});
   if (!lint::has_errors(findings)) return;
   const auto first = std::find_if(findings.begin(), findings.end(), [](const lint::Finding& f) {
     return f.severity == lint::Severity::error;
@@ -27,23 +30,33 @@ void refuse_lint_errors(const config::Config& config, const std::string& collect
                           lint::format_finding(*first)));
 }
 
-void require_token_secret(Context& context) {
+// The Secret the collector will read its token from, which must hold the key: its token's
+// checksum (render::token_checksum), for the pod template. Without one the collector would wait
+// in CreateContainerConfigError.
+std::string live_token_checksum(Context& context) {
   const auto& token = context.config.splunk.access_token;
   const kube::ObjectRef ref{"v1", "Secret", context.config.collector.namespace_, token.secret};
   const auto secret = context.kube.get(ref);
   const std::string remedy =
-      token.env.empty() ? "create it"
-                        : fmt::format("export {} to have it created, or create it", token.env);
+      token.external ? fmt::format(
+                           "it is made by your own tooling (splunk.access_token.external in {}): "
+                           "have it create it",
+                           context.config.source)
+      : token.env.empty() ? "create it"
+                          : fmt::format("export {} to have it created, or create it", token.env);
   if (!secret) {
     throw Error(ExitCode::not_found,
-                fmt::format("{} not found and no token supplied: {} with key {}", ref.describe(),
-                            remedy, token.key));
+                fmt::format("{} not found{}: {} with key {}", ref.describe(),
+                            token.external ? "" : " and no token supplied", remedy, token.key));
   }
   const Json& data = secret->contains("data") ? (*secret)["data"] : Json::object();
-  if (!data.is_object() || !data.contains(token.key)) {
+  const auto value = data.is_object() ? data.find(token.key) : data.end();
+  if (!data.is_object() || value == data.end() || !value->is_string() ||
+      value->get_ref<const std::string&>().empty()) {
     throw Error(ExitCode::not_found, fmt::format("{} has no key {}: {} with that key",
                                                  ref.describe(), token.key, remedy));
   }
+  return render::token_checksum_of_base64(value->get_ref<const std::string&>());
 }
 
 // The API server's view of the object after our apply; for an object in a namespace we are
@@ -214,13 +227,15 @@ CollectorPlan plan_collector(Context& context, const PlanOptions& options) {
   CollectorPlan plan{.manifests = render::render_manifests(context.config, token),
                      .token_supplied = token.has_value()};
   refuse_lint_errors(context.config, plan.manifests.collector_config);
+  // Also when the namespace is still to be created: no Secret can be there yet, and a collector
+  // deployed without one would only wait in CreateContainerConfigError.
+  if (!token) {
+    plan.manifests = render::render_manifests(context.config, token, live_token_checksum(context));
+  }
   read_live_objects(context, plan);
   if (!options.adopt) refuse_foreign_objects(context.config, plan);
   refuse_admin_objects_out_of_reach(context, plan);
   compare_with_cluster(context, plan);
-  // Also when the namespace is still to be created: no Secret can be there yet, and a collector
-  // deployed without one would only wait in CreateContainerConfigError.
-  if (!token) require_token_secret(context);
   return plan;
 }
 

@@ -7,6 +7,7 @@
 namespace cxtm::config {
 
 std::optional<std::string> access_token_from_env(const Config& config) {
+  if (config.splunk.access_token.external) return std::nullopt;
   return take_secret_env(config.splunk.access_token.env);
 }
 

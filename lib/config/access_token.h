@@ -10,7 +10,7 @@
 namespace cxtm::config {
 
 // The token when the variable is set and not empty, else nullopt: taken out of the environment
-// (take_secret_env), so no child process inherits it.
+// (take_secret_env), so no child process inherits it. Always nullopt for an external Secret.
 std::optional<std::string> access_token_from_env(const Config& config);
 
 // Pure: a warning when the token variable is not the usual one and its name says it holds

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "config/access_token.h"
+#include "config/collector_version.h"
 #include "config/k8s_names.h"
 #include "config/python_packages.h"
 #include "config/yaml_field.h"
@@ -44,10 +45,11 @@ void read_access_token(const YamlField& field, AccessTokenSource& token) {
         "an inline token is not allowed; name an environment variable ('env:') or a "
         "Secret ('secret:') instead");
   }
-  field.expect_map({"env", "secret", "key"});
+  field.expect_map({"env", "secret", "key", "external"});
   field["env"].read(token.env);
   read_checked(field["secret"], token.secret, dns1123_subdomain_problem);
   field["key"].read(token.key);
+  field["external"].read(token.external);
 }
 
 void read_splunk(const YamlField& field, SplunkSettings& splunk) {
@@ -143,7 +145,7 @@ void read_collector(const YamlField& field, CollectorSettings& collector) {
   read_checked(field["name"], collector.name, dns1123_label_problem);
   read_checked(field["namespace"], collector.namespace_, dns1123_label_problem);
   field["image"].read(collector.image);
-  field["version"].read(collector.version);
+  read_checked(field["version"], collector.version, collector_version_problem);
   const YamlField ports = field["ports"];
   ports.expect_map({"otlp_grpc", "otlp_http", "health", "metrics"});
   read_port(ports["otlp_grpc"], collector.otlp_grpc_port);

@@ -18,11 +18,15 @@ struct AccessTokenSource {
   std::string env;     // read from this environment variable at render/deploy time, if set
   std::string secret;  // the Secret that holds it in the cluster (rendered when env supplies it)
   std::string key;     // the key inside that Secret
+  // The Secret is made by the team's own tooling (External Secrets, Sealed Secrets, a Vault
+  // sync): cxtm-o11y reads it to check it and to roll the collector when it changes, and never
+  // writes it; env is not read.
+  bool external = false;
 };
 
 struct SplunkSettings {
   std::string realm;
-  HostStyle host_style = HostStyle::classic;
+  HostStyle host_style = HostStyle::splunkcloud;
   AccessTokenSource access_token;
 };
 

@@ -7,7 +7,8 @@
 //   errors:   yaml-syntax, no-collector-config, no-service, no-pipelines, config-shape,
 //             duplicate-key, memory-limiter-check-interval, memory-limiter-limit,
 //             memory-limiter-first, undefined-component, endpoint-realm-mismatch, inline-token,
-//             sapm-removed, logging-removed, jaeger-removed, opencensus-removed
+//             sapm-removed, logging-removed, jaeger-removed, opencensus-removed,
+//             component-too-new (only with collector_version)
 //   warnings: memory-limiter-missing, unused-component, missing-batch, deprecated-component,
 //             endpoint-realm-mismatch (an endpoint that is neither Splunk's nor in-cluster)
 
@@ -16,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/collector_version.h"
 #include "lint/finding.h"
 
 namespace cxtm::lint {
@@ -24,6 +26,10 @@ struct LintOptions {
   // When set, exporter endpoints must be this realm's, in either host style
   // (ingest.<realm>.signalfx.com or ingest.<realm>.observability.splunkcloud.com).
   std::optional<std::string> realm;
+  // When set, component names must be the ones this collector version knows
+  // (config/collector_version.h): a name from after the version is an error, a name it renamed a
+  // deprecated-component warning.
+  std::optional<config::CollectorVersion> collector_version;
 };
 
 // Lints text, which is either a collector config (relay.yaml) or a Kubernetes YAML stream; in a

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/collector_version.h"
 #include "config/k8s_names.h"
 #include "core/digest.h"
 #include "core/embedded.h"
@@ -79,6 +80,19 @@ std::string lower(std::string text) {
   return text;
 }
 
+// The names the pinned version's components go by (config/collector_version.h). The version
+// was checked when the config was read; an unparseable one here is a config built by hand.
+Json component_names_of(const config::CollectorSettings& collector) {
+  const auto version = config::parse_collector_version(collector.version);
+  if (!version) {
+    throw Error(ExitCode::usage,
+                fmt::format("collector.version: '{}' {}", collector.version,
+                            *config::collector_version_problem(collector.version)));
+  }
+  const auto names = config::component_names(*version);
+  return {{"k8s_attributes", names.k8s_attributes}, {"otlp_http", names.otlp_http}};
+}
+
 }  // namespace
 
 Json manifest_values(const config::Config& config, const std::optional<std::string>& token) {
@@ -96,6 +110,7 @@ Json manifest_values(const config::Config& config, const std::optional<std::stri
       {"cluster", config.cluster},
       {"environment", config.environment},
       {"namespace_object", collector.namespace_ != "default"},
+      {"components", component_names_of(collector)},
       {"labels",
        {{"common", {{"app.kubernetes.io/managed-by", kManagedBy}}},
         {"selector", selector},
@@ -153,8 +168,28 @@ std::string render_collector_config(const config::Config& config) {
   return to_yaml(render_template(embedded_file(kAgentConfig), kAgentConfig, values));
 }
 
+std::string token_checksum_of_base64(std::string_view token_base64) {
+  return sha256_hex(fmt::format("cxtm-o11y access token\n{}", token_base64));
+}
+
+std::string token_checksum(std::string_view token) {
+  return token_checksum_of_base64(base64_encode(token));
+}
+
+namespace {
+
+void add_token_checksum(Json& daemon_set, const std::string& checksum) {
+  daemon_set["spec"]["template"]["metadata"]["annotations"][std::string(kTokenChecksumAnnotation)] =
+      checksum;
+}
+
+}  // namespace
+
 CollectorManifests render_manifests(const config::Config& config,
-                                    const std::optional<std::string>& token) {
+                                    const std::optional<std::string>& token,
+                                    const std::optional<std::string>& live_token_checksum) {
+  const std::optional<std::string> checksum =
+      token ? std::optional<std::string>(token_checksum(*token)) : live_token_checksum;
   CollectorManifests result;
   result.collector_config = render_collector_config(config);
   Json values = manifest_values(config, token);
@@ -165,6 +200,7 @@ CollectorManifests render_manifests(const config::Config& config,
     if (!name.starts_with(kManifestDir)) continue;
     Json object = render_template(text, name, values);
     if (object.is_null()) continue;
+    if (checksum && object.value("kind", "") == "DaemonSet") add_token_checksum(object, *checksum);
     const std::string file_name = fmt::format("{}-{}.yaml", lower(object.value("kind", "object")),
                                               object["metadata"].value("name", "unnamed"));
     result.objects.push_back({file_name, std::move(object)});
