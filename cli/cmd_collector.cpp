@@ -4,6 +4,7 @@
 #include "actions/collector_deploy.h"
 #include "actions/collector_status.h"
 #include "actions/service_result.h"
+#include "cli/collector_output.h"
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "core/duration.h"
@@ -12,54 +13,10 @@
 namespace cxtm::cli {
 namespace {
 
-struct DeployFlags {
-  bool dry_run = false;
-  bool wait = true;
-  std::string timeout = "5m";
-  std::string poll_interval = "2s";
-  bool no_rollback = false;
-  bool adopt = false;
-};
-
-Json deploy_json(const actions::CollectorDeployResult& result, bool dry_run) {
-  Json objects = Json::array();
-  for (const auto& object : result.plan.objects) {
-    objects.push_back({{"kind", object.ref.kind},
-                       {"namespace", object.ref.namespace_},
-                       {"name", object.ref.name},
-                       {"change", actions::change_name(object.change)},
-                       {"diff", object.diff}});
-  }
-  return Json{
-      {"dryRun", dry_run},
-      {"objects", objects},
-      {"rollout", result.rollout ? actions::rollout_to_json(*result.rollout) : Json(nullptr)},
-      {"logTails", result.log_tails},
-      {"rolledBack", result.rolled_back},
-      {"exitCode", static_cast<int>(result.code)},
-      {"message", result.message}};
-}
-
-void print_deploy_text(const actions::CollectorDeployResult& result, bool dry_run) {
-  if (dry_run) {
-    for (const auto& object : result.plan.objects) {
-      if (!object.diff.empty()) fmt::print("{}", object.diff);
-    }
-    for (const auto& object : result.plan.objects) {
-      fmt::print("{} {} (dry run)\n", actions::display_name(object.ref),
-                 actions::change_name(object.change));
-    }
-  }
-  if (result.rollout) {
-    for (const auto& problem : result.rollout->problems) fmt::print("  {}\n", problem.summary());
-  }
-  for (const auto& tail : result.log_tails) fmt::print("--- log of {}\n", tail);
-  fmt::print("{}\n", result.message);
-}
-
 void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
                             CommandOutcome& outcome) {
-  auto flags = std::make_shared<DeployFlags>();
+  auto flags = std::make_shared<RolloutFlags>();
+  auto adopt = std::make_shared<bool>(false);
   CLI::App* command = parent.add_subcommand(
       "deploy", "Lint, then apply the collector's objects and wait until every pod is ready");
   command->footer(
@@ -69,33 +26,19 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
       "  cxtm-o11y collector deploy --timeout 10m -o json\n"
       "When the pods do not become ready, the previous objects are put back unless "
       "--no-rollback-on-failure.");
-  command->add_flag("--dry-run", flags->dry_run, "Show what would change; write nothing");
-  command->add_flag("--wait,!--no-wait", flags->wait,
-                    "Wait for the DaemonSet's pods to be ready (default: wait)");
-  add_timeout_option(*command, flags->timeout, "How long to wait");
-  command->add_flag("--no-rollback-on-failure", flags->no_rollback,
-                    "Leave the new objects in place when the rollout fails");
-  command->add_flag("--adopt", flags->adopt,
+  add_rollout_flags(*command, *flags);
+  command->add_flag("--adopt", *adopt,
                     "Take over same-named objects another installation created (without the "
                     "app.kubernetes.io/managed-by=cxtm-o11y label); refused otherwise");
-  add_poll_interval_flag(*command, flags->poll_interval);
-  command->callback([flags, &global, &outcome] {
-    const Duration timeout = parse_timeout(flags->timeout);
-    const Duration poll_interval = parse_poll_interval(flags->poll_interval);
+  command->callback([flags, adopt, &global, &outcome] {
+    auto options = deploy_options(*flags);
+    options.adopt = *adopt;
     const auto config = global.load_config();
     const auto kube = global.kube_client();
     const auto reporter = global.reporter();
     actions::Context context{config, *kube, *reporter};
     install_interrupt_handlers();
-    const auto result = actions::deploy_collector(
-        context, {.dry_run = flags->dry_run,
-                  .wait = flags->wait,
-                  .timeout = timeout,
-                  .poll_interval = poll_interval,
-                  .rollback = flags->no_rollback ? actions::RollbackOnFailure::no
-                                                 : actions::RollbackOnFailure::yes,
-                  .adopt = flags->adopt,
-                  .interrupted = interrupted});
+    const auto result = actions::deploy_collector(context, options);
     if (global.format() == print::Format::text) {
       print_deploy_text(result, flags->dry_run);
     } else {
@@ -193,12 +136,15 @@ void setup_collector_delete(CLI::App& parent, const GlobalOptions& global,
 }  // namespace
 
 void setup_collector(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
-  CLI::App* collector =
-      app.add_subcommand("collector", "Deploy, inspect or delete the OpenTelemetry Collector");
+  CLI::App* collector = app.add_subcommand(
+      "collector",
+      "Deploy, inspect, upgrade or delete the OpenTelemetry Collector; rotate its token");
   collector->require_subcommand(1);
   setup_collector_deploy(*collector, global, outcome);
   setup_collector_status(*collector, global, outcome);
   setup_collector_delete(*collector, global, outcome);
+  setup_collector_upgrade(*collector, global, outcome);
+  setup_collector_rotate_token(*collector, global, outcome);
 }
 
 }  // namespace cxtm::cli

@@ -39,10 +39,11 @@ void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
           const auto& volume = *status.volume;
           std::string kept;
           for (const auto& item : volume.kept) kept += (kept.empty() ? "" : ", ") + item;
-          fmt::print("  volume: added {} distributions; the app's own kept: {}; overrides of "
-                     "the app's: {}\n",
-                     volume.added.size(), kept.empty() ? "none" : kept,
-                     volume.overrides ? std::to_string(*volume.overrides) : "not reported");
+          fmt::print(
+              "  volume: added {} distributions; the app's own kept: {}; overrides of "
+              "the app's: {}\n",
+              volume.added.size(), kept.empty() ? "none" : kept,
+              volume.overrides ? std::to_string(*volume.overrides) : "not reported");
         }
         for (const auto& line : status.drift) fmt::print("  drift: {}\n", line);
       }

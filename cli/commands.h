@@ -12,6 +12,12 @@ namespace cxtm::cli {
 void setup_render(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
 void setup_lint(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
 void setup_collector(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
+// `collector upgrade` and `collector rotate-token` (cmd_collector_operations.cpp), under the
+// collector command.
+void setup_collector_upgrade(CLI::App& collector, const GlobalOptions& global,
+                             CommandOutcome& outcome);
+void setup_collector_rotate_token(CLI::App& collector, const GlobalOptions& global,
+                                  CommandOutcome& outcome);
 void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
 void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
 void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);

@@ -78,7 +78,7 @@ TEST_SUITE("integration/dashboards") {
         named(objects, "detector", "cxtm-notifications (cxtm-poc): errors and latency");
     CHECK(contains(detector["programText"], "filter('sf_service', 'cxtm-notifications')"));
     CHECK(contains(result.out, "11 created, 0 updated, 0 unchanged"));
-    CHECK(contains(result.out, "dashboards: https://app.us1.signalfx.com/#/dashboard/" +
+    CHECK(contains(result.out, "dashboards: https://app.us1.observability.splunkcloud.com/#/dashboard/" +
                                    group["id"].get<std::string>()));
   }
 
@@ -182,7 +182,7 @@ TEST_SUITE("integration/dashboards") {
     CHECK(detector["service"] == "notifications");
     CHECK(detector["change"] == "create");
     CHECK(detector["id"].is_string());
-    CHECK(document["groupUrl"].get<std::string>().starts_with("https://app.us1.signalfx.com/#/"));
+    CHECK(document["groupUrl"].get<std::string>().starts_with("https://app.us1.observability.splunkcloud.com/#/"));
     CHECK(count_of(cli.splunk.objects(), "detector") == 1);
   }
 

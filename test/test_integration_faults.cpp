@@ -533,6 +533,7 @@ namespace {
 // ---- the canary ----
 
 constexpr const char* kCanary = "canary-7f3a9c2e-token";
+constexpr const char* kSecondCanary = "canary-second-41d8b6a0-token";
 constexpr const char* kSecretPath = "/api/v1/namespaces/default/secrets/splunk-access-token";
 
 // Looks for secrets in text; every find is a hit naming where.
@@ -654,12 +655,15 @@ TEST_SUITE("integration/faults") {
     const cxtm::testing::KubectlSpy spy(cxtm::testing::test_kubectl());
     const std::string encoded = cxtm::base64_encode(kCanary);
     CanarySearch search{{kCanary, encoded}, {}};
-    const auto run = [&](std::vector<std::string> arguments) {
+    const auto run_as = [&](std::vector<std::string> arguments, const char* token) {
       const std::string command = joined(arguments);
-      const auto result = run_with_token(cluster, arguments, kCanary, spy.path());
+      const auto result = run_with_token(cluster, arguments, token, spy.path());
       search.look("stdout of " + command, result.out);
       search.look("stderr of " + command, result.err);
       return result;
+    };
+    const auto run = [&](std::vector<std::string> arguments) {
+      return run_as(std::move(arguments), kCanary);
     };
     const auto flags = [](std::vector<std::string> arguments) {
       return with_flags(arguments, false);
@@ -670,6 +674,15 @@ TEST_SUITE("integration/faults") {
     CHECK(run(flags({"-o", "json", "collector", "deploy"})).exit_code == 0);
     CHECK(run({"-v", "collector", "status"}).exit_code == 0);
     CHECK(run({"-o", "json", "collector", "status"}).exit_code == 0);
+    // A rotation to a second token (shown, made, as JSON) and back.
+    search.secrets.push_back(kSecondCanary);
+    search.secrets.push_back(cxtm::base64_encode(kSecondCanary));
+    for (const std::vector<std::string>& rotate :
+         {std::vector<std::string>{"-v", "collector", "rotate-token", "--no-validate", "--dry-run"},
+          std::vector<std::string>{"-o", "json", "collector", "rotate-token", "--no-validate"}}) {
+      CHECK(run_as(flags(rotate), kSecondCanary).exit_code == 0);
+    }
+    CHECK(run(flags({"-v", "collector", "rotate-token", "--no-validate"})).exit_code == 0);
     cluster.seed("env-secrets-downward", "cxtm-scheduler");
     CHECK(run(flags({"-v", "instrument", "scheduler", "--no-validate"})).exit_code == 0);
     CHECK(run(flags({"-o", "json", "instrument", "scheduler", "--no-validate"})).exit_code == 0);

@@ -47,18 +47,37 @@ void put_back(Context& context, const kube::ObjectRef& ref, const Json& previous
   }
 }
 
-// Puts back what applied changed: the previous version of each object, or deletes it when it
-// did not exist before. Newest first, so the DaemonSet goes back before its ConfigMap. An object
-// that cannot be put back does not stop the others.
+// What an undo achieved.
 struct Undone {
   bool complete = true;
   std::string summary;  // for the message: done, or which objects stay as applied and what to run
 };
 
+// The order an undo puts objects back in. Pods read their ConfigMap and Secret when they start,
+// so what they read goes back before the DaemonSet whose rollback starts them: a DaemonSet that
+// is new goes first (no pod waits for what is deleted after it), then the previous ConfigMap,
+// Secret and the rest, then the previous DaemonSet, then what else was new, newest first.
+std::vector<const PlannedObject*> undo_order(const std::vector<const PlannedObject*>& applied) {
+  std::vector<const PlannedObject*> order;
+  const auto take = [&](auto wanted) {
+    for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
+      if (wanted(**it)) order.push_back(*it);
+    }
+  };
+  const auto workload = [](const PlannedObject& o) { return o.ref.kind == "DaemonSet"; };
+  take([&](const PlannedObject& o) { return workload(o) && !o.live; });
+  take([&](const PlannedObject& o) { return !workload(o) && o.live; });
+  take([&](const PlannedObject& o) { return workload(o) && o.live; });
+  take([&](const PlannedObject& o) { return !workload(o) && !o.live; });
+  return order;
+}
+
+// Puts back what applied changed: the previous version of each object, or deletes it when it
+// did not exist before. An object that cannot be put back does not stop the others.
 Undone undo(Context& context, const std::vector<const PlannedObject*>& applied) {
   std::vector<std::string> failed;
-  for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
-    const PlannedObject& object = **it;
+  for (const PlannedObject* undone : undo_order(applied)) {
+    const PlannedObject& object = *undone;
     try {
       if (!object.live) {
         context.kube.remove(object.ref);
@@ -153,6 +172,7 @@ std::string scheduled_nowhere(Context& context, const kube::ObjectRef& daemon_se
 CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOptions& options) {
   context.kube.limit_request_time(options.timeout);
   CollectorDeployResult result{.plan = plan_collector(context, {.adopt = options.adopt})};
+  if (options.check_plan) options.check_plan(result.plan);
   if (options.dry_run) {
     result.message = result.plan.changes_anything() ? "dry run: nothing was changed"
                                                     : "dry run: the collector is up to date";
@@ -205,8 +225,21 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
     return result;
   }
   if (rollout.outcome == rollout::RolloutOutcome::complete) {
-    result.message =
-        fmt::format("{} ready: {}", display_name(daemonset->ref), rollout.last.progress);
+    const auto problem = options.verify ? options.verify() : std::nullopt;
+    if (!problem) {
+      result.message =
+          fmt::format("{} ready: {}", display_name(daemonset->ref), rollout.last.progress);
+      return result;
+    }
+    result.code = ExitCode::failed;
+    if (options.rollback == RollbackOnFailure::yes && !applied.empty()) {
+      const Undone undone = undo(context, applied);
+      result.rolled_back = undone.complete;
+      result.message = fmt::format("{} ready, but {}; {}", display_name(daemonset->ref), *problem,
+                                   undone.summary);
+    } else {
+      result.message = fmt::format("{} ready, but {}", display_name(daemonset->ref), *problem);
+    }
     return result;
   }
   result.log_tails =

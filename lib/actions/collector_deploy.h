@@ -2,6 +2,7 @@
 // `cxtm-o11y collector deploy`: lint, show the change, apply it, wait for the DaemonSet, and put
 // the previous objects back when the new collector does not come up.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,13 @@ struct CollectorDeployOptions {
   RollbackOnFailure rollback = RollbackOnFailure::yes;
   bool adopt = false;  // take over same-named objects that are not ours (PlanOptions)
   std::function<bool()> interrupted;
+  // After a complete rollout: what is still wrong with the new collector (rotate-token asks
+  // whether its exporter gets through with the new token), or nullopt. A problem fails the
+  // deploy and undoes it as a failed rollout would.
+  std::function<std::optional<std::string>()> verify;
+  // Refuses, before any write, a plan that changes more than this allows (rotate-token: the
+  // token alone). Throws Error.
+  std::function<void(const CollectorPlan&)> check_plan;
 };
 
 struct CollectorDeployResult {

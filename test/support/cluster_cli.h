@@ -37,6 +37,9 @@ class ClusterCli {
   // rollout (20 s at most: its pods may be told to fail) and returns it as the server stores it
   // (defaults filled, status as its controller last wrote it).
   Json seed(const std::string& file, const std::string& name = "");
+  // Creates the Secrets and ConfigMaps the Deployment's pod template reads, with the keys it
+  // reads, unless the cluster has them (seed does it for every corpus shape).
+  void seed_referenced_objects(const Json& deployment);
 
   // cxtm-o11y -c <config> --kubeconfig <fake> --kubectl <kubectl> arguments; kubectl
   // defaults to $CXTM_TEST_KUBECTL; env overrides the environment (SPLUNK_ACCESS_TOKEN is "").

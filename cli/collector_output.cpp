@@ -1,0 +1,67 @@
+#include "cli/collector_output.h"
+
+#include <fmt/core.h>
+
+#include "actions/service_result.h"
+#include "cli/commands.h"
+#include "cli/interrupt.h"
+
+namespace cxtm::cli {
+
+void add_rollout_flags(CLI::App& command, RolloutFlags& flags) {
+  command.add_flag("--dry-run", flags.dry_run, "Show what would change; write nothing");
+  command.add_flag("--wait,!--no-wait", flags.wait,
+                   "Wait for the DaemonSet's pods to be ready (default: wait)");
+  add_timeout_option(command, flags.timeout, "How long to wait");
+  command.add_flag("--no-rollback-on-failure", flags.no_rollback,
+                   "Leave the new objects in place when the rollout fails");
+  add_poll_interval_flag(command, flags.poll_interval);
+}
+
+actions::CollectorDeployOptions deploy_options(const RolloutFlags& flags) {
+  return {.dry_run = flags.dry_run,
+          .wait = flags.wait,
+          .timeout = parse_timeout(flags.timeout),
+          .poll_interval = parse_poll_interval(flags.poll_interval),
+          .rollback =
+              flags.no_rollback ? actions::RollbackOnFailure::no : actions::RollbackOnFailure::yes,
+          .interrupted = interrupted};
+}
+
+Json deploy_json(const actions::CollectorDeployResult& result, bool dry_run) {
+  Json objects = Json::array();
+  for (const auto& object : result.plan.objects) {
+    objects.push_back({{"kind", object.ref.kind},
+                       {"namespace", object.ref.namespace_},
+                       {"name", object.ref.name},
+                       {"change", actions::change_name(object.change)},
+                       {"diff", object.diff}});
+  }
+  return Json{
+      {"dryRun", dry_run},
+      {"objects", objects},
+      {"rollout", result.rollout ? actions::rollout_to_json(*result.rollout) : Json(nullptr)},
+      {"logTails", result.log_tails},
+      {"rolledBack", result.rolled_back},
+      {"exitCode", static_cast<int>(result.code)},
+      {"message", result.message}};
+}
+
+void print_deploy_text(const actions::CollectorDeployResult& result, bool dry_run) {
+  if (dry_run) {
+    for (const auto& object : result.plan.objects) {
+      if (!object.diff.empty()) fmt::print("{}", object.diff);
+    }
+    for (const auto& object : result.plan.objects) {
+      fmt::print("{} {} (dry run)\n", actions::display_name(object.ref),
+                 actions::change_name(object.change));
+    }
+  }
+  if (result.rollout) {
+    for (const auto& problem : result.rollout->problems) fmt::print("  {}\n", problem.summary());
+  }
+  for (const auto& tail : result.log_tails) fmt::print("--- log of {}\n", tail);
+  fmt::print("{}\n", result.message);
+}
+
+}  // namespace cxtm::cli

@@ -1,0 +1,34 @@
+#pragma once
+// What `collector deploy`, `upgrade` and `rotate-token` share: the rollout's flags and the
+// printing of a deploy's result (the plan's diffs, the rollout's problems, the message).
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "actions/collector_deploy.h"
+#include "core/json.h"
+
+namespace cxtm::cli {
+
+struct RolloutFlags {
+  bool dry_run = false;
+  bool wait = true;
+  std::string timeout = "5m";
+  std::string poll_interval = "2s";
+  bool no_rollback = false;
+};
+
+// --dry-run, --wait/--no-wait, --timeout, --no-rollback-on-failure, --poll-interval.
+void add_rollout_flags(CLI::App& command, RolloutFlags& flags);
+
+// The deploy options the flags say (Error(usage) for a bad duration).
+actions::CollectorDeployOptions deploy_options(const RolloutFlags& flags);
+
+// -o json/yaml: the plan, the rollout, the outcome.
+Json deploy_json(const actions::CollectorDeployResult& result, bool dry_run);
+
+// Text: on a dry run each diff and a line per object; the rollout's problems, log tails and
+// the message.
+void print_deploy_text(const actions::CollectorDeployResult& result, bool dry_run);
+
+}  // namespace cxtm::cli
