@@ -1,5 +1,6 @@
 #include <fmt/core.h>
 
+#include "actions/change_awareness.h"
 #include "actions/collector_delete.h"
 #include "actions/collector_deploy.h"
 #include "actions/collector_status.h"
@@ -39,6 +40,10 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
     actions::Context context{config, *kube, *reporter};
     install_interrupt_handlers();
     const auto result = actions::deploy_collector(context, options);
+    if (!options.dry_run) {
+      actions::ChangeAwareness(context, "collector deploy")
+          .after(actions::collector_changes("collector deploy", config, result, "deployed"));
+    }
     if (global.format() == print::Format::text) {
       print_deploy_text(result, flags->dry_run);
     } else {

@@ -2,6 +2,7 @@
 // a new token alone, each shown, waited for, checked and undone on failure like a deploy.
 #include <fmt/core.h>
 
+#include "actions/change_awareness.h"
 #include "actions/collector_rotate.h"
 #include "actions/collector_upgrade.h"
 #include "cli/collector_output.h"
@@ -37,6 +38,11 @@ void setup_collector_upgrade(CLI::App& collector, const GlobalOptions& global,
     actions::Context context{config, *kube, *reporter};
     install_interrupt_handlers();
     const auto result = actions::upgrade_collector(context, {.deploy = options, .to = *to});
+    if (!options.dry_run) {
+      actions::ChangeAwareness(context, "collector upgrade")
+          .after(actions::collector_changes("collector upgrade", config, result.deploy,
+                                            "upgraded to " + result.to));
+    }
     const std::string pin = result.pinned
                                 ? ""
                                 : fmt::format(
@@ -91,6 +97,11 @@ void setup_collector_rotate_token(CLI::App& collector, const GlobalOptions& glob
         {.deploy = options,
          .validate = !*no_validate,
          .validate_options = {.timeout = options.timeout, .interrupted = interrupted}});
+    if (!options.dry_run) {
+      actions::ChangeAwareness(context, "collector rotate-token")
+          .after(actions::collector_changes("collector rotate-token", config, result.deploy,
+                                            "token rotated"));
+    }
     if (global.format() == print::Format::text) {
       if (result.report) fmt::print("{}", validate_report_text(*result.report));
       print_deploy_text(result.deploy, flags->dry_run);

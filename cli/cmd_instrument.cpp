@@ -1,5 +1,6 @@
 #include <fmt/core.h>
 
+#include "actions/change_awareness.h"
 #include "actions/instrument.h"
 #include "actions/services.h"
 #include "actions/validate.h"
@@ -59,6 +60,9 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     const Duration poll_interval = parse_poll_interval(flags->poll_interval);
     auto session = global.session();
     const auto services = actions::select_services(session->config, flags->services, flags->all);
+    // Splunk hears of it: the detectors muted first (when asked), an event per change after.
+    actions::ChangeAwareness splunk(session->context, "instrument");
+    if (!flags->dry_run) splunk.before(services);
     install_interrupt_handlers();
     const auto results = actions::instrument_services(
         session->context, session->stores(), services,
@@ -71,6 +75,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
          .force = flags->force ? instrument::Force::yes : instrument::Force::no,
          .parallel = flags->parallel,
          .interrupted = interrupted});
+    if (!flags->dry_run) splunk.after(actions::service_changes("instrument", results));
     // validate's checks 4 and 5 for what was just written and rolled out.
     std::optional<validate::Report> validation;
     const auto written = actions::just_instrumented(services, results);

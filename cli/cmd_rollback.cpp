@@ -5,6 +5,7 @@
 #include <functional>
 #include <iostream>
 
+#include "actions/change_awareness.h"
 #include "actions/rollback.h"
 #include "actions/services.h"
 #include "cli/commands.h"
@@ -95,6 +96,9 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
                               "terminal to ask on)",
                               flags->from.empty() ? "--exact" : "--from"));
     }
+    // Splunk hears of it: the detectors muted first (when asked), an event per change after.
+    actions::ChangeAwareness splunk(session->context, "rollback");
+    if (!flags->dry_run) splunk.before(services);
     install_interrupt_handlers();
     const auto format = global.format();
     const auto results = actions::rollback_services(
@@ -110,6 +114,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
          .confirm = ask ? std::function<bool(const std::vector<actions::ServiceResult>&)>(
                               [](const auto& previews) { return confirm_exact(previews); })
                         : nullptr});
+    if (!flags->dry_run) splunk.after(actions::service_changes("rollback", results));
     // What changed (or would): the pod template's diff, as the issue asks a rollback to show.
     print_service_results(
         results, format,

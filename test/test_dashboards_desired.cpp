@@ -5,6 +5,7 @@
 
 #include "actions/services.h"
 #include "config/config.h"
+#include "core/error.h"
 #include "dashboards/desired.h"
 #include "dashboards/existing.h"
 
@@ -93,7 +94,7 @@ TEST_SUITE("dashboards/desired") {
     for (std::sregex_iterator it(program.begin(), program.end(), publish), end; it != end; ++it) {
       published.insert((*it)[1]);
     }
-    REQUIRE(detector.body["rules"].size() == 2);
+    REQUIRE(detector.body["rules"].size() == 5);
     for (const auto& rule : detector.body["rules"]) {
       CHECK(published.contains(rule["detectLabel"].get<std::string>()));
     }
@@ -108,7 +109,79 @@ TEST_SUITE("dashboards/desired") {
     const std::string program = tuned.body["programText"];
     CHECK(program.find("* 100 > 2,") != std::string::npos);
     CHECK(program.find("p99_ms > 750,") != std::string::npos);
-    CHECK(tuned.body["rules"][1]["description"] == "p99 latency above 750 ms for 10 minutes");
+    CHECK(tuned.body["rules"][2]["description"] == "p99 latency above 750 ms for 10 minutes");
+  }
+
+  TEST_CASE("five rules: error rate, p90, p99, a drop against last week, no data; each severity") {
+    const auto detector = by_key(for_all(poc()), "scheduler/detector");
+    const std::string program = detector.body["programText"];
+    CHECK(program.find("p90_ms > 1000, lasting='10m'") != std::string::npos);
+    CHECK(program.find("service.request.duration.ns.p90") != std::string::npos);
+    // The drop compares the last hour's rate with the same hour a week ago.
+    CHECK(program.find("hourly = requests.mean(over='1h')") != std::string::npos);
+    CHECK(program.find("week_ago = hourly.timeshift('1w')") != std::string::npos);
+    CHECK(program.find("hourly < week_ago * 0.50, lasting='15m'") != std::string::npos);
+    CHECK(program.find("from signalfx.detectors.not_reporting import not_reporting") == 0);
+    CHECK(program.find("not_reporting.detector(stream=requests, resource_identifier=None, "
+                       "duration='15m').publish('no data')") != std::string::npos);
+    std::vector<std::string> severities;
+    for (const auto& rule : detector.body["rules"]) {
+      severities.push_back(rule["severity"]);
+      CHECK(rule["notifications"] == Json::array());  // no recipients configured
+    }
+    CHECK(severities == std::vector<std::string>{"Critical", "Minor", "Major", "Warning", "Major"});
+    const auto tuned = by_key(for_all(poc("alerts:\n  request_drop: {percent: 80, severity: "
+                                          "Critical}\n  no_data: {minutes: 5}\n")),
+                              "scheduler/detector");
+    const std::string tuned_program = tuned.body["programText"];
+    CHECK(tuned_program.find("week_ago * 0.20,") != std::string::npos);
+    CHECK(tuned_program.find("duration='5m'") != std::string::npos);
+    CHECK(tuned.body["rules"][3]["severity"] == "Critical");
+  }
+
+  TEST_CASE("recipients reach every rule as Splunk's notifications; a service may have its own") {
+    const auto config = poc(R"(alerts:
+  recipients:
+    - email: oncall@cxtm.example.com
+    - slack: E1SlackInt
+      channel: "#cxtm-alerts"
+    - pagerduty: PD_Integr-1
+    - webhook: WebHook001
+    - team: TeamCxtm01
+)");
+    const Json expected = Json::parse(R"([
+      {"type": "Email", "email": "oncall@cxtm.example.com"},
+      {"type": "Slack", "credentialId": "E1SlackInt", "channel": "#cxtm-alerts"},
+      {"type": "PagerDuty", "credentialId": "PD_Integr-1"},
+      {"type": "Webhook", "credentialId": "WebHook001"},
+      {"type": "Team", "team": "TeamCxtm01"}])");
+    for (const auto& rule : by_key(for_all(config), "scheduler/detector").body["rules"]) {
+      CHECK(rule["notifications"] == expected);
+    }
+    // Per service: its own recipients and thresholds, the rest from the top level.
+    const auto own = config::parse_config(R"(cluster: cxtm-poc
+splunk:
+  realm: us1
+alerts:
+  recipients: [{email: oncall@cxtm.example.com}]
+services:
+  scheduler:
+    alerts:
+      recipients: [{team: SchedTeam1}]
+      p99_latency: {ms: 500}
+  notifications: {}
+)",
+                                          "own.yaml");
+    const auto objects = for_all(own);
+    const auto& scheduler = by_key(objects, "scheduler/detector").body;
+    const auto& notifications = by_key(objects, "notifications/detector").body;
+    CHECK(scheduler["rules"][0]["notifications"] ==
+          Json::parse(R"([{"type": "Team", "team": "SchedTeam1"}])"));
+    CHECK(notifications["rules"][0]["notifications"] ==
+          Json::parse(R"([{"type": "Email", "email": "oncall@cxtm.example.com"}])"));
+    CHECK(scheduler["programText"].get<std::string>().find("p99_ms > 500,") != std::string::npos);
+    CHECK(notifications["programText"].get<std::string>().find("p99_ms > 2000,") !=
+          std::string::npos);
   }
 
   TEST_CASE("an APM name with a quote stays inside its SignalFlow string") {
@@ -130,5 +203,28 @@ TEST_SUITE("dashboards/desired") {
     CHECK_THROWS_WITH(poc("alerts:\n  error_rate_percent: 0\n"),
                       doctest::Contains("alerts.error_rate_percent"));
     CHECK_THROWS_WITH(poc("alerts:\n  p99_latncy_ms: 10\n"), doctest::Contains("p99_latency_ms"));
+    const auto error = [](const std::string& alerts) {
+      try {
+        poc("alerts:\n" + alerts);
+      } catch (const Error& e) {
+        return std::string(e.what());
+      }
+      return std::string("(no error)");
+    };
+    CHECK(error("  p90_latency: {severity: High}\n")
+              .find("alerts.p90_latency.severity: 'High' is not a severity") != std::string::npos);
+    CHECK(error("  recipients: [{email: nobody}]\n").find("'nobody' is not an email address") !=
+          std::string::npos);
+    CHECK(error("  recipients: [{slack: E1SlackInt}]\n").find("slack needs a channel") !=
+          std::string::npos);
+    CHECK(error("  recipients: [{email: a@b.c, team: T1}]\n")
+              .find("needs exactly one of email, slack, pagerduty, webhook, team") !=
+          std::string::npos);
+    CHECK(error("  recipients: [{pagerduty: \"https://events.pagerduty.com/x\"}]\n")
+              .find("is not a Splunk id") != std::string::npos);
+    CHECK(error("  mute_during_change: 3s\n").find("is not a duration from 1m to 24h") !=
+          std::string::npos);
+    CHECK(error("  request_drop: {percent: 100}\n").find("alerts.request_drop.percent") !=
+          std::string::npos);
   }
 }

@@ -203,12 +203,14 @@ void read_instrumentation(const YamlField& field, InstrumentationSettings& setti
 }
 
 void read_service(const YamlField& field, ServiceSettings& service) {
-  field.expect_map({"deployment", "container", "selector", "otel_service_name", "instrumentation"});
+  field.expect_map(
+      {"deployment", "container", "selector", "otel_service_name", "instrumentation", "alerts"});
   read_checked(field["deployment"], service.deployment, dns1123_subdomain_problem);
   read_checked(field["container"], service.container, dns1123_label_problem);
   read_checked(field["selector"], service.selector, label_selector_problem);
   field["otel_service_name"].read(service.otel_service_name);
   read_instrumentation(field["instrumentation"], service.instrumentation);
+  read_alert_settings(field["alerts"], service.alerts);
 }
 
 // The image the service's source needs, set here or inherited from the top level.
@@ -224,7 +226,7 @@ void require_source_image(const YamlField& field, const InstrumentationSettings&
 }
 
 void read_services(const YamlField& field, const InstrumentationSettings& defaults,
-                   std::vector<ServiceSettings>& services) {
+                   const AlertSettings& alerts, std::vector<ServiceSettings>& services) {
   for (const std::string& name : field.keys()) {
     const YamlField entry = field[name];
     if (auto problem = dns1123_label_problem(name)) {
@@ -235,18 +237,13 @@ void read_services(const YamlField& field, const InstrumentationSettings& defaul
                             .container = "",
                             .selector = "app.kubernetes.io/name=" + name,
                             .otel_service_name = "",
-                            .instrumentation = defaults};
+                            .instrumentation = defaults,
+                            .alerts = alerts};
     read_service(entry, service);
     require_source_image(entry["instrumentation"], service.instrumentation);
     if (service.otel_service_name.empty()) service.otel_service_name = service.deployment;
     services.push_back(service);
   }
-}
-
-void read_alerts(const YamlField& field, AlertSettings& alerts) {
-  field.expect_map({"error_rate_percent", "p99_latency_ms"});
-  field["error_rate_percent"].read(alerts.error_rate_percent, 1, 100);
-  field["p99_latency_ms"].read(alerts.p99_latency_ms, 1, 3600000);
 }
 
 // Applies what the document sets onto config; absent fields keep their earlier value.
@@ -259,7 +256,7 @@ void read_document(const YamlField& root, Config& config) {
   read_splunk(root["splunk"], config.splunk);
   read_collector(root["collector"], config.collector);
   read_instrumentation(root["instrumentation"], config.instrumentation);
-  read_alerts(root["alerts"], config.alerts);
+  read_alert_settings(root["alerts"], config.alerts);
   if (const auto backup = root["backup"]; backup.present()) {
     backup.expect_map({"cluster_copy"});
     backup["cluster_copy"].read(config.backup_cluster_copy);
@@ -268,7 +265,7 @@ void read_document(const YamlField& root, Config& config) {
   root["ca_bundle"].read(config.ca_bundle);
   if (root["services"].present()) {
     config.services.clear();
-    read_services(root["services"], config.instrumentation, config.services);
+    read_services(root["services"], config.instrumentation, config.alerts, config.services);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/alert_settings.h"
 #include "config/splunk_endpoints.h"
 
 namespace cxtm::config {
@@ -84,12 +85,6 @@ struct InstrumentationSettings {
   ResourceAmounts limits;
 };
 
-// When the detectors `dashboards apply` keeps for each service fire.
-struct AlertSettings {
-  int error_rate_percent = 0;  // errors among requests, over 5 minutes
-  int p99_latency_ms = 0;      // 99th percentile request duration, over 10 minutes
-};
-
 struct ServiceSettings {
   std::string name;               // the service as users name it: "scheduler"
   std::string deployment;         // its Deployment: "cxtm-scheduler"
@@ -97,6 +92,7 @@ struct ServiceSettings {
   std::string selector;           // label selector of its pods: "app.kubernetes.io/name=scheduler"
   std::string otel_service_name;  // service.name in Splunk APM; default: the Deployment's name
   InstrumentationSettings instrumentation;
+  AlertSettings alerts;  // the top level's, with what services.<name>.alerts sets
 };
 
 struct Config {
@@ -107,10 +103,10 @@ struct Config {
   SplunkSettings splunk;
   CollectorSettings collector;
   InstrumentationSettings instrumentation;  // the defaults every service starts from
-  AlertSettings alerts;
-  bool backup_cluster_copy = true;  // backup.cluster_copy: originals also in a ConfigMap
-  std::string state_dir;            // local backups; "~/" means $HOME
-  std::string ca_bundle;            // CA certificates for HTTPS; empty: see config/ca_bundle.h
+  AlertSettings alerts;                     // the defaults every service starts from
+  bool backup_cluster_copy = true;          // backup.cluster_copy: originals also in a ConfigMap
+  std::string state_dir;                    // local backups; "~/" means $HOME
+  std::string ca_bundle;  // CA certificates for HTTPS; empty: see config/ca_bundle.h
   std::vector<ServiceSettings> services;  // in file order
   std::vector<std::string> warnings;      // legal but suspicious settings, one line each
 

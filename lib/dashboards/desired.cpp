@@ -39,6 +39,37 @@ const Json& field(const Json& rendered, const char* name, std::string_view file,
   return rendered[name];
 }
 
+Json rule_values(const config::AlertRule& rule) {
+  return {{"threshold", rule.threshold}, {"severity", rule.severity}};
+}
+
+// A detector rule's notifications, as Splunk's API spells them.
+Json notifications(const std::vector<config::Recipient>& recipients) {
+  Json list = Json::array();
+  for (const auto& recipient : recipients) {
+    Json notification = {{"type", recipient.type}};
+    if (recipient.type == "Email") notification["email"] = recipient.address;
+    if (recipient.type == "Team") notification["team"] = recipient.address;
+    if (!recipient.integration.empty()) notification["credentialId"] = recipient.integration;
+    if (!recipient.channel.empty()) notification["channel"] = recipient.channel;
+    list.push_back(std::move(notification));
+  }
+  return list;
+}
+
+Json alert_values(const config::AlertSettings& alerts) {
+  Json drop = rule_values(alerts.request_drop);
+  // What is left of last week's rate when it dropped by the percentage: "0.50".
+  drop["remaining"] =
+      fmt::format("{:.2f}", static_cast<double>(100 - alerts.request_drop.threshold) / 100);
+  return {{"error_rate", rule_values(alerts.error_rate)},
+          {"p90_latency", rule_values(alerts.p90_latency)},
+          {"p99_latency", rule_values(alerts.p99_latency)},
+          {"request_drop", drop},
+          {"no_data", rule_values(alerts.no_data)},
+          {"notifications", notifications(alerts.recipients)}};
+}
+
 Json service_values(const config::Config& config, const config::ServiceSettings& service) {
   return Json{{"cluster", config.cluster},
               {"environment", config.environment},
@@ -47,9 +78,7 @@ Json service_values(const config::Config& config, const config::ServiceSettings&
                {{"name", service.name},
                 {"otel_name", service.otel_service_name},
                 {"otel_name_signalflow", signalflow_string(service.otel_service_name)}}},
-              {"alerts",
-               {{"error_rate_percent", config.alerts.error_rate_percent},
-                {"p99_latency_ms", config.alerts.p99_latency_ms}}}};
+              {"alerts", alert_values(service.alerts)}};
 }
 
 std::string name_of(const Json& body, std::string_view file, std::string_view where) {

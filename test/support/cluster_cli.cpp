@@ -12,6 +12,7 @@
 
 #include "core/atomic_file.h"
 #include "core/digest.h"
+#include "fixtures/kube_referenced_objects.h"
 #include "fixtures/kubectl_runner.h"
 #include "support/cli_runner.h"
 
@@ -136,70 +137,8 @@ ClusterCli::ClusterCli(CopyOf copy)
                        config.replace(at, from.size(), "state_dir: " + state_dir_.string()));
 }
 
-namespace {
-
-// The Secrets and ConfigMaps a pod template reads (env valueFrom, envFrom, volumes), each with
-// the keys it reads: kind -> name -> keys.
-std::map<std::string, std::map<std::string, std::set<std::string>>> referenced_objects(
-    const Json& deployment) {
-  std::map<std::string, std::map<std::string, std::set<std::string>>> found;
-  const Json spec = deployment["spec"]["template"].value("spec", Json::object());
-  const auto note = [&](const std::string& kind, const Json& ref, const std::string& key) {
-    if (ref.value("optional", false) || !ref.contains("name")) return;
-    auto& keys = found[kind][ref["name"].get<std::string>()];
-    if (!key.empty()) keys.insert(key);
-  };
-  for (const char* list : {"initContainers", "containers"}) {
-    for (const Json& container : spec.value(list, Json::array())) {
-      for (const Json& entry : container.value("env", Json::array())) {
-        const Json from = entry.value("valueFrom", Json::object());
-        if (from.contains("secretKeyRef")) {
-          note("Secret", from["secretKeyRef"], from["secretKeyRef"].value("key", ""));
-        }
-        if (from.contains("configMapKeyRef")) {
-          note("ConfigMap", from["configMapKeyRef"], from["configMapKeyRef"].value("key", ""));
-        }
-      }
-      for (const Json& entry : container.value("envFrom", Json::array())) {
-        if (entry.contains("secretRef")) note("Secret", entry["secretRef"], "");
-        if (entry.contains("configMapRef")) note("ConfigMap", entry["configMapRef"], "");
-      }
-    }
-  }
-  for (const Json& volume : spec.value("volumes", Json::array())) {
-    if (volume.contains("secret")) {
-      Json ref = volume["secret"];
-      ref["name"] = ref.value("secretName", "");
-      note("Secret", ref, "");
-    }
-    if (volume.contains("configMap")) note("ConfigMap", volume["configMap"], "");
-  }
-  return found;
-}
-
-}  // namespace
-
-// A cluster holds what its Deployments read: the API double's kubelet refuses to start a
-// container whose Secret or key is missing, as the real one does (CreateContainerConfigError).
 void ClusterCli::seed_referenced_objects(const Json& deployment) {
-  const std::string namespace_ = deployment["metadata"].value("namespace", "default");
-  for (const auto& [kind, objects] : referenced_objects(deployment)) {
-    const std::string collection = kind == "Secret" ? "secrets" : "configmaps";
-    for (const auto& [name, keys] : objects) {
-      const std::string path =
-          fmt::format("/api/v1/namespaces/{}/{}/{}", namespace_, collection, name);
-      Json object =
-          server.get(path).value_or(Json{{"apiVersion", "v1"},
-                                         {"kind", kind},
-                                         {"metadata", {{"name", name}, {"namespace", namespace_}}},
-                                         {"data", Json::object()}});
-      for (const auto& key : keys) {
-        const std::string value = "seeded value of " + key;
-        object["data"][key] = kind == "Secret" ? base64_encode(value) : value;
-      }
-      server.put_object(std::move(object));
-    }
-  }
+  testing::seed_referenced_objects(server, deployment);
 }
 
 Json ClusterCli::seed(const std::string& file, const std::string& name) {

@@ -15,7 +15,7 @@
 namespace cxtm::testing {
 namespace {
 
-constexpr const char* kIngestToken = "fake-ingest-token-0123456789";
+constexpr const char* kIngestToken = kFakeIngestToken;
 
 const char* kubectl_binary() {
   const char* chosen = std::getenv("CXTM_TEST_KUBECTL");
@@ -108,6 +108,7 @@ ValidateWorld::ValidateWorld(Setup setup) {
     splunk.ingest(trace_id, services, 1);
   });
   if (setup.service_spans) splunk.report_services({"cxtm-scheduler"});
+  splunk.accept_ingest_token(kIngestToken);
 }
 
 kube::ProcessResult ValidateWorld::run(const std::vector<std::string>& arguments,
@@ -117,6 +118,7 @@ kube::ProcessResult ValidateWorld::run(const std::vector<std::string>& arguments
                                    "--kubectl",    kubectl_binary()};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   env.emplace("CXTM_O11Y_SPLUNK_API_URL", splunk.url());
+  env.emplace("CXTM_O11Y_SPLUNK_INGEST_URL", splunk.url());
   env.emplace("SPLUNK_API_TOKEN", kFakeApiToken);
   env.emplace("HOME", dir.path().string());  // kubectl's discovery cache stays in here
   return run_cli(argv, env);

@@ -21,6 +21,8 @@ namespace cxtm::testing {
 
 // The API token the Splunk double accepts.
 inline constexpr const char* kFakeApiToken = "fake-api-token-0123456789abcdef";
+// The ingest token the collector's Secret holds, which the Splunk double's ingest API takes.
+inline constexpr const char* kFakeIngestToken = "fake-ingest-token-0123456789";
 
 class ValidateWorld {
  public:
@@ -37,7 +39,8 @@ class ValidateWorld {
   explicit ValidateWorld(Setup setup);
 
   // cxtm-o11y -c <config> --kubeconfig <fake> validate <arguments>, with the Splunk double's
-  // URL in $CXTM_O11Y_SPLUNK_API_URL and its token in $SPLUNK_API_TOKEN (env overrides win).
+  // URL in $CXTM_O11Y_SPLUNK_API_URL and $CXTM_O11Y_SPLUNK_INGEST_URL and its token in
+  // $SPLUNK_API_TOKEN (env overrides win).
   kube::ProcessResult validate(const std::vector<std::string>& arguments,
                                std::map<std::string, std::string> env = {}) const;
   // The same with another command than validate.

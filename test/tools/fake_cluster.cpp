@@ -21,6 +21,7 @@
 #include "fixtures/fake_collector.h"
 #include "fixtures/fake_kube_api_server.h"
 #include "fixtures/fake_splunk_api.h"
+#include "fixtures/kube_referenced_objects.h"
 #include "support/installer_log.h"
 
 namespace {
@@ -61,7 +62,9 @@ int main(int argc, char** argv) {
     server.set_log("default", "*", "otel-auto-instrumentation",
                    std::string(cxtm::testing::kInstallerLog));
     for (const auto& file : files) {
-      const auto stored = server.put_object(cxtm::Json::parse(cxtm::read_file(file)));
+      const auto deployment = cxtm::Json::parse(cxtm::read_file(file));
+      cxtm::testing::seed_referenced_objects(server, deployment);
+      const auto stored = server.put_object(deployment);
       fmt::print("deployment.apps/{} seeded from {}\n",
                  stored["metadata"]["name"].get<std::string>(), file);
     }
@@ -69,9 +72,12 @@ int main(int argc, char** argv) {
     // A token that only this double accepts.
     const std::string splunk_token = "fake-splunk-api-token";
     cxtm::testing::FakeSplunkApi splunk(splunk_token);
+    // Its ingest API takes the README's ingest token, "fake": the change events land here.
+    splunk.accept_ingest_token("fake");
     const auto splunk_env = dir / "splunk.env";
-    cxtm::write_file_atomic(splunk_env, fmt::format("export CXTM_O11Y_SPLUNK_API_URL={}\n"
-                                                    "export SPLUNK_API_TOKEN={}\n",
+    cxtm::write_file_atomic(splunk_env, fmt::format("export CXTM_O11Y_SPLUNK_API_URL={0}\n"
+                                                    "export CXTM_O11Y_SPLUNK_INGEST_URL={0}\n"
+                                                    "export SPLUNK_API_TOKEN={1}\n",
                                                     splunk.url(), splunk_token));
     fmt::print("API server at {}; use --kubeconfig {} (Ctrl-C stops it)\n", server.url(),
                kubeconfig.string());
