@@ -112,7 +112,7 @@ TEST_SUITE("dashboards/desired") {
     CHECK(tuned.body["rules"][2]["description"] == "p99 latency above 750 ms for 10 minutes");
   }
 
-  TEST_CASE("five rules: error rate, p90, p99, a drop against last week, no data; each severity") {
+  TEST_CASE("five rules (error rate, p90, p99, a drop against last week, no data), each severity") {
     const auto detector = by_key(for_all(poc()), "scheduler/detector");
     const std::string program = detector.body["programText"];
     CHECK(program.find("p90_ms > 1000, lasting='10m'") != std::string::npos);
@@ -139,7 +139,8 @@ TEST_SUITE("dashboards/desired") {
     CHECK(tuned.body["rules"][3]["severity"] == "Critical");
   }
 
-  TEST_CASE("recipients reach every rule as Splunk's notifications; a service may have its own") {
+  TEST_CASE(
+      "recipients reach every rule as Splunk's notifications, and a service may have its own") {
     const auto config = poc(R"(alerts:
   recipients:
     - email: oncall@cxtm.example.com

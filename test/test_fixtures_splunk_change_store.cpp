@@ -18,7 +18,7 @@ std::string message(const cxtm::testing::SplunkAnswer& answer) {
 }  // namespace
 
 TEST_SUITE("fixtures/splunk change store") {
-  TEST_CASE("events: an array, each with an eventType; bad ones refuse the whole post") {
+  TEST_CASE("events: an array, each with an eventType, and a bad one refuses the whole post") {
     SplunkChangeStore store;
     CHECK(
         store.post_events(R"([{"eventType": "x", "dimensions": {"service": "a"}}])", kNow).status ==

@@ -86,7 +86,7 @@ TEST_SUITE("integration/change awareness") {
         contains(instrument.out + instrument.err + rollback.out + rollback.err, kFakeIngestToken));
   }
 
-  TEST_CASE("collector deploy posts its change; without the ingest token there is no event") {
+  TEST_CASE("collector deploy posts its change, and without the ingest token there is no event") {
     ValidateWorld world(ValidateWorld::Setup{.collector = false});
     const auto deploy = run_with_ingest_token(world, {"collector", "deploy"});
     INFO(deploy.out, deploy.err);
@@ -169,7 +169,8 @@ TEST_SUITE("integration/change awareness") {
     CHECK_FALSE(instrumented(world));
   }
 
-  TEST_CASE("a muting rule whose answer is lost: said, it ends by itself; no detector: said") {
+  TEST_CASE(
+      "a muting rule whose answer is lost is said to end by itself, no detector is said too") {
     ValidateWorld world(uninstrumented());
     mute_for_ten_minutes(world);
     const auto no_detector = world.run({"instrument", "scheduler", "--no-validate"});

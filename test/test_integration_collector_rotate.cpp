@@ -198,4 +198,40 @@ TEST_SUITE("integration/collector rotate-token") {
     CHECK_FALSE(contains(result.out, "bmV3LWluZ2VzdC10b2tlbi05ODc2NTQzMjEw"));
     CHECK(rotation.world.kube.write_count() == writes);
   }
+
+  TEST_CASE("an external Secret: deploy checks it is there with its key and never writes it") {
+    ValidateWorld world{ValidateWorld::Setup{.collector = false}};
+    std::string config = world.dir.read("cxtm-o11y.yaml");
+    const std::string realm = "  realm: us1\n";
+    config.replace(config.find(realm), realm.size(),
+                   realm + "  access_token:\n    external: true\n");
+    world.dir.write("cxtm-o11y.yaml", config);
+    const auto missing = world.run({"collector", "deploy"}, {{"SPLUNK_ACCESS_TOKEN", kNewToken}});
+    CHECK(missing.exit_code == 4);
+    CHECK(contains(missing.err,
+                   "Secret default/splunk-access-token not found: it is made by your "
+                   "own tooling (splunk.access_token.external"));
+    CHECK_FALSE(world.kube.get(kSecretPath));
+    // The team's tooling makes it (an External Secrets sync, say).
+    world.kube.put_object(Json::parse(R"({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "splunk-access-token", "namespace": "default",
+                     "labels": {"app.kubernetes.io/managed-by": "external-secrets"}},
+        "data": {"splunk_observability_access_token": "b2xkLWluZ2VzdC10b2tlbi0wMTIzNDU2Nzg5"}})"));
+    const auto deployed = world.run({"collector", "deploy", "--poll-interval", "50ms"},
+                                    {{"SPLUNK_ACCESS_TOKEN", kNewToken}});
+    INFO(deployed.out, deployed.err);
+    CHECK(deployed.exit_code == 0);
+    const auto secret = world.kube.get(kSecretPath);
+    REQUIRE(secret);
+    CHECK((*secret)["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "external-secrets");
+    CHECK((*secret)["data"]["splunk_observability_access_token"] ==
+          "b2xkLWluZ2VzdC10b2tlbi0wMTIzNDU2Nzg5");
+    CHECK_FALSE(contains(deployed.out, "secret/splunk-access-token"));
+    // Its pods started with the Secret's token, and their template carries its checksum.
+    const auto daemon_set = world.kube.get(kDaemonSetPath);
+    REQUIRE(daemon_set);
+    CHECK((*daemon_set)["spec"]["template"]["metadata"]["annotations"]["checksum/secret"]
+              .get<std::string>()
+              .size() == 64);
+  }
 }

@@ -166,7 +166,21 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
                                      : "dry run: would take out the tool's change";
       return result;
     }
-    write_deployment(context.kube, *current, change, {.budget = options.timeout});
+    try {
+      write_deployment(context.kube, *current, change, {.budget = options.timeout});
+    } catch (const Error& error) {
+      // The pod template moved since it was read: when what moved it took the tool's change out
+      // (another rollback, or the last write of one that was killed, landing late), nothing is
+      // left to do; any other move is the user's to look at.
+      if (error.code() != ExitCode::conflict || options.exact) throw;
+      const auto now = context.kube.get(ref);
+      if (!now || instrument::instrumented_by_us(*now)) throw;
+      result.outcome = ServiceOutcome::unchanged;
+      result.message =
+          "the tool's change was taken out meanwhile (another run): nothing left to "
+          "roll back";
+      return result;
+    }
     result.outcome = ServiceOutcome::rolled_back;
     result.message = done;
     if (!options.wait) {

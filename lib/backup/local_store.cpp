@@ -126,6 +126,7 @@ std::optional<StoredBackup> LocalBackupStore::original(const std::string& namesp
                                                        const std::string& deployment) {
   const auto dir = directory(namespace_, deployment);
   require_private_directories(owned_from_, dir);
+  remove_dead_temporaries(dir);
   const auto path = dir / kOriginalFile;
   if (!std::filesystem::exists(path)) return std::nullopt;
   require_private(path);
@@ -136,6 +137,7 @@ std::string LocalBackupStore::save(const DeploymentBackup& backup) {
   const auto dir = directory(backup.namespace_, backup.deployment);
   require_private_directories(owned_from_, dir);
   make_private_directories(dir);
+  remove_dead_temporaries(dir);
   const auto path =
       dir / (backup.role == Role::original ? std::string(kOriginalFile) : snapshot_file(backup));
   write_file_atomic(path, backup.to_json().dump(2) + "\n", FileMode::private_);

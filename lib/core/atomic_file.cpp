@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/core.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +25,9 @@ namespace {
 }  // namespace
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view text, FileMode mode) {
-  std::string temp = path.string() + ".tmp-XXXXXX";
+  // The writer's pid in the name: a run killed mid-write leaves a file the next one can tell
+  // from a live writer's (remove_dead_temporaries).
+  std::string temp = fmt::format("{}{}{}-XXXXXX", path.string(), kTemporaryMarker, ::getpid());
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) fail(path, "create a temporary file beside it");
   const auto give_up = [&](std::string_view what) {
@@ -60,6 +63,28 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view text,
   const bool synced = ::fsync(dir_fd) == 0;
   ::close(dir_fd);
   if (!synced) fail(dir, "sync the directory");
+}
+
+void remove_dead_temporaries(const std::filesystem::path& dir) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    const auto marker = name.find(kTemporaryMarker);
+    if (marker == std::string::npos) continue;
+    const std::string rest = name.substr(marker + kTemporaryMarker.size());
+    const auto dash = rest.find('-');
+    if (dash == std::string::npos || dash == 0) continue;
+    pid_t pid = 0;
+    try {
+      pid = static_cast<pid_t>(std::stol(rest.substr(0, dash)));
+    } catch (const std::exception&) {
+      continue;
+    }
+    // Gone (ESRCH): nobody will rename it. Alive, or not ours to signal: left alone.
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
+      std::filesystem::remove(entry.path(), error);
+    }
+  }
 }
 
 std::string read_file(const std::filesystem::path& path) {
