@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "config/access_token.h"
-
 #include "core/error.h"
 #include "render/manifests.h"
 
