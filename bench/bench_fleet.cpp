@@ -255,6 +255,8 @@ class Fleet {
                              {{"HOME", (dir_ / "home").string()},
                               {"KUBECONFIG", kubeconfig_.string()},
                               {"CXTM_O11Y_CONFIG", (dir_ / "cxtm-o11y.yaml").string()},
+                              // No token, no change event: nothing leaves this machine.
+                              {"SPLUNK_ACCESS_TOKEN", ""},
                               {"NO_COLOR", "1"}});
     result.requests = server_.requests().size() - before;
     const std::string counted = read_text(dir_ / "kubectl.count");
