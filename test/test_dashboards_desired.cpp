@@ -156,7 +156,8 @@ TEST_SUITE("dashboards/desired") {
       {"type": "PagerDuty", "credentialId": "PD_Integr-1"},
       {"type": "Webhook", "credentialId": "WebHook001"},
       {"type": "Team", "team": "TeamCxtm01"}])");
-    for (const auto& rule : by_key(for_all(config), "scheduler/detector").body["rules"]) {
+    const auto detector = by_key(for_all(config), "scheduler/detector");
+    for (const auto& rule : detector.body["rules"]) {
       CHECK(rule["notifications"] == expected);
     }
     // Per service: its own recipients and thresholds, the rest from the top level.
