@@ -44,16 +44,19 @@ std::optional<std::string> collector_version_problem(std::string_view text) {
       kComponentsRenamed.text());
 }
 
-ComponentNames component_names(const CollectorVersion& version) {
-  if (version < kComponentsRenamed) return {"k8sattributes", "otlphttp"};
-  return {"k8s_attributes", "otlp_http"};
+std::string_view name_in(std::string_view type, const CollectorVersion& version) {
+  const bool renamed = version >= kComponentsRenamed;
+  for (const auto& component : kRenamedComponents) {
+    if (type == component.before || type == component.after) {
+      return renamed ? component.after : component.before;
+    }
+  }
+  return type;
 }
 
-std::string renamed_type(std::string_view type, const CollectorVersion& version) {
-  if (version < kComponentsRenamed) return "";
-  if (type == "k8sattributes") return "k8s_attributes";
-  if (type == "otlphttp") return "otlp_http";
-  return "";
+ComponentNames component_names(const CollectorVersion& version) {
+  return {std::string(name_in("k8sattributes", version)),
+          std::string(name_in("otlphttp", version))};
 }
 
 }  // namespace cxtm::config

@@ -29,6 +29,14 @@ std::optional<std::string> collector_version_problem(std::string_view text);
 // The first version whose components go by the new names.
 inline constexpr CollectorVersion kComponentsRenamed{0, 149, 0};
 
+// A component the renaming touched: its name before and after.
+struct RenamedComponent {
+  std::string_view before;
+  std::string_view after;
+};
+inline constexpr RenamedComponent kRenamedComponents[] = {{"k8sattributes", "k8s_attributes"},
+                                                          {"otlphttp", "otlp_http"}};
+
 // The names a version's components go by.
 struct ComponentNames {
   std::string k8s_attributes;  // the processor that adds k8s.* to spans and metrics
@@ -37,8 +45,8 @@ struct ComponentNames {
 
 ComponentNames component_names(const CollectorVersion& version);
 
-// The component types a version no longer knows by that name -> the name it knows them by, for
-// an upgrade across the renaming ("k8sattributes" -> "k8s_attributes"). Empty before it.
-std::string renamed_type(std::string_view type, const CollectorVersion& version);
+// The name `version` knows a component of this type by ("k8sattributes" -> "k8s_attributes"
+// from 0.149.0 on, and back before it); the type itself when the renaming did not touch it.
+std::string_view name_in(std::string_view type, const CollectorVersion& version);
 
 }  // namespace cxtm::config

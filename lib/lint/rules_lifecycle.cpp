@@ -87,27 +87,27 @@ void report_sapm(const Component& sapm, const LintOptions& options, Reporter& re
                   sapm.path(), config::endpoints_for(realm, style).traces_otlp));
 }
 
-// Component names the pinned version does not know by that name (config/collector_version.h).
+// Component names the pinned version does not know by that name (config/collector_version.h):
+// an old name on a version after the renaming still starts, deprecated; a new name on a
+// version before it does not.
 void report_renamed(const Component& component, const config::CollectorVersion& version,
                     Reporter& reporter) {
-  if (const auto renamed = config::renamed_type(component.type, version); !renamed.empty()) {
+  const std::string_view known = config::name_in(component.type, version);
+  if (known == component.type) return;
+  if (version >= config::kComponentsRenamed) {
     reporter.report(
         component.key, "deprecated-component", Severity::warning,
         fmt::format("{}: collector {} calls the {} {} {}; the old name is deprecated. Rename it "
                     "(collector upgrade renders the new name)",
                     component.path(), version.text(), component.type, name_of(component.kind),
-                    renamed));
+                    known));
     return;
   }
-  if (version >= config::kComponentsRenamed) return;
-  for (const char* old_type : {"k8sattributes", "otlphttp"}) {
-    if (config::renamed_type(old_type, config::kComponentsRenamed) != component.type) continue;
-    reporter.report(component.key, "component-too-new", Severity::error,
-                    fmt::format("{}: {} is the name from collector {} on; collector {} does not "
-                                "know it and refuses to start. Use {}",
-                                component.path(), component.type, config::kComponentsRenamed.text(),
-                                version.text(), old_type));
-  }
+  reporter.report(component.key, "component-too-new", Severity::error,
+                  fmt::format("{}: {} is the name from collector {} on; collector {} does not "
+                              "know it and refuses to start. Use {}",
+                              component.path(), component.type, config::kComponentsRenamed.text(),
+                              version.text(), known));
 }
 
 }  // namespace
