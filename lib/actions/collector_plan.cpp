@@ -224,14 +224,13 @@ std::string display_name(const kube::ObjectRef& ref) {
 
 CollectorPlan plan_collector(Context& context, const PlanOptions& options) {
   const auto token = config::access_token_from_env(context.config);
-  CollectorPlan plan{.manifests = render::render_manifests(context.config, token),
-                     .token_supplied = token.has_value()};
-  refuse_lint_errors(context.config, plan.manifests.collector_config);
+  refuse_lint_errors(context.config, render::render_collector_config(context.config));
   // Also when the namespace is still to be created: no Secret can be there yet, and a collector
   // deployed without one would only wait in CreateContainerConfigError.
-  if (!token) {
-    plan.manifests = render::render_manifests(context.config, token, live_token_checksum(context));
-  }
+  const auto live_checksum =
+      token ? std::nullopt : std::optional<std::string>(live_token_checksum(context));
+  CollectorPlan plan{.manifests = render::render_manifests(context.config, token, live_checksum),
+                     .token_supplied = token.has_value()};
   read_live_objects(context, plan);
   if (!options.adopt) refuse_foreign_objects(context.config, plan);
   refuse_admin_objects_out_of_reach(context, plan);
