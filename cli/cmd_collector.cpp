@@ -4,11 +4,9 @@
 #include "actions/collector_delete.h"
 #include "actions/collector_deploy.h"
 #include "actions/collector_status.h"
-#include "actions/service_result.h"
 #include "cli/collector_output.h"
 #include "cli/commands.h"
 #include "cli/interrupt.h"
-#include "core/duration.h"
 #include "print/format.h"
 
 namespace cxtm::cli {
