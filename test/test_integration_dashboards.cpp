@@ -78,8 +78,9 @@ TEST_SUITE("integration/dashboards") {
         named(objects, "detector", "cxtm-notifications (cxtm-poc): errors and latency");
     CHECK(contains(detector["programText"], "filter('sf_service', 'cxtm-notifications')"));
     CHECK(contains(result.out, "11 created, 0 updated, 0 unchanged"));
-    CHECK(contains(result.out, "dashboards: https://app.us1.observability.splunkcloud.com/#/dashboard/" +
-                                   group["id"].get<std::string>()));
+    CHECK(contains(result.out,
+                   "dashboards: https://app.us1.observability.splunkcloud.com/#/dashboard/" +
+                       group["id"].get<std::string>()));
   }
 
   TEST_CASE("an API URL in plain http to another host is refused before the token is sent") {
@@ -182,7 +183,8 @@ TEST_SUITE("integration/dashboards") {
     CHECK(detector["service"] == "notifications");
     CHECK(detector["change"] == "create");
     CHECK(detector["id"].is_string());
-    CHECK(document["groupUrl"].get<std::string>().starts_with("https://app.us1.observability.splunkcloud.com/#/"));
+    CHECK(document["groupUrl"].get<std::string>().starts_with(
+        "https://app.us1.observability.splunkcloud.com/#/"));
     CHECK(count_of(cli.splunk.objects(), "detector") == 1);
   }
 
