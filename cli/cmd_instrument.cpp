@@ -1,6 +1,7 @@
 #include <fmt/core.h>
 
 #include "actions/change_awareness.h"
+#include "actions/gitops.h"
 #include "actions/instrument.h"
 #include "actions/services.h"
 #include "actions/validate.h"
@@ -23,6 +24,8 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     bool force = false;
     int parallel = 0;
     bool validate = true;
+    std::string output_dir;
+    std::string from_file;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand(
@@ -33,7 +36,10 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
       "  cxtm-o11y instrument scheduler notifications\n"
       "  cxtm-o11y instrument --all -o json --parallel 8\n"
       "The original Deployment is backed up (locally and in a ConfigMap) before the first write;\n"
-      "a rollout that fails is rolled back automatically unless --no-rollback-on-failure.");
+      "a rollout that fails is rolled back automatically unless --no-rollback-on-failure.\n"
+      "GitOps (Argo CD, Flux): --output-dir writes the change as a kustomize patch instead:\n"
+      "  cxtm-o11y instrument scheduler --output-dir deploy/overlays/prod --from-file "
+      "deploy/base/scheduler.yaml");
   command->add_option("services", flags->services, "Services from the config")
       ->option_text("SERVICE...");
   command->add_flag("--all", flags->all, "Every service in the config");
@@ -55,7 +61,35 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
   command->add_flag("!--no-validate", flags->validate,
                     "Skip validate's checks 4 and 5 (test span, per-service checks) after the "
                     "rollout");
+  command
+      ->add_option("--output-dir", flags->output_dir,
+                   "Write a kustomize patch per service and its entry in DIR's kustomization "
+                   "instead of changing the cluster (GitOps)")
+      ->option_text("DIR");
+  command
+      ->add_option("--from-file", flags->from_file,
+                   "With --output-dir: the manifest holding the Deployments as they are in Git "
+                   "(no cluster access)")
+      ->option_text("FILE");
   command->callback([flags, &global, &outcome] {
+    if (!flags->from_file.empty() && flags->output_dir.empty()) {
+      throw Error(ExitCode::usage,
+                  "--from-file needs --output-dir: the change from a file goes to Git as a "
+                  "patch, not to the cluster");
+    }
+    if (!flags->output_dir.empty()) {
+      auto session = global.session();
+      const auto services = actions::select_services(session->config, flags->services, flags->all);
+      const auto results = actions::instrument_in_git(
+          session->context, services,
+          {.output_dir = flags->output_dir,
+           .from_file = flags->from_file,
+           .dry_run = flags->dry_run,
+           .force = flags->force ? instrument::Force::yes : instrument::Force::no});
+      print_service_results(results, global.format(), global.elapsed(), flags->dry_run);
+      outcome.code = actions::combined_code(results);
+      return;
+    }
     const Duration timeout = parse_timeout(flags->timeout);
     const Duration poll_interval = parse_poll_interval(flags->poll_interval);
     auto session = global.session();
@@ -86,10 +120,8 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
                                           .scope = actions::ValidateScope::services,
                                           .interrupted = interrupted});
     }
-    print_service_results(
-        results, global.format(),
-        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - global.started),
-        flags->dry_run, validation ? &*validation : nullptr);
+    print_service_results(results, global.format(), global.elapsed(), flags->dry_run,
+                          validation ? &*validation : nullptr);
     outcome.code = actions::combined_code(results);
     if (outcome.code == ExitCode::ok && validation) outcome.code = validation->exit_code();
   });

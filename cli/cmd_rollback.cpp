@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "actions/change_awareness.h"
+#include "actions/gitops.h"
 #include "actions/rollback.h"
 #include "actions/services.h"
 #include "cli/commands.h"
@@ -44,6 +45,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
     bool exact = false;
     bool yes = false;
     int parallel = 0;
+    std::string output_dir;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand(
@@ -60,7 +62,8 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
       "changed since (a new image, env, resources, a sidecar) stays. No backup is read.\n"
       "--exact restores the stored original's pod template in full (the local copy; the\n"
       "cluster's only when there is no local one, shown in full as unverified), after showing\n"
-      "what that takes away beyond the tool's change and asking; off a terminal it needs --yes.");
+      "what that takes away beyond the tool's change and asking; off a terminal it needs --yes.\n"
+      "--output-dir DIR removes the patches `instrument --output-dir DIR` wrote, for Git.");
   command->add_option("services", flags->services, "Services from the config")
       ->option_text("SERVICE...");
   command->add_flag("--all", flags->all, "Every service in the config");
@@ -79,7 +82,26 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
                    "Services rolled back at once (default: all, up to 64, in one wave)")
       ->check(CLI::Range(1, 256))
       ->option_text("N");
+  command
+      ->add_option("--output-dir", flags->output_dir,
+                   "Remove the services' kustomize patches and entries from DIR instead of "
+                   "changing the cluster (GitOps)")
+      ->option_text("DIR");
   command->callback([flags, &global, &outcome] {
+    if (!flags->output_dir.empty()) {
+      if (flags->exact || !flags->from.empty()) {
+        throw Error(ExitCode::usage,
+                    "--output-dir removes the patches from Git; --exact and --from restore a "
+                    "backup in the cluster: choose one");
+      }
+      const auto config = global.load_config();
+      const auto services = actions::select_services(config, flags->services, flags->all);
+      const auto results = actions::rollback_in_git(
+          config, services, {.output_dir = flags->output_dir, .dry_run = flags->dry_run});
+      print_service_results(results, global.format(), global.elapsed(), /*show_diff=*/true);
+      outcome.code = actions::combined_code(results);
+      return;
+    }
     const Duration timeout = parse_timeout(flags->timeout);
     const Duration poll_interval = parse_poll_interval(flags->poll_interval);
     auto session = global.session();
@@ -116,10 +138,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
                         : nullptr});
     if (!flags->dry_run) splunk.after(actions::service_changes("rollback", results));
     // What changed (or would): the pod template's diff, as the issue asks a rollback to show.
-    print_service_results(
-        results, format,
-        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - global.started),
-        /*show_diff=*/true);
+    print_service_results(results, format, global.elapsed(), /*show_diff=*/true);
     outcome.code = actions::combined_code(results);
   });
 }

@@ -62,6 +62,11 @@ struct GlobalOptions {
   // When the command began, for the wall time its summary line gives.
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
+  // How long the command has run, for its summary line.
+  Duration elapsed() const {
+    return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started);
+  }
+
   config::Config load_config() const;
   // kubectl's binary and global flags; -v shows each command.
   kube::KubectlOptions kubectl_options() const;

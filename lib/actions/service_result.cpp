@@ -49,6 +49,7 @@ Json ServiceResult::to_json() const {
       {"warnings", warnings},
       {"notes", notes},
       {"backups", backups},
+      {"files", files},
       {"rollout", rollout ? rollout_to_json(*rollout) : Json(nullptr)},
       {"logTails", log_tails},
       {"leftAlone", left_alone},

@@ -34,6 +34,7 @@ struct ServiceResult {
   std::vector<std::string> warnings;
   std::vector<std::string> notes;    // what the change handles for the app (instrument)
   std::vector<std::string> backups;  // where backups were written
+  std::vector<std::string> files;    // --output-dir: the files written or removed
   std::optional<rollout::RolloutResult> rollout;
   std::vector<std::string> log_tails;  // "pod/container:\n<lines>" of failing containers
   // rollback: what the tool could not attribute and left as it is

@@ -15,9 +15,8 @@
 #include "core/embedded.h"
 #include "core/error.h"
 #include "core/one_line.h"
-#include "core/utf8.h"
 #include "core/yaml_bounds.h"
-#include "core/yaml_syntax.h"
+#include "core/yaml_json.h"
 #include "instrument/spec.h"
 
 namespace cxtm::config {
@@ -270,19 +269,7 @@ void read_document(const YamlField& root, Config& config) {
 }
 
 YAML::Node parse_yaml(std::string_view text, std::string_view file_name) {
-  if (const auto bad = first_invalid_utf8(text)) {
-    const auto before = text.substr(0, *bad);
-    const auto line = 1 + std::count(before.begin(), before.end(), '\n');
-    const auto line_start = before.rfind('\n');
-    const auto column = *bad - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
-    throw Error(ExitCode::usage, fmt::format("{}:{}:{}: not UTF-8 text", file_name, line, column));
-  }
-  if (const auto error = check_yaml_text(text)) {
-    throw Error(
-        ExitCode::usage,
-        fmt::format("{}:{}:{}: {}{}", file_name, error->line, error->column,
-                    error->over_limit ? "the YAML " : "invalid YAML: ", one_line(error->problem)));
-  }
+  require_yaml_text(text, file_name);
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));

@@ -3,12 +3,12 @@
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
-#include <charconv>
 #include <cstdlib>
 #include <optional>
 #include <regex>
 
 #include "core/error.h"
+#include "core/yaml_json.h"
 
 namespace cxtm::render {
 namespace {
@@ -67,7 +67,7 @@ class TemplateRenderer {
     }
     if (text.find("{{") != std::string::npos) return interpolate(text, node.Mark());
     if (node.Tag() != "?") return text;  // quoted in the template: a string
-    return resolve_plain(text);
+    return resolve_plain_scalar(text);
   }
 
   // Placeholders inside text take their values' text; lists and mappings cannot.
@@ -124,24 +124,6 @@ class TemplateRenderer {
     if (value.is_string()) return !value.get_ref<const std::string&>().empty();
     if (value.is_array() || value.is_object()) return !value.empty();
     return true;
-  }
-
-  // YAML 1.2 core schema for the template's own plain scalars.
-  static Json resolve_plain(const std::string& text) {
-    if (text == "true") return true;
-    if (text == "false") return false;
-    if (text == "null" || text == "~" || text.empty()) return nullptr;
-    static const std::regex integer(R"(^[-+]?[0-9]+$)");
-    static const std::regex real(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
-    if (std::regex_match(text, integer)) {
-      long long number = 0;
-      const char* begin = text.data() + (text.front() == '+' ? 1 : 0);
-      const auto [end, error] = std::from_chars(begin, text.data() + text.size(), number);
-      if (error == std::errc() && end == text.data() + text.size()) return number;
-      return text;  // out of range: keep the text rather than guess
-    }
-    if (std::regex_match(text, real)) return std::strtod(text.c_str(), nullptr);
-    return text;
   }
 
   std::string_view name_;

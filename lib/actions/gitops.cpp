@@ -1,0 +1,268 @@
+#include "actions/gitops.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <optional>
+#include <system_error>
+
+#include "actions/instrument.h"
+#include "actions/services.h"
+#include "core/atomic_file.h"
+#include "core/bounded_input.h"
+#include "core/error.h"
+#include "core/yaml_json.h"
+#include "gitops/guarded_patch.h"
+#include "gitops/kustomization.h"
+#include "instrument/owned.h"
+#include "kube/object_diff.h"
+#include "render/yaml_emit.h"
+
+namespace cxtm::actions {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The directory's kustomization as it is and as the run leaves it.
+struct Kustomization {
+  fs::path path;
+  std::string before;  // "" when there is none yet
+  std::string after;
+};
+
+// from_file as the kustomization lists it, when it lies inside dir.
+std::optional<std::string> resource_path(const fs::path& dir, const std::string& from_file) {
+  if (from_file.empty()) return std::nullopt;
+  std::error_code error;
+  const auto relative =
+      fs::relative(fs::weakly_canonical(from_file, error), fs::weakly_canonical(dir, error), error);
+  if (error || relative.empty() || *relative.begin() == "..") return std::nullopt;
+  return relative.generic_string();
+}
+
+Kustomization open_kustomization(const fs::path& dir, const std::string& from_file) {
+  for (const auto name : gitops::kKustomizationNames) {
+    const fs::path path = dir / name;
+    if (fs::exists(path)) {
+      const std::string text = read_input(path.string(), max_input_bytes());
+      return {path, text, text};
+    }
+  }
+  std::vector<std::string> resources;
+  if (auto resource = resource_path(dir, from_file)) resources.push_back(std::move(*resource));
+  return {dir / gitops::kKustomizationNames[0], "", gitops::new_kustomization(resources)};
+}
+
+std::string patch_path(const config::ServiceSettings& service) {
+  return fmt::format("{}/{}.yaml", kPatchFolder, service.name);
+}
+
+std::string patch_file_text(const config::ServiceSettings& service, const Json& patch) {
+  return fmt::format(
+      "# cxtm-o11y {0}: zero-code OpenTelemetry for Deployment {1} (service {2}).\n"
+      "# Written by `cxtm-o11y instrument {2} --output-dir`, removed by `cxtm-o11y rollback {2} "
+      "--output-dir`.\n"
+      "# The tests come first: kustomize stops on them when the Deployment in Git is no longer "
+      "the one\n"
+      "# this patch was made for; run the instrument command again then.\n"
+      "{3}",
+      CXTM_VERSION, service.deployment, service.name, render::to_yaml(patch));
+}
+
+// The Deployments (and Lists of them) a manifest file holds.
+std::vector<Json> deployments_in(const std::string& file) {
+  std::vector<Json> found;
+  const auto add = [&](const Json& object) {
+    if (string_member(object, "kind") == "Deployment") found.push_back(object);
+  };
+  for (const auto& document : parse_yaml_documents(read_input(file, max_input_bytes()), file)) {
+    if (string_member(document, "kind") == "List") {
+      for (const auto& item : array_member(document, "items")) add(item);
+    } else {
+      add(document);
+    }
+  }
+  return found;
+}
+
+// The Deployment the patch applies to: Git's, which never carries the tool's change (the patch
+// does); a live one that does is taken back to what it was without it.
+Json git_base(Context& context, const config::ServiceSettings& service,
+              const GitOutputOptions& options, const std::vector<Json>& from_file) {
+  const auto ref = deployment_ref(context.config, service);
+  if (options.from_file.empty()) {
+    const auto live = context.kube.get(ref);
+    if (!live) {
+      throw Error(ExitCode::not_found,
+                  fmt::format("Deployment {}/{} not found", ref.namespace_, ref.name));
+    }
+    const Json stripped = instrument::strip_for_backup(*live);
+    return instrument::instrumented_by_us(stripped)
+               ? instrument::undo_instrumentation(stripped).deployment
+               : stripped;
+  }
+  for (const auto& deployment : from_file) {
+    const Json& metadata = object_member(deployment, "metadata");
+    const std::string namespace_ = string_member(metadata, "namespace");
+    if (string_member(metadata, "name") != ref.name) continue;
+    if (!namespace_.empty() && namespace_ != ref.namespace_) continue;
+    if (instrument::instrumented_by_us(deployment)) {
+      throw Error(ExitCode::usage,
+                  fmt::format("{}: Deployment {} carries cxtm-o11y's change already; point "
+                              "--from-file at the manifest the patch applies to",
+                              options.from_file, ref.name));
+    }
+    return deployment;
+  }
+  throw Error(ExitCode::not_found, fmt::format("{}: no Deployment {} (namespace {} or none)",
+                                               options.from_file, ref.name, ref.namespace_));
+}
+
+std::string file_diff(const fs::path& path, const std::string& before, const std::string& after) {
+  return kube::unified_diff(path.string(), path.string(), before, after);
+}
+
+// A deleted file's diff header, without its lines (the patch is long, and all of it goes).
+std::string deleted_file(const fs::path& path, const std::string& text) {
+  if (text.empty()) return "";
+  return fmt::format("--- {}\n+++ /dev/null\n@@ deleted: {} lines @@\n", path.string(),
+                     std::count(text.begin(), text.end(), '\n'));
+}
+
+std::string existing_text(const fs::path& path) {
+  return fs::exists(path) ? read_input(path.string(), max_input_bytes()) : "";
+}
+
+// Writes the patch files first and the kustomization last, so that it never lists a file
+// that is not there.
+void write_files(const std::vector<std::pair<fs::path, std::string>>& patches,
+                 const Kustomization& kustomization) {
+  for (const auto& [path, text] : patches) {
+    fs::create_directories(path.parent_path());
+    write_file_atomic(path, text);
+  }
+  if (kustomization.after != kustomization.before) {
+    write_file_atomic(kustomization.path, kustomization.after);
+  }
+}
+
+}  // namespace
+
+std::vector<ServiceResult> instrument_in_git(
+    Context& context, const std::vector<const config::ServiceSettings*>& services,
+    const GitOutputOptions& options) {
+  const auto from_file =
+      options.from_file.empty() ? std::vector<Json>{} : deployments_in(options.from_file);
+  if (options.from_file.empty())
+    read_in_bulk(context.config, context.kube, services, BulkRead::deployments);
+  Kustomization kustomization = open_kustomization(options.output_dir, options.from_file);
+  std::vector<std::pair<fs::path, std::string>> patches;
+  std::vector<ServiceResult> results;
+  for (const auto* service : services) {
+    const auto ref = deployment_ref(context.config, *service);
+    ServiceResult& result = results.emplace_back(ServiceResult{
+        .service = service->name, .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)});
+    try {
+      const Json base = git_base(context, *service, options, from_file);
+      auto transformed = instrument::instrument_deployment(base, spec_for(context.config, *service),
+                                                           CXTM_VERSION, options.force);
+      result.warnings = std::move(transformed.warnings);
+      result.notes = std::move(transformed.notes);
+      result.patch = gitops::guarded_patch(base, transformed.deployment);
+
+      const fs::path file = options.output_dir / patch_path(*service);
+      const std::string text = patch_file_text(*service, result.patch);
+      const std::string before_text = existing_text(file);
+      const std::string kustomization_before = kustomization.after;
+      kustomization.after = gitops::with_patch_entry(
+          kustomization.after,
+          {.path = patch_path(*service), .kind = "Deployment", .name = ref.name},
+          kustomization.path.string());
+      result.files = {file.string(), kustomization.path.string()};
+      if (text == before_text && kustomization.after == kustomization_before) {
+        result.outcome = ServiceOutcome::unchanged;
+        result.message =
+            fmt::format("its patch in {} is up to date (no change)", options.output_dir.string());
+        continue;
+      }
+      result.diff = file_diff(file, before_text, text) +
+                    file_diff(kustomization.path, kustomization_before, kustomization.after);
+      if (options.dry_run) {
+        result.outcome = ServiceOutcome::would_change;
+        result.message = "dry run: nothing was written";
+        continue;
+      }
+      patches.emplace_back(file, text);
+      result.outcome =
+          before_text.empty() ? ServiceOutcome::instrumented : ServiceOutcome::upgraded;
+      result.message =
+          fmt::format("patch written to {}; commit it for Argo CD or Flux to sync", file.string());
+    } catch (const Error& error) {
+      result.outcome = ServiceOutcome::failed;
+      result.code = error.code();
+      result.message = error.what();
+    }
+  }
+  if (!options.dry_run) {
+    fs::create_directories(options.output_dir);
+    write_files(patches, kustomization);
+  }
+  return results;
+}
+
+std::vector<ServiceResult> rollback_in_git(
+    const config::Config& config, const std::vector<const config::ServiceSettings*>& services,
+    const GitOutputOptions& options) {
+  Kustomization kustomization = open_kustomization(options.output_dir, "");
+  std::vector<fs::path> removed;
+  std::vector<ServiceResult> results;
+  for (const auto* service : services) {
+    const auto ref = deployment_ref(config, *service);
+    ServiceResult& result = results.emplace_back(ServiceResult{
+        .service = service->name, .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)});
+    try {
+      const fs::path file = options.output_dir / patch_path(*service);
+      const std::string before_text = existing_text(file);
+      const std::string kustomization_before = kustomization.after;
+      if (!kustomization.before.empty()) {
+        kustomization.after = gitops::without_patch_entry(kustomization.after, patch_path(*service),
+                                                          kustomization.path.string());
+      }
+      if (before_text.empty() && kustomization.after == kustomization_before) {
+        result.outcome = ServiceOutcome::unchanged;
+        result.message =
+            fmt::format("no patch of it in {} (no change)", options.output_dir.string());
+        continue;
+      }
+      result.files = {file.string(), kustomization.path.string()};
+      result.diff = deleted_file(file, before_text) +
+                    file_diff(kustomization.path, kustomization_before, kustomization.after);
+      if (options.dry_run) {
+        result.outcome = ServiceOutcome::would_change;
+        result.message = "dry run: nothing was written";
+        continue;
+      }
+      removed.push_back(file);
+      result.outcome = ServiceOutcome::rolled_back;
+      result.message = fmt::format("patch removed from {}; commit it for Argo CD or Flux to sync",
+                                   options.output_dir.string());
+    } catch (const Error& error) {
+      result.outcome = ServiceOutcome::failed;
+      result.code = error.code();
+      result.message = error.what();
+    }
+  }
+  if (options.dry_run) return results;
+  // The kustomization first, so that it never lists a file that is gone.
+  if (kustomization.after != kustomization.before) {
+    write_file_atomic(kustomization.path, kustomization.after);
+  }
+  for (const auto& file : removed) fs::remove(file);
+  std::error_code ignored;
+  if (fs::is_empty(options.output_dir / kPatchFolder, ignored)) {
+    fs::remove(options.output_dir / kPatchFolder, ignored);
+  }
+  return results;
+}
+
+}  // namespace cxtm::actions

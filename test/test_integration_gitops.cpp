@@ -1,0 +1,283 @@
+// `instrument --output-dir` and `rollback --output-dir` end to end: the built binary writes
+// kustomize patches, and the real `kubectl kustomize` builds them over the Deployment corpus into
+// exactly what `instrument` writes to a cluster; taking them out gives back Git's manifests.
+
+#include <doctest/doctest.h>
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <set>
+
+#include "actions/services.h"
+#include "config/config.h"
+#include "core/atomic_file.h"
+#include "core/yaml_json.h"
+#include "instrument/transform.h"
+#include "render/yaml_emit.h"
+#include "support/cli_runner.h"
+#include "support/cluster_cli.h"
+#include "support/temp_dir.h"
+
+using cxtm::Json;
+using cxtm::read_file;
+using cxtm::testing::ClusterCli;
+using cxtm::testing::corpus_deployment;
+using cxtm::testing::kErrorPrefix;
+using cxtm::testing::line_count;
+using cxtm::testing::same_json;
+using cxtm::testing::TempDir;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kCorpus = CXTM_SOURCE_DIR "/test/testdata/deployments";
+// Shapes that need --force (the app's own OTEL_* values differ from ours) or name their app
+// container (test_instrument_corpus.cpp's table).
+const std::set<std::string> kForced = {"cxtm-scheduler-poc", "otel-conflicting"};
+const std::map<std::string, std::string> kContainers = {{"sidecars", "portal"}};
+const std::string kNoKubectl = "/nonexistent/kubectl";
+
+// Each corpus shape as it would sit in Git: no status, no server metadata, no namespace (the
+// kustomization or Argo CD sets it), named after its file (two shapes share a name).
+std::map<std::string, Json> git_manifests() {
+  std::map<std::string, Json> manifests;
+  for (const auto& entry : fs::directory_iterator(kCorpus)) {
+    const std::string file = entry.path().stem().string();
+    Json deployment = cxtm::instrument::strip_for_backup(corpus_deployment(file));
+    deployment["metadata"]["name"] = file;
+    deployment["metadata"].erase("namespace");
+    manifests[file] = std::move(deployment);
+  }
+  return manifests;
+}
+
+std::string services_for(const std::map<std::string, Json>& manifests) {
+  std::string services;
+  for (const auto& [file, manifest] : manifests) {
+    // service.name as the corpus has it, so the app's own OTEL_SERVICE_NAME agrees.
+    services += fmt::format(
+        "  {0}:\n    deployment: {0}\n    selector: app={0}\n"
+        "    otel_service_name: {1}\n",
+        file, corpus_deployment(file)["metadata"]["name"].get<std::string>());
+    if (kContainers.contains(file)) {
+      services += fmt::format("    container: {}\n", kContainers.at(file));
+    }
+  }
+  return services;
+}
+
+// A Git repository: base/ with the manifests, overlay/ with the team's kustomization.
+struct Repository {
+  explicit Repository(const std::map<std::string, Json>& manifests) {
+    fs::create_directories(dir.path() / "base");
+    fs::create_directories(dir.path() / "overlay");
+    std::vector<Json> documents;
+    for (const auto& [file, manifest] : manifests) documents.push_back(manifest);
+    dir.write("base/deployments.yaml", cxtm::render::to_yaml_stream(documents));
+    dir.write("base/kustomization.yaml", "resources:\n- deployments.yaml\n");
+    dir.write("overlay/kustomization.yaml", kOverlay);
+  }
+  fs::path base_file() const { return dir.path() / "base/deployments.yaml"; }
+  fs::path overlay() const { return dir.path() / "overlay"; }
+
+  static constexpr const char* kOverlay =
+      "# prod: every Deployment with two replicas\n"
+      "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+      "kind: Kustomization\n"
+      "resources:\n"
+      "  - ../base\n"
+      "commonAnnotations:\n"
+      "  team: cxtm   # who to call\n";
+  TempDir dir;
+};
+
+// `kubectl kustomize dir`'s Deployments by name.
+std::map<std::string, Json> built(const ClusterCli& cluster, const fs::path& dir) {
+  const auto build = cluster.kubectl({"kustomize", dir.string()});
+  INFO(build.out, build.err);
+  REQUIRE(build.exit_code == 0);
+  std::map<std::string, Json> deployments;
+  for (auto& document : cxtm::parse_yaml_documents(build.out, "kustomize output")) {
+    const std::string name = cxtm::string_member(cxtm::member(document, "metadata"), "name");
+    REQUIRE(!name.empty());
+    deployments[name] = std::move(document);
+  }
+  return deployments;
+}
+
+std::vector<std::string> with(std::vector<std::string> arguments,
+                              const std::vector<std::string>& more) {
+  arguments.insert(arguments.end(), more.begin(), more.end());
+  return arguments;
+}
+
+}  // namespace
+
+TEST_SUITE("integration/gitops") {
+  TEST_CASE(
+      "every corpus shape: kustomize with the patches builds instrument's Deployment; "
+      "without them, Git's") {
+    const auto manifests = git_manifests();
+    REQUIRE(manifests.size() >= 15);
+    ClusterCli cluster(services_for(manifests));
+    Repository repo(manifests);
+    std::vector<std::string> plain, forced;
+    for (const auto& [file, manifest] : manifests)
+      (kForced.contains(file) ? forced : plain).push_back(file);
+
+    const std::vector<std::string> to_git = {"--output-dir", repo.overlay().string(), "--from-file",
+                                             repo.base_file().string()};
+    // No cluster: the kubectl it would run does not exist.
+    const auto first = cluster.run(with(with({"instrument"}, plain), to_git), kNoKubectl);
+    INFO(first.out, first.err);
+    REQUIRE(first.exit_code == 0);
+    const auto second =
+        cluster.run(with(with({"instrument", "--force"}, forced), to_git), kNoKubectl);
+    INFO(second.out, second.err);
+    REQUIRE(second.exit_code == 0);
+    CHECK(cluster.server.write_count() == 0);
+
+    // The team's kustomization keeps its lines; ours follow.
+    const std::string kustomization = read_file(repo.overlay() / "kustomization.yaml");
+    CHECK(kustomization.starts_with(Repository::kOverlay));
+
+    const auto config = cxtm::config::load_config(cluster.config());
+    const auto after = built(cluster, repo.overlay());
+    REQUIRE(after.size() == manifests.size());
+    for (const auto& [name, manifest] : manifests) {
+      const std::string& file = name;  // CAPTURE cannot name a structured binding (clang 14)
+      CAPTURE(file);
+      const auto* service = config.find_service(file);
+      REQUIRE(service != nullptr);
+      Json expected =
+          cxtm::instrument::instrument_deployment(
+              manifest, cxtm::actions::spec_for(config, *service), CXTM_VERSION,
+              kForced.contains(file) ? cxtm::instrument::Force::yes : cxtm::instrument::Force::no)
+              .deployment;
+      expected["metadata"]["annotations"]["team"] = "cxtm";
+      expected["spec"]["template"]["metadata"]["annotations"]["team"] = "cxtm";
+      CHECK(same_json(after.at(file), expected));
+    }
+
+    // Again: nothing to write.
+    const auto again = cluster.run(with(with({"instrument"}, plain), to_git), kNoKubectl);
+    CHECK(again.exit_code == 0);
+    INFO(again.out, again.err);
+    CHECK(again.out.find("instrumented") == std::string::npos);
+    CHECK(again.out.find("up to date (no change)") != std::string::npos);
+    CHECK(read_file(repo.overlay() / "kustomization.yaml") == kustomization);
+
+    // Out again: Git's manifests and the team's kustomization, byte for byte.
+    const auto rollback =
+        cluster.run({"rollback", "--all", "--output-dir", repo.overlay().string()}, kNoKubectl);
+    INFO(rollback.out, rollback.err);
+    REQUIRE(rollback.exit_code == 0);
+    CHECK(read_file(repo.overlay() / "kustomization.yaml") == Repository::kOverlay);
+    CHECK_FALSE(fs::exists(repo.overlay() / "cxtm-o11y"));
+    const auto restored = built(cluster, repo.overlay());
+    for (const auto& [name, manifest] : manifests) {
+      const std::string& file = name;  // CAPTURE cannot name a structured binding (clang 14)
+      CAPTURE(file);
+      Json expected = manifest;
+      expected["metadata"]["annotations"]["team"] = "cxtm";
+      expected["spec"]["template"]["metadata"]["annotations"]["team"] = "cxtm";
+      CHECK(same_json(restored.at(file), expected));
+    }
+  }
+
+  TEST_CASE(
+      "a Deployment that moved in Git under its patch stops kustomize instead of "
+      "instrumenting the wrong container") {
+    auto manifests = git_manifests();
+    ClusterCli cluster(services_for(manifests));
+    const std::map<std::string, Json> one = {{"sidecars", manifests.at("sidecars")}};
+    Repository repo(one);
+    const auto written =
+        cluster.run({"instrument", "sidecars", "--output-dir", repo.overlay().string(),
+                     "--from-file", repo.base_file().string()},
+                    kNoKubectl);
+    REQUIRE(written.exit_code == 0);
+    // Someone reorders the containers in Git.
+    Json moved = one.at("sidecars");
+    auto& containers = moved["spec"]["template"]["spec"]["containers"];
+    REQUIRE(containers.size() >= 2);
+    std::swap(containers[0], containers[1]);
+    repo.dir.write("base/deployments.yaml", cxtm::render::to_yaml(moved));
+    const auto build = cluster.kubectl({"kustomize", repo.overlay().string()});
+    CHECK(build.exit_code != 0);
+    CHECK(build.err.find("test") != std::string::npos);
+    // Instrumenting again from the moved manifest mends it.
+    const auto again =
+        cluster.run({"instrument", "sidecars", "--output-dir", repo.overlay().string(),
+                     "--from-file", repo.base_file().string()},
+                    kNoKubectl);
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.find("sidecars (default/sidecars): patch written") != std::string::npos);
+    CHECK(built(cluster, repo.overlay()).size() == 1);
+  }
+
+  TEST_CASE(
+      "from the live Deployment: the patch over it builds instrument's Deployment, and the "
+      "cluster is not written") {
+    ClusterCli cluster;
+    const Json live = cluster.seed("probes-resources", "cxtm-scheduler");
+    const int writes = cluster.server.write_count();
+    const Json git = cxtm::instrument::strip_for_backup(live);
+    Repository repo({{"cxtm-scheduler", git}});
+    const auto result = cluster.run(
+        {"instrument", "scheduler", "--output-dir", repo.overlay().string(), "-o", "json"});
+    INFO(result.out, result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(cluster.server.write_count() == writes);
+    const Json report = Json::parse(result.out);
+    CHECK(report["services"][0]["outcome"] == "instrumented");
+    CHECK(report["services"][0]["files"].size() == 2);
+    CHECK(report["services"][0]["patch"].front()["op"] == "test");
+
+    const auto config = cxtm::config::load_config(cluster.config());
+    Json expected =
+        cxtm::instrument::instrument_deployment(
+            git, cxtm::actions::spec_for(config, *config.find_service("scheduler")), CXTM_VERSION)
+            .deployment;
+    expected["metadata"]["annotations"]["team"] = "cxtm";
+    expected["spec"]["template"]["metadata"]["annotations"]["team"] = "cxtm";
+    CHECK(same_json(built(cluster, repo.overlay()).at("cxtm-scheduler"), expected));
+  }
+
+  TEST_CASE("bad input: one error line, a distinct code, nothing written") {
+    ClusterCli cluster;
+    Json minimal = cxtm::instrument::strip_for_backup(corpus_deployment("minimal"));
+    minimal["metadata"]["name"] = "cxtm-scheduler";
+    Repository repo({{"cxtm-scheduler", minimal}});
+    const std::string overlay = repo.overlay().string();
+
+    const auto no_dir = cluster.run(
+        {"instrument", "scheduler", "--from-file", repo.base_file().string()}, kNoKubectl);
+    CHECK(no_dir.exit_code == 2);
+    CHECK(no_dir.err.starts_with(kErrorPrefix + "--from-file needs --output-dir"));
+
+    const auto missing = cluster.run({"instrument", "notifications", "--output-dir", overlay,
+                                      "--from-file", repo.base_file().string()},
+                                     kNoKubectl);
+    CHECK(missing.exit_code == 4);
+    CHECK(missing.err.find(repo.base_file().string() + ": no Deployment cxtm-notifications") !=
+          std::string::npos);
+
+    repo.dir.write("overlay/kustomization.yaml",
+                   "resources: [../base]\npatches: [{path: x.yaml}]\n");
+    const auto flow = cluster.run({"instrument", "scheduler", "--output-dir", overlay,
+                                   "--from-file", repo.base_file().string()},
+                                  kNoKubectl);
+    CHECK(flow.exit_code == 2);
+    CHECK(line_count(flow.err) == 1);
+    CHECK(flow.err.find("patches: written in flow style") != std::string::npos);
+    CHECK(read_file(repo.overlay() / "kustomization.yaml") ==
+          "resources: [../base]\npatches: [{path: x.yaml}]\n");
+    CHECK_FALSE(fs::exists(repo.overlay() / "cxtm-o11y"));
+
+    const auto both =
+        cluster.run({"rollback", "scheduler", "--exact", "--output-dir", overlay}, kNoKubectl);
+    CHECK(both.exit_code == 2);
+  }
+}
