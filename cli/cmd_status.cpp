@@ -30,7 +30,9 @@ void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
                                                                                 : "-";
         const std::string state = !status.error.empty() ? "error: " + status.error
                                   : !status.found       ? "Deployment not found"
-                                                        : status.state;
+                                  : status.via == "git"
+                                      ? fmt::format("{} (Git: {})", status.state, status.writer)
+                                      : status.state;
         fmt::print("{:<16} {:<32} {:<30} {:<7} {:<14} {}\n", status.service, status.deployment,
                    state, fmt::format("{}/{}", status.ready, status.desired), backup,
                    status.tool_version.empty() ? "-" : status.tool_version);
@@ -46,6 +48,12 @@ void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
               volume.overrides ? std::to_string(*volume.overrides) : "not reported");
         }
         for (const auto& line : status.drift) fmt::print("  drift: {}\n", line);
+        if (!status.gitops.empty() && status.via != "git") {
+          fmt::print(
+              "  gitops: managed by {}: its next sync reverts a live change; instrument with "
+              "--output-dir to put the change in Git\n",
+              status.gitops);
+        }
       }
     }
     outcome.code = ExitCode::ok;

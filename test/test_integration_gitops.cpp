@@ -242,7 +242,63 @@ TEST_SUITE("integration/gitops") {
             .deployment;
     expected["metadata"]["annotations"]["team"] = "cxtm";
     expected["spec"]["template"]["metadata"]["annotations"]["team"] = "cxtm";
-    CHECK(same_json(built(cluster, repo.overlay()).at("cxtm-scheduler"), expected));
+    const Json synced = built(cluster, repo.overlay()).at("cxtm-scheduler");
+    CHECK(same_json(synced, expected));
+
+    // Flux syncs it (server-side apply as kustomize-controller, its labels on the object):
+    // status tells the change came from Git, and a live rollback warns that a sync puts it back.
+    Json applied = synced;
+    applied["metadata"]["labels"]["kustomize.toolkit.fluxcd.io/name"] = "cxtm";
+    const auto apply = cluster.kubectl({"apply", "--server-side", "--force-conflicts",
+                                        "--field-manager=kustomize-controller", "-f", "-"},
+                                       applied.dump());
+    INFO(apply.err);
+    REQUIRE(apply.exit_code == 0);
+    const auto status = cluster.run({"status", "scheduler", "-o", "json"});
+    INFO(status.out, status.err);
+    REQUIRE(status.exit_code == 0);
+    const Json reported = Json::parse(status.out)["services"][0];
+    CHECK(reported["state"] == "instrumented");
+    CHECK(reported["via"] == "git");
+    CHECK(reported["writer"] == "Flux");
+    CHECK(reported["gitops"] == "Flux");
+    const auto table = cluster.run({"status", "scheduler"});
+    CHECK(table.out.find("instrumented (Git: Flux)") != std::string::npos);
+    const auto rollback = cluster.run({"rollback", "scheduler", "--dry-run"});
+    CHECK(rollback.exit_code == 0);
+    CHECK(rollback.out.find("is managed by Flux: when the change came from Git, its next sync "
+                            "puts it back") != std::string::npos);
+  }
+
+  TEST_CASE(
+      "a live instrument is the tool's in status; on a Deployment Argo CD manages it warns "
+      "that the next sync reverts it") {
+    ClusterCli cluster;
+    cluster.seed("minimal", "cxtm-scheduler");
+    const auto annotated = cluster.kubectl(
+        {"annotate", "deployment/cxtm-scheduler",
+         "argocd.argoproj.io/tracking-id=cxtm:apps/Deployment:default/cxtm-scheduler"});
+    INFO(annotated.err);
+    REQUIRE(annotated.exit_code == 0);
+    const auto result = cluster.run(cxtm::testing::fast({"instrument", "scheduler"}));
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(result.out.find("is managed by Argo CD: its next sync takes this change out again") !=
+          std::string::npos);
+    const Json reported =
+        Json::parse(cluster.run({"status", "scheduler", "-o", "json"}).out)["services"][0];
+    CHECK(reported["via"] == "cxtm-o11y");
+    CHECK(reported["writer"] == "");
+    CHECK(reported["gitops"] == "Argo CD");
+    // The tool's replace is recorded as the tool's.
+    bool ours = false;
+    const Json instrumented = cluster.deployment("cxtm-scheduler");
+    for (const auto& entry : instrumented["metadata"]["managedFields"]) {
+      if (entry["manager"] == "cxtm-o11y" && entry["operation"] == "Update") ours = true;
+    }
+    CHECK(ours);
+    const auto table = cluster.run({"status", "scheduler"});
+    CHECK(table.out.find("gitops: managed by Argo CD") != std::string::npos);
   }
 
   TEST_CASE("bad input: one error line, a distinct code, nothing written") {

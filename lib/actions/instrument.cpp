@@ -8,6 +8,7 @@
 #include "actions/originals.h"
 #include "actions/services.h"
 #include "core/parallel.h"
+#include "instrument/change_origin.h"
 #include "instrument/owned.h"
 #include "kube/object_diff.h"
 #include "render/yaml_emit.h"
@@ -237,6 +238,12 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     result.warnings = std::move(transformed.warnings);
     result.notes = std::move(transformed.notes);
     describe_change(*deployment, transformed.deployment, "instrumented", result);
+    if (const auto controller = instrument::gitops_controller(*deployment); !controller.empty()) {
+      result.warnings.push_back(fmt::format(
+          "Deployment {} is managed by {}: its next sync takes this change out again; put it in "
+          "Git with `cxtm-o11y instrument {} --output-dir DIR`",
+          result.deployment, controller, service.name));
+    }
     if (options.dry_run) {
       result.outcome = ServiceOutcome::would_change;
       result.message = "dry run: nothing was written";

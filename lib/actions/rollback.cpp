@@ -7,6 +7,7 @@
 #include "actions/services.h"
 #include "core/bounded_input.h"
 #include "core/parallel.h"
+#include "instrument/change_origin.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "kube/object_diff.h"
@@ -153,6 +154,12 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
       change = [](const Json& live) { return instrument::undo_instrumentation(live).deployment; };
     }
     describe_change(*current, after, options.exact ? "original" : "rolled-back", result);
+    if (const auto controller = instrument::gitops_controller(*current); !controller.empty()) {
+      result.warnings.push_back(fmt::format(
+          "Deployment {} is managed by {}: when the change came from Git, its next sync puts it "
+          "back; take it out of Git with `cxtm-o11y rollback {} --output-dir DIR`",
+          result.deployment, controller, service.name));
+    }
     const std::string done = options.exact ? fmt::format("restored from {}", original.location)
                                            : "the tool's change taken out";
     if (same_json(instrument::strip_for_backup(*current), instrument::strip_for_backup(after))) {

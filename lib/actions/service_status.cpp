@@ -5,7 +5,9 @@
 #include "actions/originals.h"
 #include "actions/services.h"
 #include "core/parallel.h"
+#include "instrument/change_origin.h"
 #include "instrument/drift.h"
+#include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "rollout/pod_diagnosis.h"
 #include "rollout/rollout.h"
@@ -89,6 +91,9 @@ Json ServiceStatus::to_json() const {
               {"state", state},
               {"toolVersion", tool_version},
               {"specHash", spec_hash},
+              {"via", via},
+              {"writer", writer},
+              {"gitops", gitops},
               {"desired", desired},
               {"ready", ready},
               {"installer", installer},
@@ -121,6 +126,13 @@ std::vector<ServiceStatus> service_statuses(
           status.tool_version = metadata["annotations"].value(instrument::kAnnotationVersion, "");
           status.spec_hash = metadata["annotations"].value(instrument::kAnnotationSpecHash, "");
         }
+        if (instrument::instrumented_by_us(*deployment)) {
+          const auto origin =
+              instrument::change_origin(*deployment, context.kube.managed_fields(ref));
+          status.via = origin.via == instrument::ChangeVia::git ? "git" : "cxtm-o11y";
+          status.writer = origin.writer;
+        }
+        status.gitops = instrument::gitops_controller(*deployment);
         status.drift = instrument::instrumentation_drift(*deployment);
         const auto rollout = rollout::rollout_state(*deployment);
         status.desired = rollout.desired;

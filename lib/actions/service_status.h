@@ -20,13 +20,18 @@ struct ServiceStatus {
   std::string state;  // not instrumented | instrumented | outdated | POC partial
   std::string tool_version;
   std::string spec_hash;
+  // Who wrote the tool's change: "cxtm-o11y" (a live instrument) or "git" (a patch from
+  // `instrument --output-dir`, applied by writer); "" when not instrumented.
+  std::string via;
+  std::string writer;
+  std::string gitops;  // the GitOps controller managing the Deployment ("Argo CD", "Flux") or ""
   int desired = 0;
   int ready = 0;
   std::vector<std::string> installer;  // per pod: "pod: completed" / "pod: running" / the problem
   // What the installer of one current pod says it did (its log): the distributions it added,
   // the app's own it kept, and how many of the app's the volume overrides (0 by design).
   std::optional<instrument::InstallerReport> volume;
-  std::vector<std::string> drift;      // changed since instrumenting by someone else
+  std::vector<std::string> drift;  // changed since instrumenting by someone else
   bool backup_local = false;
   bool backup_cluster = false;
   std::string error;  // when the Deployment could not be read

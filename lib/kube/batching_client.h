@@ -54,6 +54,7 @@ class BatchingClient : public KubeClient {
   void read_in_bulk(std::string_view kind, const std::string& namespace_, bool follow) override {
     inner_->read_in_bulk(kind, namespace_, follow);
   }
+  Json managed_fields(const ObjectRef& ref) override { return inner_->managed_fields(ref); }
 
  private:
   struct Pending;

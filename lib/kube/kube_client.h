@@ -51,7 +51,7 @@ struct ObjectRef {
 
 enum class DryRun { none, server };
 
-// The field manager of the tool's server-side applies.
+// The field manager of the tool's server-side applies and replaces.
 inline constexpr std::string_view kFieldManager = "cxtm-o11y";
 
 // One question for the API server's authorizer: may the current user do verb on resource?
@@ -112,6 +112,10 @@ class KubeClient {
   // answered from one LIST of them instead of a GET each; follow: kept current by a WATCH (what
   // waits need). A client without a cache reads as before.
   virtual void read_in_bulk(std::string_view kind, const std::string& namespace_, bool follow);
+  // The object's metadata.managedFields (who wrote which field), [] when it has none or does
+  // not exist. Apart from get(): kubectl leaves them out of JSON since 1.21, and they would
+  // double the size of every read.
+  virtual Json managed_fields(const ObjectRef& ref);
 };
 
 }  // namespace cxtm::kube

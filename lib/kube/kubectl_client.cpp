@@ -34,6 +34,13 @@ Json parse_output(std::string_view action, const std::string& text) {
   }
 }
 
+// Replaces are recorded as the tool's in managedFields (kubectl's default: kubectl-replace), so
+// that `status` can tell the tool's writes from those of Argo CD, Flux or kubectl apply.
+std::vector<std::string> replace_arguments() {
+  return {"replace", "--field-manager=" + std::string(kFieldManager), "--output=json",
+          "--filename=-"};
+}
+
 }  // namespace
 
 void KubeClient::await_change(const ObjectRef&, Duration at_most) {
@@ -41,6 +48,13 @@ void KubeClient::await_change(const ObjectRef&, Duration at_most) {
 }
 
 void KubeClient::read_in_bulk(std::string_view, const std::string&, bool) {}
+
+Json KubeClient::managed_fields(const ObjectRef& ref) {
+  const auto object = get(ref);
+  if (!object) return Json::array();
+  Json fields = array_member(object_member(*object, "metadata"), "managedFields");
+  return fields;
+}
 
 Json for_update(Json object) {
   object.erase("status");
@@ -121,6 +135,21 @@ std::optional<Json> KubectlClient::get(const ObjectRef& ref) {
   return parse_output("get " + ref.describe(), result.out);
 }
 
+Json KubectlClient::managed_fields(const ObjectRef& ref) {
+  // JSONPath output keeps what -o json leaves out, on every kubectl version.
+  std::vector<std::string> arguments = {"get", ref.kubectl_name(),
+                                        "--output=jsonpath={.metadata.managedFields}"};
+  add_namespace(arguments, ref.namespace_);
+  const auto result = run(arguments);
+  if (result.exit_code != 0) {
+    if (is_not_found(result)) return Json::array();
+    throw kubectl_failure("get the managed fields of " + ref.describe(), result);
+  }
+  if (result.out.find_first_not_of(" \n") == std::string::npos) return Json::array();
+  const Json fields = parse_output("get the managed fields of " + ref.describe(), result.out);
+  return fields.is_array() ? fields : Json::array();
+}
+
 std::vector<Json> KubectlClient::list(std::string_view resource, std::string_view namespace_,
                                       std::string_view label_selector) {
   std::vector<std::string> arguments = {"get", std::string(resource), "--output=json"};
@@ -168,8 +197,7 @@ Json KubectlClient::apply(const Json& object, DryRun dry_run, std::string_view f
 
 std::vector<WriteOutcome> KubectlClient::replace_all(const std::vector<Json>& objects) {
   const Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}};
-  return batch_outcomes("replace", objects,
-                        run({"replace", "--output=json", "--filename=-"}, list.dump()));
+  return batch_outcomes("replace", objects, run(replace_arguments(), list.dump()));
 }
 
 std::vector<WriteOutcome> KubectlClient::apply_all(const std::vector<Json>& objects,
@@ -183,8 +211,8 @@ std::vector<WriteOutcome> KubectlClient::apply_all(const std::vector<Json>& obje
 }
 
 Json KubectlClient::replace(const Json& object) {
-  return run_json("replace " + ObjectRef::of(object).describe(),
-                  {"replace", "--output=json", "--filename=-"}, object.dump());
+  return run_json("replace " + ObjectRef::of(object).describe(), replace_arguments(),
+                  object.dump());
 }
 
 bool KubectlClient::remove(const ObjectRef& ref) {

@@ -38,6 +38,7 @@ class KubectlClient : public KubeClient, public BatchWriter {
   std::vector<Json> get_named(std::string_view resource, std::string_view namespace_,
                               const std::vector<std::string>& names) override;
   Json apply(const Json& object, DryRun dry_run, std::string_view field_manager) override;
+  Json managed_fields(const ObjectRef& ref) override;
   Json replace(const Json& object) override;
   std::vector<WriteOutcome> replace_all(const std::vector<Json>& objects) override;
   std::vector<WriteOutcome> apply_all(const std::vector<Json>& objects,

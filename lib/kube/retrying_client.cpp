@@ -44,6 +44,10 @@ std::optional<Json> RetryingClient::get(const ObjectRef& ref) {
   return with_retries([&] { return inner_->get(ref); }, retriable);
 }
 
+Json RetryingClient::managed_fields(const ObjectRef& ref) {
+  return with_retries([&] { return inner_->managed_fields(ref); }, retriable);
+}
+
 std::vector<Json> RetryingClient::list(std::string_view resource, std::string_view namespace_,
                                        std::string_view label_selector) {
   return with_retries([&] { return inner_->list(resource, namespace_, label_selector); },

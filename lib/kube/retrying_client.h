@@ -52,6 +52,7 @@ class RetryingClient : public KubeClient {
   void read_in_bulk(std::string_view kind, const std::string& namespace_, bool follow) override {
     inner_->read_in_bulk(kind, namespace_, follow);
   }
+  Json managed_fields(const ObjectRef& ref) override;
 
  private:
   // Runs call, again after a pause while it fails in a way `again` accepts, attempts and budget

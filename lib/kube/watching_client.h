@@ -52,6 +52,7 @@ class WatchingClient : public KubeClient {
   void limit_request_time(Duration limit) override;
   void await_change(const ObjectRef& watched, Duration at_most) override;
   void read_in_bulk(std::string_view kind, const std::string& namespace_, bool follow) override;
+  Json managed_fields(const ObjectRef& ref) override { return inner_->managed_fields(ref); }
 
  private:
   struct Collection;
