@@ -49,6 +49,7 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
                  print::format_document(deploy_json(result, flags->dry_run), global.format()));
     }
     outcome.code = result.code;
+    outcome.changes_pending = options.dry_run && result.plan.changes_anything();
   });
 }
 

@@ -62,6 +62,7 @@ void setup_collector_upgrade(CLI::App& collector, const GlobalOptions& global,
       fmt::print("{}", print::format_document(document, global.format()));
     }
     outcome.code = result.deploy.code;
+    outcome.changes_pending = options.dry_run && result.deploy.plan.changes_anything();
   });
 }
 
@@ -111,6 +112,7 @@ void setup_collector_rotate_token(CLI::App& collector, const GlobalOptions& glob
       fmt::print("{}", print::format_document(document, global.format()));
     }
     outcome.code = result.deploy.code;
+    outcome.changes_pending = options.dry_run && result.deploy.plan.changes_anything();
   });
 }
 

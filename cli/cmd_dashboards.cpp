@@ -4,6 +4,8 @@
 #include "actions/services.h"
 #include "actions/validate.h"
 #include "cli/commands.h"
+#include "cli/dashboards_output.h"
+#include "cli/detailed_exitcode.h"
 #include "cli/interrupt.h"
 #include "config/access_token.h"
 #include "config/ca_bundle.h"
@@ -17,37 +19,8 @@ struct ApplyFlags {
   std::vector<std::string> services;
   bool dry_run = false;
   std::string timeout = "30s";
+  bool detailed_exitcode = false;
 };
-
-Json apply_json(const actions::DashboardsApplyResult& result, bool dry_run) {
-  Json objects = Json::array();
-  for (const auto& planned : result.plan) {
-    const auto id = result.ids.find(planned.desired.key);
-    objects.push_back({{"type", dashboards::api_name(planned.desired.type)},
-                       {"service", planned.desired.service},
-                       {"name", planned.desired.name},
-                       {"change", dashboards::change_name(planned.change)},
-                       {"id", id == result.ids.end() ? Json(nullptr) : Json(id->second)},
-                       {"diff", planned.diff}});
-  }
-  return Json{{"dryRun", dry_run},
-              {"objects", objects},
-              {"groupUrl", result.group_url},
-              {"exitCode", 0},
-              {"message", result.message}};
-}
-
-void print_apply_text(const actions::DashboardsApplyResult& result, bool dry_run) {
-  if (dry_run) {
-    for (const auto& planned : result.plan) fmt::print("{}", planned.diff);
-    for (const auto& planned : result.plan) {
-      fmt::print("{}: {}{}\n", planned.desired.what(), dashboards::change_name(planned.change),
-                 planned.change == dashboards::Change::unchanged ? "" : " (dry run)");
-    }
-  }
-  fmt::print("{}\n", result.message);
-  if (!result.group_url.empty()) fmt::print("dashboards: {}\n", result.group_url);
-}
 
 void setup_dashboards_apply(CLI::App& parent, const GlobalOptions& global,
                             CommandOutcome& outcome) {
@@ -70,7 +43,9 @@ void setup_dashboards_apply(CLI::App& parent, const GlobalOptions& global,
       ->option_text("SERVICE...");
   command->add_flag("--dry-run", flags->dry_run, "Show what would change; write nothing");
   add_timeout_option(*command, flags->timeout, "How long each request to Splunk may take");
+  add_detailed_exitcode_flag(*command, flags->detailed_exitcode);
   command->callback([flags, &global, &outcome] {
+    require_dry_run(flags->detailed_exitcode, flags->dry_run);
     // Complete and validate everything before the first request.
     const Duration timeout = parse_timeout(flags->timeout);
     const auto config = global.load_config();
@@ -92,6 +67,7 @@ void setup_dashboards_apply(CLI::App& parent, const GlobalOptions& global,
       fmt::print("{}", print::format_document(apply_json(result, flags->dry_run), global.format()));
     }
     outcome.code = ExitCode::ok;
+    outcome.changes_pending = flags->dry_run && dashboards::changes_anything(result.plan);
   });
 }
 

@@ -6,6 +6,7 @@
 #include "actions/services.h"
 #include "actions/validate.h"
 #include "cli/commands.h"
+#include "cli/detailed_exitcode.h"
 #include "cli/interrupt.h"
 #include "cli/service_output.h"
 #include "cli/validate_output.h"
@@ -26,6 +27,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     bool validate = true;
     std::string output_dir;
     std::string from_file;
+    bool detailed_exitcode = false;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand(
@@ -71,7 +73,9 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
                    "With --output-dir: the manifest holding the Deployments as they are in Git "
                    "(no cluster access)")
       ->option_text("FILE");
+  add_detailed_exitcode_flag(*command, flags->detailed_exitcode);
   command->callback([flags, &global, &outcome] {
+    require_dry_run(flags->detailed_exitcode, flags->dry_run);
     if (!flags->from_file.empty() && flags->output_dir.empty()) {
       throw Error(ExitCode::usage,
                   "--from-file needs --output-dir: the change from a file goes to Git as a "
@@ -88,6 +92,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
            .force = flags->force ? instrument::Force::yes : instrument::Force::no});
       print_service_results(results, global.format(), global.elapsed(), flags->dry_run);
       outcome.code = actions::combined_code(results);
+      outcome.changes_pending = actions::changes_pending(results);
       return;
     }
     const Duration timeout = parse_timeout(flags->timeout);
@@ -123,6 +128,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     print_service_results(results, global.format(), global.elapsed(), flags->dry_run,
                           validation ? &*validation : nullptr);
     outcome.code = actions::combined_code(results);
+    outcome.changes_pending = actions::changes_pending(results);
     if (outcome.code == ExitCode::ok && validation) outcome.code = validation->exit_code();
   });
 }

@@ -10,6 +10,7 @@
 #include "actions/rollback.h"
 #include "actions/services.h"
 #include "cli/commands.h"
+#include "cli/detailed_exitcode.h"
 #include "cli/interrupt.h"
 #include "cli/service_output.h"
 
@@ -46,6 +47,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
     bool yes = false;
     int parallel = 0;
     std::string output_dir;
+    bool detailed_exitcode = false;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand(
@@ -87,7 +89,9 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
                    "Remove the services' kustomize patches and entries from DIR instead of "
                    "changing the cluster (GitOps)")
       ->option_text("DIR");
+  add_detailed_exitcode_flag(*command, flags->detailed_exitcode);
   command->callback([flags, &global, &outcome] {
+    require_dry_run(flags->detailed_exitcode, flags->dry_run);
     if (!flags->output_dir.empty()) {
       if (flags->exact || !flags->from.empty()) {
         throw Error(ExitCode::usage,
@@ -100,6 +104,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
           config, services, {.output_dir = flags->output_dir, .dry_run = flags->dry_run});
       print_service_results(results, global.format(), global.elapsed(), /*show_diff=*/true);
       outcome.code = actions::combined_code(results);
+      outcome.changes_pending = actions::changes_pending(results);
       return;
     }
     const Duration timeout = parse_timeout(flags->timeout);
@@ -140,6 +145,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
     // What changed (or would): the pod template's diff, as the issue asks a rollback to show.
     print_service_results(results, format, global.elapsed(), /*show_diff=*/true);
     outcome.code = actions::combined_code(results);
+    outcome.changes_pending = actions::changes_pending(results);
   });
 }
 

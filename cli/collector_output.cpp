@@ -4,6 +4,7 @@
 
 #include "actions/service_result.h"
 #include "cli/commands.h"
+#include "cli/detailed_exitcode.h"
 #include "cli/interrupt.h"
 
 namespace cxtm::cli {
@@ -16,9 +17,11 @@ void add_rollout_flags(CLI::App& command, RolloutFlags& flags) {
   command.add_flag("--no-rollback-on-failure", flags.no_rollback,
                    "Leave the new objects in place when the rollout fails");
   add_poll_interval_flag(command, flags.poll_interval);
+  add_detailed_exitcode_flag(command, flags.detailed_exitcode);
 }
 
 actions::CollectorDeployOptions deploy_options(const RolloutFlags& flags) {
+  require_dry_run(flags.detailed_exitcode, flags.dry_run);
   return {.dry_run = flags.dry_run,
           .wait = flags.wait,
           .timeout = parse_timeout(flags.timeout),
@@ -39,6 +42,7 @@ Json deploy_json(const actions::CollectorDeployResult& result, bool dry_run) {
   }
   return Json{
       {"dryRun", dry_run},
+      {"changesPending", dry_run && result.plan.changes_anything()},
       {"objects", objects},
       {"rollout", result.rollout ? actions::rollout_to_json(*result.rollout) : Json(nullptr)},
       {"logTails", result.log_tails},

@@ -16,12 +16,15 @@ struct RolloutFlags {
   std::string timeout = "5m";
   std::string poll_interval = "2s";
   bool no_rollback = false;
+  bool detailed_exitcode = false;
 };
 
-// --dry-run, --wait/--no-wait, --timeout, --no-rollback-on-failure, --poll-interval.
+// --dry-run, --wait/--no-wait, --timeout, --no-rollback-on-failure, --poll-interval,
+// --detailed-exitcode.
 void add_rollout_flags(CLI::App& command, RolloutFlags& flags);
 
-// The deploy options the flags say (Error(usage) for a bad duration).
+// The deploy options the flags say (Error(usage) for a bad duration, or --detailed-exitcode
+// without --dry-run).
 actions::CollectorDeployOptions deploy_options(const RolloutFlags& flags);
 
 // -o json/yaml: the plan, the rollout, the outcome.

@@ -24,6 +24,7 @@ void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
 void setup_backup(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
 void setup_validate(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
 void setup_dashboards(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
+void setup_plan(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome);
 // `completion bash|zsh` and `man` describe app itself: register them last.
 void setup_completion(CLI::App& app, CommandOutcome& outcome);
 void setup_man(CLI::App& app, CommandOutcome& outcome);

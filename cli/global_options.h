@@ -84,6 +84,7 @@ void add_global_flags(CLI::App& app, GlobalOptions& options);
 // The exit code the command chose; set by subcommand callbacks.
 struct CommandOutcome {
   ExitCode code = ExitCode::ok;
+  bool changes_pending = false;  // a dry run found something to do (--detailed-exitcode)
 };
 
 }  // namespace cxtm::cli

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "cli/commands.h"
+#include "cli/detailed_exitcode.h"
 #include "cli/global_options.h"
 #include "cli/portable_runtime.h"
 #include "core/error.h"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   }
   cli::prepare_portable_runtime();
   take_known_secrets();  // before any child process starts: none inherits a token
+  const bool detailed = cli::asks_detailed_exitcode(argc, argv);
   CLI::App app{
       "cxtm-o11y: bring Python services on Kubernetes into Splunk Observability Cloud.\n"
       "Renders and deploys the OpenTelemetry Collector, instruments services without code "
@@ -31,7 +33,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 ok, 1 a check or operation failed, 2 usage or config error, "
       "3 kubectl or cluster unreachable, 4 not found, 5 forbidden, 6 conflict, "
-      "7 timeout, 8 API error, 130 interrupted. See README.");
+      "7 timeout, 8 API error, 130 interrupted; with --detailed-exitcode: 0 nothing to do, "
+      "1 error, 2 changes pending. See README.");
 
   cli::GlobalOptions global;
   cli::CommandOutcome outcome;
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
   cli::setup_backup(app, global, outcome);
   cli::setup_validate(app, global, outcome);
   cli::setup_dashboards(app, global, outcome);
+  cli::setup_plan(app, global, outcome);
   cli::setup_completion(app, outcome);
   cli::setup_man(app, outcome);
 
@@ -52,10 +56,12 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : static_cast<int>(ExitCode::usage);
+    if (code == 0) return 0;
+    return detailed ? 1 : static_cast<int>(ExitCode::usage);
   } catch (const Error& e) {
     fmt::print(stderr, "cxtm-o11y: error: {}\n", one_line(redact(e.what()), 2000));
-    return static_cast<int>(e.code());
+    return detailed ? 1 : static_cast<int>(e.code());
   }
+  if (detailed) return cli::detailed_exit_code(outcome.code, outcome.changes_pending);
   return static_cast<int>(outcome.code);
 }

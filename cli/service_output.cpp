@@ -50,7 +50,9 @@ void print_service_results(const std::vector<actions::ServiceResult>& results, p
     for (const auto& result : results) services.push_back(result.to_json());
     ExitCode code = actions::combined_code(results);
     if (code == ExitCode::ok && validation != nullptr) code = validation->exit_code();
-    Json document{{"services", services}, {"exitCode", static_cast<int>(code)}};
+    Json document{{"services", services},
+                  {"changesPending", actions::changes_pending(results)},
+                  {"exitCode", static_cast<int>(code)}};
     if (validation != nullptr) {
       document["validation"] = validation->to_json();
       document["notTraced"] = not_traced(*validation);

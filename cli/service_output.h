@@ -11,7 +11,8 @@
 namespace cxtm::cli {
 
 // Text: one line per service, then warnings, diffs (dry run), pod problems and log tails, then
-// the validation's table when there is one. json/yaml: {"services": [...], "exitCode": N}, with
+// the validation's table when there is one. json/yaml: {"services": [...], "changesPending":
+// bool (a dry run found something to do), "exitCode": N}, with
 // "validation" (validate's report) when there is one.
 // rollback --exact: per service, what it takes away beyond the tool's change and, for an
 // unverified original, its pod template in full.

@@ -75,7 +75,7 @@ TEST_SUITE("gitops/kustomization") {
                               "k") == kTeams);
   }
 
-  TEST_CASE("adding an entry that is there replaces it; removing one that is not changes nothing") {
+  TEST_CASE("adding an entry that is there replaces it, removing one that is not changes nothing") {
     const std::string once = with_patch_entry(kTeams, kScheduler, "k");
     PatchEntry renamed = kScheduler;
     renamed.name = "cxtm-scheduler-v2";

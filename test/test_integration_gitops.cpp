@@ -116,7 +116,7 @@ std::vector<std::string> with(std::vector<std::string> arguments,
 
 TEST_SUITE("integration/gitops") {
   TEST_CASE(
-      "every corpus shape: kustomize with the patches builds instrument's Deployment; "
+      "every corpus shape: kustomize with the patches builds instrument's Deployment, "
       "without them, Git's") {
     const auto manifests = git_manifests();
     REQUIRE(manifests.size() >= 15);
@@ -271,7 +271,7 @@ TEST_SUITE("integration/gitops") {
   }
 
   TEST_CASE(
-      "a live instrument is the tool's in status; on a Deployment Argo CD manages it warns "
+      "a live instrument is the tool's in status, on a Deployment Argo CD manages it warns "
       "that the next sync reverts it") {
     ClusterCli cluster;
     cluster.seed("minimal", "cxtm-scheduler");

@@ -61,6 +61,12 @@ Json ServiceResult::to_json() const {
                                                     {"copiesDiffer", copies_differ}}}};
 }
 
+bool changes_pending(const std::vector<ServiceResult>& results) {
+  return std::any_of(results.begin(), results.end(), [](const ServiceResult& result) {
+    return result.outcome == ServiceOutcome::would_change;
+  });
+}
+
 ExitCode combined_code(const std::vector<ServiceResult>& results) {
   for (const auto& result : results) {
     if (result.code != ExitCode::ok) return result.code;

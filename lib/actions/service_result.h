@@ -50,6 +50,9 @@ struct ServiceResult {
   Json to_json() const;
 };
 
+// Whether a dry run found something to do: some result would change.
+bool changes_pending(const std::vector<ServiceResult>& results);
+
 // The exit code of several results: the first failure's code, else ok.
 ExitCode combined_code(const std::vector<ServiceResult>& results);
 

@@ -126,12 +126,6 @@ std::vector<ServiceStatus> service_statuses(
           status.tool_version = metadata["annotations"].value(instrument::kAnnotationVersion, "");
           status.spec_hash = metadata["annotations"].value(instrument::kAnnotationSpecHash, "");
         }
-        if (instrument::instrumented_by_us(*deployment)) {
-          const auto origin =
-              instrument::change_origin(*deployment, context.kube.managed_fields(ref));
-          status.via = origin.via == instrument::ChangeVia::git ? "git" : "cxtm-o11y";
-          status.writer = origin.writer;
-        }
         status.gitops = instrument::gitops_controller(*deployment);
         status.drift = instrument::instrumentation_drift(*deployment);
         const auto rollout = rollout::rollout_state(*deployment);
@@ -154,6 +148,17 @@ std::vector<ServiceStatus> service_statuses(
           *flag = store->original(ref.namespace_, ref.name).has_value();
         } catch (const Error&) {
           *flag = false;  // present but unusable counts as absent here; rollback says why
+        }
+      }
+      if (deployment && instrument::instrumented_by_us(*deployment)) {
+        status.via = "cxtm-o11y";
+        // A live instrument always leaves a backup; without one, ask who wrote the change (a
+        // read each, only for these).
+        if (!status.backup_local && !status.backup_cluster) {
+          const auto origin =
+              instrument::change_origin(*deployment, context.kube.managed_fields(ref));
+          if (origin.via == instrument::ChangeVia::git) status.via = "git";
+          status.writer = origin.writer;
         }
       }
     } catch (const Error& error) {

@@ -64,6 +64,12 @@ bool holds_fields(const Json& actual, const Json& wanted) {
   return holds(placements_in_order(actual), placements_in_order(wanted));
 }
 
+bool changes_anything(const std::vector<PlannedObject>& plan) {
+  return std::any_of(plan.begin(), plan.end(), [](const PlannedObject& planned) {
+    return planned.change != Change::unchanged;
+  });
+}
+
 std::string_view change_name(Change change) {
   switch (change) {
     case Change::create:

@@ -44,4 +44,7 @@ Json body_to_send(const PlannedObject& planned, const std::map<std::string, std:
 std::vector<PlannedObject> plan_changes(const std::vector<DesiredObject>& desired,
                                         const std::map<std::string, ExistingObject>& existing);
 
+// Whether any planned object would be created or updated.
+bool changes_anything(const std::vector<PlannedObject>& plan);
+
 }  // namespace cxtm::dashboards
