@@ -9,14 +9,14 @@
 #include "cli/detailed_exitcode.h"
 #include "cli/interrupt.h"
 #include "cli/service_output.h"
+#include "cli/service_selection.h"
 #include "cli/validate_output.h"
 
 namespace cxtm::cli {
 
 void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
   struct Flags {
-    std::vector<std::string> services;
-    bool all = false;
+    ServiceSelection selection;
     bool dry_run = false;
     bool wait = true;
     std::string timeout = "5m";
@@ -42,9 +42,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
       "GitOps (Argo CD, Flux): --output-dir writes the change as a kustomize patch instead:\n"
       "  cxtm-o11y instrument scheduler --output-dir deploy/overlays/prod --from-file "
       "deploy/base/scheduler.yaml");
-  command->add_option("services", flags->services, "Services from the config")
-      ->option_text("SERVICE...");
-  command->add_flag("--all", flags->all, "Every service in the config");
+  add_service_selection(*command, flags->selection);
   command->add_flag(
       "--dry-run", flags->dry_run,
       "Print the pod template diff (-o json: the JSON patch); write nothing, not even a backup");
@@ -83,7 +81,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     }
     if (!flags->output_dir.empty()) {
       auto session = global.session();
-      const auto services = actions::select_services(session->config, flags->services, flags->all);
+      const auto services = selected_services(*session, flags->selection);
       const auto results = actions::instrument_in_git(
           session->context, services,
           {.output_dir = flags->output_dir,
@@ -98,7 +96,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     const Duration timeout = parse_timeout(flags->timeout);
     const Duration poll_interval = parse_poll_interval(flags->poll_interval);
     auto session = global.session();
-    const auto services = actions::select_services(session->config, flags->services, flags->all);
+    const auto services = selected_services(*session, flags->selection);
     // Splunk hears of it: the detectors muted first (when asked), an event per change after.
     actions::ChangeAwareness splunk(session->context, "instrument");
     if (!flags->dry_run) splunk.before(services);

@@ -13,6 +13,7 @@
 #include "cli/detailed_exitcode.h"
 #include "cli/interrupt.h"
 #include "cli/service_output.h"
+#include "cli/service_selection.h"
 
 namespace cxtm::cli {
 namespace {
@@ -36,8 +37,7 @@ bool confirm_exact(const std::vector<actions::ServiceResult>& previews) {
 
 void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
   struct Flags {
-    std::vector<std::string> services;
-    bool all = false;
+    ServiceSelection selection;
     bool dry_run = false;
     bool wait = true;
     std::string timeout = "5m";
@@ -66,9 +66,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
       "cluster's only when there is no local one, shown in full as unverified), after showing\n"
       "what that takes away beyond the tool's change and asking; off a terminal it needs --yes.\n"
       "--output-dir DIR removes the patches `instrument --output-dir DIR` wrote, for Git.");
-  command->add_option("services", flags->services, "Services from the config")
-      ->option_text("SERVICE...");
-  command->add_flag("--all", flags->all, "Every service in the config");
+  add_service_selection(*command, flags->selection);
   command->add_flag("--dry-run", flags->dry_run, "Print the diff; write nothing");
   command->add_flag("--wait,!--no-wait", flags->wait, "Wait for the rollout (default: wait)");
   add_timeout_option(*command, flags->timeout, "How long to wait per service");
@@ -98,10 +96,11 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
                     "--output-dir removes the patches from Git; --exact and --from restore a "
                     "backup in the cluster: choose one");
       }
-      const auto config = global.load_config();
-      const auto services = actions::select_services(config, flags->services, flags->all);
+      // The cluster is read only for -l.
+      auto session = global.session();
+      const auto services = selected_services(*session, flags->selection);
       const auto results = actions::rollback_in_git(
-          config, services, {.output_dir = flags->output_dir, .dry_run = flags->dry_run});
+          session->config, services, {.output_dir = flags->output_dir, .dry_run = flags->dry_run});
       print_service_results(results, global.format(), global.elapsed(), /*show_diff=*/true);
       outcome.code = actions::combined_code(results);
       outcome.changes_pending = actions::changes_pending(results);
@@ -110,7 +109,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
     const Duration timeout = parse_timeout(flags->timeout);
     const Duration poll_interval = parse_poll_interval(flags->poll_interval);
     auto session = global.session();
-    const auto services = actions::select_services(session->config, flags->services, flags->all);
+    const auto services = selected_services(*session, flags->selection);
     if (!flags->from.empty() && services.size() != 1) {
       throw Error(ExitCode::usage, "--from restores one service: name exactly one");
     }

@@ -3,18 +3,18 @@
 #include "actions/service_status.h"
 #include "actions/services.h"
 #include "cli/commands.h"
+#include "cli/service_selection.h"
 
 namespace cxtm::cli {
 
 void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
-  auto names = std::make_shared<std::vector<std::string>>();
+  auto selection = std::make_shared<ServiceSelection>();
   CLI::App* command = app.add_subcommand(
       "status", "Show each service: instrumented or not, ready pods, installer state, backups");
-  command->add_option("services", *names, "Services (default: all in the config)")
-      ->option_text("SERVICE...");
-  command->callback([names, &global, &outcome] {
+  add_service_selection(*command, *selection, /*all_by_default=*/true);
+  command->callback([selection, &global, &outcome] {
     auto session = global.session();
-    const auto services = actions::select_services(session->config, *names, names->empty());
+    const auto services = selected_services(*session, *selection, /*all_by_default=*/true);
     const auto statuses = actions::service_statuses(session->context, session->stores(), services);
     if (global.format() != print::Format::text) {
       Json list = Json::array();

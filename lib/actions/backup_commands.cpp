@@ -9,14 +9,18 @@
 namespace cxtm::actions {
 
 std::vector<ListedBackup> list_backups(Context& context, BackupStores stores) {
-  std::vector<std::string> deployments;
-  for (const auto& service : context.config.services) {
-    deployments.push_back(deployment_ref(context.config, service).name);
-  }
   std::vector<ListedBackup> listed;
-  for (backup::BackupStore* store : {&stores.cluster, &stores.local}) {
-    for (auto& stored : store->list(context.config.namespace_, deployments))
-      listed.push_back({store->name(), stored});
+  for (const auto& namespace_ : context.config.service_namespaces()) {
+    std::vector<std::string> deployments;
+    for (const auto& service : context.config.services) {
+      const auto ref = deployment_ref(context.config, service);
+      if (ref.namespace_ == namespace_) deployments.push_back(ref.name);
+    }
+    for (backup::BackupStore* store : {&stores.cluster, &stores.local}) {
+      for (auto& stored : store->list(namespace_, deployments)) {
+        listed.push_back({store->name(), stored});
+      }
+    }
   }
   return listed;
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <map>
+
 #include "actions/services.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
@@ -72,9 +74,14 @@ bool matches_live(const backup::DeploymentBackup& original, const Json& live) {
 void read_originals_in_bulk(const config::Config& config, BackupStores stores,
                             const std::vector<const config::ServiceSettings*>& services) {
   if (services.size() < 2) return;
-  std::vector<std::string> names;
-  for (const auto* service : services) names.push_back(deployment_ref(config, *service).name);
-  stores.cluster.read_in_bulk(deployment_ref(config, *services.front()).namespace_, names);
+  std::map<std::string, std::vector<std::string>> names;  // by namespace
+  for (const auto* service : services) {
+    const auto ref = deployment_ref(config, *service);
+    names[ref.namespace_].push_back(ref.name);
+  }
+  for (const auto& [namespace_, deployments] : names) {
+    stores.cluster.read_in_bulk(namespace_, deployments);
+  }
 }
 
 }  // namespace cxtm::actions

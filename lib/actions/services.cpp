@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "config/k8s_names.h"
 #include "config/python_packages.h"
 #include "core/error.h"
 
@@ -37,6 +38,67 @@ std::vector<const config::ServiceSettings*> select_services(const config::Config
   return selected;
 }
 
+config::ServiceSettings default_service(const config::Config& config, const Json& deployment) {
+  const Json& metadata = object_member(deployment, "metadata");
+  const std::string name = string_member(metadata, "name");
+  std::string selector;
+  for (const auto& [key, value] :
+       object_member(object_member(object_member(deployment, "spec"), "selector"), "matchLabels")
+           .items()) {
+    selector += fmt::format("{}{}={}", selector.empty() ? "" : ",", key,
+                            value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  return {.name = name,
+          .deployment = name,
+          .container = "",
+          .selector = selector,
+          .namespace_ = string_member(metadata, "namespace"),
+          .otel_service_name = name,
+          .instrumentation = config.instrumentation,
+          .alerts = config.alerts};
+}
+
+std::vector<const config::ServiceSettings*> select_by_label(config::Config& config,
+                                                            kube::KubeClient& kube,
+                                                            const std::string& selector) {
+  if (auto problem = config::label_selector_problem(selector)) {
+    throw Error(ExitCode::usage, fmt::format("-l '{}': {}", selector, *problem));
+  }
+  std::vector<Json> matched = kube.list("deployments.apps", config.namespace_, selector);
+  if (matched.empty()) {
+    throw Error(ExitCode::not_found, fmt::format("no Deployment in namespace {} matches -l {}",
+                                                 config.namespace_, selector));
+  }
+  std::sort(matched.begin(), matched.end(), [](const Json& a, const Json& b) {
+    return string_member(a["metadata"], "name") < string_member(b["metadata"], "name");
+  });
+  // The configured service of each, else the defaults, added first: pointers come after.
+  std::vector<std::string> chosen;  // service names
+  for (const Json& deployment : matched) {
+    const std::string name = string_member(deployment["metadata"], "name");
+    const auto listed = std::find_if(config.services.begin(), config.services.end(),
+                                     [&](const config::ServiceSettings& service) {
+                                       return service.deployment == name &&
+                                              config.namespace_of(service) == config.namespace_;
+                                     });
+    if (listed != config.services.end()) {
+      chosen.push_back(listed->name);
+      continue;
+    }
+    if (config.find_service(name) != nullptr) {
+      throw Error(ExitCode::usage,
+                  fmt::format("-l {} matches Deployment {}, whose name a configured service of "
+                              "another Deployment has; list it in {} under another name",
+                              selector, name, config.source));
+    }
+    config.services.push_back(default_service(config, deployment));
+    chosen.push_back(name);
+  }
+  std::vector<const config::ServiceSettings*> selected;
+  for (const auto& service : chosen) selected.push_back(config.find_service(service));
+  return selected;
+}
+
 instrument::InstrumentationSpec spec_for(const config::Config& config,
                                          const config::ServiceSettings& service) {
   using instrument::PackageSource;
@@ -51,7 +113,7 @@ instrument::InstrumentationSpec spec_for(const config::Config& config,
       .container = service.container,
       .otlp_endpoint = config.otlp_http_endpoint(),
       .environment = config.environment,
-      .service_namespace = config.namespace_,
+      .service_namespace = config.namespace_of(service),
       .packages = config::python_packages(),
       .extras = settings.extras,
       .exclude = settings.exclude,
@@ -73,7 +135,7 @@ instrument::InstrumentationSpec spec_for(const config::Config& config,
 
 kube::ObjectRef deployment_ref(const config::Config& config,
                                const config::ServiceSettings& service) {
-  return {"apps/v1", "Deployment", config.namespace_, service.deployment};
+  return {"apps/v1", "Deployment", config.namespace_of(service), service.deployment};
 }
 
 void read_in_bulk(const config::Config& config, kube::KubeClient& kube,

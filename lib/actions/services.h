@@ -18,6 +18,18 @@ std::vector<const config::ServiceSettings*> select_services(const config::Config
                                                             const std::vector<std::string>& names,
                                                             bool all);
 
+// The config's defaults for a Deployment it does not list: the service is named after it, lives
+// in its namespace, and its pods are those its selector's matchLabels select. Pure.
+config::ServiceSettings default_service(const config::Config& config, const Json& deployment);
+
+// `-l SELECTOR`: the Deployments of the config's namespace whose labels match, as services (by
+// Deployment name): the configured service of each the config lists, else default_service,
+// added to config.services. Throws Error(usage) for a malformed selector and Error(not_found)
+// when nothing matches.
+std::vector<const config::ServiceSettings*> select_by_label(config::Config& config,
+                                                            kube::KubeClient& kube,
+                                                            const std::string& selector);
+
 // Pure: the spec a service is instrumented with.
 instrument::InstrumentationSpec spec_for(const config::Config& config,
                                          const config::ServiceSettings& service);

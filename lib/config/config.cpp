@@ -202,8 +202,9 @@ void read_instrumentation(const YamlField& field, InstrumentationSettings& setti
 }
 
 void read_service(const YamlField& field, ServiceSettings& service) {
-  field.expect_map(
-      {"deployment", "container", "selector", "otel_service_name", "instrumentation", "alerts"});
+  field.expect_map({"deployment", "namespace", "container", "selector", "otel_service_name",
+                    "instrumentation", "alerts"});
+  read_checked(field["namespace"], service.namespace_, dns1123_label_problem);
   read_checked(field["deployment"], service.deployment, dns1123_subdomain_problem);
   read_checked(field["container"], service.container, dns1123_label_problem);
   read_checked(field["selector"], service.selector, label_selector_problem);
@@ -306,6 +307,17 @@ void check_required(const Config& config) {
 std::string Config::otlp_http_endpoint() const {
   return fmt::format("http://{}.{}.svc:{}", collector.name, collector.namespace_,
                      collector.otlp_http_port);
+}
+
+std::vector<std::string> Config::service_namespaces() const {
+  std::vector<std::string> namespaces;
+  for (const auto& service : services) {
+    const std::string& namespace_ = namespace_of(service);
+    if (std::find(namespaces.begin(), namespaces.end(), namespace_) == namespaces.end()) {
+      namespaces.push_back(namespace_);
+    }
+  }
+  return namespaces;
 }
 
 const ServiceSettings* Config::find_service(std::string_view name) const {

@@ -90,6 +90,7 @@ struct ServiceSettings {
   std::string deployment;         // its Deployment: "cxtm-scheduler"
   std::string container;          // the application container; empty: the only one
   std::string selector;           // label selector of its pods: "app.kubernetes.io/name=scheduler"
+  std::string namespace_;         // its namespace; empty: the config's (or -n)
   std::string otel_service_name;  // service.name in Splunk APM; default: the Deployment's name
   InstrumentationSettings instrumentation;
   AlertSettings alerts;  // the top level's, with what services.<name>.alerts sets
@@ -112,6 +113,12 @@ struct Config {
 
   // The service named `name`, or nullptr.
   const ServiceSettings* find_service(std::string_view name) const;
+  // The namespace the service lives in: its own, else the config's.
+  const std::string& namespace_of(const ServiceSettings& service) const {
+    return service.namespace_.empty() ? namespace_ : service.namespace_;
+  }
+  // The namespaces of the services, each once, in the order the services come.
+  std::vector<std::string> service_namespaces() const;
   SplunkEndpoints endpoints() const { return endpoints_for(splunk.realm, splunk.host_style); }
   std::string collector_image() const { return collector.image + ":" + collector.version; }
   // http://<collector>.<namespace>.svc:<otlp_http>: where instrumented services send OTLP.

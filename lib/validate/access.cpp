@@ -31,7 +31,6 @@ bool same_query(const kube::AccessQuery& a, const kube::AccessQuery& b) {
 // name: operator-rbac.yaml grants those by name, and a review without one would be denied.
 std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic) {
   const std::string& collector = config.collector.namespace_;
-  const std::string& services = config.namespace_;
   const std::string& own = config.collector.name;
   const std::string& secret = config.splunk.access_token.secret;
   std::vector<AccessNeed> needs;
@@ -63,7 +62,7 @@ std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic)
        "validate posts the test span through the service proxy");
   need("get", "pods", "proxy", collector, "", true,
        "validate reads each collector pod's own metrics");
-  if (!config.services.empty()) {
+  for (const auto& services : config.service_namespaces()) {
     need("get", "deployments.apps", "", services, "", true, "validate reads the Deployments");
     need("list", "pods", "", services, "", true, "validate reads the services' pods");
     need("get", "pods", "", services, "", true, "validate reads the services' pods");
@@ -115,7 +114,7 @@ std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic)
   }
   need("watch", "pods", "", collector, "", false, collector_wait);
 
-  if (!config.services.empty()) {
+  for (const auto& services : config.service_namespaces()) {
     need("update", "deployments.apps", "", services, "", false,
          "instrument and rollback write the Deployments");
     const std::string waits =
@@ -129,6 +128,7 @@ std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic)
     const std::string backups = "instrument keeps its backups in ConfigMaps";
     need("create", "configmaps", "", services, "", false, backups);
     for (const auto& service : config.services) {
+      if (config.namespace_of(service) != services) continue;
       const std::string name =
           backup::ClusterBackupStore::configmap_for(services, service.deployment).name;
       for (const char* verb : {"get", "patch", "update"}) {

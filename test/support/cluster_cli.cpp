@@ -104,8 +104,8 @@ std::string app_env(const Json& deployment, const std::string& name) {
   return "";
 }
 
-std::string deployment_path(const std::string& name) {
-  return "/apis/apps/v1/namespaces/default/deployments/" + name;
+std::string deployment_path(const std::string& name, const std::string& namespace_) {
+  return "/apis/apps/v1/namespaces/" + namespace_ + "/deployments/" + name;
 }
 
 Json corpus_deployment(const std::string& file) {
@@ -141,11 +141,14 @@ void ClusterCli::seed_referenced_objects(const Json& deployment) {
   testing::seed_referenced_objects(server, deployment);
 }
 
-Json ClusterCli::seed(const std::string& file, const std::string& name) {
+Json ClusterCli::seed(const std::string& file, const std::string& name,
+                      const std::string& namespace_) {
   Json deployment = corpus_deployment(file);
   if (!name.empty()) deployment["metadata"]["name"] = name;
+  if (!namespace_.empty()) deployment["metadata"]["namespace"] = namespace_;
   seed_referenced_objects(deployment);
-  const std::string path = deployment_path(deployment["metadata"]["name"]);
+  const std::string path =
+      deployment_path(deployment["metadata"]["name"], deployment["metadata"]["namespace"]);
   server.put_object(std::move(deployment));
   server.await_rollout(path);
   return *server.get(path);

@@ -33,10 +33,12 @@ class ClusterCli {
   // file and the local backups (a matrix prepares a state once and plays each case on a copy).
   explicit ClusterCli(CopyOf copy);
 
-  // Seeds test/testdata/deployments/<file>.json, renamed to name when given, waits for its
-  // rollout (20 s at most: its pods may be told to fail) and returns it as the server stores it
-  // (defaults filled, status as its controller last wrote it).
-  Json seed(const std::string& file, const std::string& name = "");
+  // Seeds test/testdata/deployments/<file>.json, renamed to name and moved to namespace_ when
+  // given (default: the file's), waits for its rollout (20 s at most: its pods may be told to
+  // fail) and returns it as the server stores it (defaults filled, status as its controller
+  // last wrote it).
+  Json seed(const std::string& file, const std::string& name = "",
+            const std::string& namespace_ = "");
   // Creates the Secrets and ConfigMaps the Deployment's pod template reads, with the keys it
   // reads, unless the cluster has them (seed does it for every corpus shape).
   void seed_referenced_objects(const Json& deployment);
@@ -107,8 +109,8 @@ bool has_installer(const Json& deployment);
 // The plain value of an env var of the pod template's first container ("" when unset).
 std::string app_env(const Json& deployment, const std::string& name);
 
-// The API path of a Deployment in namespace default.
-std::string deployment_path(const std::string& name);
+// The API path of a Deployment (in namespace default unless given).
+std::string deployment_path(const std::string& name, const std::string& namespace_ = "default");
 
 // A test/testdata/deployments/<file>.json as written.
 Json corpus_deployment(const std::string& file);
