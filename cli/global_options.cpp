@@ -12,7 +12,8 @@
 namespace cxtm::cli {
 
 config::Config GlobalOptions::load_config() const {
-  auto config = config::load_config(config::config_path(config_file), {.namespace_ = namespace_});
+  auto config = config::load_config(config::config_path(config_file),
+                                    {.namespace_ = namespace_, .context = context});
   // The config may name its own token variable: out of the environment before any kubectl runs.
   take_secret_env(config.splunk.access_token.env);
   for (const auto& warning : config.warnings) fmt::print(stderr, "warning: {}\n", warning);
@@ -97,7 +98,10 @@ void add_global_flags(CLI::App& app, GlobalOptions& options) {
   app.add_option("--kubeconfig", options.kubeconfig,
                  "kubeconfig file for kubectl (default: $KUBECONFIG, else ~/.kube/config)")
       ->option_text("FILE");
-  app.add_option("--context", options.context, "kubeconfig context to use")->option_text("NAME");
+  app.add_option("--context", options.context,
+                 "kubeconfig context to use; a,b,c runs the command once per context (so does a "
+                 "config with contexts:)")
+      ->option_text("NAME[,NAME...]");
   app.add_option("-n,--namespace", options.namespace_,
                  "Namespace of the services (overrides the config's namespace)")
       ->option_text("NS");

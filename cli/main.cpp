@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "cli/commands.h"
+#include "cli/context_fan_out.h"
 #include "cli/detailed_exitcode.h"
 #include "cli/global_options.h"
 #include "cli/portable_runtime.h"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   cli::prepare_portable_runtime();
+  if (const auto code = cli::fan_out_over_contexts(argc, argv)) return *code;
   take_known_secrets();  // before any child process starts: none inherits a token
   const bool detailed = cli::asks_detailed_exitcode(argc, argv);
   CLI::App app{

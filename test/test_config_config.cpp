@@ -84,6 +84,33 @@ TEST_SUITE("config/config") {
           std::vector<std::string>{"requests", "urllib3"});
   }
 
+  TEST_CASE("a context's settings apply over the top level's when it is the chosen one") {
+    const std::string text = kMinimalConfig +
+                             "services:\n  api:\n    namespace: payments\n  web:\n"
+                             "contexts:\n"
+                             "  prod-east:\n    cluster: east\n    realm: eu0\n"
+                             "    namespace: cxtm\n    environment: prod\n"
+                             "  arn:aws:eks:us-east-1:1:cluster/x: {}\n";
+    const auto plain = parse_config(text, "c.yaml");
+    REQUIRE(plain.contexts.size() == 2);
+    CHECK(plain.contexts[1].name == "arn:aws:eks:us-east-1:1:cluster/x");
+    const auto east = parse_config(text, "c.yaml", {.context = "prod-east"});
+    CHECK(east.cluster == "east");
+    CHECK(east.splunk.realm == "eu0");
+    CHECK(east.environment == "prod");
+    CHECK(east.namespace_of(*east.find_service("web")) == "cxtm");
+    CHECK(east.namespace_of(*east.find_service("api")) == "payments");
+    CHECK(east.service_namespaces() == std::vector<std::string>{"payments", "cxtm"});
+    // -n wins over the context's namespace.
+    CHECK(
+        parse_config(text, "c.yaml", {.namespace_ = "other", .context = "prod-east"}).namespace_ ==
+        "other");
+    CHECK(config_error(kMinimalConfig + "contexts:\n  a:\n    realm: mars\n")
+              .find("contexts.a.realm: unknown realm 'mars'") != std::string::npos);
+    CHECK(config_error(kMinimalConfig + "contexts:\n  a:\n    region: x\n")
+              .find("contexts.a.region: unknown field") != std::string::npos);
+  }
+
   TEST_CASE("an unknown key names file, line, field and the near miss") {
     CHECK(config_error(kMinimalConfig + "collector:\n  imgae: x\n") ==
           "bad.yaml:5:3: collector.imgae: unknown field (did you mean 'image'?)");

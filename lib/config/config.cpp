@@ -51,16 +51,19 @@ void read_access_token(const YamlField& field, AccessTokenSource& token) {
   field["external"].read(token.external);
 }
 
+void read_realm(const YamlField& realm, std::string& into) {
+  if (!realm.present()) return;
+  into = realm.as_string();
+  if (!is_known_realm(into)) {
+    std::string realms;
+    for (const auto& known : known_realms()) realms += (realms.empty() ? "" : ", ") + known;
+    realm.fail(fmt::format("unknown realm '{}' (known: {})", into, realms));
+  }
+}
+
 void read_splunk(const YamlField& field, SplunkSettings& splunk) {
   field.expect_map({"realm", "host_style", "access_token", "logs"});
-  if (const auto realm = field["realm"]; realm.present()) {
-    splunk.realm = realm.as_string();
-    if (!is_known_realm(splunk.realm)) {
-      std::string realms;
-      for (const auto& known : known_realms()) realms += (realms.empty() ? "" : ", ") + known;
-      realm.fail(fmt::format("unknown realm '{}' (known: {})", splunk.realm, realms));
-    }
-  }
+  read_realm(field["realm"], splunk.realm);
   if (const auto style = field["host_style"]; style.present()) {
     const std::string value = style.as_string();
     if (value == "classic") {
@@ -247,9 +250,36 @@ void read_services(const YamlField& field, const InstrumentationSettings& defaul
 }
 
 // Applies what the document sets onto config; absent fields keep their earlier value.
+void read_contexts(const YamlField& field, std::vector<ContextSettings>& contexts) {
+  for (const std::string& name : field.keys()) {
+    const YamlField entry = field[name];
+    entry.expect_map({"cluster", "realm", "namespace", "environment"});
+    ContextSettings context{.name = name};
+    read_checked(entry["cluster"], context.cluster, dns1123_subdomain_problem);
+    read_realm(entry["realm"], context.realm);
+    read_checked(entry["namespace"], context.namespace_, dns1123_label_problem);
+    entry["environment"].read(context.environment);
+    contexts.push_back(std::move(context));
+  }
+}
+
+// The chosen context's settings over the top level's.
+void apply_context(Config& config, const std::string& chosen) {
+  for (const auto& context : config.contexts) {
+    if (context.name != chosen) continue;
+    const auto over = [](std::string& into, const std::string& value) {
+      if (!value.empty()) into = value;
+    };
+    over(config.cluster, context.cluster);
+    over(config.splunk.realm, context.realm);
+    over(config.namespace_, context.namespace_);
+    over(config.environment, context.environment);
+  }
+}
+
 void read_document(const YamlField& root, Config& config) {
   root.expect_map({"cluster", "namespace", "environment", "splunk", "collector", "instrumentation",
-                   "alerts", "backup", "state_dir", "ca_bundle", "services"});
+                   "alerts", "backup", "state_dir", "ca_bundle", "services", "contexts"});
   read_checked(root["cluster"], config.cluster, dns1123_subdomain_problem);
   read_checked(root["namespace"], config.namespace_, dns1123_label_problem);
   root["environment"].read(config.environment);
@@ -267,6 +297,7 @@ void read_document(const YamlField& root, Config& config) {
     config.services.clear();
     read_services(root["services"], config.instrumentation, config.alerts, config.services);
   }
+  if (root["contexts"].present()) read_contexts(root["contexts"], config.contexts);
 }
 
 YAML::Node parse_yaml(std::string_view text, std::string_view file_name) {
@@ -344,6 +375,7 @@ Config parse_config(std::string_view text, std::string_view file_name,
     throw Error(ExitCode::usage, fmt::format("{}: the file is empty", file_name));
   }
   read_document(root, config);
+  apply_context(config, overrides.context);
   if (!overrides.namespace_.empty()) {
     if (auto problem = dns1123_label_problem(overrides.namespace_)) {
       throw Error(ExitCode::usage,

@@ -96,6 +96,16 @@ struct ServiceSettings {
   AlertSettings alerts;  // the top level's, with what services.<name>.alerts sets
 };
 
+// contexts.<name>: what differs for one kubeconfig context when one config serves several
+// clusters (`--context a,b` or all of them); empty fields keep the top level's.
+struct ContextSettings {
+  std::string name;  // the kubeconfig context
+  std::string cluster;
+  std::string realm;
+  std::string namespace_;
+  std::string environment;
+};
+
 struct Config {
   std::string source;  // the file it was read from, for messages
   std::string cluster;
@@ -109,6 +119,7 @@ struct Config {
   std::string state_dir;                    // local backups; "~/" means $HOME
   std::string ca_bundle;  // CA certificates for HTTPS; empty: see config/ca_bundle.h
   std::vector<ServiceSettings> services;  // in file order
+  std::vector<ContextSettings> contexts;  // in file order; see ConfigOverrides::context
   std::vector<std::string> warnings;      // legal but suspicious settings, one line each
 
   // The service named `name`, or nullptr.
@@ -128,6 +139,7 @@ struct Config {
 // What flags change after the file is read.
 struct ConfigOverrides {
   std::string namespace_;  // -n: the services' namespace (and the collector's, unless set)
+  std::string context;     // --context: its contexts.<name> settings apply (before -n)
 };
 
 // Parses config text over the shipped defaults and validates it. Throws Error(usage) with

@@ -134,9 +134,11 @@ ProcessResult run_process(const ProcessRequest& request) {
   struct Stream {
     Pipe& pipe;
     std::string& into;
+    const std::function<void(std::string_view)>& on_read;
     bool open = true;
   };
-  std::array<Stream, 2> streams{{{out, result.out}, {err, result.err}}};
+  std::array<Stream, 2> streams{
+      {{out, result.out, request.on_stdout}, {err, result.err, request.on_stderr}}};
   std::array<char, 65536> buffer;
   while (streams[0].open || streams[1].open) {
     std::vector<pollfd> fds;
@@ -162,6 +164,9 @@ ProcessResult run_process(const ProcessRequest& request) {
       const ssize_t n = ::read(fds[i].fd, buffer.data(), buffer.size());
       if (n > 0) {
         streams[i].into.append(buffer.data(), static_cast<size_t>(n));
+        if (streams[i].on_read) {
+          streams[i].on_read(std::string_view(buffer.data(), static_cast<size_t>(n)));
+        }
       } else if (n == 0 || errno != EINTR) {
         streams[i].open = false;
       }

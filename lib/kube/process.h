@@ -2,6 +2,7 @@
 // Runs a program with an argument vector (never through a shell), feeding stdin and capturing
 // stdout and stderr. Secrets travel on stdin or in the environment, never in argv.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +17,10 @@ struct ProcessRequest {
   std::string stdin_data;           // written to the child's stdin, then closed
   std::optional<Duration> timeout;  // killed (SIGTERM, then SIGKILL) past this
   std::map<std::string, std::string> env_overrides;  // added to (or replacing in) the environment
+  // Called with each piece of stdout or stderr as it arrives (besides capturing it), on the
+  // calling thread.
+  std::function<void(std::string_view)> on_stdout;
+  std::function<void(std::string_view)> on_stderr;
 };
 
 struct ProcessResult {
