@@ -13,7 +13,7 @@ std::vector<ListedBackup> list_backups(Context& context, BackupStores stores) {
   for (const auto& namespace_ : context.config.service_namespaces()) {
     std::vector<std::string> deployments;
     for (const auto& service : context.config.services) {
-      const auto ref = deployment_ref(context.config, service);
+      const auto ref = workload_ref(context.config, service);
       if (ref.namespace_ == namespace_) deployments.push_back(ref.name);
     }
     for (backup::BackupStore* store : {&stores.cluster, &stores.local}) {
@@ -28,13 +28,13 @@ std::vector<ListedBackup> list_backups(Context& context, BackupStores stores) {
 backup::StoredBackup show_backup(Context& context, BackupStores stores,
                                  const config::ServiceSettings& service,
                                  std::vector<std::string>& warnings) {
-  const auto ref = deployment_ref(context.config, service);
+  const auto ref = workload_ref(context.config, service);
   return find_original(stores, ref.namespace_, ref.name, warnings);
 }
 
 std::vector<std::string> create_backup(Context& context, BackupStores stores,
                                        const config::ServiceSettings& service) {
-  const auto ref = deployment_ref(context.config, service);
+  const auto ref = workload_ref(context.config, service);
   const auto deployment = context.kube.get(ref);
   if (!deployment) {
     throw Error(ExitCode::not_found, fmt::format("service {}: Deployment {}/{} not found",

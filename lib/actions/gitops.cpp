@@ -69,11 +69,14 @@ std::string patch_file_text(const config::ServiceSettings& service, const Json& 
       CXTM_VERSION, service.deployment, service.name, render::to_yaml(patch));
 }
 
-// The Deployments (and Lists of them) a manifest file holds.
+// The workloads (Deployments, StatefulSets, DaemonSets; also in Lists) a manifest file holds.
 std::vector<Json> deployments_in(const std::string& file) {
   std::vector<Json> found;
   const auto add = [&](const Json& object) {
-    if (string_member(object, "kind") == "Deployment") found.push_back(object);
+    const std::string kind = string_member(object, "kind");
+    if (kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet") {
+      found.push_back(object);
+    }
   };
   for (const auto& document : parse_yaml_documents(read_input(file, max_input_bytes()), file)) {
     if (string_member(document, "kind") == "List") {
@@ -89,12 +92,12 @@ std::vector<Json> deployments_in(const std::string& file) {
 // does); a live one that does is taken back to what it was without it.
 Json git_base(Context& context, const config::ServiceSettings& service,
               const GitOutputOptions& options, const std::vector<Json>& from_file) {
-  const auto ref = deployment_ref(context.config, service);
+  const auto ref = workload_ref(context.config, service);
   if (options.from_file.empty()) {
     const auto live = context.kube.get(ref);
     if (!live) {
       throw Error(ExitCode::not_found,
-                  fmt::format("Deployment {}/{} not found", ref.namespace_, ref.name));
+                  fmt::format("{} {}/{} not found", ref.kind, ref.namespace_, ref.name));
     }
     const Json stripped = instrument::strip_for_backup(*live);
     return instrument::instrumented_by_us(stripped)
@@ -104,18 +107,22 @@ Json git_base(Context& context, const config::ServiceSettings& service,
   for (const auto& deployment : from_file) {
     const Json& metadata = object_member(deployment, "metadata");
     const std::string namespace_ = string_member(metadata, "namespace");
-    if (string_member(metadata, "name") != ref.name) continue;
+    if (string_member(deployment, "kind") != ref.kind ||
+        string_member(metadata, "name") != ref.name) {
+      continue;
+    }
     if (!namespace_.empty() && namespace_ != ref.namespace_) continue;
     if (instrument::instrumented_by_us(deployment)) {
       throw Error(ExitCode::usage,
-                  fmt::format("{}: Deployment {} carries cxtm-o11y's change already; point "
+                  fmt::format("{}: {} {} carries cxtm-o11y's change already; point "
                               "--from-file at the manifest the patch applies to",
-                              options.from_file, ref.name));
+                              options.from_file, ref.kind, ref.name));
     }
     return deployment;
   }
-  throw Error(ExitCode::not_found, fmt::format("{}: no Deployment {} (namespace {} or none)",
-                                               options.from_file, ref.name, ref.namespace_));
+  throw Error(ExitCode::not_found,
+              fmt::format("{}: no {} {} (namespace {} or none)", options.from_file, ref.kind,
+                          ref.name, ref.namespace_));
 }
 
 std::string file_diff(const fs::path& path, const std::string& before, const std::string& after) {
@@ -159,7 +166,7 @@ std::vector<ServiceResult> instrument_in_git(
   std::vector<std::pair<fs::path, std::string>> patches;
   std::vector<ServiceResult> results;
   for (const auto* service : services) {
-    const auto ref = deployment_ref(context.config, *service);
+    const auto ref = workload_ref(context.config, *service);
     ServiceResult& result = results.emplace_back(ServiceResult{
         .service = service->name, .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)});
     try {
@@ -175,8 +182,7 @@ std::vector<ServiceResult> instrument_in_git(
       const std::string before_text = existing_text(file);
       const std::string kustomization_before = kustomization.after;
       kustomization.after = gitops::with_patch_entry(
-          kustomization.after,
-          {.path = patch_path(*service), .kind = "Deployment", .name = ref.name},
+          kustomization.after, {.path = patch_path(*service), .kind = ref.kind, .name = ref.name},
           kustomization.path.string());
       result.files = {file.string(), kustomization.path.string()};
       if (text == before_text && kustomization.after == kustomization_before) {
@@ -217,7 +223,7 @@ std::vector<ServiceResult> rollback_in_git(
   std::vector<fs::path> removed;
   std::vector<ServiceResult> results;
   for (const auto* service : services) {
-    const auto ref = deployment_ref(config, *service);
+    const auto ref = workload_ref(config, *service);
     ServiceResult& result = results.emplace_back(ServiceResult{
         .service = service->name, .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)});
     try {

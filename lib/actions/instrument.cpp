@@ -80,8 +80,9 @@ std::string undo_after_failure(Context& context, const config::ServiceSettings& 
                                const rollout::WaitOptions& wait) {
   try {
     const auto current = context.kube.get(ref);
-    if (!current) return "the Deployment is gone";
+    if (!current) return fmt::format("the {} is gone", ref.kind);
     write_deployment(context.kube, *current, undo.change, {.budget = wait.timeout});
+    rollout::delete_halted_pods(context.kube, ref, *current);
     const auto restored = rollout::wait_for_rollout(context.kube, ref, wait, context.reporter);
     if (restored.outcome == rollout::RolloutOutcome::complete) {
       return fmt::format("rolled back to {}", undo.what);
@@ -137,7 +138,7 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
         break;
       case rollout::RolloutOutcome::gone:
         result.code = ExitCode::not_found;
-        cause = fmt::format("Deployment {} disappeared", result.deployment);
+        cause = fmt::format("{} {} disappeared", ref.kind, result.deployment);
         break;
       default:
         result.code = ExitCode::failed;
@@ -205,7 +206,7 @@ void describe_change(const Json& before, const Json& after, std::string_view aft
 ServiceResult instrument_service(Context& context, BackupStores stores,
                                  const config::ServiceSettings& service,
                                  const InstrumentOptions& options) {
-  const auto ref = deployment_ref(context.config, service);
+  const auto ref = workload_ref(context.config, service);
   ServiceResult result{.service = service.name,
                        .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
   // Ctrl-C stops what has not started and what waits, never a write half-way: a service is
@@ -220,7 +221,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     stop_if_interrupted();
     const auto deployment = context.kube.get(ref);
     if (!deployment) {
-      throw Error(ExitCode::not_found, fmt::format("Deployment {} not found", result.deployment));
+      throw Error(ExitCode::not_found, fmt::format("{} {} not found", ref.kind, result.deployment));
     }
     const auto spec = spec_for(context.config, service);
     const auto state = instrument::detect_state(*deployment, spec);
@@ -240,9 +241,9 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     describe_change(*deployment, transformed.deployment, "instrumented", result);
     if (const auto controller = instrument::gitops_controller(*deployment); !controller.empty()) {
       result.warnings.push_back(fmt::format(
-          "Deployment {} is managed by {}: its next sync takes this change out again; put it in "
-          "Git with `cxtm-o11y instrument {} --output-dir DIR`",
-          result.deployment, controller, service.name));
+          "{} {} is managed by {}: its next sync takes this change out again; put it in Git "
+          "with `cxtm-o11y instrument {} --output-dir DIR`",
+          ref.kind, result.deployment, controller, service.name));
     }
     if (options.dry_run) {
       result.outcome = ServiceOutcome::would_change;

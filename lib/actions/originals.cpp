@@ -76,7 +76,7 @@ void read_originals_in_bulk(const config::Config& config, BackupStores stores,
   if (services.size() < 2) return;
   std::map<std::string, std::vector<std::string>> names;  // by namespace
   for (const auto* service : services) {
-    const auto ref = deployment_ref(config, *service);
+    const auto ref = workload_ref(config, *service);
     names[ref.namespace_].push_back(ref.name);
   }
   for (const auto& [namespace_, deployments] : names) {

@@ -124,7 +124,7 @@ void wait_for_written(Context& context, const kube::ObjectRef& ref,
 ServiceResult rollback_service(Context& context, BackupStores stores,
                                const config::ServiceSettings& service,
                                const RollbackOptions& options) {
-  const auto ref = deployment_ref(context.config, service);
+  const auto ref = workload_ref(context.config, service);
   ServiceResult result{.service = service.name,
                        .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
   try {
@@ -133,7 +133,7 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
     }
     const auto current = context.kube.get(ref);
     if (!current)
-      throw Error(ExitCode::not_found, fmt::format("Deployment {} not found", result.deployment));
+      throw Error(ExitCode::not_found, fmt::format("{} {} not found", ref.kind, result.deployment));
     if (!options.exact && !instrument::instrumented_by_us(*current)) {
       result.outcome = ServiceOutcome::unchanged;
       result.message = "not instrumented by cxtm-o11y; nothing to roll back";
@@ -156,9 +156,9 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
     describe_change(*current, after, options.exact ? "original" : "rolled-back", result);
     if (const auto controller = instrument::gitops_controller(*current); !controller.empty()) {
       result.warnings.push_back(fmt::format(
-          "Deployment {} is managed by {}: when the change came from Git, its next sync puts it "
-          "back; take it out of Git with `cxtm-o11y rollback {} --output-dir DIR`",
-          result.deployment, controller, service.name));
+          "{} {} is managed by {}: when the change came from Git, its next sync puts it back; "
+          "take it out of Git with `cxtm-o11y rollback {} --output-dir DIR`",
+          ref.kind, result.deployment, controller, service.name));
     }
     const std::string done = options.exact ? fmt::format("restored from {}", original.location)
                                            : "the tool's change taken out";
@@ -175,6 +175,7 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
     }
     try {
       write_deployment(context.kube, *current, change, {.budget = options.timeout});
+      rollout::delete_halted_pods(context.kube, ref, *current);
     } catch (const Error& error) {
       // The pod template moved since it was read: when what moved it took the tool's change out
       // (another rollback, or the last write of one that was killed, landing late), nothing is

@@ -112,7 +112,7 @@ std::vector<ServiceStatus> service_statuses(
   // The installer logs are read a kubectl each: the services side by side.
   for_each_parallel(services.size(), wave_width(0, services.size()), [&](size_t i) {
     const auto* service = services[i];
-    const auto ref = deployment_ref(context.config, *service);
+    const auto ref = workload_ref(context.config, *service);
     ServiceStatus status{.service = service->name,
                          .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
     try {

@@ -133,21 +133,24 @@ instrument::InstrumentationSpec spec_for(const config::Config& config,
   return spec;
 }
 
-kube::ObjectRef deployment_ref(const config::Config& config,
-                               const config::ServiceSettings& service) {
-  return {"apps/v1", "Deployment", config.namespace_of(service), service.deployment};
+kube::ObjectRef workload_ref(const config::Config& config, const config::ServiceSettings& service) {
+  return {"apps/v1", service.kind, config.namespace_of(service), service.deployment};
 }
 
 void read_in_bulk(const config::Config& config, kube::KubeClient& kube,
                   const std::vector<const config::ServiceSettings*>& services, BulkRead what) {
   const bool follow = what == BulkRead::follow_rollouts;
   if (services.size() < 2 && !follow) return;
+  std::set<std::pair<std::string, std::string>> collections;  // kind, namespace
   std::set<std::string> namespaces;
-  for (const auto* service : services)
-    namespaces.insert(deployment_ref(config, *service).namespace_);
-  for (const auto& namespace_ : namespaces) {
-    kube.read_in_bulk("Deployment", namespace_, follow);
-    if (what == BulkRead::deployments_and_pods) kube.read_in_bulk("Pod", namespace_, false);
+  for (const auto* service : services) {
+    const auto ref = workload_ref(config, *service);
+    collections.emplace(ref.kind, ref.namespace_);
+    namespaces.insert(ref.namespace_);
+  }
+  for (const auto& [kind, namespace_] : collections) kube.read_in_bulk(kind, namespace_, follow);
+  if (what == BulkRead::deployments_and_pods) {
+    for (const auto& namespace_ : namespaces) kube.read_in_bulk("Pod", namespace_, false);
   }
 }
 

@@ -34,9 +34,8 @@ std::vector<const config::ServiceSettings*> select_by_label(config::Config& conf
 instrument::InstrumentationSpec spec_for(const config::Config& config,
                                          const config::ServiceSettings& service);
 
-// The service's Deployment.
-kube::ObjectRef deployment_ref(const config::Config& config,
-                               const config::ServiceSettings& service);
+// The service's workload: its Deployment, StatefulSet or DaemonSet.
+kube::ObjectRef workload_ref(const config::Config& config, const config::ServiceSettings& service);
 
 // How a command reads its services' objects: follow_rollouts (a wait to come) watches the
 // Deployments, their ReplicaSets and pods; else one LIST of the Deployments, and of the pods

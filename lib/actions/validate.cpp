@@ -129,7 +129,7 @@ class Run {
   void services() {
     read_in_bulk(context_.config, context_.kube, options_.services, BulkRead::deployments_and_pods);
     for (const auto* service : options_.services) {
-      const auto ref = deployment_ref(context_.config, *service);
+      const auto ref = workload_ref(context_.config, *service);
       const auto spec = spec_for(context_.config, *service);
       // Independent of the collector: a service can be checked with the collector down.
       runner_.run(header("service", 5, "Service " + service->name, service->name),
@@ -185,7 +185,7 @@ class Run {
     }
     for (const auto* service : options_.services) {
       auto check = header("traffic", 7, "Traffic to " + service->name, service->name);
-      const auto ref = deployment_ref(context_.config, *service);
+      const auto ref = workload_ref(context_.config, *service);
       const auto spec = spec_for(context_.config, *service);
       runner_.run(check, {"test-span"}, [&](CheckResult& result) {
         validate::check_traffic(edges_.http, context_.kube, proxy(), context_.config, facts_, ref,

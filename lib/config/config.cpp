@@ -205,8 +205,18 @@ void read_instrumentation(const YamlField& field, InstrumentationSettings& setti
 }
 
 void read_service(const YamlField& field, ServiceSettings& service) {
-  field.expect_map({"deployment", "namespace", "container", "selector", "otel_service_name",
+  field.expect_map({"deployment", "kind", "namespace", "container", "selector", "otel_service_name",
                     "instrumentation", "alerts"});
+  if (const auto kind = field["kind"]; kind.present()) {
+    service.kind = kind.as_string();
+    if (service.kind != "Deployment" && service.kind != "StatefulSet" &&
+        service.kind != "DaemonSet") {
+      kind.fail(
+          fmt::format("'{}' is not a workload cxtm-o11y instruments (Deployment, "
+                      "StatefulSet, DaemonSet)",
+                      service.kind));
+    }
+  }
   read_checked(field["namespace"], service.namespace_, dns1123_label_problem);
   read_checked(field["deployment"], service.deployment, dns1123_subdomain_problem);
   read_checked(field["container"], service.container, dns1123_label_problem);

@@ -86,9 +86,10 @@ struct InstrumentationSettings {
 };
 
 struct ServiceSettings {
-  std::string name;               // the service as users name it: "scheduler"
-  std::string deployment;         // its Deployment: "cxtm-scheduler"
-  std::string container;          // the application container; empty: the only one
+  std::string name;                 // the service as users name it: "scheduler"
+  std::string deployment;           // its workload's name: "cxtm-scheduler"
+  std::string kind = "Deployment";  // its workload's kind: Deployment, StatefulSet or DaemonSet
+  std::string container;            // the application container; empty: the only one
   std::string selector;           // label selector of its pods: "app.kubernetes.io/name=scheduler"
   std::string namespace_;         // its namespace; empty: the config's (or -n)
   std::string otel_service_name;  // service.name in Splunk APM; default: the Deployment's name

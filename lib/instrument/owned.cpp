@@ -29,8 +29,10 @@ std::string deployment_label(const Json& deployment) {
   const Json& metadata = member(deployment, "metadata");
   const std::string namespace_ = string_member(metadata, "namespace");
   const std::string name = string_member(metadata, "name");
-  return namespace_.empty() ? fmt::format("Deployment {}", name)
-                            : fmt::format("Deployment {}/{}", namespace_, name);
+  std::string kind = string_member(deployment, "kind");
+  if (kind.empty()) kind = "Deployment";
+  return namespace_.empty() ? fmt::format("{} {}", kind, name)
+                            : fmt::format("{} {}/{}", kind, namespace_, name);
 }
 
 const Json& pod_spec(const Json& deployment) {

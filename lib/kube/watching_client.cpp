@@ -19,6 +19,7 @@ struct WatchedKind {
 constexpr WatchedKind kWatchedKinds[] = {
     {"Deployment", "apps/v1", "deployments", "deployments.apps"},
     {"DaemonSet", "apps/v1", "daemonsets", "daemonsets.apps"},
+    {"StatefulSet", "apps/v1", "statefulsets", "statefulsets.apps"},
     {"ReplicaSet", "apps/v1", "replicasets", "replicasets.apps"},
     {"Pod", "v1", "pods", "pods"},
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "rollout/pod_diagnosis.h"
 #include "rollout/template_pods.h"
 
 namespace cxtm::rollout {
@@ -43,6 +44,9 @@ std::optional<std::vector<Json>> current_pods(kube::KubeClient& kube,
   if (!label) {
     if (workload.kind == "DaemonSet") {
       label = daemonset_template_label(object);
+    } else if (workload.kind == "StatefulSet") {
+      label = statefulset_template_label(object);
+      if (!label) return std::nullopt;
     } else {
       label = deployment_template_label(
           object, kube.list("replicasets.apps", workload.namespace_, pod_selector(object)));
@@ -69,6 +73,18 @@ RolloutState rollout_state(const Json& workload, std::optional<int> current_read
     state.scheduled_nowhere = state.observed && state.desired == 0;
     state.complete = state.observed && !state.scheduled_nowhere && state.updated == state.desired &&
                      state.available == state.desired;
+  } else if (workload.value("kind", "") == "StatefulSet") {
+    // As kubectl rollout status: every replica ready and of the update revision.
+    state.desired = spec.contains("replicas") ? number(spec, "replicas") : 1;
+    state.updated = number(status, "updatedReplicas");
+    state.ready = current_ready.value_or(number(status, "readyReplicas"));
+    state.available = number(status, "availableReplicas");
+    state.old = std::max(0, number(status, "replicas") - state.updated);
+    const bool on_delete = field(spec, "updateStrategy").value("type", "") == "OnDelete";
+    state.complete =
+        state.observed && state.ready == state.desired &&
+        (on_delete || (state.updated == state.desired &&
+                       field(status, "currentRevision") == field(status, "updateRevision")));
   } else {
     state.desired = spec.contains("replicas") ? number(spec, "replicas") : 1;
     state.updated = number(status, "updatedReplicas");
@@ -90,6 +106,21 @@ RolloutState rollout_state(const Json& workload, std::optional<int> current_read
   if (state.old > 0) state.progress += fmt::format(", {} old", state.old);
   if (state.scheduled_nowhere) state.progress += " (no node to run on)";
   return state;
+}
+
+std::vector<std::string> delete_halted_pods(kube::KubeClient& kube, const kube::ObjectRef& workload,
+                                            const Json& before) {
+  if (workload.kind != "StatefulSet") return {};
+  const auto revision = statefulset_template_label(before);
+  if (!revision) return {};
+  std::vector<std::string> deleted;
+  for (const Json& pod :
+       live_pods(kube.list("pods", workload.namespace_, pod_selector(before, revision)))) {
+    if (pod_ready(pod)) continue;
+    const std::string name = string_member(field(pod, "metadata"), "name");
+    if (kube.remove({"v1", "Pod", workload.namespace_, name})) deleted.push_back(name);
+  }
+  return deleted;
 }
 
 std::string RolloutResult::cause() const {

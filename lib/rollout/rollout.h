@@ -1,9 +1,9 @@
 #pragma once
-// Waiting for a DaemonSet or Deployment to roll out, as `kubectl rollout status` does, judged on
-// the pods of the current template only (rollout/template_pods.h): pods of earlier templates,
-// and any pod on its way out, neither make a rollout look done nor make it fail. The wait ends
-// early on pods that will not heal and on a Deployment that gave up (ProgressDeadlineExceeded);
-// reads that fail in passing are asked again until the wait's deadline.
+// Waiting for a DaemonSet, Deployment or StatefulSet to roll out, as `kubectl rollout status` does,
+// judged on the pods of the current template only (rollout/template_pods.h): pods of earlier
+// templates, and any pod on its way out, neither make a rollout look done nor make it fail. The
+// wait ends early on pods that will not heal and on a Deployment that gave up
+// (ProgressDeadlineExceeded); reads that fail in passing are asked again until the wait's deadline.
 
 #include <functional>
 #include <optional>
@@ -35,6 +35,14 @@ struct RolloutState {
   bool scheduled_nowhere = false;
   std::string progress;  // "1/2 pods ready, 2/2 updated, 1 old"
 };
+
+// A StatefulSet whose rollout halted on a pod that never became Ready keeps that pod after its
+// template is put back: its controller waits for the pod to be Ready before replacing it, and
+// Kubernetes documents deleting it by hand. With before the StatefulSet as it was before the
+// template went back, deletes its update revision's pods that are not Ready and returns their
+// names; for any other workload, or a StatefulSet with none, does nothing.
+std::vector<std::string> delete_halted_pods(kube::KubeClient& kube, const kube::ObjectRef& workload,
+                                            const Json& before);
 
 // Pure: the rollout state of a DaemonSet or Deployment from its metadata and status. ready is
 // the number of the current template's pods that are ready when they were looked at

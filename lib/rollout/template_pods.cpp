@@ -48,6 +48,15 @@ std::optional<PodLabel> daemonset_template_label(const Json& daemon_set) {
   return PodLabel{"pod-template-generation", generation->get<std::string>()};
 }
 
+std::optional<PodLabel> statefulset_template_label(const Json& stateful_set) {
+  const Json& status = field(stateful_set, "status");
+  const auto revision = status.find("updateRevision");
+  if (revision == status.end() || !revision->is_string() || revision->get<std::string>().empty()) {
+    return std::nullopt;
+  }
+  return PodLabel{"controller-revision-hash", revision->get<std::string>()};
+}
+
 std::string pod_selector(const Json& workload, const std::optional<PodLabel>& extra) {
   std::string selector;
   const Json& labels = field(field(field(workload, "spec"), "selector"), "matchLabels");

@@ -3,7 +3,7 @@
 // templates stay (Ready until the new ones are, then Terminating for their grace period); only
 // the current template's pods say whether the change works. Their controller labels them: a
 // Deployment's pods carry their ReplicaSet's pod-template-hash, a DaemonSet's the template
-// generation the API server counts in an annotation. Pure.
+// generation the API server counts in an annotation, a StatefulSet's its update revision. Pure.
 
 #include <optional>
 #include <string>
@@ -28,6 +28,10 @@ std::optional<PodLabel> deployment_template_label(const Json& deployment,
 // The pod-template-generation of the DaemonSet's current template; nullopt when the API server
 // did not count it.
 std::optional<PodLabel> daemonset_template_label(const Json& daemon_set);
+
+// The controller-revision-hash of the StatefulSet's current template (status.updateRevision);
+// nullopt before its controller has seen it.
+std::optional<PodLabel> statefulset_template_label(const Json& stateful_set);
 
 // "k=v,k2=v2" from a workload's spec.selector.matchLabels, with `extra` added when given.
 std::string pod_selector(const Json& workload, const std::optional<PodLabel>& extra = {});

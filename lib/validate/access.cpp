@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "backup/cluster_store.h"
 
@@ -29,6 +30,29 @@ bool same_query(const kube::AccessQuery& a, const kube::AccessQuery& b) {
 // Every permission the commands use, as test/test_integration_operator_rbac.cpp finds them in
 // the API server's authorization log, and nothing more. Questions about one object carry its
 // name: operator-rbac.yaml grants those by name, and a review without one would be denied.
+namespace {
+
+// The API resources of the workload kinds the services in namespace_ have, in a fixed order.
+std::vector<std::string> workload_resources(const config::Config& config,
+                                            const std::string& namespace_) {
+  std::vector<std::string> resources;
+  for (const char* kind : {"Deployment", "StatefulSet", "DaemonSet"}) {
+    const bool used =
+        std::any_of(config.services.begin(), config.services.end(),
+                    [&](const config::ServiceSettings& service) {
+                      return service.kind == kind && config.namespace_of(service) == namespace_;
+                    });
+    if (!used) continue;
+    std::string resource = kind;
+    std::transform(resource.begin(), resource.end(), resource.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    resources.push_back(resource + "s.apps");
+  }
+  return resources;
+}
+
+}  // namespace
+
 std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic) {
   const std::string& collector = config.collector.namespace_;
   const std::string& own = config.collector.name;
@@ -63,7 +87,9 @@ std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic)
   need("get", "pods", "proxy", collector, "", true,
        "validate reads each collector pod's own metrics");
   for (const auto& services : config.service_namespaces()) {
-    need("get", "deployments.apps", "", services, "", true, "validate reads the Deployments");
+    for (const auto& workloads : workload_resources(config, services)) {
+      need("get", workloads, "", services, "", true, "validate reads the workloads");
+    }
     need("list", "pods", "", services, "", true, "validate reads the services' pods");
     need("get", "pods", "", services, "", true, "validate reads the services' pods");
     need("get", "pods", "log", services, "", true,
@@ -115,13 +141,18 @@ std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic)
   need("watch", "pods", "", collector, "", false, collector_wait);
 
   for (const auto& services : config.service_namespaces()) {
-    need("update", "deployments.apps", "", services, "", false,
-         "instrument and rollback write the Deployments");
+    for (const auto& workloads : workload_resources(config, services)) {
+      need("update", workloads, "", services, "", false,
+           "instrument and rollback write the workloads");
+    }
     const std::string waits =
         "instrument and rollback read the Deployments in one list and follow their rollouts "
         "with one watch each of Deployments, ReplicaSets and pods";
-    need("list", "deployments.apps", "", services, "", false, waits);
-    for (const char* resource : {"deployments.apps", "replicasets.apps", "pods"}) {
+    for (const auto& workloads : workload_resources(config, services)) {
+      need("list", workloads, "", services, "", false, waits);
+      need("watch", workloads, "", services, "", false, waits);
+    }
+    for (const char* resource : {"replicasets.apps", "pods"}) {
       need("watch", resource, "", services, "", false, waits);
     }
     need("list", "replicasets.apps", "", services, "", false, waits);

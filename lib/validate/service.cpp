@@ -216,7 +216,7 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
   const auto deployment = kube.get(ref);
   if (!deployment) {
     result.status = Status::fail;
-    result.summary = fmt::format("Deployment {}/{} not found", ref.namespace_, ref.name);
+    result.summary = fmt::format("{} {}/{} not found", ref.kind, ref.namespace_, ref.name);
     result.remedy =
         fmt::format("check services.{}.deployment in the config and the namespace (-n)", service);
     return;

@@ -122,7 +122,7 @@ void check_traffic(HttpClient& http, kube::KubeClient& kube, const std::string& 
   const auto deployment = kube.get(ref);
   if (!deployment) {
     result.status = Status::fail;
-    result.summary = fmt::format("Deployment {}/{} not found", ref.namespace_, ref.name);
+    result.summary = fmt::format("{} {}/{} not found", ref.kind, ref.namespace_, ref.name);
     result.remedy = "see check 5";
     return;
   }
