@@ -335,5 +335,14 @@ TEST_SUITE("integration/gitops") {
     const auto both =
         cluster.run({"rollback", "scheduler", "--exact", "--output-dir", overlay}, kNoKubectl);
     CHECK(both.exit_code == 2);
+
+    // A patch file without a kustomization: the file goes, no kustomization is made.
+    TempDir bare;
+    bare.write("cxtm-o11y/scheduler.yaml", "[]\n");
+    const auto lone =
+        cluster.run({"rollback", "scheduler", "--output-dir", bare.path().string()}, kNoKubectl);
+    CHECK(lone.exit_code == 0);
+    CHECK_FALSE(fs::exists(bare.path() / "cxtm-o11y"));
+    CHECK_FALSE(fs::exists(bare.path() / "kustomization.yaml"));
   }
 }

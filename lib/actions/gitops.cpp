@@ -57,20 +57,21 @@ std::string patch_path(const config::ServiceSettings& service) {
   return fmt::format("{}/{}.yaml", kPatchFolder, service.name);
 }
 
-std::string patch_file_text(const config::ServiceSettings& service, const Json& patch) {
+std::string patch_file_text(const config::ServiceSettings& service, const kube::ObjectRef& ref,
+                            const Json& patch) {
   return fmt::format(
-      "# cxtm-o11y {0}: zero-code OpenTelemetry for Deployment {1} (service {2}).\n"
+      "# cxtm-o11y {0}: zero-code OpenTelemetry for {4} {1} (service {2}).\n"
       "# Written by `cxtm-o11y instrument {2} --output-dir`, removed by `cxtm-o11y rollback {2} "
       "--output-dir`.\n"
       "# The tests come first: kustomize stops on them when the Deployment in Git is no longer "
       "the one\n"
       "# this patch was made for; run the instrument command again then.\n"
       "{3}",
-      CXTM_VERSION, service.deployment, service.name, render::to_yaml(patch));
+      CXTM_VERSION, ref.name, service.name, render::to_yaml(patch), ref.kind);
 }
 
 // The workloads (Deployments, StatefulSets, DaemonSets; also in Lists) a manifest file holds.
-std::vector<Json> deployments_in(const std::string& file) {
+std::vector<Json> workloads_in(const std::string& file) {
   std::vector<Json> found;
   const auto add = [&](const Json& object) {
     const std::string kind = string_member(object, "kind");
@@ -88,7 +89,7 @@ std::vector<Json> deployments_in(const std::string& file) {
   return found;
 }
 
-// The Deployment the patch applies to: Git's, which never carries the tool's change (the patch
+// The workload the patch applies to: Git's, which never carries the tool's change (the patch
 // does); a live one that does is taken back to what it was without it.
 Json git_base(Context& context, const config::ServiceSettings& service,
               const GitOutputOptions& options, const std::vector<Json>& from_file) {
@@ -104,21 +105,21 @@ Json git_base(Context& context, const config::ServiceSettings& service,
                ? instrument::undo_instrumentation(stripped).deployment
                : stripped;
   }
-  for (const auto& deployment : from_file) {
-    const Json& metadata = object_member(deployment, "metadata");
+  for (const auto& workload : from_file) {
+    const Json& metadata = object_member(workload, "metadata");
     const std::string namespace_ = string_member(metadata, "namespace");
-    if (string_member(deployment, "kind") != ref.kind ||
+    if (string_member(workload, "kind") != ref.kind ||
         string_member(metadata, "name") != ref.name) {
       continue;
     }
     if (!namespace_.empty() && namespace_ != ref.namespace_) continue;
-    if (instrument::instrumented_by_us(deployment)) {
+    if (instrument::instrumented_by_us(workload)) {
       throw Error(ExitCode::usage,
                   fmt::format("{}: {} {} carries cxtm-o11y's change already; point "
                               "--from-file at the manifest the patch applies to",
                               options.from_file, ref.kind, ref.name));
     }
-    return deployment;
+    return workload;
   }
   throw Error(ExitCode::not_found,
               fmt::format("{}: no {} {} (namespace {} or none)", options.from_file, ref.kind,
@@ -159,7 +160,7 @@ std::vector<ServiceResult> instrument_in_git(
     Context& context, const std::vector<const config::ServiceSettings*>& services,
     const GitOutputOptions& options) {
   const auto from_file =
-      options.from_file.empty() ? std::vector<Json>{} : deployments_in(options.from_file);
+      options.from_file.empty() ? std::vector<Json>{} : workloads_in(options.from_file);
   if (options.from_file.empty())
     read_in_bulk(context.config, context.kube, services, BulkRead::deployments);
   Kustomization kustomization = open_kustomization(options.output_dir, options.from_file);
@@ -178,7 +179,7 @@ std::vector<ServiceResult> instrument_in_git(
       result.patch = gitops::guarded_patch(base, transformed.deployment);
 
       const fs::path file = options.output_dir / patch_path(*service);
-      const std::string text = patch_file_text(*service, result.patch);
+      const std::string text = patch_file_text(*service, ref, result.patch);
       const std::string before_text = existing_text(file);
       const std::string kustomization_before = kustomization.after;
       kustomization.after = gitops::with_patch_entry(
@@ -199,6 +200,13 @@ std::vector<ServiceResult> instrument_in_git(
         continue;
       }
       patches.emplace_back(file, text);
+      if (kustomization.before.empty() &&
+          resource_path(options.output_dir, options.from_file).value_or("").empty()) {
+        result.notes.push_back(fmt::format(
+            "{} is new and lists no resources: add the manifest of {} {} under resources: for "
+            "the patch to apply",
+            kustomization.path.string(), ref.kind, ref.name));
+      }
       result.outcome =
           before_text.empty() ? ServiceOutcome::instrumented : ServiceOutcome::upgraded;
       result.message =
@@ -220,6 +228,7 @@ std::vector<ServiceResult> rollback_in_git(
     const config::Config& config, const std::vector<const config::ServiceSettings*>& services,
     const GitOutputOptions& options) {
   Kustomization kustomization = open_kustomization(options.output_dir, "");
+  if (kustomization.before.empty()) kustomization.after.clear();  // none to edit, none to make
   std::vector<fs::path> removed;
   std::vector<ServiceResult> results;
   for (const auto* service : services) {
