@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -91,15 +92,30 @@ struct Run {
   kube::ProcessResult result;
 };
 
+// The run's verdict in one line: its first error line, else the last line of its output that
+// is not a detail (indented) or a diff line.
+std::string verdict(const kube::ProcessResult& result) {
+  constexpr std::string_view kError = "cxtm-o11y: error: ";
+  std::istringstream err(result.err);
+  for (std::string line; std::getline(err, line);) {
+    if (line.starts_with(kError)) return line.substr(kError.size());
+  }
+  std::string last;
+  std::istringstream out(result.out);
+  for (std::string line; std::getline(out, line);) {
+    if (line.empty() || line.front() == ' ' || line.front() == '+' || line.front() == '-' ||
+        line.front() == '@') {
+      continue;
+    }
+    last = line;
+  }
+  return last;
+}
+
 void print_summary(const std::vector<Run>& runs) {
-  fmt::print("{:<24} {:<5} {}\n", "CONTEXT", "EXIT", "LAST LINE");
+  fmt::print("{:<24} {:<5} {}\n", "CONTEXT", "EXIT", "RESULT");
   for (const auto& run : runs) {
-    // The run's own last word: its error or summary line (stderr), else its output's last line.
-    std::string last = run.result.err.find_first_not_of('\n') != std::string::npos ? run.result.err
-                                                                                   : run.result.out;
-    while (!last.empty() && last.back() == '\n') last.pop_back();
-    last = last.substr(last.rfind('\n') == std::string::npos ? 0 : last.rfind('\n') + 1);
-    fmt::print("{:<24} {:<5} {}\n", run.context, run.result.exit_code, last);
+    fmt::print("{:<24} {:<5} {}\n", run.context, run.result.exit_code, verdict(run.result));
   }
 }
 
