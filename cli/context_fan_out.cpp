@@ -56,16 +56,28 @@ class PrefixedLines {
   std::string pending_;
 };
 
-bool wants_no_fan_out(const std::vector<std::string>& argv) {
-  if (argv.size() < 2) return true;
+// The subcommand: the first argument that is neither a flag nor a global flag's value.
+std::string subcommand_of(const std::vector<std::string>& argv) {
+  static const std::vector<std::string_view> kTakesValue = {
+      "-c",       "--config",     "-n",        "--namespace", "-o",
+      "--output", "--kubeconfig", "--context", "--kubectl"};
   for (size_t i = 1; i < argv.size(); ++i) {
     const std::string& argument = argv[i];
-    if (argument == "--help" || argument == "-h" || argument == "--version" ||
-        argument == "completion" || argument == "man") {
-      return true;
+    if (std::find(kTakesValue.begin(), kTakesValue.end(), argument) != kTakesValue.end()) {
+      ++i;
+      continue;
     }
+    if (!argument.starts_with("-")) return argument;
   }
-  return false;
+  return "";
+}
+
+bool wants_no_fan_out(const std::vector<std::string>& argv) {
+  for (size_t i = 1; i < argv.size(); ++i) {
+    if (argv[i] == "--help" || argv[i] == "-h" || argv[i] == "--version") return true;
+  }
+  const std::string subcommand = subcommand_of(argv);
+  return subcommand.empty() || subcommand == "completion" || subcommand == "man";
 }
 
 // The contexts of the config's `contexts:`, when the config file has that section.
