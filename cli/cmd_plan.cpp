@@ -69,10 +69,9 @@ void setup_plan(CLI::App& app, const GlobalOptions& global, CommandOutcome& outc
       "Examples:\n"
       "  cxtm-o11y plan\n"
       "  cxtm-o11y plan --detailed-exitcode -o json   # CI: 0 nothing to do, 2 pending, 1 error");
-  command->add_flag("--detailed-exitcode", *detailed,
-                    "Exit 0 when there is nothing to do, 2 when changes are pending, 1 on any "
-                    "error (CI drift gates)");
-  command->callback([&global, &outcome] {
+  add_detailed_exitcode_flag(*command, *detailed);
+  // The callback keeps the flag's storage alive for CLI11 (main.cpp reads the flag from argv).
+  command->callback([detailed, &global, &outcome] {
     auto session = global.session();
     actions::PlanDashboards dashboards;
     std::unique_ptr<validate::CurlHttpClient> http;

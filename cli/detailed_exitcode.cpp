@@ -11,8 +11,8 @@ constexpr std::string_view kFlag = "--detailed-exitcode";
 
 void add_detailed_exitcode_flag(CLI::App& command, bool& value) {
   command.add_flag(std::string(kFlag), value,
-                   "With --dry-run: exit 0 when there is nothing to do, 2 when changes are "
-                   "pending, 1 on any error (CI drift gates)");
+                   "Exit 0 when there is nothing to do, 2 when changes are pending, 1 on any "
+                   "error (CI drift gates; with --dry-run, or on plan)");
 }
 
 void require_dry_run(bool detailed, bool dry_run) {
