@@ -7,6 +7,7 @@
 #include "config/k8s_names.h"
 #include "config/python_packages.h"
 #include "core/error.h"
+#include "rollout/template_pods.h"
 
 namespace cxtm::actions {
 
@@ -41,17 +42,10 @@ std::vector<const config::ServiceSettings*> select_services(const config::Config
 config::ServiceSettings default_service(const config::Config& config, const Json& deployment) {
   const Json& metadata = object_member(deployment, "metadata");
   const std::string name = string_member(metadata, "name");
-  std::string selector;
-  for (const auto& [key, value] :
-       object_member(object_member(object_member(deployment, "spec"), "selector"), "matchLabels")
-           .items()) {
-    selector += fmt::format("{}{}={}", selector.empty() ? "" : ",", key,
-                            value.is_string() ? value.get<std::string>() : value.dump());
-  }
   return {.name = name,
           .deployment = name,
           .container = "",
-          .selector = selector,
+          .selector = rollout::pod_selector(deployment),
           .namespace_ = string_member(metadata, "namespace"),
           .otel_service_name = name,
           .instrumentation = config.instrumentation,

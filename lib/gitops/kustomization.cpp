@@ -25,6 +25,14 @@ Json parse_kustomization(std::string_view text, std::string_view file_name) {
   return documents.front();
 }
 
+// Whether the kustomization lists a patch with this path.
+bool lists_patch(const Json& kustomization, std::string_view path) {
+  for (const auto& patch : array_member(kustomization, "patches")) {
+    if (string_member(patch, "path") == path) return true;
+  }
+  return false;
+}
+
 // The kustomization's patches without the entry of path.
 Json without_entry(Json kustomization, std::string_view path) {
   if (!kustomization.contains("patches") || !kustomization["patches"].is_array()) {
@@ -149,11 +157,7 @@ std::string new_kustomization(const std::vector<std::string>& resources) {
 }
 
 bool has_patch_entry(std::string_view text, std::string_view path, std::string_view file_name) {
-  const Json kustomization = parse_kustomization(text, file_name);
-  for (const auto& patch : array_member(kustomization, "patches")) {
-    if (string_member(patch, "path") == path) return true;
-  }
-  return false;
+  return lists_patch(parse_kustomization(text, file_name), path);
 }
 
 std::string with_patch_entry(std::string_view text, const PatchEntry& entry,
@@ -188,7 +192,7 @@ std::string with_patch_entry(std::string_view text, const PatchEntry& entry,
 std::string without_patch_entry(std::string_view text, std::string_view path,
                                 std::string_view file_name) {
   const Json before = parse_kustomization(text, file_name);
-  if (!has_patch_entry(text, path, file_name)) return std::string(text);
+  if (!lists_patch(before, path)) return std::string(text);
   const Json expected = without_entry(before, path);
 
   auto lines = lines_of(text);
