@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "actions/fan_out.h"
+#include "cli/detailed_exitcode.h"
 #include "config/config.h"
 #include "core/bounded_input.h"
 #include "core/error.h"
@@ -170,8 +171,7 @@ std::optional<int> fan_out_over_contexts(int argc, char** argv_in) {
     }
   } catch (const Error& error) {
     fmt::print(stderr, "cxtm-o11y: error: {}\n", error.what());
-    const bool detailed = std::find(argv.begin(), argv.end(), "--detailed-exitcode") != argv.end();
-    return detailed ? 1 : static_cast<int>(error.code());
+    return asks_detailed_exitcode(argc, argv_in) ? 1 : static_cast<int>(error.code());
   }
   const auto format =
       print::parse_format(actions::flag_value(argv, {"-o", "--output"}).value_or("text"))
@@ -207,8 +207,7 @@ std::optional<int> fan_out_over_contexts(int argc, char** argv_in) {
 
   std::vector<int> codes;
   for (const auto& run : runs) codes.push_back(run.result.exit_code);
-  const bool detailed = std::find(argv.begin(), argv.end(), "--detailed-exitcode") != argv.end();
-  const int code = actions::worst_exit_code(codes, detailed);
+  const int code = actions::worst_exit_code(codes, asks_detailed_exitcode(argc, argv_in));
   if (text) {
     print_summary(runs);
   } else {
