@@ -115,7 +115,8 @@ TEST_SUITE("integration/workload_kinds") {
     CHECK((result.exit_code == 1 || result.exit_code == 7));  // failed, or not ready in time
     const auto errors = lines_starting(result.err, kErrorPrefix);
     REQUIRE(errors.size() == 1);
-    CHECK(errors[0].find("rolled back to the original") != std::string::npos);
+    CHECK(errors[0].find("rolled back to the original (deleted the halted cxtm-ledger-1)") !=
+          std::string::npos);
     CHECK(errors[0].find("whose rollout did not complete either") == std::string::npos);
     // Back to the original, every pod of its revision and ready.
     REQUIRE(cluster.server.await_rollout(kStatefulPath));

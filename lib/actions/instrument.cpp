@@ -1,6 +1,7 @@
 #include "actions/instrument.h"
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -82,10 +83,12 @@ std::string undo_after_failure(Context& context, const config::ServiceSettings& 
     const auto current = context.kube.get(ref);
     if (!current) return fmt::format("the {} is gone", ref.kind);
     write_deployment(context.kube, *current, undo.change, {.budget = wait.timeout});
-    rollout::delete_halted_pods(context.kube, ref, *current);
+    const auto halted = rollout::delete_halted_pods(context.kube, ref, *current);
+    const std::string deleted =
+        halted.empty() ? "" : fmt::format(" (deleted the halted {})", fmt::join(halted, ", "));
     const auto restored = rollout::wait_for_rollout(context.kube, ref, wait, context.reporter);
     if (restored.outcome == rollout::RolloutOutcome::complete) {
-      return fmt::format("rolled back to {}", undo.what);
+      return fmt::format("rolled back to {}{}", undo.what, deleted);
     }
     return fmt::format("rolled back to {}, whose rollout did not complete either ({})", undo.what,
                        restored.cause());
