@@ -75,7 +75,8 @@ std::vector<Json> workloads_in(const std::string& file) {
   std::vector<Json> found;
   const auto add = [&](const Json& object) {
     const std::string kind = string_member(object, "kind");
-    if (kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet") {
+    if (std::find(config::kWorkloadKinds.begin(), config::kWorkloadKinds.end(), kind) !=
+        config::kWorkloadKinds.end()) {
       found.push_back(object);
     }
   };

@@ -209,8 +209,8 @@ void read_service(const YamlField& field, ServiceSettings& service) {
                     "instrumentation", "alerts"});
   if (const auto kind = field["kind"]; kind.present()) {
     service.kind = kind.as_string();
-    if (service.kind != "Deployment" && service.kind != "StatefulSet" &&
-        service.kind != "DaemonSet") {
+    if (std::find(kWorkloadKinds.begin(), kWorkloadKinds.end(), service.kind) ==
+        kWorkloadKinds.end()) {
       kind.fail(
           fmt::format("'{}' is not a workload cxtm-o11y instruments (Deployment, "
                       "StatefulSet, DaemonSet)",

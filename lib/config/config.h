@@ -2,6 +2,7 @@
 // The cxtm-o11y configuration: one cluster, its Splunk realm and token source, the collector,
 // and the services to instrument. Defaults come from templates/defaults.yaml.
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -84,6 +85,10 @@ struct InstrumentationSettings {
   ResourceAmounts requests;
   ResourceAmounts limits;
 };
+
+// The workload kinds a service may be (services.<name>.kind), the default first.
+inline constexpr std::array<std::string_view, 3> kWorkloadKinds = {"Deployment", "StatefulSet",
+                                                                   "DaemonSet"};
 
 struct ServiceSettings {
   std::string name;                 // the service as users name it: "scheduler"

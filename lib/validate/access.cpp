@@ -36,14 +36,14 @@ namespace {
 std::vector<std::string> workload_resources(const config::Config& config,
                                             const std::string& namespace_) {
   std::vector<std::string> resources;
-  for (const char* kind : {"Deployment", "StatefulSet", "DaemonSet"}) {
+  for (const auto kind : config::kWorkloadKinds) {
     const bool used =
         std::any_of(config.services.begin(), config.services.end(),
                     [&](const config::ServiceSettings& service) {
                       return service.kind == kind && config.namespace_of(service) == namespace_;
                     });
     if (!used) continue;
-    std::string resource = kind;
+    std::string resource(kind);
     std::transform(resource.begin(), resource.end(), resource.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     resources.push_back(resource + "s.apps");
