@@ -11,6 +11,7 @@
 #include "cli/service_output.h"
 #include "cli/service_selection.h"
 #include "cli/validate_output.h"
+#include "instrument/spec.h"
 
 namespace cxtm::cli {
 
@@ -27,6 +28,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     bool validate = true;
     std::string output_dir;
     std::string from_file;
+    std::string via;
     bool detailed_exitcode = false;
   };
   auto flags = std::make_shared<Flags>();
@@ -37,6 +39,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
       "  cxtm-o11y instrument scheduler --dry-run     # the pod template diff; writes nothing\n"
       "  cxtm-o11y instrument scheduler notifications\n"
       "  cxtm-o11y instrument --all -o json --parallel 8\n"
+      "  cxtm-o11y instrument scheduler --via operator  # the OpenTelemetry Operator injects\n"
       "The original Deployment is backed up (locally and in a ConfigMap) before the first write;\n"
       "a rollout that fails is rolled back automatically unless --no-rollback-on-failure.\n"
       "GitOps (Argo CD, Flux): --output-dir writes the change as a kustomize patch instead:\n"
@@ -71,9 +74,23 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
                    "With --output-dir: the manifest holding the Deployments as they are in Git "
                    "(no cluster access)")
       ->option_text("FILE");
+  command
+      ->add_option("--via", flags->via,
+                   "Who injects the packages: init-container (the tool's installer in the app's "
+                   "image) or operator (the OpenTelemetry Operator, through an Instrumentation); "
+                   "default: the config's instrumentation.via, else as the workload is now")
+      ->check(CLI::IsMember({"init-container", "operator"}))
+      ->option_text("WAY");
   add_detailed_exitcode_flag(*command, flags->detailed_exitcode);
   command->callback([flags, &global, &outcome] {
     require_dry_run(flags->detailed_exitcode, flags->dry_run);
+    const auto injector =
+        flags->via.empty() ? std::nullopt : instrument::parse_injector(flags->via);
+    if (injector == instrument::Injector::operator_ && !flags->output_dir.empty()) {
+      throw Error(ExitCode::usage,
+                  "--via operator with --output-dir is not supported yet: the Instrumentation "
+                  "would have to go to Git too");
+    }
     if (!flags->from_file.empty() && flags->output_dir.empty()) {
       throw Error(ExitCode::usage,
                   "--from-file needs --output-dir: the change from a file goes to Git as a "
@@ -111,6 +128,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
              flags->no_rollback ? actions::AutoRollback::no : actions::AutoRollback::yes,
          .force = flags->force ? instrument::Force::yes : instrument::Force::no,
          .parallel = flags->parallel,
+         .injector = injector,
          .interrupted = interrupted});
     if (!flags->dry_run) splunk.after(actions::service_changes("instrument", results));
     // validate's checks 4 and 5 for what was just written and rolled out.

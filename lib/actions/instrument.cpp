@@ -195,6 +195,12 @@ void finish_rollout(Context& context, const config::ServiceSettings& service,
   }
 }
 
+// Notes a written Instrumentation in result; whether one was written.
+bool record_instrumentation(const InstrumentationOutcome& outcome, ServiceResult& result) {
+  if (outcome.changed) result.notes.push_back(outcome.message);
+  return outcome.changed;
+}
+
 }  // namespace
 
 void describe_change(const Json& before, const Json& after, std::string_view after_label,
@@ -208,7 +214,7 @@ void describe_change(const Json& before, const Json& after, std::string_view aft
 
 ServiceResult instrument_service(Context& context, BackupStores stores,
                                  const config::ServiceSettings& service,
-                                 const InstrumentOptions& options) {
+                                 const InstrumentOptions& options, OperatorSetup& operator_setup) {
   const auto ref = workload_ref(context.config, service);
   ServiceResult result{.service = service.name,
                        .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
@@ -226,9 +232,18 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     if (!deployment) {
       throw Error(ExitCode::not_found, fmt::format("{} {} not found", ref.kind, result.deployment));
     }
-    const auto spec = spec_for(context.config, service);
+    const auto spec = spec_for_workload(context.config, service, *deployment, options.injector);
+    // Before the workload asks for it: a pod created while it is missing is not injected.
+    const bool instrumentation_written =
+        spec.injector == instrument::Injector::operator_ &&
+        record_instrumentation(operator_setup.ensure(spec, ref.namespace_), result);
     const auto state = instrument::detect_state(*deployment, spec);
     if (state == instrument::State::current) {
+      if (options.dry_run && instrumentation_written) {
+        result.outcome = ServiceOutcome::would_change;
+        result.message = "dry run: only the Instrumentation would change";
+        return result;
+      }
       if (options.wait && !options.dry_run && !rollout::rollout_state(*deployment).complete) {
         finish_rollout(context, service, ref, options, result);
         return result;
@@ -296,8 +311,9 @@ std::vector<ServiceResult> instrument_services(
       context.config, context.kube, services,
       !options.dry_run && options.wait ? BulkRead::follow_rollouts : BulkRead::deployments);
   std::vector<ServiceResult> results(services.size());
+  OperatorSetup operator_setup(context.kube, options.dry_run);
   for_each_parallel(services.size(), wave_width(options.parallel, services.size()), [&](size_t i) {
-    results[i] = instrument_service(context, stores, *services[i], options);
+    results[i] = instrument_service(context, stores, *services[i], options, operator_setup);
   });
   return results;
 }

@@ -4,9 +4,11 @@
 // resourceVersion precondition, wait for the rollout, and put the original back on failure.
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "actions/context.h"
+#include "actions/operator_setup.h"
 #include "actions/service_result.h"
 #include "backup/backup_store.h"
 #include "config/config.h"
@@ -25,6 +27,8 @@ struct InstrumentOptions {
   AutoRollback rollback_on_failure = AutoRollback::yes;
   instrument::Force force = instrument::Force::no;
   int parallel = 0;  // services at once; 0: all in one wave (wave_width)
+  // --via: who injects; unset: the config's choice, else as the workload is (spec_for_workload)
+  std::optional<instrument::Injector> injector;
   std::function<bool()> interrupted;
 };
 
@@ -34,9 +38,10 @@ struct BackupStores {
 };
 
 // Instruments one service. Errors become a failed result naming the service and the cause.
+// operator_setup writes the Instrumentation of the services the Operator injects.
 ServiceResult instrument_service(Context& context, BackupStores stores,
                                  const config::ServiceSettings& service,
-                                 const InstrumentOptions& options);
+                                 const InstrumentOptions& options, OperatorSetup& operator_setup);
 
 // Instruments several services, in one wave (options.parallel caps it), their Deployments read
 // in bulk and their rollouts watched together; results in the given order.

@@ -3,11 +3,13 @@
 #include <fmt/core.h>
 
 #include "actions/deployment_write.h"
+#include "actions/operator_setup.h"
 #include "actions/originals.h"
 #include "actions/services.h"
 #include "core/bounded_input.h"
 #include "core/parallel.h"
 #include "instrument/change_origin.h"
+#include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "kube/object_diff.h"
@@ -119,6 +121,19 @@ void wait_for_written(Context& context, const kube::ObjectRef& ref,
   }
 }
 
+// After the Operator's last workload in the namespace stopped asking for the tool's
+// Instrumentation, it goes too. Failing to delete it leaves it unused: a warning.
+void remove_instrumentation_if_unused(Context& context, const kube::ObjectRef& ref,
+                                      ServiceResult& result) {
+  try {
+    const std::string removed = remove_unused_instrumentation(context.kube, ref.namespace_, false);
+    if (!removed.empty()) result.notes.push_back(removed);
+  } catch (const Error& error) {
+    result.warnings.push_back(fmt::format("the tool's Instrumentation in namespace {} stays: {}",
+                                          ref.namespace_, error.what()));
+  }
+}
+
 }  // namespace
 
 ServiceResult rollback_service(Context& context, BackupStores stores,
@@ -191,6 +206,8 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
     }
     result.outcome = ServiceOutcome::rolled_back;
     result.message = done;
+    if (instrument::injected_by_operator(*current))
+      remove_instrumentation_if_unused(context, ref, result);
     if (!options.wait) {
       result.message += "; not waiting for the rollout";
       return result;

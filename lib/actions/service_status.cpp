@@ -7,6 +7,7 @@
 #include "core/parallel.h"
 #include "instrument/change_origin.h"
 #include "instrument/drift.h"
+#include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "rollout/pod_diagnosis.h"
@@ -27,6 +28,20 @@ std::string state_name(instrument::State state) {
       return "instrumented (outdated spec)";
   }
   return "unknown";
+}
+
+// Whether the Operator injected Python into one pod of a workload that asks it to: what the
+// webhook leaves when it ran, and what it says nothing about when it did not (no Instrumentation
+// then, or no webhook, or a pod older than the request).
+std::string operator_injection_state(const Json& pod, const Json& workload) {
+  const std::string name = string_member(member(pod, "metadata"), "name");
+  const auto record = instrument::read_env_record(workload);
+  const std::string app = record ? record->container : "";
+  return instrument::pod_injected_by_operator(pod, app)
+             ? name + ": injected by the Operator"
+             : name +
+                   ": not injected (no Instrumentation when it was created, or the Operator's "
+                   "webhook did not run)";
 }
 
 // The installer's log lines read for its report: its summary is the last line.
@@ -93,6 +108,7 @@ Json ServiceStatus::to_json() const {
               {"specHash", spec_hash},
               {"via", via},
               {"writer", writer},
+              {"injector", injector},
               {"gitops", gitops},
               {"desired", desired},
               {"ready", ready},
@@ -119,8 +135,11 @@ std::vector<ServiceStatus> service_statuses(
       const auto deployment = context.kube.get(ref);
       status.found = deployment.has_value();
       if (deployment) {
-        status.state =
-            state_name(instrument::detect_state(*deployment, spec_for(context.config, *service)));
+        const auto spec = spec_for_workload(context.config, *service, *deployment, std::nullopt);
+        status.state = state_name(instrument::detect_state(*deployment, spec));
+        if (instrument::instrumented_by_us(*deployment)) {
+          status.injector = std::string(instrument::to_string(spec.injector));
+        }
         const Json& metadata = (*deployment)["metadata"];
         if (metadata.contains("annotations") && metadata["annotations"].is_object()) {
           status.tool_version = metadata["annotations"].value(instrument::kAnnotationVersion, "");
@@ -135,6 +154,10 @@ std::vector<ServiceStatus> service_statuses(
           // Pods on their way out (an earlier template's) say nothing of the installer now.
           for (const Json& pod : rollout::live_pods(
                    context.kube.list("pods", ref.namespace_, rollout::pod_selector(*deployment)))) {
+            if (instrument::injected_by_operator(*deployment)) {
+              status.installer.push_back(operator_injection_state(pod, *deployment));
+              continue;
+            }
             status.installer.push_back(installer_state(pod));
             if (!status.volume && installer_completed(pod)) {
               status.volume = read_volume(context, ref.namespace_, pod);

@@ -24,6 +24,9 @@ struct ServiceStatus {
   // `instrument --output-dir`, applied by writer); "" when not instrumented.
   std::string via;
   std::string writer;
+  // Who injects the packages: "init-container" (the tool's installer) or "operator"; "" when
+  // not instrumented by the tool.
+  std::string injector;
   std::string gitops;  // the GitOps controller managing the Deployment ("Argo CD", "Flux") or ""
   int desired = 0;
   int ready = 0;

@@ -7,6 +7,8 @@
 #include "config/k8s_names.h"
 #include "config/python_packages.h"
 #include "core/error.h"
+#include "instrument/operator_injection.h"
+#include "instrument/owned.h"
 #include "rollout/template_pods.h"
 
 namespace cxtm::actions {
@@ -123,6 +125,26 @@ instrument::InstrumentationSpec spec_for(const config::Config& config,
   }
   if (source == PackageSource::prebuilt) {
     spec.prebuilt = {settings.prebuilt.image, settings.prebuilt.path};
+  }
+  spec.injector =
+      instrument::parse_injector(settings.via).value_or(instrument::Injector::init_container);
+  spec.operator_image = settings.operator_image.empty()
+                            ? instrument::default_operator_image(spec.packages)
+                            : settings.operator_image;
+  return spec;
+}
+
+instrument::InstrumentationSpec spec_for_workload(const config::Config& config,
+                                                  const config::ServiceSettings& service,
+                                                  const Json& workload,
+                                                  std::optional<instrument::Injector> chosen) {
+  auto spec = spec_for(config, service);
+  if (chosen) {
+    spec.injector = *chosen;
+  } else if (service.instrumentation.via.empty() && instrument::instrumented_by_us(workload)) {
+    spec.injector = instrument::injected_by_operator(workload)
+                        ? instrument::Injector::operator_
+                        : instrument::Injector::init_container;
   }
   return spec;
 }

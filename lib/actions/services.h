@@ -2,6 +2,7 @@
 // Shared by the per-service commands (instrument, rollback, status, backup): which services a
 // command line names, and the instrumentation spec of each from the config.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,18 @@ std::vector<const config::ServiceSettings*> select_by_label(config::Config& conf
                                                             kube::KubeClient& kube,
                                                             const std::string& selector);
 
-// Pure: the spec a service is instrumented with.
+// Pure: the spec a service is instrumented with, by the injector the config names (the
+// tool's init container when it names none).
 instrument::InstrumentationSpec spec_for(const config::Config& config,
                                          const config::ServiceSettings& service);
+
+// Pure: the spec for the service's workload as it is: the injector `chosen` (--via) when set,
+// else the config's, else the one the workload was instrumented with, else the tool's init
+// container. A flag given once is not undone by the next run without it.
+instrument::InstrumentationSpec spec_for_workload(const config::Config& config,
+                                                  const config::ServiceSettings& service,
+                                                  const Json& workload,
+                                                  std::optional<instrument::Injector> chosen);
 
 // The service's workload: its Deployment, StatefulSet or DaemonSet.
 kube::ObjectRef workload_ref(const config::Config& config, const config::ServiceSettings& service);

@@ -130,16 +130,20 @@ class Run {
     read_in_bulk(context_.config, context_.kube, options_.services, BulkRead::deployments_and_pods);
     for (const auto* service : options_.services) {
       const auto ref = workload_ref(context_.config, *service);
-      const auto spec = spec_for(context_.config, *service);
       // Independent of the collector: a service can be checked with the collector down.
-      runner_.run(header("service", 5, "Service " + service->name, service->name),
-                  options_.scope == ValidateScope::full
-                      ? std::initializer_list<std::string_view>{"access"}
-                      : std::initializer_list<std::string_view>{},
-                  [&](CheckResult& result) {
-                    validate::check_service(context_.kube, ref, spec, service->name,
-                                            collector_nodes(), result);
-                  });
+      runner_.run(
+          header("service", 5, "Service " + service->name, service->name),
+          options_.scope == ValidateScope::full ? std::initializer_list<std::string_view>{"access"}
+                                                : std::initializer_list<std::string_view>{},
+          [&](CheckResult& result) {
+            // The injector the workload was instrumented with (read in bulk above).
+            const auto workload = context_.kube.get(ref);
+            const auto spec =
+                workload ? spec_for_workload(context_.config, *service, *workload, std::nullopt)
+                         : spec_for(context_.config, *service);
+            validate::check_service(context_.kube, ref, spec, service->name, collector_nodes(),
+                                    result);
+          });
     }
   }
 

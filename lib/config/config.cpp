@@ -181,8 +181,15 @@ void read_instrumentation_names(const YamlField& field, std::vector<std::string>
 }
 
 void read_instrumentation(const YamlField& field, InstrumentationSettings& settings) {
-  field.expect_map({"source", "init_image", "index_url", "extra_index_url", "trusted_host",
-                    "wheelhouse", "prebuilt", "extras", "exclude", "resources"});
+  field.expect_map({"via", "operator_image", "source", "init_image", "index_url", "extra_index_url",
+                    "trusted_host", "wheelhouse", "prebuilt", "extras", "exclude", "resources"});
+  if (const auto via = field["via"]; via.present()) {
+    settings.via = via.as_string();
+    if (!instrument::parse_injector(settings.via)) {
+      via.fail(fmt::format("expected 'init-container' or 'operator', got '{}'", settings.via));
+    }
+  }
+  field["operator_image"].read(settings.operator_image);
   if (const auto source = field["source"]; source.present()) {
     settings.source = source.as_string();
     if (!instrument::parse_package_source(settings.source)) {

@@ -72,9 +72,12 @@ struct ImageFolder {
 // How a service's Python is instrumented (issue: instrument). Set once at the top level and
 // overridable per service.
 struct InstrumentationSettings {
-  std::string source;      // where the packages come from: index | wheelhouse | prebuilt
-  std::string init_image;  // empty: the app container's own image (index, wheelhouse)
-  std::string index_url;   // index only, like extra_index_url and trusted_host
+  // Who injects: init-container | operator; empty: as the workload is, else init-container.
+  std::string via;
+  std::string operator_image;  // via operator: the Operator's Python image; empty: the default
+  std::string source;          // where the packages come from: index | wheelhouse | prebuilt
+  std::string init_image;      // empty: the app container's own image (index, wheelhouse)
+  std::string index_url;       // index only, like extra_index_url and trusted_host
   std::string extra_index_url;
   std::string trusted_host;
   ImageFolder wheelhouse;           // wheelhouse: the image and folder holding the wheels

@@ -7,6 +7,7 @@
 #include "instrument/env_merge.h"
 #include "instrument/installer.h"
 #include "instrument/object_edit.h"
+#include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
 
@@ -68,8 +69,12 @@ State detect_state(const Json& deployment, const InstrumentationSpec& spec) {
   if (instrumented_by_us(deployment)) {
     const std::string hash =
         string_member(member(member(deployment, "metadata"), "annotations"), kAnnotationSpecHash);
-    return hash == spec.hash() && has_installer(deployment, spec) &&
-                   init_image_follows_app(deployment, spec)
+    if (hash != spec.hash()) return State::outdated;
+    if (spec.injector == Injector::operator_) {
+      return injected_by_operator(deployment) && asks_operator(deployment) ? State::current
+                                                                           : State::outdated;
+    }
+    return has_installer(deployment, spec) && init_image_follows_app(deployment, spec)
                ? State::current
                : State::outdated;
   }

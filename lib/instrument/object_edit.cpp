@@ -1,6 +1,7 @@
 #include "instrument/object_edit.h"
 
 #include <algorithm>
+#include <array>
 
 namespace cxtm::instrument {
 
@@ -18,6 +19,15 @@ bool keys_sorted(const Json& object) {
 }
 
 }  // namespace
+
+Json& annotations_of(Json& object) {
+  // Where the API server writes new members (Go field order).
+  static constexpr std::array<std::string_view, 1> kAfterMetadata = {"spec"};
+  static constexpr std::array<std::string_view, 3> kAfterAnnotations = {
+      "ownerReferences", "finalizers", "managedFields"};
+  Json& metadata = ensure_member(object, "metadata", Json::object(), kAfterMetadata);
+  return ensure_member(metadata, "annotations", Json::object(), kAfterAnnotations);
+}
 
 Json& ensure_member(Json& object, std::string_view key, Json initial,
                     std::span<const std::string_view> successors) {

@@ -21,6 +21,9 @@ using ::cxtm::string_member;
 Json& ensure_member(Json& object, std::string_view key, Json initial,
                     std::span<const std::string_view> successors);
 
+// object.metadata.annotations, created where the API server writes them when missing.
+Json& annotations_of(Json& object);
+
 // Removes object[key] when it is an empty array or object.
 void drop_if_empty(Json& object, std::string_view key);
 

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "instrument/env_merge.h"
 #include "instrument/object_edit.h"
+#include "instrument/operator_injection.h"
 #include "instrument/transform.h"
 
 namespace cxtm::instrument {
@@ -115,6 +116,7 @@ Json remove_owned_parts(const Json& deployment) {
     remove_annotation(out, key);
   }
   Json& template_ = out["spec"]["template"];
+  remove_operator_request(template_);
   remove_annotation(template_, kAnnotationOriginalEnv);
   Json& spec = template_["spec"];
   for (std::string_view init : kOwnedInitContainers) erase_named(spec, "initContainers", init);

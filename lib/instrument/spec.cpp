@@ -46,6 +46,17 @@ std::optional<std::string> image_folder_problem(std::string_view path) {
   return std::nullopt;
 }
 
+std::string_view to_string(Injector injector) {
+  return injector == Injector::operator_ ? "operator" : "init-container";
+}
+
+std::optional<Injector> parse_injector(std::string_view name) {
+  for (Injector injector : {Injector::init_container, Injector::operator_}) {
+    if (to_string(injector) == name) return injector;
+  }
+  return std::nullopt;
+}
+
 std::optional<PackageSource> parse_package_source(std::string_view name) {
   for (PackageSource source :
        {PackageSource::index, PackageSource::wheelhouse, PackageSource::prebuilt}) {
@@ -55,6 +66,13 @@ std::optional<PackageSource> parse_package_source(std::string_view name) {
 }
 
 Json InstrumentationSpec::to_json() const {
+  if (injector == Injector::operator_) {
+    // The Operator installs its own packages: the installer's settings change nothing.
+    return Json{{"serviceName", service_name},           {"container", container},
+                {"otlpEndpoint", otlp_endpoint},         {"environment", environment},
+                {"serviceNamespace", service_namespace}, {"injector", to_string(injector)},
+                {"operatorImage", operator_image}};
+  }
   Json json{
       {"serviceName", service_name},
       {"container", container},

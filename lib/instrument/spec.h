@@ -30,6 +30,16 @@ enum class PackageSource {
 std::string_view to_string(PackageSource source);
 std::optional<PackageSource> parse_package_source(std::string_view name);
 
+// Who puts the packages into the app's pods.
+enum class Injector {
+  init_container,  // the tool's installer, an init container in the app's own image
+  operator_,       // the OpenTelemetry Operator's webhook, from its prebuilt image
+};
+
+// "init-container", "operator": the names the config file and --via use.
+std::string_view to_string(Injector injector);
+std::optional<Injector> parse_injector(std::string_view name);
+
 // A folder inside a container image.
 struct ImageFolder {
   std::string image;
@@ -58,9 +68,12 @@ struct InstrumentationSpec {
   ImageFolder prebuilt;    // source prebuilt: the image and folder holding the installed packages
   ResourceAmounts init_requests;  // the installer's resources (pip needs ~100Mi+)
   ResourceAmounts init_limits;
+  Injector injector = Injector::init_container;
+  std::string operator_image;  // injector operator: the Operator's Python image
 
   // Stable sha256 over every field (not over the tool version) and the transform's layout
-  // version. The source's own fields are hashed only for wheelhouse and prebuilt.
+  // version. The source's own fields are hashed only for wheelhouse and prebuilt; with the
+  // Operator injecting, only what the Instrumentation and the annotations carry.
   std::string hash() const;
   Json to_json() const;
 };

@@ -8,6 +8,7 @@
 #include "instrument/env_merge.h"
 #include "instrument/installer.h"
 #include "instrument/object_edit.h"
+#include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "instrument/python_runtime.h"
 
@@ -18,9 +19,6 @@ namespace {
 // sorted the way kubectl prints them.
 constexpr std::array<std::string_view, 2> kAfterVolumes = {"initContainers", "containers"};
 constexpr std::array<std::string_view, 1> kAfterInitContainers = {"containers"};
-constexpr std::array<std::string_view, 1> kAfterTemplateMetadata = {"spec"};
-constexpr std::array<std::string_view, 3> kAfterAnnotations = {"ownerReferences", "finalizers",
-                                                               "managedFields"};
 constexpr std::array<std::string_view, 16> kAfterEnv = {"resources",
                                                         "resizePolicy",
                                                         "restartPolicy",
@@ -59,18 +57,17 @@ constexpr std::string_view kRevisionAnnotation = "deployment.kubernetes.io/revis
 constexpr std::array<std::string_view, 3> kDeploymentAnnotations = {
     kAnnotationInstrumented, kAnnotationVersion, kAnnotationSpecHash};
 
-Json& annotations_of(Json& object) {
-  Json& metadata = ensure_member(object, "metadata", Json::object(), kAfterTemplateMetadata);
-  return ensure_member(metadata, "annotations", Json::object(), kAfterAnnotations);
-}
-
 void require_spec(const InstrumentationSpec& spec, const std::string& where) {
   const auto missing = [&](std::string_view what) {
     return Error(ExitCode::usage, fmt::format("{}: no {} to instrument with", where, what));
   };
   if (spec.service_name.empty()) throw missing("service name");
   if (spec.otlp_endpoint.empty()) throw missing("OTLP endpoint");
-  if (spec.packages.lock.empty()) throw missing("Python packages");
+  if (spec.injector == Injector::operator_) {
+    if (spec.operator_image.empty()) throw missing("Operator image");
+  } else if (spec.packages.lock.empty()) {
+    throw missing("Python packages");
+  }
 }
 
 // "ConfigMap a, Secret b": what the container's envFrom reads.
@@ -105,9 +102,11 @@ void require_free_mount_path(const Json& pod, const std::string& where) {
   }
 }
 
-// Instruments a Deployment that has none of the tool's parts, in its container app_name.
-Transformed apply(Json deployment, const std::string& app_name, const InstrumentationSpec& spec,
-                  const std::string& tool_version, Force force, std::vector<std::string> warnings) {
+// Instruments a Deployment that has none of the tool's parts with the tool's installer, in its
+// container app_name.
+Transformed apply_installer(Json deployment, const std::string& app_name,
+                            const InstrumentationSpec& spec, const std::string& tool_version,
+                            Force force, std::vector<std::string> warnings) {
   const std::string label = deployment_label(deployment);
   const std::string where = fmt::format("{}, container {}", label, app_name);
   Json& template_ = deployment["spec"]["template"];
@@ -153,6 +152,20 @@ Transformed apply(Json deployment, const std::string& app_name, const Instrument
   annotations[std::string(kAnnotationVersion)] = tool_version;
   annotations[std::string(kAnnotationSpecHash)] = spec.hash();
   return Transformed{std::move(deployment), std::move(warnings), std::move(runtime.handled)};
+}
+
+// Instruments a Deployment that has none of the tool's parts, in its container app_name, the
+// way spec says.
+Transformed apply(Json deployment, const std::string& app_name, const InstrumentationSpec& spec,
+                  const std::string& tool_version, Force force, std::vector<std::string> warnings) {
+  if (spec.injector == Injector::operator_) {
+    Transformed asked = ask_operator(std::move(deployment), app_name, spec, tool_version);
+    warnings.insert(warnings.end(), asked.warnings.begin(), asked.warnings.end());
+    asked.warnings = std::move(warnings);
+    return asked;
+  }
+  return apply_installer(std::move(deployment), app_name, spec, tool_version, force,
+                         std::move(warnings));
 }
 
 }  // namespace

@@ -55,6 +55,9 @@ class BatchingClient : public KubeClient {
     inner_->read_in_bulk(kind, namespace_, follow);
   }
   Json managed_fields(const ObjectRef& ref) override { return inner_->managed_fields(ref); }
+  bool serves(std::string_view group_version, std::string_view resource) override {
+    return inner_->serves(group_version, resource);
+  }
 
  private:
   struct Pending;

@@ -100,6 +100,10 @@ class KubeClient {
   // Whether the current user may do what each query asks, in order: SelfSubjectAccessReviews,
   // all created in one call.
   virtual std::vector<bool> can_i(const std::vector<AccessQuery>& queries) = 0;
+  // Whether the API server serves `resource` ("instrumentations") in group_version
+  // ("opentelemetry.io/v1alpha1"): what discovery says, which every authenticated user may
+  // read. A custom resource is served once its definition is installed and established.
+  virtual bool serves(std::string_view group_version, std::string_view resource) = 0;
   // No later request may take longer than limit (a command's --timeout shorter than the
   // client's own request timeout), so a hung API server cannot outlast the command's deadline.
   // Call before requests run in parallel.

@@ -265,6 +265,20 @@ void KubectlClient::limit_request_time(Duration limit) {
   lower_request_timeout(options_, limit);
 }
 
+bool KubectlClient::serves(std::string_view group_version, std::string_view resource) {
+  const std::string path = fmt::format("/apis/{}", group_version);
+  const auto result = run({"get", "--raw", path});
+  if (result.exit_code != 0) {
+    if (is_not_found(result)) return false;
+    throw kubectl_failure("get " + path, result);
+  }
+  const Json resources = parse_output("get " + path, result.out);
+  for (const Json& entry : array_member(resources, "resources")) {
+    if (entry.value("name", "") == resource) return true;
+  }
+  return false;
+}
+
 std::vector<bool> KubectlClient::can_i(const std::vector<AccessQuery>& queries) {
   if (queries.empty()) return {};
   // One `kubectl create` of a List of reviews instead of a `kubectl auth can-i` per question:

@@ -49,6 +49,7 @@ class KubectlClient : public KubeClient, public BatchWriter {
   std::string log_head(std::string_view namespace_, std::string_view pod,
                        std::string_view container, int max_bytes) override;
   std::vector<bool> can_i(const std::vector<AccessQuery>& queries) override;
+  bool serves(std::string_view group_version, std::string_view resource) override;
   // Lowers --request-timeout to limit when that is shorter.
   void limit_request_time(Duration limit) override;
 

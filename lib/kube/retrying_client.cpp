@@ -48,6 +48,10 @@ Json RetryingClient::managed_fields(const ObjectRef& ref) {
   return with_retries([&] { return inner_->managed_fields(ref); }, retriable);
 }
 
+bool RetryingClient::serves(std::string_view group_version, std::string_view resource) {
+  return with_retries([&] { return inner_->serves(group_version, resource); }, retriable);
+}
+
 std::vector<Json> RetryingClient::list(std::string_view resource, std::string_view namespace_,
                                        std::string_view label_selector) {
   return with_retries([&] { return inner_->list(resource, namespace_, label_selector); },

@@ -53,6 +53,7 @@ class RetryingClient : public KubeClient {
     inner_->read_in_bulk(kind, namespace_, follow);
   }
   Json managed_fields(const ObjectRef& ref) override;
+  bool serves(std::string_view group_version, std::string_view resource) override;
 
  private:
   // Runs call, again after a pause while it fails in a way `again` accepts, attempts and budget

@@ -53,6 +53,9 @@ class WatchingClient : public KubeClient {
   void await_change(const ObjectRef& watched, Duration at_most) override;
   void read_in_bulk(std::string_view kind, const std::string& namespace_, bool follow) override;
   Json managed_fields(const ObjectRef& ref) override { return inner_->managed_fields(ref); }
+  bool serves(std::string_view group_version, std::string_view resource) override {
+    return inner_->serves(group_version, resource);
+  }
 
  private:
   struct Collection;

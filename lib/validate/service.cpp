@@ -18,7 +18,9 @@
 #include "rollout/unscheduled.h"
 #include "validate/app_log_scan.h"
 #include "validate/log_time.h"
+#include "validate/operator_service.h"
 #include "validate/startup_report.h"
+#include "validate/verdict.h"
 
 namespace cxtm::validate {
 namespace {
@@ -34,23 +36,6 @@ constexpr int kAppLogHeadBytes = 64 * 1024;
 // A log whose first line came this long after its container started no longer starts there:
 // the kubelet rotated it (apps print as they start).
 constexpr auto kRotatedAfter = std::chrono::minutes(1);
-
-struct Verdict {
-  CheckResult& result;
-
-  void fail(std::string detail, std::string remedy) {
-    result.details.push_back(std::move(detail));
-    if (result.status != Status::fail) result.remedy = std::move(remedy);
-    result.status = Status::fail;
-  }
-  void warn(std::string detail, std::string remedy) {
-    result.details.push_back(std::move(detail));
-    if (result.status == Status::pass) {
-      result.status = Status::warn;
-      result.remedy = std::move(remedy);
-    }
-  }
-};
 
 std::string env_value(const Json& container, std::string_view name) {
   const Json& env = member(container, "env");
@@ -105,12 +90,6 @@ void check_template(const Json& deployment, const instrument::InstrumentationSpe
                              instrument::kVolumeName),
                  instrument_command);
   }
-}
-
-const Json* container_status(const Json& pod, std::string_view list, std::string_view name) {
-  const Json& statuses = member(member(pod, "status"), list);
-  const size_t at = find_named(statuses, name);
-  return at == npos ? nullptr : &statuses[at];
 }
 
 std::string log_tail(kube::KubeClient& kube, const std::string& ns, const std::string& pod,
@@ -236,6 +215,10 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
   result.data["state"] = state == instrument::State::current ? "current" : "outdated";
   if (state == instrument::State::outdated) {
     verdict.warn("instrumented with another spec than the config's now", instrument_command);
+  }
+  if (spec.injector == instrument::Injector::operator_) {
+    check_operator_injection(kube, ref, *deployment, spec, collector_nodes, verdict);
+    return;
   }
   std::string app_container;
   check_template(*deployment, spec, instrument_command, verdict, app_container);

@@ -33,6 +33,7 @@ class StubKubeClient : public kube::KubeClient {
     return std::vector<bool>(queries.size(), true);
   }
   void limit_request_time(Duration) override {}
+  bool serves(std::string_view, std::string_view) override { return false; }
 };
 
 }  // namespace cxtm::testing
