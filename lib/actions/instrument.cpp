@@ -255,7 +255,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     auto transformed =
         instrument::instrument_deployment(*deployment, spec, CXTM_VERSION, options.force);
     result.warnings = std::move(transformed.warnings);
-    result.notes = std::move(transformed.notes);
+    result.notes.insert(result.notes.end(), transformed.notes.begin(), transformed.notes.end());
     describe_change(*deployment, transformed.deployment, "instrumented", result);
     if (const auto controller = instrument::gitops_controller(*deployment); !controller.empty()) {
       result.warnings.push_back(fmt::format(

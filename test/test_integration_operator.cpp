@@ -1,0 +1,170 @@
+// `instrument --via operator` through the binary and the real kubectl against the API server
+// double with the OpenTelemetry Operator's own Instrumentation CRD applied to it (as an admin
+// installs the Operator: kubectl create -f, then wait for Established) and the model of the
+// Operator's pod webhook running: the Instrumentation written and checked against the CRD's
+// schema, the pods injected at creation, status and rollback; and a cluster without the
+// Operator, where the command refuses before writing anything.
+
+#include <doctest/doctest.h>
+
+#include "core/json.h"
+#include "core/yaml_json.h"
+#include "support/cli_runner.h"
+#include "support/cluster_cli.h"
+
+using cxtm::Json;
+using cxtm::testing::ClusterCli;
+using cxtm::testing::fast;
+using cxtm::testing::kErrorPrefix;
+using cxtm::testing::lines_starting;
+
+namespace {
+
+const std::string kCrdFile =
+    CXTM_SOURCE_DIR "/test/testdata/operator/opentelemetry.io_instrumentations.yaml";
+const std::string kInstrumentationPath =
+    "/apis/opentelemetry.io/v1alpha1/namespaces/default/instrumentations/cxtm-o11y";
+const std::string kDeploymentPath = "/apis/apps/v1/namespaces/default/deployments/cxtm-scheduler";
+
+// The Operator installed as an admin installs it: its CRD created with kubectl and waited for,
+// its webhook running.
+void install_operator(ClusterCli& cluster) {
+  const auto created = cluster.kubectl({"create", "-f", kCrdFile});
+  INFO(created.out, created.err);
+  REQUIRE(created.exit_code == 0);
+  const auto established = cluster.kubectl({"wait", "--for=condition=established", "--timeout=20s",
+                                            "crd/instrumentations.opentelemetry.io"});
+  INFO(established.out, established.err);
+  REQUIRE(established.exit_code == 0);
+  cluster.server.install_operator_webhook();
+}
+
+std::vector<Json> scheduler_pods(const ClusterCli& cluster) {
+  std::vector<Json> pods;
+  for (const Json& pod : cluster.server.list("/api/v1/namespaces/default/pods")) {
+    if (pod["metadata"]["name"].get<std::string>().starts_with("cxtm-scheduler-") &&
+        !pod["metadata"].contains("deletionTimestamp")) {
+      pods.push_back(pod);
+    }
+  }
+  return pods;
+}
+
+bool injected(const Json& pod) {
+  for (const Json& init : pod["spec"].value("initContainers", Json::array())) {
+    if (init.value("name", "") == "opentelemetry-auto-instrumentation-python") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_SUITE("integration/operator") {
+  TEST_CASE("without the Operator's CRDs: refused with exit 4, nothing written") {
+    ClusterCli cluster;
+    cluster.seed("minimal", "cxtm-scheduler");
+    const int writes = cluster.server.write_count();
+    const auto result = cluster.run(fast({"instrument", "scheduler", "--via", "operator"}));
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 4);
+    CHECK(result.err.find("does not serve opentelemetry.io/v1alpha1") != std::string::npos);
+    CHECK(cluster.server.write_count() == writes);
+  }
+
+  TEST_CASE("the CRD's schema is enforced: an unknown field is refused, a bad enum is invalid") {
+    ClusterCli cluster;
+    install_operator(cluster);
+    const std::string typo =
+        "apiVersion: opentelemetry.io/v1alpha1\nkind: Instrumentation\nmetadata:\n  name: t\n"
+        "spec:\n  exporter:\n    endpiont: http://x:4318\n";
+    const auto unknown = cluster.kubectl({"apply", "--server-side", "-f", "-"}, typo);
+    CHECK(unknown.exit_code != 0);
+    CHECK(unknown.err.find("unknown field \"spec.exporter.endpiont\"") != std::string::npos);
+    const std::string sampler =
+        "apiVersion: opentelemetry.io/v1alpha1\nkind: Instrumentation\nmetadata:\n  name: t\n"
+        "spec:\n  sampler:\n    type: sometimes\n";
+    const auto invalid = cluster.kubectl({"apply", "--server-side", "-f", "-"}, sampler);
+    CHECK(invalid.exit_code != 0);
+    CHECK(invalid.err.find("spec.sampler.type: Unsupported value: \"sometimes\"") !=
+          std::string::npos);
+  }
+
+  TEST_CASE(
+      "instrument --via operator: Instrumentation, annotations, injected pods, status, "
+      "rollback") {
+    ClusterCli cluster;
+    install_operator(cluster);
+    const Json original = cluster.seed("minimal", "cxtm-scheduler");
+
+    const auto dry = cluster.run(
+        fast({"instrument", "scheduler", "--via", "operator", "--dry-run", "--detailed-exitcode"}));
+    INFO(dry.out, dry.err);
+    CHECK(dry.exit_code == 2);
+    CHECK_FALSE(cluster.server.get(kInstrumentationPath).has_value());
+
+    const auto result = cluster.run(fast({"instrument", "scheduler", "--via", "operator"}));
+    INFO(result.out, result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(result.out.find("Instrumentation default/cxtm-o11y created") != std::string::npos);
+    const auto instrumentation = cluster.server.get(kInstrumentationPath);
+    REQUIRE(instrumentation.has_value());
+    CHECK((*instrumentation)["spec"]["exporter"]["endpoint"] ==
+          "http://otel-collector.default.svc:4318");
+    const Json deployment = cluster.deployment("cxtm-scheduler");
+    const Json& annotations = deployment["spec"]["template"]["metadata"]["annotations"];
+    CHECK(annotations["instrumentation.opentelemetry.io/inject-python"] == "cxtm-o11y");
+    CHECK(annotations["resource.opentelemetry.io/service.name"] == "cxtm-scheduler");
+    CHECK_FALSE(deployment["spec"]["template"]["spec"].contains("initContainers"));
+    const auto pods = scheduler_pods(cluster);
+    REQUIRE_FALSE(pods.empty());
+    for (const Json& pod : pods) CHECK(injected(pod));
+
+    // Sticky: a run without --via keeps the Operator; nothing to do.
+    const auto again = cluster.run(fast({"instrument", "scheduler"}));
+    INFO(again.out, again.err);
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.find("already instrumented with this spec") != std::string::npos);
+
+    const auto status = cluster.run({"status", "scheduler", "-o", "json"});
+    INFO(status.out, status.err);
+    REQUIRE(status.exit_code == 0);
+    const Json report = Json::parse(status.out);
+    const Json& service = report["services"][0];
+    CHECK(service["state"] == "instrumented");
+    CHECK(service["injector"] == "operator");
+    REQUIRE_FALSE(service["installer"].empty());
+    CHECK(service["installer"][0].get<std::string>().find("injected by the Operator") !=
+          std::string::npos);
+
+    const auto rollback = cluster.run(fast({"rollback", "scheduler"}));
+    INFO(rollback.out, rollback.err);
+    REQUIRE(rollback.exit_code == 0);
+    CHECK(rollback.out.find("Instrumentation default/cxtm-o11y deleted") != std::string::npos);
+    CHECK_FALSE(cluster.server.get(kInstrumentationPath).has_value());
+    CHECK(cxtm::same_json(cluster.deployment("cxtm-scheduler")["spec"]["template"],
+                          original["spec"]["template"]));
+    for (const Json& pod : scheduler_pods(cluster)) CHECK_FALSE(injected(pod));
+  }
+
+  TEST_CASE("a pod created while the Instrumentation is missing is not injected: status says so") {
+    ClusterCli cluster;
+    install_operator(cluster);
+    cluster.seed("minimal", "cxtm-scheduler");
+    REQUIRE(cluster.run(fast({"instrument", "scheduler", "--via", "operator"})).exit_code == 0);
+    // Someone deletes the Instrumentation; the next pods start uninstrumented (fail-open).
+    REQUIRE(cluster.server.erase(kInstrumentationPath));
+    const auto restarted = cluster.kubectl({"rollout", "restart", "deployment/cxtm-scheduler"});
+    REQUIRE(restarted.exit_code == 0);
+    REQUIRE(cluster.server.await_rollout(kDeploymentPath));
+    const auto status = cluster.run({"status", "scheduler", "-o", "json"});
+    const Json service = Json::parse(status.out)["services"][0];
+    INFO(status.out);
+    REQUIRE_FALSE(service["installer"].empty());
+    CHECK(service["installer"][0].get<std::string>().find("not injected") != std::string::npos);
+    // instrument again writes the Instrumentation back (the Deployment is current).
+    const auto again = cluster.run(fast({"instrument", "scheduler"}));
+    INFO(again.out, again.err);
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.find("Instrumentation default/cxtm-o11y created") != std::string::npos);
+  }
+}
