@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <regex>
+#include <thread>
 
+#include "core/atomic_file.h"
 #include "core/json.h"
+#include "core/yaml_json.h"
 #include "fixtures/otlp_json_rules.h"
 #include "render/manifests.h"
 #include "support/validate_world.h"
@@ -295,6 +298,43 @@ TEST_SUITE("cli/validate") {
     CHECK(json_contains(service["summary"], "not instrumented"));
     CHECK(service["remedy"] == "run: cxtm-o11y instrument scheduler");
     CHECK(status(run.report, "exporter") == "pass");  // the collector side is fine
+  }
+
+  TEST_CASE("a service the Operator injects passes check 5; one whose pods it skipped fails") {
+    for (const bool webhook : {true, false}) {
+      CAPTURE(webhook);
+      ValidateWorld world({.service_instrumented = false});
+      world.kube.put_object(cxtm::parse_yaml_documents(
+          cxtm::read_file(CXTM_SOURCE_DIR
+                          "/test/testdata/operator/opentelemetry.io_instrumentations.yaml"),
+          "crd")[0]);
+      // Served once the CRD controller has established it, as on a real cluster.
+      for (int i = 0; i < 500; ++i) {
+        const auto crd = world.kube.get(
+            "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/"
+            "instrumentations.opentelemetry.io");
+        if (crd && crd->contains("status") && (*crd)["status"].contains("conditions")) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      if (webhook) world.kube.install_operator_webhook();
+      const auto instrumented = world.run(
+          {"instrument", "scheduler", "--via", "operator", "--no-validate", "--timeout", "20s"});
+      INFO(instrumented.out, instrumented.err);
+      REQUIRE(instrumented.exit_code == 0);
+      const auto run = validate_json(world);
+      const Json service = check(run.report, "service");
+      CHECK(service["data"]["injector"] == "operator");
+      if (webhook) {
+        CHECK(service["status"] == "pass");
+        CHECK(json_contains(service["summary"], "injected by the OpenTelemetry Operator"));
+        CHECK(run.exit_code == 0);
+      } else {
+        CHECK(service["status"] == "fail");
+        CHECK(any_detail(service, "not injected by the Operator"));
+        CHECK(json_contains(service["remedy"], "mutatingwebhookconfigurations"));
+        CHECK(run.exit_code == 1);
+      }
+    }
   }
 
   TEST_CASE("an installer that failed fails check 5 with its log tail") {

@@ -73,6 +73,22 @@ TEST_SUITE("config/config") {
                     "(known: flask, django, fastapi, ") == 0);
   }
 
+  TEST_CASE("instrumentation.via and operator_image: per service over the top level's") {
+    const auto config = parse_config(kMinimalConfig +
+                                         "instrumentation:\n  via: operator\n"
+                                         "  operator_image: registry.local/python-auto:1\n"
+                                         "services:\n  a:\n  b:\n    instrumentation:\n"
+                                         "      via: init-container\n",
+                                     "v.yaml");
+    CHECK(config.find_service("a")->instrumentation.via == "operator");
+    CHECK(config.find_service("a")->instrumentation.operator_image ==
+          "registry.local/python-auto:1");
+    CHECK(config.find_service("b")->instrumentation.via == "init-container");
+    CHECK(config_error(kMinimalConfig + "instrumentation:\n  via: webhook\n")
+              .find("bad.yaml:5:3: instrumentation.via: expected 'init-container' or 'operator', "
+                    "got 'webhook'") == 0);
+  }
+
   TEST_CASE("instrumentations excluded per service") {
     const auto config = parse_config(kMinimalConfig +
                                          "instrumentation:\n  exclude: [logging]\n"

@@ -173,8 +173,16 @@ std::vector<ServiceResult> instrument_in_git(
         .service = service->name, .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)});
     try {
       const Json base = git_base(context, *service, options, from_file);
-      auto transformed = instrument::instrument_deployment(base, spec_for(context.config, *service),
-                                                           CXTM_VERSION, options.force);
+      const auto spec = spec_for(context.config, *service);
+      if (spec.injector == instrument::Injector::operator_) {
+        throw Error(ExitCode::usage,
+                    fmt::format("services.{}: instrumentation.via: operator is not supported with "
+                                "--output-dir yet (the Instrumentation would have to go to Git "
+                                "too); instrument it live, or with init-container",
+                                service->name));
+      }
+      auto transformed =
+          instrument::instrument_deployment(base, spec, CXTM_VERSION, options.force);
       result.warnings = std::move(transformed.warnings);
       result.notes = std::move(transformed.notes);
       result.patch = gitops::guarded_patch(base, transformed.deployment);
