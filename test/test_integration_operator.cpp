@@ -146,6 +146,41 @@ TEST_SUITE("integration/operator") {
     for (const Json& pod : scheduler_pods(cluster)) CHECK_FALSE(injected(pod));
   }
 
+  TEST_CASE("the Operator's webhook not running: nothing injected, put back, exit 1") {
+    ClusterCli cluster;
+    const auto created = cluster.kubectl({"create", "-f", kCrdFile});
+    REQUIRE(created.exit_code == 0);
+    REQUIRE(cluster
+                .kubectl({"wait", "--for=condition=established", "--timeout=20s",
+                          "crd/instrumentations.opentelemetry.io"})
+                .exit_code == 0);
+    const Json original = cluster.seed("minimal", "cxtm-scheduler");
+    const auto result = cluster.run(fast({"instrument", "scheduler", "--via", "operator"}));
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 1);
+    CHECK(result.err.find("the Operator did not inject cxtm-scheduler-") != std::string::npos);
+    CHECK(result.err.find("rolled back to the original") != std::string::npos);
+    CHECK(cxtm::same_json(cluster.deployment("cxtm-scheduler")["spec"]["template"],
+                          original["spec"]["template"]));
+    CHECK_FALSE(cluster.server.get(kInstrumentationPath).has_value());
+  }
+
+  TEST_CASE("pods created before the Operator's cache held the Instrumentation are replaced") {
+    ClusterCli cluster;
+    install_operator(cluster);
+    // Its informer sees the new Instrumentation 200 simulated seconds (2 s) late: the first
+    // pods of the rollout are let through uninjected, and so are the first replacements.
+    cluster.server.install_operator_webhook(200);
+    cluster.seed("minimal", "cxtm-scheduler");
+    const auto result = cluster.run(fast({"instrument", "scheduler", "--via", "operator"}));
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find("the Operator had not injected them") != std::string::npos);
+    const auto pods = scheduler_pods(cluster);
+    REQUIRE_FALSE(pods.empty());
+    for (const Json& pod : pods) CHECK(injected(pod));
+  }
+
   TEST_CASE("a pod created while the Instrumentation is missing is not injected: status says so") {
     ClusterCli cluster;
     install_operator(cluster);

@@ -6,10 +6,12 @@
 #include <algorithm>
 
 #include "actions/deployment_write.h"
+#include "actions/operator_verify.h"
 #include "actions/originals.h"
 #include "actions/services.h"
 #include "core/parallel.h"
 #include "instrument/change_origin.h"
+#include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "kube/object_diff.h"
 #include "render/yaml_emit.h"
@@ -195,6 +197,50 @@ void finish_rollout(Context& context, const config::ServiceSettings& service,
   }
 }
 
+// After the rollout of a workload the Operator injects: its pods checked for the injection
+// (operator_verify.h); a workload whose pods stay uninjected is put back as a failed rollout is.
+void verify_injection(Context& context, const config::ServiceSettings& service,
+                      const kube::ObjectRef& ref, const std::string& app, const Undo& undo,
+                      const InstrumentOptions& options, ServiceResult& result) {
+  const auto check = verify_operator_injection(context, ref, app,
+                                               {.budget = options.timeout,
+                                                .poll_interval = options.poll_interval,
+                                                .interrupted = options.interrupted});
+  if (!check.replaced.empty()) {
+    result.notes.push_back(fmt::format("replaced {}: the Operator had not injected them",
+                                       fmt::join(check.replaced, ", ")));
+  }
+  if (check.injected) return;
+  result.outcome = ServiceOutcome::failed;
+  result.code = ExitCode::failed;
+  const std::string cause = fmt::format(
+      "the Operator did not inject {} (its webhook not running, the namespace not selected, or "
+      "the Instrumentation not seen): they run untraced",
+      check.skipped.empty() ? std::string("any pod")
+                            : fmt::format("{}", fmt::join(check.skipped, ", ")));
+  if (options.rollback_on_failure == AutoRollback::no) {
+    result.message = fmt::format(
+        "{}; left as is (--no-rollback-on-failure; undo with "
+        "`cxtm-o11y rollback {}`)",
+        cause, service.name);
+    return;
+  }
+  result.message = fmt::format("{}; {}", cause,
+                               undo_after_failure(context, service, ref, undo,
+                                                  {.timeout = options.timeout,
+                                                   .poll_interval = options.poll_interval,
+                                                   .interrupted = options.interrupted}));
+  // Nothing left behind: the Instrumentation goes when no workload asks for it now.
+  try {
+    if (auto removed = remove_unused_instrumentation(context.kube, ref.namespace_, false);
+        !removed.empty()) {
+      result.notes.push_back(std::move(removed));
+    }
+  } catch (const Error& error) {
+    result.warnings.push_back(fmt::format("the Instrumentation stays: {}", error.what()));
+  }
+}
+
 // Notes a written Instrumentation in result; whether one was written.
 bool record_instrumentation(const InstrumentationOutcome& outcome, ServiceResult& result) {
   if (outcome.changed) result.notes.push_back(outcome.message);
@@ -289,6 +335,11 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
       return result;
     }
     wait_and_undo_on_failure(context, service, ref, back_to(write.before, state), options, result);
+    if (result.outcome != ServiceOutcome::failed &&
+        spec.injector == instrument::Injector::operator_) {
+      verify_injection(context, service, ref, instrument::pick_container(*deployment, spec),
+                       back_to(write.before, state), options, result);
+    }
     if (result.outcome != ServiceOutcome::failed) {
       result.message += fmt::format("; {}", result.rollout->last.progress);
     }

@@ -1,0 +1,101 @@
+#include "actions/operator_verify.h"
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <array>
+#include <thread>
+
+#include "instrument/operator_injection.h"
+#include "rollout/rollout.h"
+#include "rollout/template_pods.h"
+
+namespace cxtm::actions {
+namespace {
+
+constexpr std::array<Duration, 3> kPauses = {std::chrono::seconds(1), std::chrono::seconds(2),
+                                             std::chrono::seconds(4)};
+
+struct Look {
+  int current = 0;  // live pods of the template that asks the Operator
+  std::vector<std::string> skipped;
+};
+
+Look look(kube::KubeClient& kube, const kube::ObjectRef& ref, const Json& workload,
+          const std::string& app) {
+  Look seen;
+  for (const Json& pod :
+       rollout::live_pods(kube.list("pods", ref.namespace_, rollout::pod_selector(workload)))) {
+    const Json& metadata = member(pod, "metadata");
+    if (string_member(member(metadata, "annotations"), instrument::kAnnotationInjectPython)
+            .empty()) {
+      continue;  // an earlier template's, on its way out
+    }
+    ++seen.current;
+    if (!instrument::pod_injected_by_operator(pod, app)) {
+      seen.skipped.push_back(string_member(metadata, "name"));
+    }
+  }
+  return seen;
+}
+
+void wait_for_replacements(kube::KubeClient& kube, const kube::ObjectRef& ref,
+                           const std::string& app, const InjectionWait& wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait.budget;
+  while (std::chrono::steady_clock::now() < deadline && !(wait.interrupted && wait.interrupted())) {
+    const auto workload = kube.get(ref);
+    if (!workload) return;
+    if (look(kube, ref, *workload, app).current >= rollout::rollout_state(*workload).desired) {
+      return;
+    }
+    kube.await_change(ref, wait.poll_interval);
+  }
+}
+
+}  // namespace
+
+InjectionCheck verify_operator_injection(Context& context, const kube::ObjectRef& ref,
+                                         const std::string& app, const InjectionWait& wait) {
+  InjectionCheck check;
+  const auto pause = [&](Duration duration) {
+    if (wait.sleep) {
+      wait.sleep(duration);
+    } else {
+      std::this_thread::sleep_for(duration);
+    }
+  };
+  for (size_t attempt = 0;; ++attempt) {
+    const auto workload = context.kube.get(ref);
+    if (!workload) throw Error(ExitCode::not_found, fmt::format("{} is gone", ref.describe()));
+    const Look seen = look(context.kube, ref, *workload, app);
+    check.skipped = seen.skipped;
+    check.injected = seen.skipped.empty() && seen.current > 0;
+    if (check.injected || attempt == kPauses.size()) return check;
+    if (wait.interrupted && wait.interrupted()) return check;
+    context.reporter.note(
+        fmt::format("{}: the Operator did not inject {}; replacing them in {}s (its cache may lag)",
+                    ref.describe(), fmt::join(seen.skipped, ", "),
+                    std::chrono::duration_cast<std::chrono::seconds>(kPauses[attempt]).count()));
+    pause(kPauses[attempt]);
+    for (const auto& pod : seen.skipped) {
+      context.kube.remove({"v1", "Pod", ref.namespace_, pod});
+      check.replaced.push_back(pod);
+    }
+    const auto rolled = rollout::wait_for_rollout(context.kube, ref,
+                                                  {.timeout = wait.budget,
+                                                   .poll_interval = wait.poll_interval,
+                                                   .interrupted = wait.interrupted},
+                                                  context.reporter);
+    if (rolled.outcome != rollout::RolloutOutcome::complete) {
+      const auto now = context.kube.get(ref);
+      check.skipped = now ? look(context.kube, ref, *now, app).skipped : check.skipped;
+      check.injected = false;
+      return check;
+    }
+    // The controller may not have counted the deletions yet: look again once the replacements
+    // are there (as many live pods of the template as it wants).
+    wait_for_replacements(context.kube, ref, app, wait);
+  }
+}
+
+}  // namespace cxtm::actions
