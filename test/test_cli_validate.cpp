@@ -300,7 +300,7 @@ TEST_SUITE("cli/validate") {
     CHECK(status(run.report, "exporter") == "pass");  // the collector side is fine
   }
 
-  TEST_CASE("a service the Operator injects passes check 5; one whose pods it skipped fails") {
+  TEST_CASE("a service the Operator injects passes check 5, one whose pods it skipped fails it") {
     for (const bool webhook : {true, false}) {
       CAPTURE(webhook);
       ValidateWorld world({.service_instrumented = false});
