@@ -374,8 +374,9 @@ rules:
     const auto creates_only = cluster.run({"collector", "deploy", "--timeout", "20s"}, "", token);
     INFO(creates_only.out, creates_only.err);
     CHECK(creates_only.exit_code == 5);
-    CHECK(contains(creates_only.err, "clusterrole.rbac.authorization.k8s.io/otel-collector is "
-                                     "missing"));
+    CHECK(contains(creates_only.err,
+                   "clusterrole.rbac.authorization.k8s.io/otel-collector is "
+                   "missing"));
     CHECK(contains(creates_only.err, "nothing was applied"));
     CHECK_FALSE(cluster.server.get("/api/v1/namespaces/default/configmaps/otel-collector"));
     cluster.server.enforce_rbac_file(kRbac);
@@ -399,5 +400,61 @@ rules:
                    "from what cxtm-o11y renders"));
     CHECK_FALSE(contains(differs.err, "clusterrolebinding"));
     CHECK_FALSE(cluster.server.get("/api/v1/namespaces/default/configmaps/otel-collector"));
+  }
+}
+
+TEST_SUITE("integration/operator_rbac") {
+  TEST_CASE("instrument --via operator under both RBAC files: nothing refused, nothing unused") {
+    const std::string extra = CXTM_SOURCE_DIR "/examples/operator-rbac-otel-operator.yaml";
+    ClusterCli cluster;
+    cluster.seed("minimal", "cxtm-scheduler");
+    // The admin installs the Operator: its CRD, its webhook (whose cache lags 2 s, so that the
+    // first pods are replaced).
+    REQUIRE(cluster
+                .kubectl({"create", "-f",
+                          CXTM_SOURCE_DIR
+                          "/test/testdata/operator/opentelemetry.io_instrumentations.yaml"})
+                .exit_code == 0);
+    REQUIRE(cluster
+                .kubectl({"wait", "--for=condition=established", "--timeout=20s",
+                          "crd/instrumentations.opentelemetry.io"})
+                .exit_code == 0);
+    cluster.server.install_operator_webhook(200);
+    cxtm::write_file_atomic(cluster.config(), cxtm::read_file(cluster.config()) +
+                                                  "instrumentation:\n  via: operator\n");
+    cluster.server.enforce_rbac(cxtm::read_file(kRbac) + "\n---\n" + cxtm::read_file(extra));
+    for (const auto& arguments :
+         std::vector<std::vector<std::string>>{fast({"instrument", "scheduler", "--dry-run"}),
+                                               fast({"instrument", "scheduler"}),
+                                               {"status", "scheduler"},
+                                               fast({"rollback", "scheduler"})}) {
+      const auto result = cluster.run(arguments);
+      INFO(fmt::format("{}", fmt::join(arguments, " ")), "\n", result.out, result.err);
+      CHECK(result.exit_code == 0);
+    }
+    const auto log = cluster.server.authorizations();
+    const std::string refusals = fmt::format("{}", fmt::join(refused(log), "\n"));
+    INFO("refused:\n", refusals);
+    CHECK(refusals.empty());
+    const auto requests = granted(log);
+    std::vector<std::string> unused;
+    for (const Grant& grant : grants_of(cxtm::read_file(extra))) {
+      if (!uses(grant, requests)) unused.push_back(describe(grant));
+    }
+    CHECK_MESSAGE(unused.empty(), "granted, used by no command:\n",
+                  fmt::format("{}", fmt::join(unused, "\n")));
+    // validate asks about each of them, and the README's table names each.
+    const std::set<Permission> questions = asked(cxtm::config::load_config(cluster.config()));
+    const auto rows = readme_permission_rows();
+    for (const auto& request : requests) {
+      const Permission permission = permission_of(request);
+      if (permission.group != "opentelemetry.io" &&
+          !(permission.resource == "pods" && permission.verb == "delete")) {
+        continue;
+      }
+      CAPTURE(describe(permission));
+      CHECK(questions.contains(permission));
+      CHECK(readme_names(rows, permission));
+    }
   }
 }

@@ -181,8 +181,7 @@ std::vector<ServiceResult> instrument_in_git(
                                 "too); instrument it live, or with init-container",
                                 service->name));
       }
-      auto transformed =
-          instrument::instrument_deployment(base, spec, CXTM_VERSION, options.force);
+      auto transformed = instrument::instrument_deployment(base, spec, CXTM_VERSION, options.force);
       result.warnings = std::move(transformed.warnings);
       result.notes = std::move(transformed.notes);
       result.patch = gitops::guarded_patch(base, transformed.deployment);

@@ -232,7 +232,8 @@ void verify_injection(Context& context, const config::ServiceSettings& service,
                                                    .interrupted = options.interrupted}));
   // Nothing left behind: the Instrumentation goes when no workload asks for it now.
   try {
-    if (auto removed = remove_unused_instrumentation(context.kube, ref.namespace_, false);
+    if (auto removed = remove_unused_instrumentation(
+            context.kube, ref.namespace_, context.config.workload_resources(ref.namespace_), false);
         !removed.empty()) {
       result.notes.push_back(std::move(removed));
     }

@@ -78,12 +78,12 @@ InstrumentationOutcome OperatorSetup::write(const Json& desired) {
 }
 
 std::string remove_unused_instrumentation(kube::KubeClient& kube, const std::string& namespace_,
-                                          bool dry_run) {
+                                          const std::vector<std::string>& workloads, bool dry_run) {
   const auto ref = instrumentation_ref(namespace_);
   if (!kube.serves(std::string(instrument::kInstrumentationApiVersion), "instrumentations")) {
     return "";
   }
-  for (std::string_view resource : {"deployments.apps", "statefulsets.apps", "daemonsets.apps"}) {
+  for (const std::string& resource : workloads) {
     for (const Json& workload : kube.list(resource, namespace_, "")) {
       if (asks_for_ours(workload)) return "";
     }

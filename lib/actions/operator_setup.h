@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 #include "instrument/spec.h"
@@ -48,10 +49,10 @@ class OperatorSetup {
 };
 
 // The tool's Instrumentation in namespace_ removed when no workload there asks the Operator
-// for it any more (workloads: the namespace's Deployments, StatefulSets and DaemonSets as they
-// are now). Returns "Instrumentation <ns>/cxtm-o11y deleted", or "" when it stays or is not
-// there.
+// for it any more (workloads: the namespace's objects of `workloads`, "deployments.apps", ...,
+// as they are now). Returns "Instrumentation <ns>/cxtm-o11y deleted", or "" when it stays or is
+// not there.
 std::string remove_unused_instrumentation(kube::KubeClient& kube, const std::string& namespace_,
-                                          bool dry_run);
+                                          const std::vector<std::string>& workloads, bool dry_run);
 
 }  // namespace cxtm::actions

@@ -126,7 +126,8 @@ void wait_for_written(Context& context, const kube::ObjectRef& ref,
 void remove_instrumentation_if_unused(Context& context, const kube::ObjectRef& ref,
                                       ServiceResult& result) {
   try {
-    const std::string removed = remove_unused_instrumentation(context.kube, ref.namespace_, false);
+    const std::string removed = remove_unused_instrumentation(
+        context.kube, ref.namespace_, context.config.workload_resources(ref.namespace_), false);
     if (!removed.empty()) result.notes.push_back(removed);
   } catch (const Error& error) {
     result.warnings.push_back(fmt::format("the tool's Instrumentation in namespace {} stays: {}",

@@ -368,6 +368,27 @@ std::vector<std::string> Config::service_namespaces() const {
   return namespaces;
 }
 
+std::vector<std::string> Config::workload_resources(const std::string& namespace_) const {
+  std::vector<std::string> resources;
+  for (const auto kind : kWorkloadKinds) {
+    const bool used = std::any_of(services.begin(), services.end(), [&](const ServiceSettings& s) {
+      return s.kind == kind && namespace_of(s) == namespace_;
+    });
+    if (!used) continue;
+    std::string resource(kind);
+    std::transform(resource.begin(), resource.end(), resource.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    resources.push_back(resource + "s.apps");
+  }
+  return resources;
+}
+
+bool Config::uses_operator(const std::string& namespace_) const {
+  return std::any_of(services.begin(), services.end(), [&](const ServiceSettings& service) {
+    return service.instrumentation.via == "operator" && namespace_of(service) == namespace_;
+  });
+}
+
 const ServiceSettings* Config::find_service(std::string_view name) const {
   for (const auto& service : services) {
     if (service.name == name) return &service;

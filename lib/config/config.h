@@ -139,6 +139,11 @@ struct Config {
   }
   // The namespaces of the services, each once, in the order the services come.
   std::vector<std::string> service_namespaces() const;
+  // The API resources of the workload kinds the services in namespace_ have
+  // ("deployments.apps", ...), in kWorkloadKinds' order.
+  std::vector<std::string> workload_resources(const std::string& namespace_) const;
+  // Whether a service in namespace_ is set to be injected by the OpenTelemetry Operator.
+  bool uses_operator(const std::string& namespace_) const;
   SplunkEndpoints endpoints() const { return endpoints_for(splunk.realm, splunk.host_style); }
   std::string collector_image() const { return collector.image + ":" + collector.version; }
   // http://<collector>.<namespace>.svc:<otlp_http>: where instrumented services send OTLP.

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "backup/cluster_store.h"
+#include "instrument/operator_injection.h"
 
 namespace cxtm::validate {
 
@@ -30,28 +31,7 @@ bool same_query(const kube::AccessQuery& a, const kube::AccessQuery& b) {
 // Every permission the commands use, as test/test_integration_operator_rbac.cpp finds them in
 // the API server's authorization log, and nothing more. Questions about one object carry its
 // name: operator-rbac.yaml grants those by name, and a review without one would be denied.
-namespace {
-
-// The API resources of the workload kinds the services in namespace_ have, in a fixed order.
-std::vector<std::string> workload_resources(const config::Config& config,
-                                            const std::string& namespace_) {
-  std::vector<std::string> resources;
-  for (const auto kind : config::kWorkloadKinds) {
-    const bool used =
-        std::any_of(config.services.begin(), config.services.end(),
-                    [&](const config::ServiceSettings& service) {
-                      return service.kind == kind && config.namespace_of(service) == namespace_;
-                    });
-    if (!used) continue;
-    std::string resource(kind);
-    std::transform(resource.begin(), resource.end(), resource.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    resources.push_back(resource + "s.apps");
-  }
-  return resources;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic) {
   const std::string& collector = config.collector.namespace_;
@@ -87,13 +67,27 @@ std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic)
   need("get", "pods", "proxy", collector, "", true,
        "validate reads each collector pod's own metrics");
   for (const auto& services : config.service_namespaces()) {
-    for (const auto& workloads : workload_resources(config, services)) {
+    for (const auto& workloads : config.workload_resources(services)) {
       need("get", workloads, "", services, "", true, "validate reads the workloads");
     }
     need("list", "pods", "", services, "", true, "validate reads the services' pods");
     need("get", "pods", "", services, "", true, "validate reads the services' pods");
     need("get", "pods", "log", services, "", true,
          "validate reads the installer's log and the app's start-up report");
+    if (config.uses_operator(services)) {
+      // instrument --via operator: the tool's Instrumentation by server-side apply (create when
+      // new), read back, deleted when unused; pods the Operator skipped are replaced.
+      const std::string operator_way = "instrument --via operator writes its Instrumentation";
+      const std::string ours(instrument::kInstrumentationName);
+      for (const char* verb : {"get", "patch", "delete"}) {
+        need(verb, std::string(instrument::kInstrumentationResource), "", services, ours, false,
+             operator_way);
+      }
+      need("create", std::string(instrument::kInstrumentationResource), "", services, "", false,
+           operator_way);
+      need("delete", "pods", "", services, "", false,
+           "instrument --via operator replaces pods the Operator did not inject");
+    }
     if (traffic) {
       need("list", "services", "", services, "", true,
            "validate --traffic finds the Service that selects each service's pods");
@@ -141,14 +135,14 @@ std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic)
   need("watch", "pods", "", collector, "", false, collector_wait);
 
   for (const auto& services : config.service_namespaces()) {
-    for (const auto& workloads : workload_resources(config, services)) {
+    for (const auto& workloads : config.workload_resources(services)) {
       need("update", workloads, "", services, "", false,
            "instrument and rollback write the workloads");
     }
     const std::string waits =
         "instrument and rollback read the Deployments in one list and follow their rollouts "
         "with one watch each of Deployments, ReplicaSets and pods";
-    for (const auto& workloads : workload_resources(config, services)) {
+    for (const auto& workloads : config.workload_resources(services)) {
       need("list", workloads, "", services, "", false, waits);
       need("watch", workloads, "", services, "", false, waits);
     }
