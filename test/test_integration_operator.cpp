@@ -202,4 +202,42 @@ TEST_SUITE("integration/operator") {
     CHECK(again.exit_code == 0);
     CHECK(again.out.find("Instrumentation default/cxtm-o11y created") != std::string::npos);
   }
+
+  TEST_CASE("a StatefulSet through the Operator: every ordinal's pod injected, then rolled back") {
+    ClusterCli cluster("  ledger:\n    deployment: cxtm-ledger\n    kind: StatefulSet\n");
+    install_operator(cluster);
+    Json ledger = cxtm::testing::corpus_deployment("minimal");
+    ledger["kind"] = "StatefulSet";
+    ledger["metadata"]["name"] = "cxtm-ledger";
+    ledger.erase("status");
+    ledger["spec"].erase("strategy");
+    ledger["spec"].erase("progressDeadlineSeconds");
+    ledger["spec"]["serviceName"] = "cxtm-ledger";
+    ledger["spec"]["replicas"] = 2;
+    const std::string path = "/apis/apps/v1/namespaces/default/statefulsets/cxtm-ledger";
+    cluster.server.put_object(ledger);
+    REQUIRE(cluster.server.await_rollout(path));
+    const Json original = *cluster.server.get(path);
+
+    const auto result = cluster.run(fast({"instrument", "ledger", "--via", "operator"}));
+    INFO(result.out, result.err);
+    REQUIRE(result.exit_code == 0);
+    int pods = 0;
+    for (const Json& pod : cluster.server.list("/api/v1/namespaces/default/pods")) {
+      if (!pod["metadata"]["name"].get<std::string>().starts_with("cxtm-ledger-")) continue;
+      ++pods;
+      CHECK(injected(pod));
+      // The webhook names the StatefulSet as the service's workload.
+      for (const Json& entry : pod["spec"]["containers"][0]["env"]) {
+        if (entry.value("name", "") == "OTEL_SERVICE_NAME") CHECK(entry["value"] == "cxtm-ledger");
+      }
+    }
+    CHECK(pods == 2);
+    const auto rollback = cluster.run(fast({"rollback", "ledger"}));
+    INFO(rollback.out, rollback.err);
+    CHECK(rollback.exit_code == 0);
+    CHECK(cxtm::same_json((*cluster.server.get(path))["spec"]["template"],
+                          original["spec"]["template"]));
+    CHECK_FALSE(cluster.server.get(kInstrumentationPath).has_value());
+  }
 }
