@@ -86,11 +86,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     require_dry_run(flags->detailed_exitcode, flags->dry_run);
     const auto injector =
         flags->via.empty() ? std::nullopt : instrument::parse_injector(flags->via);
-    if (injector == instrument::Injector::operator_ && !flags->output_dir.empty()) {
-      throw Error(ExitCode::usage,
-                  "--via operator with --output-dir is not supported yet: the Instrumentation "
-                  "would have to go to Git too");
-    }
+
     if (!flags->from_file.empty() && flags->output_dir.empty()) {
       throw Error(ExitCode::usage,
                   "--from-file needs --output-dir: the change from a file goes to Git as a "
@@ -104,7 +100,8 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
           {.output_dir = flags->output_dir,
            .from_file = flags->from_file,
            .dry_run = flags->dry_run,
-           .force = flags->force ? instrument::Force::yes : instrument::Force::no});
+           .force = flags->force ? instrument::Force::yes : instrument::Force::no,
+           .injector = injector});
       print_service_results(results, global.format(), global.elapsed(), flags->dry_run);
       outcome.code = actions::combined_code(results);
       outcome.changes_pending = actions::changes_pending(results);

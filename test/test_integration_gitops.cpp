@@ -345,4 +345,61 @@ TEST_SUITE("integration/gitops") {
     CHECK_FALSE(fs::exists(bare.path() / "cxtm-o11y"));
     CHECK_FALSE(fs::exists(bare.path() / "kustomization.yaml"));
   }
+
+  TEST_CASE(
+      "--via operator: the Instrumentation goes to Git with the first patch, out with the "
+      "last") {
+    auto manifests = git_manifests();
+    ClusterCli cluster(services_for(manifests));
+    const std::map<std::string, Json> two = {{"minimal", manifests.at("minimal")},
+                                             {"sidecars", manifests.at("sidecars")}};
+    Repository repo(two);
+    const std::vector<std::string> to_git = {"--output-dir", repo.overlay().string(),
+                                             "--from-file",  repo.base_file().string(),
+                                             "--via",        "operator"};
+    const auto written =
+        cluster.run(with({"instrument", "minimal", "sidecars"}, to_git), kNoKubectl);
+    INFO(written.out, written.err);
+    REQUIRE(written.exit_code == 0);
+    CHECK(fs::exists(repo.overlay() / "cxtm-o11y/instrumentation-default.yaml"));
+    const auto config = cxtm::config::load_config(cluster.config());
+    const auto after = built(cluster, repo.overlay());
+    REQUIRE(after.contains("cxtm-o11y"));
+    CHECK(after.at("cxtm-o11y")["kind"] == "Instrumentation");
+    CHECK(after.at("cxtm-o11y")["spec"]["exporter"]["endpoint"] == config.otlp_http_endpoint());
+    for (const std::string file : {"minimal", "sidecars"}) {
+      CAPTURE(file);
+      auto spec = cxtm::actions::spec_for(config, *config.find_service(file));
+      spec.injector = cxtm::instrument::Injector::operator_;
+      Json expected =
+          cxtm::instrument::instrument_deployment(manifests.at(file), spec, CXTM_VERSION)
+              .deployment;
+      expected["metadata"]["annotations"]["team"] = "cxtm";
+      expected["spec"]["template"]["metadata"]["annotations"]["team"] = "cxtm";
+      CHECK(same_json(after.at(file), expected));
+    }
+    // Again: up to date, the Instrumentation's file too.
+    const auto again = cluster.run(with({"instrument", "minimal", "sidecars"}, to_git), kNoKubectl);
+    INFO(again.out, again.err);
+    CHECK(again.out.find("up to date (no change)") != std::string::npos);
+    CHECK(again.out.find("instrumented") == std::string::npos);
+
+    // One out: the other still asks the Operator, the Instrumentation stays.
+    const auto first_out =
+        cluster.run({"rollback", "minimal", "--output-dir", repo.overlay().string()}, kNoKubectl);
+    INFO(first_out.out, first_out.err);
+    REQUIRE(first_out.exit_code == 0);
+    CHECK(fs::exists(repo.overlay() / "cxtm-o11y/instrumentation-default.yaml"));
+    CHECK(built(cluster, repo.overlay()).contains("cxtm-o11y"));
+    // The last out: the Instrumentation with it, the team's kustomization byte for byte.
+    const auto last_out =
+        cluster.run({"rollback", "sidecars", "--output-dir", repo.overlay().string()}, kNoKubectl);
+    INFO(last_out.out, last_out.err);
+    REQUIRE(last_out.exit_code == 0);
+    CHECK(last_out.out.find("the Instrumentation of namespace default removed too") !=
+          std::string::npos);
+    CHECK(read_file(repo.overlay() / "kustomization.yaml") == Repository::kOverlay);
+    CHECK_FALSE(fs::exists(repo.overlay() / "cxtm-o11y"));
+    CHECK_FALSE(built(cluster, repo.overlay()).contains("cxtm-o11y"));
+  }
 }

@@ -14,6 +14,7 @@
 #include "core/yaml_json.h"
 #include "gitops/guarded_patch.h"
 #include "gitops/kustomization.h"
+#include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "kube/object_diff.h"
 #include "render/yaml_emit.h"
@@ -55,6 +56,31 @@ Kustomization open_kustomization(const fs::path& dir, const std::string& from_fi
 
 std::string patch_path(const config::ServiceSettings& service) {
   return fmt::format("{}/{}.yaml", kPatchFolder, service.name);
+}
+
+std::string existing_text(const fs::path& path) {
+  return fs::exists(path) ? read_input(path.string(), max_input_bytes()) : "";
+}
+
+// The namespace's Instrumentation as the kustomization lists it (with the Operator).
+std::string instrumentation_path(const std::string& namespace_) {
+  return fmt::format("{}/instrumentation-{}.yaml", kPatchFolder, namespace_);
+}
+
+std::string instrumentation_file_text(const Json& instrumentation) {
+  return fmt::format(
+      "# cxtm-o11y {}: the OpenTelemetry Operator's Instrumentation for the services of namespace "
+      "{}\n# that `cxtm-o11y instrument --via operator --output-dir` put in Git; removed with "
+      "the last of them.\n{}",
+      CXTM_VERSION, string_member(instrumentation["metadata"], "namespace"),
+      render::to_yaml(instrumentation));
+}
+
+// Whether a patch file of the tool asks the Operator to inject (its inject annotation).
+bool asks_operator_in_file(const fs::path& file) {
+  const std::string text = existing_text(file);
+  return text.find("instrumentation.opentelemetry.io/inject-python") != std::string::npos ||
+         text.find("instrumentation.opentelemetry.io~1inject-python") != std::string::npos;
 }
 
 std::string patch_file_text(const config::ServiceSettings& service, const kube::ObjectRef& ref,
@@ -138,10 +164,6 @@ std::string deleted_file(const fs::path& path, const std::string& text) {
                      std::count(text.begin(), text.end(), '\n'));
 }
 
-std::string existing_text(const fs::path& path) {
-  return fs::exists(path) ? read_input(path.string(), max_input_bytes()) : "";
-}
-
 // Writes the patch files first and the kustomization last, so that it never lists a file
 // that is not there.
 void write_files(const std::vector<std::pair<fs::path, std::string>>& patches,
@@ -173,14 +195,7 @@ std::vector<ServiceResult> instrument_in_git(
         .service = service->name, .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)});
     try {
       const Json base = git_base(context, *service, options, from_file);
-      const auto spec = spec_for(context.config, *service);
-      if (spec.injector == instrument::Injector::operator_) {
-        throw Error(ExitCode::usage,
-                    fmt::format("services.{}: instrumentation.via: operator is not supported with "
-                                "--output-dir yet (the Instrumentation would have to go to Git "
-                                "too); instrument it live, or with init-container",
-                                service->name));
-      }
+      const auto spec = spec_for_workload(context.config, *service, base, options.injector);
       auto transformed = instrument::instrument_deployment(base, spec, CXTM_VERSION, options.force);
       result.warnings = std::move(transformed.warnings);
       result.notes = std::move(transformed.notes);
@@ -194,13 +209,33 @@ std::vector<ServiceResult> instrument_in_git(
           kustomization.after, {.path = patch_path(*service), .kind = ref.kind, .name = ref.name},
           kustomization.path.string());
       result.files = {file.string(), kustomization.path.string()};
-      if (text == before_text && kustomization.after == kustomization_before) {
+      // With the Operator, the namespace's Instrumentation goes to Git beside the patches.
+      std::string instrumentation_diff;
+      if (spec.injector == instrument::Injector::operator_) {
+        const std::string listed = instrumentation_path(ref.namespace_);
+        const fs::path instrumentation_file = options.output_dir / listed;
+        const std::string wanted =
+            instrumentation_file_text(instrument::instrumentation_resource(spec, ref.namespace_));
+        const bool written_already =
+            std::any_of(patches.begin(), patches.end(),
+                        [&](const auto& entry) { return entry.first == instrumentation_file; });
+        const std::string there = existing_text(instrumentation_file);
+        if (!written_already && there != wanted) {
+          instrumentation_diff = file_diff(instrumentation_file, there, wanted);
+          if (!options.dry_run) patches.emplace_back(instrumentation_file, wanted);
+        }
+        kustomization.after =
+            gitops::with_resource_entry(kustomization.after, listed, kustomization.path.string());
+        result.files.push_back(instrumentation_file.string());
+      }
+      if (text == before_text && kustomization.after == kustomization_before &&
+          instrumentation_diff.empty()) {
         result.outcome = ServiceOutcome::unchanged;
         result.message =
             fmt::format("its patch in {} is up to date (no change)", options.output_dir.string());
         continue;
       }
-      result.diff = file_diff(file, before_text, text) +
+      result.diff = file_diff(file, before_text, text) + instrumentation_diff +
                     file_diff(kustomization.path, kustomization_before, kustomization.after);
       if (options.dry_run) {
         result.outcome = ServiceOutcome::would_change;
@@ -273,6 +308,39 @@ std::vector<ServiceResult> rollback_in_git(
       result.outcome = ServiceOutcome::failed;
       result.code = error.code();
       result.message = error.what();
+    }
+  }
+  // A namespace's Instrumentation goes with the last patch in the directory that asks for it.
+  if (!kustomization.before.empty()) {
+    for (size_t i = 0; i < services.size(); ++i) {
+      const auto ref = workload_ref(config, *services[i]);
+      const std::string listed = instrumentation_path(ref.namespace_);
+      if (!gitops::has_resource_entry(kustomization.after, listed, kustomization.path.string())) {
+        continue;
+      }
+      bool still_asked = false;
+      // Held here: a range over a member of a temporary would dangle.
+      const auto documents = parse_yaml_documents(kustomization.after, kustomization.path.string());
+      for (const auto& patch : array_member(documents.front(), "patches")) {
+        const std::string path = string_member(patch, "path");
+        if (path.starts_with(std::string(kPatchFolder) + "/") &&
+            asks_operator_in_file(options.output_dir / path)) {
+          still_asked = true;
+        }
+      }
+      if (still_asked) continue;
+      const fs::path file = options.output_dir / listed;
+      const std::string before = kustomization.after;
+      kustomization.after =
+          gitops::without_resource_entry(kustomization.after, listed, kustomization.path.string());
+      ServiceResult& result = results[i];
+      result.diff += deleted_file(file, existing_text(file)) +
+                     file_diff(kustomization.path, before, kustomization.after);
+      result.notes.push_back(
+          fmt::format("{}: the Instrumentation of namespace {} removed too: "
+                      "no patch here asks the Operator any more",
+                      file.string(), ref.namespace_));
+      if (!options.dry_run) removed.push_back(file);
     }
   }
   if (options.dry_run) return results;

@@ -6,6 +6,7 @@
 // The Deployment comes from a manifest file (--from-file: no cluster needed) or the cluster.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct GitOutputOptions {
   std::string from_file;             // manifests holding the Deployments; empty: the live ones
   bool dry_run = false;              // show the files' diffs; write nothing
   instrument::Force force = instrument::Force::no;
+  // --via: who injects; with the Operator the namespace's Instrumentation goes to Git too
+  // (<dir>/cxtm-o11y/instrumentation-<namespace>.yaml, under resources:).
+  std::optional<instrument::Injector> injector;
 };
 
 // Writes (or updates) each service's patch and kustomization entry; unchanged when they are

@@ -18,9 +18,11 @@ Json parse_kustomization(std::string_view text, std::string_view file_name) {
     throw Error(ExitCode::usage,
                 fmt::format("{}: not a kustomization (one YAML mapping)", file_name));
   }
-  const Json& patches = member(documents.front(), "patches");
-  if (!patches.is_null() && !patches.is_array()) {
-    throw Error(ExitCode::usage, fmt::format("{}: patches: not a list", file_name));
+  for (const char* key : {"patches", "resources"}) {
+    const Json& list = member(documents.front(), key);
+    if (!list.is_null() && !list.is_array()) {
+      throw Error(ExitCode::usage, fmt::format("{}: {}: not a list", file_name, key));
+    }
   }
   return documents.front();
 }
@@ -81,7 +83,7 @@ bool blank_or_comment(const std::string& line) {
   return first == std::string::npos || line[first] == '#';
 }
 
-// Where the top-level `patches:` list is in the text.
+// Where a top-level list (`patches:`, `resources:`) is in the text.
 struct PatchesBlock {
   size_t key_line = 0;
   size_t end = 0;  // one past its last item line
@@ -89,12 +91,12 @@ struct PatchesBlock {
   bool flow_empty = false;  // `patches: []`
 };
 
-std::optional<PatchesBlock> find_patches(const std::vector<std::string>& lines,
-                                         std::string_view file_name) {
-  static const std::regex block_key(R"(^patches:\s*(#.*)?$)");
-  static const std::regex empty_flow(R"(^patches:\s*\[\s*\]\s*(#.*)?$)");
+std::optional<PatchesBlock> find_list(const std::vector<std::string>& lines, const std::string& key,
+                                      std::string_view file_name) {
+  const std::regex block_key("^" + key + R"(:\s*(#.*)?$)");
+  const std::regex empty_flow("^" + key + R"(:\s*\[\s*\]\s*(#.*)?$)");
   for (size_t i = 0; i < lines.size(); ++i) {
-    if (!lines[i].starts_with("patches:")) continue;
+    if (!lines[i].starts_with(key + ":")) continue;
     PatchesBlock block{.key_line = i, .end = i + 1};
     if (std::regex_match(lines[i], empty_flow)) {
       block.flow_empty = true;
@@ -102,9 +104,9 @@ std::optional<PatchesBlock> find_patches(const std::vector<std::string>& lines,
     }
     if (!std::regex_match(lines[i], block_key)) {
       throw Error(ExitCode::usage,
-                  fmt::format("{}:{}: patches: written in flow style; write it as a block list "
-                              "(one `- path:` entry per line) for cxtm-o11y to edit",
-                              file_name, i + 1));
+                  fmt::format("{}:{}: {}: written in flow style; write it as a block list "
+                              "(one entry per line) for cxtm-o11y to edit",
+                              file_name, i + 1, key));
     }
     bool first_item = true;
     for (size_t j = i + 1; j < lines.size(); ++j) {
@@ -120,6 +122,22 @@ std::optional<PatchesBlock> find_patches(const std::vector<std::string>& lines,
     return block;
   }
   return std::nullopt;
+}
+
+std::optional<PatchesBlock> find_patches(const std::vector<std::string>& lines,
+                                         std::string_view file_name) {
+  return find_list(lines, "patches", file_name);
+}
+
+std::string regex_escaped(std::string_view text) {
+  return std::regex_replace(std::string(text), std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
+}
+
+bool lists_resource(const Json& kustomization, std::string_view path) {
+  for (const auto& resource : array_member(kustomization, "resources")) {
+    if (resource.is_string() && resource.get<std::string>() == path) return true;
+  }
+  return false;
 }
 
 std::vector<std::string> entry_lines(const PatchEntry& entry, size_t indent) {
@@ -197,10 +215,7 @@ std::string without_patch_entry(std::string_view text, std::string_view path,
 
   auto lines = lines_of(text);
   const auto block = find_patches(lines, file_name);
-  const std::regex item_line(
-      "^( *)- path: " +
-      std::regex_replace(std::string(path), std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
-      R"(\s*$)");
+  const std::regex item_line("^( *)- path: " + regex_escaped(path) + R"(\s*$)");
   std::smatch match;
   for (size_t i = block ? block->key_line + 1 : lines.size(); block && i < block->end; ++i) {
     if (!std::regex_match(lines[i], match, item_line)) continue;
@@ -218,6 +233,57 @@ std::string without_patch_entry(std::string_view text, std::string_view path,
   }
   std::string edited = text_of(lines);
   require_meaning(edited, expected, file_name, fmt::format("remove {} from patches", path));
+  return edited;
+}
+
+bool has_resource_entry(std::string_view text, std::string_view path, std::string_view file_name) {
+  return lists_resource(parse_kustomization(text, file_name), path);
+}
+
+std::string with_resource_entry(std::string_view text, std::string_view path,
+                                std::string_view file_name) {
+  Json expected = parse_kustomization(text, file_name);
+  if (lists_resource(expected, path)) return std::string(text);
+  if (!expected.contains("resources") || expected["resources"].is_null()) {
+    expected["resources"] = Json::array();
+  }
+  expected["resources"].push_back(path);
+  auto lines = lines_of(text);
+  const auto block = find_list(lines, "resources", file_name);
+  if (!block) {
+    lines.push_back("resources:");
+    lines.push_back("- " + std::string(path));
+  } else {
+    if (block->flow_empty) lines[block->key_line] = "resources:";
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(block->end),
+                 std::string(block->item_indent, ' ') + "- " + std::string(path));
+  }
+  std::string edited = text_of(lines);
+  require_meaning(edited, expected, file_name, fmt::format("add {} to resources", path));
+  return edited;
+}
+
+std::string without_resource_entry(std::string_view text, std::string_view path,
+                                   std::string_view file_name) {
+  Json expected = parse_kustomization(text, file_name);
+  if (!lists_resource(expected, path)) return std::string(text);
+  Json kept = Json::array();
+  for (const auto& resource : expected["resources"]) {
+    if (!(resource.is_string() && resource.get<std::string>() == path)) kept.push_back(resource);
+  }
+  expected["resources"] = kept;
+  auto lines = lines_of(text);
+  const auto block = find_list(lines, "resources", file_name);
+  const std::regex item_line("^ *- " + regex_escaped(path) + R"(\s*$)");
+  for (size_t i = block ? block->key_line + 1 : lines.size(); block && i < block->end; ++i) {
+    if (!std::regex_match(lines[i], item_line)) continue;
+    lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(i));
+    // The list stays, empty, as `resources: []` (what a new kustomization of the tool says).
+    if (kept.empty()) lines[block->key_line] = "resources: []";
+    break;
+  }
+  std::string edited = text_of(lines);
+  require_meaning(edited, expected, file_name, fmt::format("remove {} from resources", path));
   return edited;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// The tool's entries in a kustomization's `patches:` list, edited as text so that the team's
-// comments, order and layout stay as they wrote them (a YAML library would re-emit the whole
-// file). Every edit is checked by parsing before and after: the file must mean what it meant,
-// plus or minus exactly the one entry; otherwise the edit is refused with what to do by hand.
+// The tool's entries in a kustomization's `patches:` (and `resources:`) lists, edited as text so
+// that the team's comments, order and layout stay as they wrote them (a YAML library would re-emit
+// the whole file). Every edit is checked by parsing before and after: the file must mean what it
+// meant, plus or minus exactly the one entry; otherwise the edit is refused with what to do by
+// hand.
 
 #include <string>
 #include <string_view>
@@ -43,5 +44,14 @@ std::string with_patch_entry(std::string_view text, const PatchEntry& entry,
 // entry); text itself when there is none. Throws Error(usage) as with_patch_entry does.
 std::string without_patch_entry(std::string_view text, std::string_view path,
                                 std::string_view file_name);
+
+// The same for an entry of `resources:` (the tool's Instrumentation file): whether it is there,
+// the text with it at the end of the list (added when absent), the text without it (an emptied
+// list stays as `resources: []`). Throws Error(usage) as the patch entries' edits do.
+bool has_resource_entry(std::string_view text, std::string_view path, std::string_view file_name);
+std::string with_resource_entry(std::string_view text, std::string_view path,
+                                std::string_view file_name);
+std::string without_resource_entry(std::string_view text, std::string_view path,
+                                   std::string_view file_name);
 
 }  // namespace cxtm::gitops
