@@ -14,11 +14,13 @@
 #include "core/error.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
+#include "support/cluster_cli.h"
 #include "support/package_sets.h"
 
 using cxtm::Error;
 using cxtm::ExitCode;
 using cxtm::Json;
+using cxtm::testing::corpus_files;
 using namespace cxtm::instrument;
 
 namespace {
@@ -258,15 +260,6 @@ const std::vector<AppChange>& app_changes() {
        }},
   };
   return changes;
-}
-
-std::vector<std::string> corpus_files() {
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(kCorpus)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path().stem().string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 }  // namespace

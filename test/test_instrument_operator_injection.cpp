@@ -20,10 +20,12 @@
 #include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
+#include "support/cluster_cli.h"
 #include "support/package_sets.h"
 
 using cxtm::Json;
 using cxtm::same_json;
+using cxtm::testing::corpus_files;
 using namespace cxtm::instrument;
 
 namespace {
@@ -124,15 +126,6 @@ std::map<std::string, std::string> attributes(const std::string& text) {
     start = comma + 1;
   }
   return map;
-}
-
-std::vector<std::string> corpus_files() {
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(kCorpus)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path().stem().string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "instrument/object_edit.h"
 #include "instrument/operator_injection.h"
 #include "instrument/owned.h"
+#include "rollout/pod_diagnosis.h"
 #include "rollout/rollout.h"
 #include "rollout/unscheduled.h"
 
@@ -108,15 +109,18 @@ void check_operator_injection(kube::KubeClient& kube, const kube::ObjectRef& ref
                                name, endpoint.empty() ? "nowhere" : endpoint, spec.otlp_endpoint),
                    "take OTEL_EXPORTER_OTLP_ENDPOINT out of the container's env");
     }
-    if (app_ready) ++ready;
+    if (app_ready) {
+      ++ready;
+    } else if (status != nullptr) {
+      const auto problem = rollout::diagnose_pod(pod);
+      verdict.fail(
+          fmt::format("{}: the app container {} is not Ready{}", name, app,
+                      problem ? ": " + problem->summary() : ""),
+          fmt::format("see the app's log: kubectl logs -n {} {} -c {}", ref.namespace_, name, app));
+    }
   }
   result.data["pods"] = pods;
-  for (const auto& [node, pods_there] : uncovered) {
-    verdict.fail(fmt::format("node {} runs no ready collector pod: the spans of {} are lost (the "
-                             "collector Service sends a pod's spans to its own node only)",
-                             node, fmt::join(pods_there, ", ")),
-                 std::string(rollout::kCollectorPlacementRemedy));
-  }
+  fail_uncovered_nodes(verdict, uncovered);
   if (current == 0) {
     verdict.fail("no pod runs the pod template that asks the Operator yet",
                  fmt::format("wait for the rollout: kubectl rollout status -n {} {}",

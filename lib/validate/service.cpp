@@ -329,12 +329,7 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
     pods.push_back(std::move(facts));
   }
   result.data["pods"] = pods;
-  for (const auto& [node, pods_there] : uncovered) {
-    verdict.fail(fmt::format("node {} runs no ready collector pod: the spans of {} are lost (the "
-                             "collector Service sends a pod's spans to its own node only)",
-                             node, fmt::join(pods_there, ", ")),
-                 std::string(rollout::kCollectorPlacementRemedy));
-  }
+  fail_uncovered_nodes(verdict, uncovered);
   if (current == 0) {
     verdict.fail("no pod runs the instrumented pod template yet",
                  fmt::format("wait for the rollout: kubectl rollout status -n {} deployment/{}",

@@ -2,8 +2,10 @@
 // How a check's findings add up: the first failure's remedy is the check's, a warning counts
 // only while nothing failed.
 
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/json.h"
 #include "validate/report.h"
@@ -26,6 +28,11 @@ struct Verdict {
     }
   }
 };
+
+// One failure per node that runs pods of a service (node -> its pods) but no ready collector
+// pod: their spans are lost.
+void fail_uncovered_nodes(Verdict& verdict,
+                          const std::map<std::string, std::vector<std::string>>& uncovered);
 
 // The status of the container name in a pod's status.<list> ("containerStatuses",
 // "initContainerStatuses"), or nullptr.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -106,6 +107,16 @@ std::string app_env(const Json& deployment, const std::string& name) {
 
 std::string deployment_path(const std::string& name, const std::string& namespace_) {
   return "/apis/apps/v1/namespaces/" + namespace_ + "/deployments/" + name;
+}
+
+std::vector<std::string> corpus_files() {
+  std::vector<std::string> files;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(CXTM_SOURCE_DIR "/test/testdata/deployments")) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path().stem().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 Json corpus_deployment(const std::string& file) {

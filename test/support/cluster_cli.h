@@ -114,5 +114,7 @@ std::string deployment_path(const std::string& name, const std::string& namespac
 
 // A test/testdata/deployments/<file>.json as written.
 Json corpus_deployment(const std::string& file);
+// The corpus's shapes: the names of test/testdata/deployments/*.json, sorted.
+std::vector<std::string> corpus_files();
 
 }  // namespace cxtm::testing
