@@ -240,4 +240,18 @@ TEST_SUITE("integration/operator") {
                           original["spec"]["template"]));
     CHECK_FALSE(cluster.server.get(kInstrumentationPath).has_value());
   }
+
+  TEST_CASE("a Deployment scaled to zero: instrumented through the Operator, nothing to verify") {
+    ClusterCli cluster;
+    install_operator(cluster);
+    Json scaled = cluster.seed("minimal", "cxtm-scheduler");
+    scaled["spec"]["replicas"] = 0;
+    cluster.server.put_object(scaled);
+    REQUIRE(cluster.server.await_rollout(kDeploymentPath));
+    const auto result = cluster.run(fast({"instrument", "scheduler", "--via", "operator"}));
+    INFO(result.out, result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find("the Operator did not inject") == std::string::npos);
+    CHECK(scheduler_pods(cluster).empty());
+  }
 }

@@ -57,26 +57,21 @@ void wait_for_replacements(kube::KubeClient& kube, const kube::ObjectRef& ref,
 InjectionCheck verify_operator_injection(Context& context, const kube::ObjectRef& ref,
                                          const std::string& app, const InjectionWait& wait) {
   InjectionCheck check;
-  const auto pause = [&](Duration duration) {
-    if (wait.sleep) {
-      wait.sleep(duration);
-    } else {
-      std::this_thread::sleep_for(duration);
-    }
-  };
   for (size_t attempt = 0;; ++attempt) {
     const auto workload = context.kube.get(ref);
     if (!workload) throw Error(ExitCode::not_found, fmt::format("{} is gone", ref.describe()));
     const Look seen = look(context.kube, ref, *workload, app);
     check.skipped = seen.skipped;
-    check.injected = seen.skipped.empty() && seen.current > 0;
+    // A workload scaled to zero has nothing to inject yet; any other needs its pods seen.
+    check.injected = seen.skipped.empty() &&
+                     (seen.current > 0 || rollout::rollout_state(*workload).desired == 0);
     if (check.injected || attempt == kPauses.size()) return check;
     if (wait.interrupted && wait.interrupted()) return check;
     context.reporter.note(
         fmt::format("{}: the Operator did not inject {}; replacing them in {}s (its cache may lag)",
                     ref.describe(), fmt::join(seen.skipped, ", "),
                     std::chrono::duration_cast<std::chrono::seconds>(kPauses[attempt]).count()));
-    pause(kPauses[attempt]);
+    std::this_thread::sleep_for(kPauses[attempt]);
     for (const auto& pod : seen.skipped) {
       context.kube.remove({"v1", "Pod", ref.namespace_, pod});
       check.replaced.push_back(pod);

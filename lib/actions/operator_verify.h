@@ -26,7 +26,6 @@ struct InjectionWait {
   Duration budget = std::chrono::minutes(1);  // for the replacements' rollouts
   Duration poll_interval = std::chrono::seconds(2);
   std::function<bool()> interrupted;
-  std::function<void(Duration)> sleep;  // the pauses before replacing pods; tests shorten them
 };
 
 // app: the container the Operator was asked to inject.
