@@ -28,15 +28,18 @@ void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
                                    : status.backup_cluster                      ? "cluster"
                                    : status.backup_local                        ? "local"
                                                                                 : "-";
-        const std::string state = !status.error.empty() ? "error: " + status.error
-                                  : !status.found       ? "Deployment not found"
-                                  : status.via == "git"
-                                      ? fmt::format("{} (Git: {})", status.state, status.writer)
-                                      : status.state;
+        const std::string state =
+            !status.error.empty() ? "error: " + status.error
+            : !status.found       ? "Deployment not found"
+            : status.via == "git" ? fmt::format("{} (Git: {})", status.state, status.writer)
+            : status.injector == "operator" ? fmt::format("{} (Operator)", status.state)
+                                            : status.state;
         fmt::print("{:<16} {:<32} {:<30} {:<7} {:<14} {}\n", status.service, status.deployment,
                    state, fmt::format("{}/{}", status.ready, status.desired), backup,
                    status.tool_version.empty() ? "-" : status.tool_version);
-        for (const auto& line : status.installer) fmt::print("  installer {}\n", line);
+        // Per pod: the tool's installer, or whether the Operator injected it.
+        const char* per_pod = status.injector == "operator" ? "injection" : "installer";
+        for (const auto& line : status.installer) fmt::print("  {} {}\n", per_pod, line);
         if (status.volume) {
           const auto& volume = *status.volume;
           std::string kept;

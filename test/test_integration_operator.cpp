@@ -125,6 +125,10 @@ TEST_SUITE("integration/operator") {
     CHECK(again.exit_code == 0);
     CHECK(again.out.find("already instrumented with this spec") != std::string::npos);
 
+    const auto text = cluster.run({"status", "scheduler"});
+    INFO(text.out, text.err);
+    CHECK(text.out.find("instrumented (Operator)") != std::string::npos);
+    CHECK(text.out.find("  injection cxtm-scheduler-") != std::string::npos);
     const auto status = cluster.run({"status", "scheduler", "-o", "json"});
     INFO(status.out, status.err);
     REQUIRE(status.exit_code == 0);
