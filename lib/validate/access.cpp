@@ -31,7 +31,6 @@ bool same_query(const kube::AccessQuery& a, const kube::AccessQuery& b) {
 // Every permission the commands use, as test/test_integration_operator_rbac.cpp finds them in
 // the API server's authorization log, and nothing more. Questions about one object carry its
 // name: operator-rbac.yaml grants those by name, and a review without one would be denied.
-namespace {}  // namespace
 
 std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic) {
   const std::string& collector = config.collector.namespace_;
