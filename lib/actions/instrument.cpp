@@ -104,6 +104,23 @@ std::string undo_after_failure(Context& context, const config::ServiceSettings& 
   }
 }
 
+// A failed instrument's message: the cause, then the undo's outcome, or with
+// --no-rollback-on-failure what is left and how to undo it.
+std::string after_failure(Context& context, const config::ServiceSettings& service,
+                          const kube::ObjectRef& ref, const Undo& undo,
+                          const InstrumentOptions& options, const std::string& cause) {
+  if (options.rollback_on_failure == AutoRollback::no) {
+    return fmt::format(
+        "{}; left instrumented (--no-rollback-on-failure; undo with `cxtm-o11y rollback {}`)",
+        cause, service.name);
+  }
+  return fmt::format("{}; {}", cause,
+                     undo_after_failure(context, service, ref, undo,
+                                        {.timeout = options.timeout,
+                                         .poll_interval = options.poll_interval,
+                                         .interrupted = options.interrupted}));
+}
+
 // What to run when the tool could not tell how a rollout it started went.
 std::string still_instrumented(const config::ServiceSettings& service) {
   return fmt::format(
@@ -165,15 +182,7 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
     return;
   }
   result.outcome = ServiceOutcome::failed;
-  if (options.rollback_on_failure == AutoRollback::no) {
-    result.message = fmt::format(
-        "{}; left instrumented (--no-rollback-on-failure; undo with "
-        "`cxtm-o11y rollback {}`)",
-        cause, service.name);
-    return;
-  }
-  result.message =
-      fmt::format("{}; {}", cause, undo_after_failure(context, service, ref, undo, wait));
+  result.message = after_failure(context, service, ref, undo, options, cause);
 }
 
 // An instrumented Deployment whose rollout is still under way (a run stopped while waiting, or
@@ -218,27 +227,10 @@ void verify_injection(Context& context, const config::ServiceSettings& service,
       "the Instrumentation not seen): they run untraced",
       check.skipped.empty() ? std::string("any pod")
                             : fmt::format("{}", fmt::join(check.skipped, ", ")));
-  if (options.rollback_on_failure == AutoRollback::no) {
-    result.message = fmt::format(
-        "{}; left as is (--no-rollback-on-failure; undo with "
-        "`cxtm-o11y rollback {}`)",
-        cause, service.name);
-    return;
-  }
-  result.message = fmt::format("{}; {}", cause,
-                               undo_after_failure(context, service, ref, undo,
-                                                  {.timeout = options.timeout,
-                                                   .poll_interval = options.poll_interval,
-                                                   .interrupted = options.interrupted}));
+  result.message = after_failure(context, service, ref, undo, options, cause);
   // Nothing left behind: the Instrumentation goes when no workload asks for it now.
-  try {
-    if (auto removed = remove_unused_instrumentation(
-            context.kube, ref.namespace_, context.config.workload_resources(ref.namespace_), false);
-        !removed.empty()) {
-      result.notes.push_back(std::move(removed));
-    }
-  } catch (const Error& error) {
-    result.warnings.push_back(fmt::format("the Instrumentation stays: {}", error.what()));
+  if (options.rollback_on_failure == AutoRollback::yes) {
+    clean_up_instrumentation(context, ref.namespace_, result);
   }
 }
 

@@ -100,4 +100,16 @@ std::string remove_unused_instrumentation(kube::KubeClient& kube, const std::str
                      ref.name, dry_run ? "would be deleted" : "deleted");
 }
 
+void clean_up_instrumentation(Context& context, const std::string& namespace_,
+                              ServiceResult& result) {
+  try {
+    std::string removed = remove_unused_instrumentation(
+        context.kube, namespace_, context.config.workload_resources(namespace_), false);
+    if (!removed.empty()) result.notes.push_back(std::move(removed));
+  } catch (const Error& error) {
+    result.warnings.push_back(fmt::format("the tool's Instrumentation in namespace {} stays: {}",
+                                          namespace_, error.what()));
+  }
+}
+
 }  // namespace cxtm::actions

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "actions/context.h"
+#include "actions/service_result.h"
 #include "core/json.h"
 #include "instrument/spec.h"
 #include "kube/kube_client.h"
@@ -54,5 +56,11 @@ class OperatorSetup {
 // not there.
 std::string remove_unused_instrumentation(kube::KubeClient& kube, const std::string& namespace_,
                                           const std::vector<std::string>& workloads, bool dry_run);
+
+// remove_unused_instrumentation for a workload that stopped asking the Operator (rolled back,
+// or put back after a failed injection): what it did as a note in result; a failure to read or
+// delete as a warning (the Instrumentation then stays, unused).
+void clean_up_instrumentation(Context& context, const std::string& namespace_,
+                              ServiceResult& result);
 
 }  // namespace cxtm::actions

@@ -121,20 +121,6 @@ void wait_for_written(Context& context, const kube::ObjectRef& ref,
   }
 }
 
-// After the Operator's last workload in the namespace stopped asking for the tool's
-// Instrumentation, it goes too. Failing to delete it leaves it unused: a warning.
-void remove_instrumentation_if_unused(Context& context, const kube::ObjectRef& ref,
-                                      ServiceResult& result) {
-  try {
-    const std::string removed = remove_unused_instrumentation(
-        context.kube, ref.namespace_, context.config.workload_resources(ref.namespace_), false);
-    if (!removed.empty()) result.notes.push_back(removed);
-  } catch (const Error& error) {
-    result.warnings.push_back(fmt::format("the tool's Instrumentation in namespace {} stays: {}",
-                                          ref.namespace_, error.what()));
-  }
-}
-
 }  // namespace
 
 ServiceResult rollback_service(Context& context, BackupStores stores,
@@ -207,8 +193,9 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
     }
     result.outcome = ServiceOutcome::rolled_back;
     result.message = done;
-    if (instrument::injected_by_operator(*current))
-      remove_instrumentation_if_unused(context, ref, result);
+    if (instrument::injected_by_operator(*current)) {
+      clean_up_instrumentation(context, ref.namespace_, result);
+    }
     if (!options.wait) {
       result.message += "; not waiting for the rollout";
       return result;
