@@ -8,11 +8,9 @@
 #include <doctest/doctest.h>
 #include <fmt/core.h>
 
-#include <filesystem>
 #include <map>
 #include <set>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "fixtures/operator_python_webhook.h"
@@ -25,12 +23,12 @@
 
 using cxtm::Json;
 using cxtm::same_json;
+using cxtm::testing::corpus_deployment;
 using cxtm::testing::corpus_files;
 using namespace cxtm::instrument;
 
 namespace {
 
-const std::filesystem::path kCorpus = CXTM_SOURCE_DIR "/test/testdata/deployments";
 constexpr std::string_view kPod = "cxtm-app-7d9f-x2k4q";
 constexpr std::string_view kNode = "node-1";
 
@@ -144,7 +142,7 @@ TEST_SUITE("instrument/operator_injection") {
     int compared = 0;
     for (const auto& file : corpus_files()) {
       CAPTURE(file);
-      const Json d = Json::parse(cxtm::read_file(kCorpus / (file + ".json")));
+      const Json d = corpus_deployment(file);
       const auto ours_spec = spec_for(d, file, Injector::init_container);
       const auto operator_spec = spec_for(d, file, Injector::operator_);
       Json ours;
@@ -218,7 +216,7 @@ TEST_SUITE("instrument/operator_injection") {
   }
 
   TEST_CASE("the Instrumentation carries the endpoint, environment, image and no OTLP logs") {
-    const Json d = Json::parse(cxtm::read_file(kCorpus / "minimal.json"));
+    const Json d = corpus_deployment("minimal");
     const auto spec = spec_for(d, "minimal", Injector::operator_);
     const Json resource = instrumentation_resource(spec, "default");
     CHECK(resource["spec"]["exporter"]["endpoint"] == spec.otlp_endpoint);
@@ -231,7 +229,7 @@ TEST_SUITE("instrument/operator_injection") {
   }
 
   TEST_CASE("refused: a template that asks the Operator itself, a PYTHONPATH from valueFrom") {
-    Json d = Json::parse(cxtm::read_file(kCorpus / "minimal.json"));
+    Json d = corpus_deployment("minimal");
     const auto spec = spec_for(d, "minimal", Injector::operator_);
     Json asking = d;
     asking["spec"]["template"]["metadata"]["annotations"][std::string(kAnnotationInjectPython)] =
@@ -248,7 +246,7 @@ TEST_SUITE("instrument/operator_injection") {
   }
 
   TEST_CASE("switching ways: from the tool's init container to the Operator and back") {
-    const Json d = Json::parse(cxtm::read_file(kCorpus / "minimal.json"));
+    const Json d = corpus_deployment("minimal");
     const auto init = spec_for(d, "minimal", Injector::init_container);
     const auto op = spec_for(d, "minimal", Injector::operator_);
     const Json first = instrument_deployment(d, init, "0.1.0").deployment;
