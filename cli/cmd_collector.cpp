@@ -53,26 +53,29 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
   });
 }
 
-void print_status_text(const actions::CollectorStatus& status) {
+void print_status_text(const actions::CollectorStatus& status, print::Colour colour) {
   if (!status.deployed) {
     fmt::print("collector {}/{}: not deployed (run: cxtm-o11y collector deploy)\n",
                status.namespace_, status.name);
     return;
   }
   fmt::print("collector {}/{}: {}\n", status.namespace_, status.name,
-             status.healthy() ? "healthy" : "NOT healthy");
+             status.healthy() ? print::paint("healthy", print::Tone::good, colour)
+                              : print::paint("NOT healthy", print::Tone::bad, colour));
   fmt::print("  image    {}{}\n", status.image,
              status.image_current ? "" : " (config pins another)");
   fmt::print("  config   {}\n",
              status.config_current ? "current" : "differs from the rendered config");
-  fmt::print("  secret   {}\n", status.secret_present ? "present" : "MISSING");
+  fmt::print("  secret   {}\n", status.secret_present ? "present" : print::paint("MISSING", print::Tone::bad, colour));
   fmt::print("  pods     {}\n", status.rollout.progress);
   if (status.pods.empty()) return;
   fmt::print("\n{:<40} {:<20} {:<6} {:<10} {:>8}  {}\n", "POD", "NODE", "READY", "PHASE",
              "RESTARTS", "PROBLEM");
   for (const auto& pod : status.pods) {
-    fmt::print("{:<40} {:<20} {:<6} {:<10} {:>8}  {}\n", pod.name, pod.node,
-               pod.ready ? "yes" : "no", pod.phase, pod.restarts,
+    fmt::print("{:<40} {:<20} {} {:<10} {:>8}  {}\n", pod.name, pod.node,
+               pod.ready ? print::paint_padded("yes", 6, print::Tone::good, colour)
+                         : print::paint_padded("no", 6, print::Tone::bad, colour),
+               pod.phase, pod.restarts,
                pod.problem ? pod.problem->reason +
                                  (pod.problem->detail.empty() ? "" : ": " + pod.problem->detail)
                            : "");
@@ -91,7 +94,7 @@ void setup_collector_status(CLI::App& parent, const GlobalOptions& global,
     actions::Context context{config, *kube, *reporter};
     const auto status = actions::collector_status(context);
     if (global.format() == print::Format::text) {
-      print_status_text(status);
+      print_status_text(status, global.printing().colour);
     } else {
       fmt::print("{}", print::format_document(status.to_json(), global.format()));
     }

@@ -104,7 +104,7 @@ void setup_collector_rotate_token(CLI::App& collector, const GlobalOptions& glob
                                             "token rotated"));
     }
     if (global.format() == print::Format::text) {
-      if (result.report) fmt::print("{}", validate_report_text(*result.report));
+      if (result.report) fmt::print("{}", validate_report_text(*result.report, global.printing().colour));
       print_deploy_text(result.deploy, flags->dry_run);
     } else {
       Json document = deploy_json(result.deploy, flags->dry_run);

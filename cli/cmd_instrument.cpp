@@ -25,7 +25,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     bool no_rollback = false;
     bool force = false;
     int parallel = 0;
-    bool validate = true;
+    bool no_validate = false;
     std::string output_dir;
     std::string from_file;
     std::string via;
@@ -49,7 +49,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
   command->add_flag(
       "--dry-run", flags->dry_run,
       "Print the pod template diff (-o json: the JSON patch); write nothing, not even a backup");
-  command->add_flag("--wait,!--no-wait", flags->wait, "Wait for the rollout (default: wait)");
+  add_wait_flags(*command, flags->wait, "the rollout");
   add_timeout_option(*command, flags->timeout, "How long to wait per service");
   add_poll_interval_flag(*command, flags->poll_interval);
   command->add_flag("--no-rollback-on-failure", flags->no_rollback,
@@ -61,7 +61,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
                    "Services instrumented at once (default: all, up to 64, in one wave)")
       ->check(CLI::Range(1, 256))
       ->option_text("N");
-  command->add_flag("!--no-validate", flags->validate,
+  command->add_flag("--no-validate", flags->no_validate,
                     "Skip validate's checks 4 and 5 (test span, per-service checks) after the "
                     "rollout");
   command
@@ -102,7 +102,7 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
            .dry_run = flags->dry_run,
            .force = flags->force ? instrument::Force::yes : instrument::Force::no,
            .injector = injector});
-      print_service_results(results, global.format(), global.elapsed(), flags->dry_run);
+      print_service_results(results, global.printing(), global.elapsed(), flags->dry_run);
       outcome.code = actions::combined_code(results);
       outcome.changes_pending = actions::changes_pending(results);
       return;
@@ -131,14 +131,14 @@ void setup_instrument(CLI::App& app, const GlobalOptions& global, CommandOutcome
     // validate's checks 4 and 5 for what was just written and rolled out.
     std::optional<validate::Report> validation;
     const auto written = actions::just_instrumented(services, results);
-    if (!flags->dry_run && flags->wait && flags->validate && !written.empty()) {
+    if (!flags->dry_run && flags->wait && !flags->no_validate && !written.empty()) {
       ValidateRuntime runtime(global.kubectl_options());
       validation = actions::run_validate(session->context, runtime.edges(),
                                          {.services = written,
                                           .scope = actions::ValidateScope::services,
                                           .interrupted = interrupted});
     }
-    print_service_results(results, global.format(), global.elapsed(), flags->dry_run,
+    print_service_results(results, global.printing(), global.elapsed(), flags->dry_run,
                           validation ? &*validation : nullptr);
     outcome.code = actions::combined_code(results);
     outcome.changes_pending = actions::changes_pending(results);

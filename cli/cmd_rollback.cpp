@@ -68,7 +68,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
       "--output-dir DIR removes the patches `instrument --output-dir DIR` wrote, for Git.");
   add_service_selection(*command, flags->selection);
   command->add_flag("--dry-run", flags->dry_run, "Print the diff; write nothing");
-  command->add_flag("--wait,!--no-wait", flags->wait, "Wait for the rollout (default: wait)");
+  add_wait_flags(*command, flags->wait, "the rollout");
   add_timeout_option(*command, flags->timeout, "How long to wait per service");
   add_poll_interval_flag(*command, flags->poll_interval);
   command->add_flag("--exact", flags->exact,
@@ -101,7 +101,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
       const auto services = selected_services(*session, flags->selection);
       const auto results = actions::rollback_in_git(
           session->config, services, {.output_dir = flags->output_dir, .dry_run = flags->dry_run});
-      print_service_results(results, global.format(), global.elapsed(), /*show_diff=*/true);
+      print_service_results(results, global.printing(), global.elapsed(), /*show_diff=*/true);
       outcome.code = actions::combined_code(results);
       outcome.changes_pending = actions::changes_pending(results);
       return;
@@ -126,7 +126,6 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
     actions::ChangeAwareness splunk(session->context, "rollback");
     if (!flags->dry_run) splunk.before(services);
     install_interrupt_handlers();
-    const auto format = global.format();
     const auto results = actions::rollback_services(
         session->context, session->stores(), services,
         {.dry_run = flags->dry_run,
@@ -142,7 +141,7 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
                         : nullptr});
     if (!flags->dry_run) splunk.after(actions::service_changes("rollback", results));
     // What changed (or would): the pod template's diff, as the issue asks a rollback to show.
-    print_service_results(results, format, global.elapsed(), /*show_diff=*/true);
+    print_service_results(results, global.printing(), global.elapsed(), /*show_diff=*/true);
     outcome.code = actions::combined_code(results);
     outcome.changes_pending = actions::changes_pending(results);
   });

@@ -6,6 +6,17 @@
 #include "cli/service_selection.h"
 
 namespace cxtm::cli {
+namespace {
+
+// Instrumented and current reads well; half-done or outdated wants a look; an error is bad.
+print::Tone tone_of(const actions::ServiceStatus& status) {
+  if (!status.error.empty() || !status.found) return print::Tone::bad;
+  if (status.state == "instrumented") return print::Tone::good;
+  if (status.state == "not instrumented") return print::Tone::quiet;
+  return print::Tone::warning;
+}
+
+}  // namespace
 
 void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
   auto selection = std::make_shared<ServiceSelection>();
@@ -16,10 +27,11 @@ void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
     auto session = global.session();
     const auto services = selected_services(*session, *selection, /*all_by_default=*/true);
     const auto statuses = actions::service_statuses(session->context, session->stores(), services);
-    if (global.format() != print::Format::text) {
+    const auto printing = global.printing();
+    if (printing.format != print::Format::text) {
       Json list = Json::array();
       for (const auto& status : statuses) list.push_back(status.to_json());
-      fmt::print("{}", print::format_document(Json{{"services", list}}, global.format()));
+      fmt::print("{}", print::format_document(Json{{"services", list}}, printing.format));
     } else {
       fmt::print("{:<16} {:<32} {:<30} {:<7} {:<14} {}\n", "SERVICE", "DEPLOYMENT", "STATE",
                  "READY", "BACKUP", "VERSION");
@@ -34,8 +46,8 @@ void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
             : status.via == "git" ? fmt::format("{} (Git: {})", status.state, status.writer)
             : status.injector == "operator" ? fmt::format("{} (Operator)", status.state)
                                             : status.state;
-        fmt::print("{:<16} {:<32} {:<30} {:<7} {:<14} {}\n", status.service, status.deployment,
-                   state, fmt::format("{}/{}", status.ready, status.desired), backup,
+        fmt::print("{:<16} {:<32} {} {:<7} {:<14} {}\n", status.service, status.deployment,
+                   print::paint_padded(state, 30, tone_of(status), printing.colour), fmt::format("{}/{}", status.ready, status.desired), backup,
                    status.tool_version.empty() ? "-" : status.tool_version);
         // Per pod: the tool's installer, or whether the Operator injected it.
         const char* per_pod = status.injector == "operator" ? "injection" : "installer";

@@ -79,7 +79,7 @@ void setup_validate(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
     ValidateRuntime runtime(global.kubectl_options(), ca_bundle);
     install_interrupt_handlers();
     const auto report = actions::run_validate(context, runtime.edges(), options);
-    print_validate_report(report, global.format());
+    print_validate_report(report, global.printing());
     outcome.code = report.exit_code();
   });
 }

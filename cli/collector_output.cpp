@@ -11,8 +11,7 @@ namespace cxtm::cli {
 
 void add_rollout_flags(CLI::App& command, RolloutFlags& flags) {
   command.add_flag("--dry-run", flags.dry_run, "Show what would change; write nothing");
-  command.add_flag("--wait,!--no-wait", flags.wait,
-                   "Wait for the DaemonSet's pods to be ready (default: wait)");
+  add_wait_flags(command, flags.wait, "the DaemonSet's pods to be ready");
   add_timeout_option(command, flags.timeout, "How long to wait");
   command.add_flag("--no-rollback-on-failure", flags.no_rollback,
                    "Leave the new objects in place when the rollout fails");

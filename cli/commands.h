@@ -35,6 +35,9 @@ Duration parse_timeout(const std::string& text);
 // Adds --timeout DUR bound to value (its initial value is the default --help shows).
 void add_timeout_option(CLI::App& command, std::string& value, const std::string& description);
 
+// Adds --wait (the default) and --no-wait, bound to wait; what: what is waited for.
+void add_wait_flags(CLI::App& command, bool& wait, const std::string& what);
+
 // Adds the hidden --poll-interval DUR (how often a wait looks at the rollout; default 2s) for
 // tests and for API servers that should be asked less often.
 void add_poll_interval_flag(CLI::App& command, std::string& value);

@@ -52,6 +52,12 @@ print::Format GlobalOptions::format() const {
   return print::parse_format(output).value_or(print::Format::text);
 }
 
+print::Printing GlobalOptions::printing() const {
+  return {.format = format(),
+          .colour = print::detect_colour(stdout, no_color ? print::PlainAsked::yes
+                                                          : print::PlainAsked::no)};
+}
+
 std::unique_ptr<print::Reporter> GlobalOptions::reporter() const {
   if (format() != print::Format::text) return std::make_unique<print::SilentReporter>();
   return std::make_unique<print::StreamReporter>(stderr, print::StreamReporter::detect(stderr));
@@ -72,6 +78,13 @@ Duration parse_timeout(const std::string& text) {
 
 void add_timeout_option(CLI::App& command, std::string& value, const std::string& description) {
   command.add_option("--timeout", value, description)->option_text("DUR")->capture_default_str();
+}
+
+void add_wait_flags(CLI::App& command, bool& wait, const std::string& what) {
+  command.add_flag_callback("--wait", [&wait] { wait = true; },
+                            fmt::format("Wait for {} (the default)", what));
+  command.add_flag_callback("--no-wait", [&wait] { wait = false; },
+                            "Return once the change is written, without waiting");
 }
 
 void add_poll_interval_flag(CLI::App& command, std::string& value) {
@@ -110,7 +123,8 @@ void add_global_flags(CLI::App& app, GlobalOptions& options) {
       ->check(CLI::IsMember({"text", "json", "yaml"}))
       ->option_text("text|json|yaml");
   app.add_flag("-v,--verbose", options.verbose, "Show each kubectl command before it runs");
-  app.add_flag("--no-color", options.no_color, "Plain output without colors");
+  app.add_flag("--no-color", options.no_color,
+               "No colour in text output (also: NO_COLOR set, or output not a terminal)");
 }
 
 }  // namespace cxtm::cli

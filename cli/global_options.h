@@ -72,6 +72,8 @@ struct GlobalOptions {
   kube::KubectlOptions kubectl_options() const;
   std::unique_ptr<kube::KubeClient> kube_client() const;
   print::Format format() const;
+  // The format, and colour for text on a terminal unless --no-color or NO_COLOR.
+  print::Printing printing() const;
   // Progress and notes on stderr; silent for -o json/yaml so stdout stays one document.
   std::unique_ptr<print::Reporter> reporter() const;
   // Config, kubectl client, reporter and backup stores, ready for an action.

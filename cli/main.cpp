@@ -25,10 +25,12 @@ int main(int argc, char** argv) {
   if (const auto code = cli::fan_out_over_contexts(argc, argv)) return *code;
   take_known_secrets();  // before any child process starts: none inherits a token
   const bool detailed = cli::asks_detailed_exitcode(argc, argv);
+  // Named, so that usage lines say "cxtm-o11y", not the path it was started by.
   CLI::App app{
       "cxtm-o11y: bring Python services on Kubernetes into Splunk Observability Cloud.\n"
       "Renders and deploys the OpenTelemetry Collector, instruments services without code "
-      "changes, validates that traces arrive, and rolls back exactly."};
+      "changes, validates that traces arrive, and rolls back exactly.",
+      "cxtm-o11y"};
   app.set_version_flag("--version", std::string("cxtm-o11y ") + CXTM_VERSION);
   app.require_subcommand(1);
   app.fallthrough();  // global flags may also follow the subcommand, as with kubectl
@@ -36,7 +38,7 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 a check or operation failed, 2 usage or config error, "
       "3 kubectl or cluster unreachable, 4 not found, 5 forbidden, 6 conflict, "
       "7 timeout, 8 API error, 130 interrupted; with --detailed-exitcode: 0 nothing to do, "
-      "1 error, 2 changes pending. See README.");
+      "1 error, 2 changes pending. Every command: cxtm-o11y COMMAND --help, man cxtm-o11y.");
 
   cli::GlobalOptions global;
   cli::CommandOutcome outcome;

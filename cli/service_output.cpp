@@ -43,9 +43,9 @@ std::vector<std::string> not_traced(const validate::Report& validation) {
 
 }  // namespace
 
-void print_service_results(const std::vector<actions::ServiceResult>& results, print::Format format,
+void print_service_results(const std::vector<actions::ServiceResult>& results, print::Printing printing,
                            Duration elapsed, bool show_diff, const validate::Report* validation) {
-  if (format != print::Format::text) {
+  if (printing.format != print::Format::text) {
     Json services = Json::array();
     for (const auto& result : results) services.push_back(result.to_json());
     ExitCode code = actions::combined_code(results);
@@ -57,7 +57,7 @@ void print_service_results(const std::vector<actions::ServiceResult>& results, p
       document["validation"] = validation->to_json();
       document["notTraced"] = not_traced(*validation);
     }
-    fmt::print("{}", print::format_document(document, format));
+    fmt::print("{}", print::format_document(document, printing.format));
     return;
   }
   // The --exact preview (on a terminal it was shown before the question too).
@@ -86,7 +86,7 @@ void print_service_results(const std::vector<actions::ServiceResult>& results, p
                format_duration(elapsed));
   }
   if (validation != nullptr) {
-    fmt::print("\nvalidation of the instrumented services:\n{}", validate_report_text(*validation));
+    fmt::print("\nvalidation of the instrumented services:\n{}", validate_report_text(*validation, printing.colour));
     // The change stays: the pods run it, and what check 5 found is fixed in the app or its pod
     // spec, not by taking the instrumentation away. A failed rollout was rolled back already.
     for (const auto& service : not_traced(*validation)) {

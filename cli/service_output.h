@@ -18,7 +18,7 @@ namespace cxtm::cli {
 // unverified original, its pod template in full.
 void print_exact_previews(const std::vector<actions::ServiceResult>& results, std::FILE* stream);
 
-void print_service_results(const std::vector<actions::ServiceResult>& results, print::Format format,
+void print_service_results(const std::vector<actions::ServiceResult>& results, print::Printing printing,
                            Duration elapsed, bool show_diff,
                            const validate::Report* validation = nullptr);
 

@@ -40,14 +40,30 @@ actions::ValidateEdges ValidateRuntime::edges() {
           }};
 }
 
-std::string validate_report_text(const validate::Report& report) {
+namespace {
+
+print::Tone tone_of(validate::Status status) {
+  switch (status) {
+    case validate::Status::pass: return print::Tone::good;
+    case validate::Status::fail: return print::Tone::bad;
+    case validate::Status::warn: return print::Tone::warning;
+    case validate::Status::skip: return print::Tone::quiet;
+  }
+  return print::Tone::quiet;
+}
+
+}  // namespace
+
+std::string validate_report_text(const validate::Report& report, print::Colour colour) {
   size_t width = 5;
   for (const auto& check : report.checks) width = std::max(width, check.label().size());
   std::string out = fmt::format("{:<2} {:<{}} {:<6} {:>6}  {}\n", "#", "CHECK", width, "STATUS",
                                 "TIME", "RESULT");
   for (const auto& check : report.checks) {
-    out += fmt::format("{:<2} {:<{}} {:<6} {:>6}  {}\n", check.number, check.label(), width,
-                       validate::status_name(check.status), seconds(check.duration), check.summary);
+    out += fmt::format("{:<2} {:<{}} {} {:>6}  {}\n", check.number, check.label(), width,
+                       print::paint_padded(validate::status_name(check.status), 6,
+                                           tone_of(check.status), colour),
+                       seconds(check.duration), check.summary);
     if (check.status == validate::Status::pass || check.status == validate::Status::skip) {
       continue;
     }
@@ -61,7 +77,9 @@ std::string validate_report_text(const validate::Report& report) {
     }
   }
   out += fmt::format("\nverdict: {} ({} passed, {} failed{}, {} warned, {} skipped) in {}{}\n",
-                     report.passed() ? "PASS" : "FAIL", report.count(validate::Status::pass),
+                     report.passed() ? print::paint("PASS", print::Tone::good, colour)
+                                     : print::paint("FAIL", print::Tone::bad, colour),
+                     report.count(validate::Status::pass),
                      report.count(validate::Status::fail), failed.empty() ? "" : ": " + failed,
                      report.count(validate::Status::warn), report.count(validate::Status::skip),
                      seconds(report.duration),
@@ -69,11 +87,11 @@ std::string validate_report_text(const validate::Report& report) {
   return out;
 }
 
-void print_validate_report(const validate::Report& report, print::Format format) {
-  if (format == print::Format::text) {
-    fmt::print("{}", validate_report_text(report));
+void print_validate_report(const validate::Report& report, print::Printing printing) {
+  if (printing.format == print::Format::text) {
+    fmt::print("{}", validate_report_text(report, printing.colour));
   } else {
-    fmt::print("{}", print::format_document(report.to_json(), format));
+    fmt::print("{}", print::format_document(report.to_json(), printing.format));
   }
 }
 

@@ -31,9 +31,10 @@ class ValidateRuntime {
 
 // Text: a table of the checks (details and remedy under each that did not pass) and a verdict
 // line. json/yaml: Report::to_json().
-void print_validate_report(const validate::Report& report, print::Format format);
+void print_validate_report(const validate::Report& report, print::Printing printing);
 
-// The table and verdict line alone.
-std::string validate_report_text(const validate::Report& report);
+// The table and verdict line alone; each status and the verdict coloured when colour is on.
+std::string validate_report_text(const validate::Report& report,
+                                 print::Colour colour = print::Colour::off);
 
 }  // namespace cxtm::cli

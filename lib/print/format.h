@@ -6,10 +6,17 @@
 #include <string_view>
 
 #include "core/json.h"
+#include "print/colour.h"
 
 namespace cxtm::print {
 
 enum class Format { text, json, yaml };
+
+// How a command prints: the -o format and, for text, whether in colour.
+struct Printing {
+  Format format = Format::text;
+  Colour colour = Colour::off;
+};
 
 // "text", "json", "yaml" → Format; nullopt for anything else.
 std::optional<Format> parse_format(std::string_view name);
