@@ -1,6 +1,6 @@
-// examples/operator-rbac.yaml, the least-privilege Role and ClusterRole the README gives the
-// operator: what it must not grant. That it grants what the commands use, and nothing they do
-// not, test_integration_operator_rbac.cpp checks by running them under it.
+// examples/operator-rbac.yaml, the least-privilege Role and ClusterRole docs/permissions.md
+// gives the operator: what it must not grant. That it grants what the commands use, and nothing
+// they do not, test_integration_operator_rbac.cpp checks by running them under it.
 #include <doctest/doctest.h>
 
 #include <string>

@@ -1,5 +1,5 @@
-// The three ways the init container gets the OpenTelemetry packages (README "Air-gapped
-// clusters"), end to end through the real kubectl: a package index mirror, a wheelhouse image
+// The three ways the init container gets the OpenTelemetry packages (docs/air-gapped.md),
+// end to end through the real kubectl: a package index mirror, a wheelhouse image
 // copied by a second init container, and a prebuilt image with no pip at all. Each is
 // instrumented, seen by status, upgraded when the source changes, and rolled back exactly.
 

@@ -5,7 +5,7 @@
 // from the double's authorization log, so a verb the file lacks fails a command here, and a
 // verb it grants that no command uses fails the comparison: the file is what the tool needs, no
 // more. validate's access check (lib/validate/access.cpp) must ask exactly those permissions,
-// and the README's table of them must name each.
+// and the table of them in docs/permissions.md must name each.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -167,15 +167,15 @@ std::string changed(std::string config) {
 // Granted but used by no command here: the undo of a failed update puts back only what the
 // update changed, and no config change alters these (their content is the tool's); an upgrade
 // of cxtm-o11y that changes them needs them to put them back.
-// The rows of the README's table of what each command uses ("## Permissions the operator
-// needs"), lower-cased.
-std::vector<std::string> readme_permission_rows() {
-  const std::string readme = cxtm::read_file(CXTM_SOURCE_DIR "/README.md");
-  const auto start = readme.find("## Permissions the operator needs");
+// The rows of docs/permissions.md's table of what each command uses ("## Permissions the
+// operator needs"), lower-cased.
+std::vector<std::string> documented_permission_rows() {
+  const std::string doc = cxtm::read_file(CXTM_SOURCE_DIR "/docs/permissions.md");
+  const auto start = doc.find("## Permissions the operator needs");
   REQUIRE(start != std::string::npos);
-  const auto end = readme.find("\n## ", start + 1);
+  const auto end = doc.find("\n## ", start + 1);
   std::vector<std::string> rows;
-  for (const auto& line : cxtm::testing::lines_starting(readme.substr(start, end - start), "| ")) {
+  for (const auto& line : cxtm::testing::lines_starting(doc.substr(start, end - start), "| ")) {
     std::string row = line;
     std::transform(row.begin(), row.end(), row.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -184,9 +184,9 @@ std::vector<std::string> readme_permission_rows() {
   return rows;
 }
 
-// Whether a row of the README's table names the verb (`get`) and the resource (its singular,
+// Whether a row of the documented table names the verb (`get`) and the resource (its singular,
 // as prose names it: "DaemonSet" for daemonsets; a subresource as written: `pods/log`).
-bool readme_names(const std::vector<std::string>& rows, const Permission& permission) {
+bool documented_names(const std::vector<std::string>& rows, const Permission& permission) {
   std::string resource = permission.resource;
   if (resource.find('/') == std::string::npos && resource.ends_with('s')) resource.pop_back();
   return std::any_of(rows.begin(), rows.end(), [&](const std::string& row) {
@@ -196,7 +196,7 @@ bool readme_names(const std::vector<std::string>& rows, const Permission& permis
 
 const std::set<std::string> kKeptForUpgrades = {"update serviceaccounts in default"};
 
-// An admin's one-time step, as the README and operator-rbac.yaml give it:
+// An admin's one-time step, as docs/permissions.md and operator-rbac.yaml give it:
 // `[SPLUNK_ACCESS_TOKEN=...] cxtm-o11y render --part PART [--include-secret] | kubectl apply -f -`.
 void admin_applies(const ClusterCli& cluster, const std::string& part) {
   std::vector<std::string> render = {"render", "--part", part};
@@ -325,14 +325,14 @@ TEST_SUITE("integration/operator_rbac") {
     CHECK_MESSAGE(asked_unused.empty(), "asked by validate, used by no command:\n",
                   describe(asked_unused));
 
-    // And the README's table says each of them: a row with the verb and the resource.
-    const auto rows = readme_permission_rows();
-    std::set<Permission> not_in_readme;
+    // And docs/permissions.md's table says each of them: a row with the verb and the resource.
+    const auto rows = documented_permission_rows();
+    std::set<Permission> not_documented;
     for (const auto& permission : used) {
-      if (!readme_names(rows, permission)) not_in_readme.insert(permission);
+      if (!documented_names(rows, permission)) not_documented.insert(permission);
     }
-    CHECK_MESSAGE(not_in_readme.empty(), "used, not in the README's table:\n",
-                  describe(not_in_readme));
+    CHECK_MESSAGE(not_documented.empty(), "used, not in docs/permissions.md's table:\n",
+                  describe(not_documented));
   }
 }
 
@@ -443,9 +443,9 @@ TEST_SUITE("integration/operator_rbac") {
     }
     CHECK_MESSAGE(unused.empty(), "granted, used by no command:\n",
                   fmt::format("{}", fmt::join(unused, "\n")));
-    // validate asks about each of them, and the README's table names each.
+    // validate asks about each of them, and docs/permissions.md's table names each.
     const std::set<Permission> questions = asked(cxtm::config::load_config(cluster.config()));
-    const auto rows = readme_permission_rows();
+    const auto rows = documented_permission_rows();
     for (const auto& request : requests) {
       const Permission permission = permission_of(request);
       if (permission.group != "opentelemetry.io" &&
@@ -454,7 +454,7 @@ TEST_SUITE("integration/operator_rbac") {
       }
       CAPTURE(describe(permission));
       CHECK(questions.contains(permission));
-      CHECK(readme_names(rows, permission));
+      CHECK(documented_names(rows, permission));
     }
   }
 }

@@ -3,7 +3,7 @@
 // started (its command and args, shell -c lines included), its environment and probes. Each
 // trap is either handled (a variable the instrumentation needs, a note of what the tool's
 // sitecustomize does) or a warning with the remedy. Pure. What the pod spec cannot show (a
-// command in the image, a gunicorn.conf.py) is not seen; the README says so.
+// command in the image, a gunicorn.conf.py) is not seen; docs/python-services.md says so.
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
 // What `validate` found: one result per check, in the order run, each pass / warn / fail / skip
 // with its duration, what it saw and, when it did not pass, a one-line remedy. The JSON form is
-// the documented schema (README "validate"); its keys are part of the CLI contract.
+// the documented schema (docs/commands.md "validate"); its keys are part of the CLI contract.
 
 #include <functional>
 #include <initializer_list>

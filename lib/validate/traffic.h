@@ -3,7 +3,7 @@
 // proxy, then the collector's receivers must accept spans they had not accepted before it (the
 // collector's own counters, read from every collector pod as check 6 does). The proof that the
 // service's process sends spans without Splunk access; the counters are the collector's, not
-// the service's, so another app's spans in the same seconds count too (the README says so;
+// the service's, so another app's spans in the same seconds count too (docs/commands.md says so;
 // --splunk proves each service by name).
 
 #include <optional>
