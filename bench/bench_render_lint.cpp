@@ -9,7 +9,7 @@
 #include "core/atomic_file.h"
 #include "lint/collector_lint.h"
 #include "render/manifests.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace {
 
@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   const auto manifests = cxtm::render::render_manifests(config, std::nullopt);
   std::vector<cxtm::Json> objects;
   for (const auto& object : manifests.objects) objects.push_back(object.object);
-  const std::string stream = cxtm::render::to_yaml_stream(objects);
+  const std::string stream = cxtm::to_yaml_stream(objects);
 
   const int n = 300;
   const auto parse = measure(n, [&] { cxtm::config::parse_config(text, path); });

@@ -3,7 +3,7 @@
 #include "actions/backup_commands.h"
 #include "actions/services.h"
 #include "cli/commands.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace cxtm::cli {
 namespace {
@@ -69,7 +69,7 @@ void setup_backup(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
                  backup::role_name(stored.backup.role), stored.backup.namespace_,
                  stored.backup.deployment, stored.backup.created_at, stored.backup.tool_version,
                  stored.backup.sha256, stored.location);
-      fmt::print("{}", render::to_yaml(stored.backup.object));
+      fmt::print("{}", to_yaml(stored.backup.object));
     }
     outcome.code = ExitCode::ok;
   });

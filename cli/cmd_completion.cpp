@@ -3,7 +3,7 @@
 
 #include "cli/command_tree.h"
 #include "cli/commands.h"
-#include "docs/command_doc.h"
+#include "manual/command_doc.h"
 
 namespace cxtm::cli {
 
@@ -21,9 +21,9 @@ void setup_completion(CLI::App& app, CommandOutcome& outcome) {
       ->option_text("bash|zsh");
   command->callback([shell, &app, &outcome] {
     const std::vector<std::string> aliases = {std::string(kKubectlPlugin)};
-    const docs::CommandDoc doc = describe(app);
-    fmt::print("{}", *shell == "bash" ? docs::bash_completion(doc, kProgram, aliases)
-                                      : docs::zsh_completion(doc, kProgram, aliases));
+    const manual::CommandDoc doc = describe(app);
+    fmt::print("{}", *shell == "bash" ? manual::bash_completion(doc, kProgram, aliases)
+                                      : manual::zsh_completion(doc, kProgram, aliases));
     outcome.code = ExitCode::ok;
   });
 }
@@ -32,7 +32,7 @@ void setup_man(CLI::App& app, CommandOutcome& outcome) {
   CLI::App* command = app.add_subcommand("man", "Print the manual page (roff)");
   command->footer("Examples:\n  cxtm-o11y man | man -l -\n  cxtm-o11y man > cxtm-o11y.1");
   command->callback([&app, &outcome] {
-    fmt::print("{}", docs::man_page(describe(app), kProgram, CXTM_VERSION));
+    fmt::print("{}", manual::man_page(describe(app), kProgram, CXTM_VERSION));
     outcome.code = ExitCode::ok;
   });
 }

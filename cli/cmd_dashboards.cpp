@@ -10,7 +10,7 @@
 #include "config/access_token.h"
 #include "config/ca_bundle.h"
 #include "print/format.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
 namespace cxtm::cli {
 namespace {
@@ -54,8 +54,8 @@ void setup_dashboards_apply(CLI::App& parent, const GlobalOptions& global,
         actions::select_services(config, flags->services, flags->services.empty());
     const std::string token = actions::splunk_api_token("dashboards apply");
     const std::string url = actions::splunk_api_url(config);
-    validate::CurlHttpClient http(config::ca_bundle_for(url, config.ca_bundle, config.source));
-    dashboards::SplunkObjects api(http, url, token, timeout);
+    net::CurlHttpClient http(config::ca_bundle_for(url, config.ca_bundle, config.source));
+    splunk::ObjectsApi api(http, url, token, timeout);
     const auto reporter = global.reporter();
     install_interrupt_handlers();
     const auto result = actions::apply_dashboards(

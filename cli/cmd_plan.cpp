@@ -9,8 +9,8 @@
 #include "config/ca_bundle.h"
 #include "core/secret_env.h"
 #include "print/format.h"
-#include "validate/http_client.h"
-#include "validate/splunk_api.h"
+#include "net/http_client.h"
+#include "splunk/trace_api.h"
 
 namespace cxtm::cli {
 namespace {
@@ -74,18 +74,18 @@ void setup_plan(CLI::App& app, const GlobalOptions& global, CommandOutcome& outc
   command->callback([detailed, &global, &outcome] {
     auto session = global.session();
     actions::PlanDashboards dashboards;
-    std::unique_ptr<validate::CurlHttpClient> http;
-    std::unique_ptr<dashboards::SplunkObjects> splunk;
-    if (const auto token = take_secret_env(std::string(validate::kSplunkApiTokenVariable))) {
+    std::unique_ptr<net::CurlHttpClient> http;
+    std::unique_ptr<splunk::ObjectsApi> splunk;
+    if (const auto token = take_secret_env(std::string(splunk::kSplunkApiTokenVariable))) {
       const std::string url = actions::splunk_api_url(session->config);
-      http = std::make_unique<validate::CurlHttpClient>(
+      http = std::make_unique<net::CurlHttpClient>(
           config::ca_bundle_for(url, session->config.ca_bundle, session->config.source));
       splunk =
-          std::make_unique<dashboards::SplunkObjects>(*http, url, *token, std::chrono::seconds(30));
+          std::make_unique<splunk::ObjectsApi>(*http, url, *token, std::chrono::seconds(30));
       dashboards.splunk = splunk.get();
     } else {
       dashboards.skip_reason =
-          fmt::format("no ${} to read Splunk with", validate::kSplunkApiTokenVariable);
+          fmt::format("no ${} to read Splunk with", splunk::kSplunkApiTokenVariable);
     }
     const auto report = actions::run_plan(session->context, session->stores(), dashboards);
     if (global.format() == print::Format::text) {

@@ -4,7 +4,7 @@
 #include "actions/render_dockerfile.h"
 #include "cli/commands.h"
 #include "print/format.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace cxtm::cli {
 namespace {
@@ -75,7 +75,7 @@ void setup_render(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
                            Json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}},
                            print::Format::json));
     } else {
-      fmt::print("{}", render::to_yaml_stream(objects));
+      fmt::print("{}", to_yaml_stream(objects));
     }
     if (result.secret_left_out) {
       fmt::print(stderr,

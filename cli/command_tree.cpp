@@ -3,8 +3,8 @@
 namespace cxtm::cli {
 namespace {
 
-docs::OptionDoc describe_option(const CLI::Option& option) {
-  docs::OptionDoc doc{.description = option.get_description()};
+manual::OptionDoc describe_option(const CLI::Option& option) {
+  manual::OptionDoc doc{.description = option.get_description()};
   if (option.get_positional() && option.get_snames().empty() && option.get_lnames().empty()) {
     doc.positional = true;
     doc.names = {option.get_name(true, false)};
@@ -19,13 +19,13 @@ docs::OptionDoc describe_option(const CLI::Option& option) {
           option.get_option_text().empty() ? option.get_type_name() : option.get_option_text();
     }
   }
-  doc.kind = doc.value_text.empty() ? docs::ValueKind::none
-                                    : docs::value_kind(doc.value_text, doc.choices);
-  if (doc.positional && doc.kind == docs::ValueKind::none) doc.kind = docs::ValueKind::text;
+  doc.kind = doc.value_text.empty() ? manual::ValueKind::none
+                                    : manual::value_kind(doc.value_text, doc.choices);
+  if (doc.positional && doc.kind == manual::ValueKind::none) doc.kind = manual::ValueKind::text;
   return doc;
 }
 
-void describe_into(const CLI::App& app, std::vector<std::string> path, docs::CommandDoc& doc) {
+void describe_into(const CLI::App& app, std::vector<std::string> path, manual::CommandDoc& doc) {
   doc.path = path;
   doc.description = app.get_description();
   doc.footer = app.get_footer();
@@ -37,7 +37,7 @@ void describe_into(const CLI::App& app, std::vector<std::string> path, docs::Com
   }
   for (const CLI::App* sub :
        app.get_subcommands([](const CLI::App* sub) { return !sub->get_group().empty(); })) {
-    docs::CommandDoc child;
+    manual::CommandDoc child;
     std::vector<std::string> child_path = path;
     child_path.push_back(sub->get_name());
     describe_into(*sub, child_path, child);
@@ -47,8 +47,8 @@ void describe_into(const CLI::App& app, std::vector<std::string> path, docs::Com
 
 }  // namespace
 
-docs::CommandDoc describe(const CLI::App& app) {
-  docs::CommandDoc doc;
+manual::CommandDoc describe(const CLI::App& app) {
+  manual::CommandDoc doc;
   describe_into(app, {}, doc);
   return doc;
 }

@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "docs/command_doc.h"
+#include "manual/command_doc.h"
 
 namespace cxtm::cli {
 
@@ -13,6 +13,6 @@ inline constexpr std::string_view kProgram = "cxtm-o11y";
 inline constexpr std::string_view kKubectlPlugin = "kubectl-cxtm_o11y";
 
 // app and its visible subcommands; hidden ones (no group) and the help flags are left out.
-docs::CommandDoc describe(const CLI::App& app);
+manual::CommandDoc describe(const CLI::App& app);
 
 }  // namespace cxtm::cli

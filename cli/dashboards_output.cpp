@@ -8,7 +8,7 @@ Json apply_json(const actions::DashboardsApplyResult& result, bool dry_run) {
   Json objects = Json::array();
   for (const auto& planned : result.plan) {
     const auto id = result.ids.find(planned.desired.key);
-    objects.push_back({{"type", dashboards::api_name(planned.desired.type)},
+    objects.push_back({{"type", splunk::api_name(planned.desired.type)},
                        {"service", planned.desired.service},
                        {"name", planned.desired.name},
                        {"change", dashboards::change_name(planned.change)},

@@ -9,7 +9,7 @@
 #include "kube/kubectl_client.h"
 #include "kube/kubectl_proxy.h"
 #include "print/format.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 #include "validate/report.h"
 
 namespace cxtm::cli {
@@ -25,7 +25,7 @@ class ValidateRuntime {
 
  private:
   kube::KubectlOptions options_;
-  validate::CurlHttpClient http_;
+  net::CurlHttpClient http_;
   std::unique_ptr<kube::KubectlProxy> proxy_;
 };
 

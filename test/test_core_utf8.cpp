@@ -3,7 +3,7 @@
 #include "config/config.h"
 #include "core/error.h"
 #include "core/utf8.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 TEST_SUITE("core/utf8") {
   TEST_CASE("well-formed UTF-8 passes, the first bad sequence is found") {
@@ -18,7 +18,7 @@ TEST_SUITE("core/utf8") {
   // Found by fuzz_template: a value that is not UTF-8 made the emitter write YAML that does not
   // read back. It is refused instead.
   TEST_CASE("the YAML emitter refuses text that is not UTF-8") {
-    CHECK_THROWS_AS(cxtm::render::to_yaml(cxtm::Json{{"k", "a\xe0\xd2z"}}), cxtm::Error);
+    CHECK_THROWS_AS(cxtm::to_yaml(cxtm::Json{{"k", "a\xe0\xd2z"}}), cxtm::Error);
   }
 
   TEST_CASE("a config file that is not UTF-8 is refused with its line") {

@@ -11,6 +11,7 @@
 
 using namespace cxtm;
 using namespace cxtm::dashboards;
+using cxtm::splunk::ObjectType;
 
 namespace {
 

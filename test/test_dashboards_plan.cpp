@@ -4,6 +4,7 @@
 
 using namespace cxtm;
 using namespace cxtm::dashboards;
+using cxtm::splunk::ObjectType;
 
 namespace {
 

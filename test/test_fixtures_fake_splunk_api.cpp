@@ -9,15 +9,15 @@
 
 #include "core/json.h"
 #include "fixtures/fake_splunk_api.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
 using cxtm::Json;
 using cxtm::testing::FakeSplunkApi;
 using cxtm::testing::FaultAnswer;
 using cxtm::testing::FaultTiming;
-using cxtm::validate::CurlHttpClient;
-using cxtm::validate::HttpRequest;
-using cxtm::validate::HttpResponse;
+using cxtm::net::CurlHttpClient;
+using cxtm::net::HttpRequest;
+using cxtm::net::HttpResponse;
 using namespace std::chrono_literals;
 
 namespace {

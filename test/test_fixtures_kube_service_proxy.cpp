@@ -3,13 +3,13 @@
 #include "fixtures/fake_collector.h"
 #include "fixtures/fake_kube_api_server.h"
 #include "fixtures/kube_service_proxy.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
 using cxtm::Json;
 using cxtm::testing::FakeCollector;
 using cxtm::testing::FakeKubeApiServer;
 using cxtm::testing::kubefake::parse_proxy_path;
-using cxtm::validate::CurlHttpClient;
+using cxtm::net::CurlHttpClient;
 
 namespace {
 

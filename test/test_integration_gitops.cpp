@@ -13,7 +13,7 @@
 #include "core/atomic_file.h"
 #include "core/yaml_json.h"
 #include "instrument/transform.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 #include "support/temp_dir.h"
@@ -74,7 +74,7 @@ struct Repository {
     fs::create_directories(dir.path() / "overlay");
     std::vector<Json> documents;
     for (const auto& [file, manifest] : manifests) documents.push_back(manifest);
-    dir.write("base/deployments.yaml", cxtm::render::to_yaml_stream(documents));
+    dir.write("base/deployments.yaml", cxtm::to_yaml_stream(documents));
     dir.write("base/kustomization.yaml", "resources:\n- deployments.yaml\n");
     dir.write("overlay/kustomization.yaml", kOverlay);
   }
@@ -203,7 +203,7 @@ TEST_SUITE("integration/gitops") {
     auto& containers = moved["spec"]["template"]["spec"]["containers"];
     REQUIRE(containers.size() >= 2);
     std::swap(containers[0], containers[1]);
-    repo.dir.write("base/deployments.yaml", cxtm::render::to_yaml(moved));
+    repo.dir.write("base/deployments.yaml", cxtm::to_yaml(moved));
     const auto build = cluster.kubectl({"kustomize", repo.overlay().string()});
     CHECK(build.exit_code != 0);
     CHECK(build.err.find("test") != std::string::npos);

@@ -9,7 +9,7 @@
 #include "fixtures/fake_kube_api_server.h"
 #include "kube/kubectl_proxy.h"
 #include "support/temp_dir.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
 using namespace cxtm::kube;
 using cxtm::Error;
@@ -27,7 +27,7 @@ TEST_SUITE("kube/kubectl_proxy") {
     FakeKubeApiServer server;
     TempDir dir;
     const auto kubeconfig = server.write_kubeconfig(dir.path());
-    cxtm::validate::CurlHttpClient http;
+    cxtm::net::CurlHttpClient http;
     std::filesystem::path socket;
     {
       std::vector<std::string> argv;

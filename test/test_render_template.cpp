@@ -3,11 +3,11 @@
 
 #include "core/error.h"
 #include "render/template.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 using cxtm::Json;
 using cxtm::render::render_template;
-using cxtm::render::to_yaml;
+using cxtm::to_yaml;
 
 namespace {
 
@@ -179,6 +179,6 @@ TEST_SUITE("render/yaml_emit") {
   }
 
   TEST_CASE("a stream joins documents with ---") {
-    CHECK(cxtm::render::to_yaml_stream({Json{{"a", 1}}, Json{{"b", 2}}}) == "a: 1\n---\nb: 2\n");
+    CHECK(cxtm::to_yaml_stream({Json{{"a", 1}}, Json{{"b", 2}}}) == "a: 1\n---\nb: 2\n");
   }
 }

@@ -9,7 +9,7 @@
 #include "config/access_token.h"
 #include "config/ca_bundle.h"
 #include "dashboards/desired.h"
-#include "dashboards/splunk_objects.h"
+#include "splunk/objects_api.h"
 
 namespace cxtm::actions {
 namespace {
@@ -25,7 +25,7 @@ long long now_ms() {
 // The name `dashboards apply` gives the service's detector.
 std::string detector_name(const config::Config& config, const config::ServiceSettings& service) {
   for (const auto& object : dashboards::desired_objects(config, {&service})) {
-    if (object.type == dashboards::ObjectType::detector) return object.name;
+    if (object.type == splunk::ObjectType::detector) return object.name;
   }
   return "";
 }
@@ -50,11 +50,11 @@ void ChangeAwareness::before(const std::vector<const config::ServiceSettings*>& 
   api_url_ = splunk_api_url(config);
   std::vector<Json> detectors;
   try {
-    http_ = std::make_unique<validate::CurlHttpClient>(
+    http_ = std::make_unique<net::CurlHttpClient>(
         config::ca_bundle_for(api_url_, config.ca_bundle, config.source));
-    dashboards::SplunkObjects objects(*http_, api_url_, api_token_, kRequestTimeout);
+    splunk::ObjectsApi objects(*http_, api_url_, api_token_, kRequestTimeout);
     detectors =
-        objects.search(dashboards::ObjectType::detector,
+        objects.search(splunk::ObjectType::detector,
                        {{"tags", dashboards::detector_tag(config)}}, "the cluster's detectors");
   } catch (const Error& error) {
     context_.reporter.note(fmt::format("alerts not muted: {}", error.what()));
@@ -116,7 +116,7 @@ void ChangeAwareness::after(const std::vector<change::Change>& changes) {
     const auto token = config::access_token_from_env(config);
     if (!token) return;
     const std::string url = change::splunk_ingest_url(config);
-    validate::CurlHttpClient http(config::ca_bundle_for(url, config.ca_bundle, config.source));
+    net::CurlHttpClient http(config::ca_bundle_for(url, config.ca_bundle, config.source));
     change::SplunkChange splunk(http, kRequestTimeout);
     const Json events = change::change_events(config, changes, CXTM_VERSION, now_ms());
     if (auto problem = splunk.post_events(url, *token, events); !problem.empty()) {

@@ -14,7 +14,7 @@
 #include "actions/service_result.h"
 #include "change/change_event.h"
 #include "change/splunk_change.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
 namespace cxtm::actions {
 
@@ -38,7 +38,7 @@ class ChangeAwareness {
 
   Context& context_;
   std::string command_;
-  std::unique_ptr<validate::HttpClient> http_;
+  std::unique_ptr<net::HttpClient> http_;
   std::string api_url_;
   std::string api_token_;
   std::vector<std::pair<std::string, std::string>> muted_;  // service, muting rule id

@@ -30,7 +30,7 @@ std::string counts(const std::vector<dashboards::PlannedObject>& plan, bool dry_
 
 }  // namespace
 
-DashboardsApplyResult apply_dashboards(const config::Config& config, dashboards::SplunkObjects& api,
+DashboardsApplyResult apply_dashboards(const config::Config& config, splunk::ObjectsApi& api,
                                        print::Reporter& reporter,
                                        const DashboardsApplyOptions& options) {
   const auto desired = dashboards::desired_objects(config, options.services);

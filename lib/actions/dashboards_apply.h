@@ -10,7 +10,7 @@
 
 #include "config/config.h"
 #include "dashboards/plan.h"
-#include "dashboards/splunk_objects.h"
+#include "splunk/objects_api.h"
 #include "print/reporter.h"
 
 namespace cxtm::actions {
@@ -30,7 +30,7 @@ struct DashboardsApplyResult {
 
 // Reads what Splunk holds, plans, and (unless dry_run) applies. Splunk's failures throw Error
 // (splunk_objects.h) after the undo.
-DashboardsApplyResult apply_dashboards(const config::Config& config, dashboards::SplunkObjects& api,
+DashboardsApplyResult apply_dashboards(const config::Config& config, splunk::ObjectsApi& api,
                                        print::Reporter& reporter,
                                        const DashboardsApplyOptions& options);
 

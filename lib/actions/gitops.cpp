@@ -17,7 +17,7 @@
 #include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "kube/object_diff.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace cxtm::actions {
 namespace {
@@ -73,7 +73,7 @@ std::string instrumentation_file_text(const Json& instrumentation) {
       "{}\n# that `cxtm-o11y instrument --via operator --output-dir` put in Git; removed with "
       "the last of them.\n{}",
       CXTM_VERSION, string_member(instrumentation["metadata"], "namespace"),
-      render::to_yaml(instrumentation));
+      to_yaml(instrumentation));
 }
 
 // Whether a patch file of the tool asks the Operator to inject (its inject annotation).
@@ -93,7 +93,7 @@ std::string patch_file_text(const config::ServiceSettings& service, const kube::
       "the one\n"
       "# this patch was made for; run the instrument command again then.\n"
       "{3}",
-      CXTM_VERSION, ref.name, service.name, render::to_yaml(patch), ref.kind);
+      CXTM_VERSION, ref.name, service.name, to_yaml(patch), ref.kind);
 }
 
 // The workloads (Deployments, StatefulSets, DaemonSets; also in Lists) a manifest file holds.

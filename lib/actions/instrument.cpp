@@ -14,7 +14,7 @@
 #include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "kube/object_diff.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 #include "rollout/log_tails.h"
 
 namespace cxtm::actions {
@@ -246,7 +246,7 @@ void describe_change(const Json& before, const Json& after, std::string_view aft
                      ServiceResult& result) {
   result.diff = kube::unified_diff(
       "live/" + result.deployment, fmt::format("{}/{}", after_label, result.deployment),
-      render::to_yaml(before["spec"]["template"]), render::to_yaml(after["spec"]["template"]));
+      to_yaml(before["spec"]["template"]), to_yaml(after["spec"]["template"]));
   result.patch =
       Json::diff(instrument::strip_for_backup(before), instrument::strip_for_backup(after));
 }

@@ -8,7 +8,7 @@
 #include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "kube/object_diff.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace cxtm::actions {
 namespace {
@@ -47,8 +47,8 @@ ExactOriginal original_for_exact(const OriginalCopies& copies, const std::string
                                      template_of(copies.cluster->backup.object))) {
       chosen.copies_differ =
           kube::unified_diff(copies.local->location, copies.cluster->location,
-                             render::to_yaml(template_of(copies.local->backup.object)),
-                             render::to_yaml(template_of(copies.cluster->backup.object)));
+                             to_yaml(template_of(copies.local->backup.object)),
+                             to_yaml(template_of(copies.cluster->backup.object)));
     }
     return chosen;
   }

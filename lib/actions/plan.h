@@ -37,7 +37,7 @@ struct PlanReport {
 
 // What the dashboards part needs; splunk null: skipped for skip_reason.
 struct PlanDashboards {
-  dashboards::SplunkObjects* splunk = nullptr;
+  splunk::ObjectsApi* splunk = nullptr;
   std::string skip_reason;
 };
 

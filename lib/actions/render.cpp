@@ -9,7 +9,7 @@
 #include "config/access_token.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace cxtm::actions {
 namespace {
@@ -87,7 +87,7 @@ RenderResult run_render(const config::Config& config, const RenderOptions& optio
   for (const auto& object : result.manifests.objects) {
     const bool secret = is_secret(object);
     const auto path = dir / object.file_name;
-    write_file_atomic(path, render::to_yaml(object.object),
+    write_file_atomic(path, to_yaml(object.object),
                       secret ? FileMode::private_ : FileMode::shared);
     result.written.push_back(path);
   }

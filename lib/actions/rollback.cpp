@@ -13,7 +13,7 @@
 #include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "kube/object_diff.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace cxtm::actions {
 namespace {
@@ -76,10 +76,10 @@ Json prepare_exact(BackupStores stores, const kube::ObjectRef& ref, const Json& 
   const Json without_tool = instrument::undo_instrumentation(current).deployment;
   result.taken_away = kube::unified_diff("live-without-cxtm-o11y/" + result.deployment,
                                          "original/" + result.deployment,
-                                         render::to_yaml(without_tool["spec"]["template"]),
-                                         render::to_yaml(restored["spec"]["template"]));
+                                         to_yaml(without_tool["spec"]["template"]),
+                                         to_yaml(restored["spec"]["template"]));
   if (!original.verified) {
-    result.unverified_template = render::to_yaml(stored.object["spec"]["template"]);
+    result.unverified_template = to_yaml(stored.object["spec"]["template"]);
     result.warnings.push_back(fmt::format(
         "the original is the cluster's copy only ({}): unverified, since anyone who may write "
         "ConfigMaps in namespace {} can rewrite it; its pod template is shown in full",

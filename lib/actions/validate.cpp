@@ -16,16 +16,15 @@
 #include "validate/otlp_payload.h"
 #include "validate/service.h"
 #include "validate/splunk.h"
-#include "validate/splunk_api.h"
+#include "splunk/trace_api.h"
 #include "validate/test_span.h"
 #include "validate/traffic.h"
-#include "validate/url.h"
+#include "net/url.h"
 
 namespace cxtm::actions {
 namespace {
 
 using validate::CheckResult;
-using validate::Clock;
 
 CheckResult header(std::string id, int number, std::string title, std::string service = "") {
   return CheckResult{.id = std::move(id),
@@ -205,7 +204,7 @@ class Run {
       return;
     }
     runner_.run(check, {"test-span"}, [&](CheckResult& result) {
-      validate::SplunkApi api(edges_.http, options_.splunk_api_url, options_.splunk_api_token);
+      splunk::TraceApi api(edges_.http, options_.splunk_api_url, options_.splunk_api_token);
       std::vector<std::string> names;
       for (const auto* service : options_.services) names.push_back(service->otel_service_name);
       validate::check_splunk(api, trace_, names,
@@ -241,19 +240,19 @@ validate::Report run_validate(Context& context, ValidateEdges edges,
 }
 
 std::string splunk_api_url(const config::Config& config) {
-  const char* override_url = std::getenv(std::string(validate::kSplunkApiUrlVariable).c_str());
+  const char* override_url = std::getenv(std::string(splunk::kSplunkApiUrlVariable).c_str());
   std::string url =
       override_url != nullptr && *override_url != '\0' ? override_url : config.endpoints().api;
   while (url.ends_with('/')) url.pop_back();
-  validate::require_safe_for_tokens(url,
+  net::require_safe_for_tokens(url,
                                     override_url != nullptr && *override_url != '\0'
-                                        ? std::string(validate::kSplunkApiUrlVariable)
+                                        ? std::string(splunk::kSplunkApiUrlVariable)
                                         : "the Splunk API URL of realm " + config.splunk.realm);
   return url;
 }
 
 std::string splunk_api_token(std::string_view needed_by) {
-  const std::string variable(validate::kSplunkApiTokenVariable);
+  const std::string variable(splunk::kSplunkApiTokenVariable);
   const auto token = take_secret_env(variable);
   if (!token) {
     throw Error(ExitCode::usage,

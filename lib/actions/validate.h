@@ -13,9 +13,9 @@
 #include "actions/service_result.h"
 #include "config/config.h"
 #include "core/duration.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 #include "validate/report.h"
-#include "validate/retry.h"
+#include "net/retry.h"
 
 namespace cxtm::actions {
 
@@ -35,13 +35,13 @@ struct ValidateOptions {
   Duration request_timeout = std::chrono::seconds(10);
   Duration poll_interval = std::chrono::milliseconds(500);
   Duration exporter_wait = std::chrono::seconds(30);  // at most, for the exporter to send
-  std::function<void(Duration)> sleep = validate::sleep_for;
+  std::function<void(Duration)> sleep = net::sleep_for;
   std::function<bool()> interrupted;
 };
 
 // Where validate meets the outside beyond the KubeClient: HTTP, and the API server as a URL.
 struct ValidateEdges {
-  validate::HttpClient& http;
+  net::HttpClient& http;
   // The API server's URL through kubectl proxy, started on the first call. Throws Error when
   // it cannot be started.
   std::function<std::string()> proxy_url;

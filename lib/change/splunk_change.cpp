@@ -5,13 +5,13 @@
 #include <cstdlib>
 
 #include "core/one_line.h"
-#include "validate/url.h"
+#include "net/url.h"
 
 namespace cxtm::change {
 namespace {
 
 // "HTTP 401: Unauthorized" from Splunk's {"code", "message"} answer, or the transport error.
-std::string why_not(const validate::HttpResponse& response) {
+std::string why_not(const net::HttpResponse& response) {
   if (!response.answered()) return response.describe();
   const Json body = Json::parse(response.body, nullptr, false);
   const std::string message =
@@ -21,7 +21,7 @@ std::string why_not(const validate::HttpResponse& response) {
   return one_line(fmt::format("HTTP {}: {}", response.status, message.substr(0, 200)));
 }
 
-bool success(const validate::HttpResponse& response) {
+bool success(const net::HttpResponse& response) {
   return response.status >= 200 && response.status < 300;
 }
 
@@ -32,15 +32,15 @@ std::string splunk_ingest_url(const config::Config& config) {
   const bool overridden = override_url != nullptr && *override_url != '\0';
   std::string url = overridden ? override_url : config.endpoints().ingest;
   while (url.ends_with('/')) url.pop_back();
-  validate::require_safe_for_tokens(
+  net::require_safe_for_tokens(
       url, overridden ? std::string(kSplunkIngestUrlVariable)
                       : "the Splunk ingest URL of realm " + config.splunk.realm);
   return url;
 }
 
-validate::HttpResponse SplunkChange::send(std::string method, std::string url,
+net::HttpResponse SplunkChange::send(std::string method, std::string url,
                                           const std::string& token, std::string body) {
-  validate::HttpRequest request{.method = std::move(method),
+  net::HttpRequest request{.method = std::move(method),
                                 .url = std::move(url),
                                 .headers = {{"X-SF-Token", token}},
                                 .body = std::move(body),

@@ -10,7 +10,7 @@
 #include "config/config.h"
 #include "core/duration.h"
 #include "core/json.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
 namespace cxtm::change {
 
@@ -23,7 +23,7 @@ std::string splunk_ingest_url(const config::Config& config);
 
 class SplunkChange {
  public:
-  SplunkChange(validate::HttpClient& http, Duration timeout) : http_(http), timeout_(timeout) {}
+  SplunkChange(net::HttpClient& http, Duration timeout) : http_(http), timeout_(timeout) {}
 
   // POST <ingest_url>/v2/event. "" when Splunk took them, else why not.
   std::string post_events(const std::string& ingest_url, const std::string& token,
@@ -41,10 +41,10 @@ class SplunkChange {
   std::string unmute(const std::string& api_url, const std::string& token, const std::string& id);
 
  private:
-  validate::HttpResponse send(std::string method, std::string url, const std::string& token,
+  net::HttpResponse send(std::string method, std::string url, const std::string& token,
                               std::string body);
 
-  validate::HttpClient& http_;
+  net::HttpClient& http_;
   Duration timeout_;
 };
 

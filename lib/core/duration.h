@@ -9,6 +9,8 @@
 namespace cxtm {
 
 using Duration = std::chrono::milliseconds;
+// The clock deadlines are measured on.
+using Clock = std::chrono::steady_clock;
 
 // Parses a duration; nullopt when the text is not one (empty, no unit, negative, unknown unit).
 std::optional<Duration> parse_duration(std::string_view text);

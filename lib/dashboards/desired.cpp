@@ -89,7 +89,7 @@ std::string name_of(const Json& body, std::string_view file, std::string_view wh
 }
 
 // An object of the service from the rendered template's field (a mapping with a name).
-DesiredObject service_object(ObjectType type, const config::ServiceSettings& service,
+DesiredObject service_object(splunk::ObjectType type, const config::ServiceSettings& service,
                              const std::string& key, Json body, std::string_view where) {
   DesiredObject object{.type = type,
                        .key = service.name + "/" + key,
@@ -104,7 +104,7 @@ void add_service_objects(const config::Config& config, const config::ServiceSett
   const Json rendered = render(kServiceTemplate, service_values(config, service));
   const Json& charts = field(rendered, "charts", kServiceTemplate, Json::value_t::array);
   DesiredObject dashboard = service_object(
-      ObjectType::dashboard, service, "dashboard",
+      splunk::ObjectType::dashboard, service, "dashboard",
       field(rendered, "dashboard", kServiceTemplate, Json::value_t::object), "dashboard");
   dashboard.body["groupId"] = nullptr;
   dashboard.references.push_back({Json::json_pointer("/groupId"), "group"});
@@ -112,7 +112,7 @@ void add_service_objects(const config::Config& config, const config::ServiceSett
   const int width = kGridColumns / kChartsPerRow;
   for (size_t i = 0; i < charts.size(); ++i) {
     const DesiredObject chart =
-        service_object(ObjectType::chart, service, fmt::format("chart/{}", i), charts[i],
+        service_object(splunk::ObjectType::chart, service, fmt::format("chart/{}", i), charts[i],
                        fmt::format("charts[{}]", i));
     objects.push_back(chart);
     const int index = static_cast<int>(i);
@@ -127,7 +127,7 @@ void add_service_objects(const config::Config& config, const config::ServiceSett
   objects.push_back(dashboard);
 
   DesiredObject detector = service_object(
-      ObjectType::detector, service, "detector",
+      splunk::ObjectType::detector, service, "detector",
       field(rendered, "detector", kServiceTemplate, Json::value_t::object), "detector");
   detector.body["tags"] = Json::array({"cxtm-o11y", detector_tag(config)});
   objects.push_back(detector);
@@ -136,7 +136,7 @@ void add_service_objects(const config::Config& config, const config::ServiceSett
 }  // namespace
 
 std::string DesiredObject::what() const {
-  const std::string object = fmt::format("{} \"{}\"", type_name(type), name);
+  const std::string object = fmt::format("{} \"{}\"", splunk::type_name(type), name);
   return service.empty() ? object : fmt::format("{}: {}", service, object);
 }
 
@@ -147,7 +147,7 @@ std::string detector_tag(const config::Config& config) {
 std::vector<DesiredObject> desired_objects(
     const config::Config& config, const std::vector<const config::ServiceSettings*>& services) {
   std::vector<DesiredObject> objects;
-  DesiredObject group{.type = ObjectType::dashboard_group,
+  DesiredObject group{.type = splunk::ObjectType::dashboard_group,
                       .key = "group",
                       .body = render(kGroupTemplate, Json{{"cluster", config.cluster}})};
   group.name = name_of(group.body, kGroupTemplate, "group");

@@ -7,7 +7,7 @@
 
 #include "config/config.h"
 #include "core/json.h"
-#include "dashboards/splunk_objects.h"
+#include "splunk/objects_api.h"
 
 namespace cxtm::dashboards {
 
@@ -19,7 +19,7 @@ struct Reference {
 
 // One object as cxtm-o11y wants it.
 struct DesiredObject {
-  ObjectType type = ObjectType::chart;
+  splunk::ObjectType type = splunk::ObjectType::chart;
   std::string key;      // unique in the plan: "group", "scheduler/chart/0", "scheduler/dashboard"
   std::string service;  // the configured service it belongs to; "" for the group
   std::string name;     // its name in Splunk

@@ -57,18 +57,18 @@ std::vector<std::string> chart_ids(const Json& dashboard) {
 
 }  // namespace
 
-std::map<std::string, ExistingObject> find_existing(SplunkObjects& api,
+std::map<std::string, ExistingObject> find_existing(splunk::ObjectsApi& api,
                                                     const std::vector<DesiredObject>& desired,
                                                     const std::string& detector_tag) {
   std::map<std::string, ExistingObject> existing;
   const DesiredObject* group = nullptr;
   for (const auto& object : desired) {
-    if (object.type == ObjectType::dashboard_group) group = &object;
+    if (object.type == splunk::ObjectType::dashboard_group) group = &object;
   }
   if (group != nullptr) {
     // The name filter matches parts of names; one_named keeps the exact name.
     const auto groups =
-        api.search(ObjectType::dashboard_group, {{"name", group->name}}, group->what());
+        api.search(splunk::ObjectType::dashboard_group, {{"name", group->name}}, group->what());
     const Json* found = one_named(groups, *group);
     if (found != nullptr && !string_field(*found, "description").starts_with(kKeptMarker)) {
       throw Error(ExitCode::conflict,
@@ -83,37 +83,37 @@ std::map<std::string, ExistingObject> find_existing(SplunkObjects& api,
   if (existing.contains("group")) {
     // A dashboard or chart deleted since it was listed is simply not there.
     for (const std::string& id : string_list(existing["group"].body, "dashboards")) {
-      if (auto found = api.find(ObjectType::dashboard, id, fmt::format("dashboard {}", id))) {
+      if (auto found = api.find(splunk::ObjectType::dashboard, id, fmt::format("dashboard {}", id))) {
         dashboards.push_back(std::move(*found));
       }
     }
   }
   std::map<std::string, std::vector<Json>> charts_of_service;
   for (const auto& object : desired) {
-    if (object.type != ObjectType::dashboard) continue;
+    if (object.type != splunk::ObjectType::dashboard) continue;
     const Json* found = one_named(dashboards, object);
     remember(existing, object, found);
     if (found == nullptr) continue;
     auto& charts = charts_of_service[object.service];
     for (const std::string& id : chart_ids(*found)) {
-      auto chart = api.find(ObjectType::chart, id, fmt::format("{}: chart {}", object.service, id));
+      auto chart = api.find(splunk::ObjectType::chart, id, fmt::format("{}: chart {}", object.service, id));
       if (chart) charts.push_back(std::move(*chart));
     }
   }
   for (const auto& object : desired) {
-    if (object.type != ObjectType::chart) continue;
+    if (object.type != splunk::ObjectType::chart) continue;
     const auto charts = charts_of_service.find(object.service);
     if (charts != charts_of_service.end())
       remember(existing, object, one_named(charts->second, object));
   }
 
   bool wants_detectors = false;
-  for (const auto& object : desired) wants_detectors |= object.type == ObjectType::detector;
+  for (const auto& object : desired) wants_detectors |= object.type == splunk::ObjectType::detector;
   if (wants_detectors) {
-    const auto detectors = api.search(ObjectType::detector, {{"tags", detector_tag}},
+    const auto detectors = api.search(splunk::ObjectType::detector, {{"tags", detector_tag}},
                                       "detectors tagged " + detector_tag);
     for (const auto& object : desired) {
-      if (object.type == ObjectType::detector)
+      if (object.type == splunk::ObjectType::detector)
         remember(existing, object, one_named(detectors, object));
     }
   }

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "dashboards/desired.h"
-#include "dashboards/splunk_objects.h"
+#include "splunk/objects_api.h"
 
 namespace cxtm::dashboards {
 
@@ -24,8 +24,8 @@ struct ExistingObject {
 
 // The existing objects of desired, by key. Throws Error(conflict) when a group of that name
 // exists that cxtm-o11y does not keep, or when a name is ambiguous; Splunk's failures as
-// SplunkObjects throws them.
-std::map<std::string, ExistingObject> find_existing(SplunkObjects& api,
+// splunk::ObjectsApi throws them.
+std::map<std::string, ExistingObject> find_existing(splunk::ObjectsApi& api,
                                                     const std::vector<DesiredObject>& desired,
                                                     const std::string& detector_tag);
 

@@ -19,10 +19,10 @@ struct Done {
 };
 
 // After a lost answer, reading Splunk tells whether the write landed: what is thrown then is a
-// plain Error when it did not, and WriteOutcomeUnknown only when reading back failed too.
-WriteOutcomeUnknown still_unknown(const std::string& what, const WriteOutcomeUnknown& lost,
+// plain Error when it did not, and splunk::WriteOutcomeUnknown only when reading back failed too.
+splunk::WriteOutcomeUnknown still_unknown(const std::string& what, const splunk::WriteOutcomeUnknown& lost,
                                   const Error& read_back) {
-  return WriteOutcomeUnknown(
+  return splunk::WriteOutcomeUnknown(
       lost.code(), what,
       fmt::format("{}; whether it landed is unknown, reading it back failed: {}", lost.cause(),
                   read_back.what()));
@@ -35,7 +35,7 @@ std::string write_with_read_back(const std::string& what, const std::function<vo
   try {
     write();
     return "";
-  } catch (const WriteOutcomeUnknown& lost) {
+  } catch (const splunk::WriteOutcomeUnknown& lost) {
     bool took_effect = false;
     try {
       took_effect = landed();
@@ -49,7 +49,7 @@ std::string write_with_read_back(const std::string& what, const std::function<vo
 
 // Creates the object; returns its id. After a lost answer, the object it made is found again
 // and adopted rather than created a second time.
-std::string create_object(SplunkObjects& api, const DesiredObject& desired, const Json& body,
+std::string create_object(splunk::ObjectsApi& api, const DesiredObject& desired, const Json& body,
                           const std::map<std::string, std::string>& ids,
                           print::Reporter& reporter) {
   std::string id;
@@ -57,7 +57,7 @@ std::string create_object(SplunkObjects& api, const DesiredObject& desired, cons
   const auto create = [&] {
     // A new group gets no default dashboard: its dashboards are the services'.
     id = api.create(desired.type, body, desired.what(),
-                    desired.type == ObjectType::dashboard_group ? "empty=true" : "")["id"]
+                    desired.type == splunk::ObjectType::dashboard_group ? "empty=true" : "")["id"]
              .get<std::string>();
   };
   const auto find = [&] {
@@ -74,7 +74,7 @@ std::string create_object(SplunkObjects& api, const DesiredObject& desired, cons
 }
 
 // Replaces the object; after a lost answer, reading it back tells whether it landed.
-void update_object(SplunkObjects& api, ObjectType type, const std::string& id, const Json& body,
+void update_object(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id, const Json& body,
                    const std::string& what) {
   write_with_read_back(
       what, [&] { api.update(type, id, body, what); },
@@ -82,7 +82,7 @@ void update_object(SplunkObjects& api, ObjectType type, const std::string& id, c
 }
 
 // Deletes the object; after a lost answer, reading it back tells whether it is gone.
-void delete_object(SplunkObjects& api, ObjectType type, const std::string& id,
+void delete_object(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id,
                    const std::string& what) {
   write_with_read_back(
       what, [&] { api.remove(type, id, what); },
@@ -90,7 +90,7 @@ void delete_object(SplunkObjects& api, ObjectType type, const std::string& id,
 }
 
 // Takes back the changes, newest first; returns what could not be taken back, one entry each.
-std::vector<std::string> undo(SplunkObjects& api, const std::vector<Done>& done,
+std::vector<std::string> undo(splunk::ObjectsApi& api, const std::vector<Done>& done,
                               print::Reporter& reporter) {
   std::vector<std::string> left;
   for (auto it = done.rbegin(); it != done.rend(); ++it) {
@@ -125,7 +125,7 @@ std::string undo_summary(size_t done, const std::vector<std::string>& left) {
 
 }  // namespace
 
-PerformResult perform_plan(SplunkObjects& api, const std::vector<PlannedObject>& plan,
+PerformResult perform_plan(splunk::ObjectsApi& api, const std::vector<PlannedObject>& plan,
                            print::Reporter& reporter, const std::function<bool()>& interrupted) {
   PerformResult result;
   for (const auto& planned : plan) {
@@ -152,7 +152,7 @@ PerformResult perform_plan(SplunkObjects& api, const std::vector<PlannedObject>&
       } else {
         try {
           update_object(api, planned.desired.type, planned.id, body, what);
-        } catch (const WriteOutcomeUnknown&) {
+        } catch (const splunk::WriteOutcomeUnknown&) {
           // It may have landed: putting it back is harmless if it did not.
           done.push_back({&planned, planned.id});
           throw;

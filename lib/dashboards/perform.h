@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "dashboards/plan.h"
-#include "dashboards/splunk_objects.h"
+#include "splunk/objects_api.h"
 #include "print/reporter.h"
 
 namespace cxtm::dashboards {
@@ -24,7 +24,7 @@ struct PerformResult {
 // message, then what the undo did ("undone: 4 changes") or, when the undo failed too, what is
 // left in Splunk and why. interrupted is checked before each step (Error(interrupted) after the
 // undo).
-PerformResult perform_plan(SplunkObjects& api, const std::vector<PlannedObject>& plan,
+PerformResult perform_plan(splunk::ObjectsApi& api, const std::vector<PlannedObject>& plan,
                            print::Reporter& reporter, const std::function<bool()>& interrupted);
 
 }  // namespace cxtm::dashboards

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "kube/object_diff.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace cxtm::dashboards {
 namespace {
@@ -119,11 +119,11 @@ std::vector<PlannedObject> plan_changes(const std::vector<DesiredObject>& desire
     PlannedObject planned{.desired = object};
     const Json wanted = placements_in_order(resolved_body(object, ids));
     const auto found = existing.find(object.key);
-    const std::string label = std::string(api_name(object.type)) + "/" + object.name;
+    const std::string label = std::string(splunk::api_name(object.type)) + "/" + object.name;
     if (found == existing.end()) {
       planned.change = Change::create;
       planned.diff =
-          kube::unified_diff("splunk/" + label, "proposed/" + label, "", render::to_yaml(wanted));
+          kube::unified_diff("splunk/" + label, "proposed/" + label, "", to_yaml(wanted));
     } else {
       planned.id = found->second.id;
       planned.before = found->second.body;
@@ -132,7 +132,7 @@ std::vector<PlannedObject> plan_changes(const std::vector<DesiredObject>& desire
       if (planned.change == Change::update) {
         planned.diff =
             kube::unified_diff("splunk/" + label, "proposed/" + label,
-                               render::to_yaml(kept_part(actual, wanted)), render::to_yaml(wanted));
+                               to_yaml(kept_part(actual, wanted)), to_yaml(wanted));
       }
     }
     plan.push_back(std::move(planned));

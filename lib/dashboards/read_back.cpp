@@ -28,7 +28,7 @@ std::optional<ExistingObject> pick_created(const std::vector<Json>& candidates,
   return ExistingObject{(*newest)["id"].get<std::string>(), *newest};
 }
 
-std::optional<ExistingObject> find_created(SplunkObjects& api, const DesiredObject& desired,
+std::optional<ExistingObject> find_created(splunk::ObjectsApi& api, const DesiredObject& desired,
                                            const Json& sent,
                                            const std::set<std::string>& known_ids) {
   // The name filter matches parts of names; pick_created keeps the exact name.
@@ -36,13 +36,13 @@ std::optional<ExistingObject> find_created(SplunkObjects& api, const DesiredObje
   return pick_created(candidates, desired.name, sent, known_ids);
 }
 
-bool update_landed(SplunkObjects& api, ObjectType type, const std::string& id, const Json& sent,
+bool update_landed(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id, const Json& sent,
                    const std::string& what) {
   const auto now = api.find(type, id, what);
   return now && holds_fields(*now, sent);
 }
 
-bool delete_landed(SplunkObjects& api, ObjectType type, const std::string& id,
+bool delete_landed(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id,
                    const std::string& what) {
   return !api.find(type, id, what);
 }

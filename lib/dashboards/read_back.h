@@ -1,5 +1,5 @@
 #pragma once
-// After a write whose answer was lost (WriteOutcomeUnknown): what Splunk now holds tells whether
+// After a write whose answer was lost (splunk::WriteOutcomeUnknown): what Splunk now holds tells whether
 // it landed, so a create that did is adopted rather than sent again (a second object of the
 // name would make the next `dashboards apply` refuse as ambiguous).
 
@@ -10,7 +10,7 @@
 
 #include "dashboards/desired.h"
 #include "dashboards/existing.h"
-#include "dashboards/splunk_objects.h"
+#include "splunk/objects_api.h"
 
 namespace cxtm::dashboards {
 
@@ -23,17 +23,17 @@ std::optional<ExistingObject> pick_created(const std::vector<Json>& candidates,
                                            const std::set<std::string>& known_ids);
 
 // The object a create whose answer was lost made, found by a search by name; nullopt when it
-// did not land. Splunk's failures throw as SplunkObjects throws them.
-std::optional<ExistingObject> find_created(SplunkObjects& api, const DesiredObject& desired,
+// did not land. Splunk's failures throw as splunk::ObjectsApi throws them.
+std::optional<ExistingObject> find_created(splunk::ObjectsApi& api, const DesiredObject& desired,
                                            const Json& sent,
                                            const std::set<std::string>& known_ids);
 
 // Whether an update whose answer was lost landed: the object holds every field sent.
-bool update_landed(SplunkObjects& api, ObjectType type, const std::string& id, const Json& sent,
+bool update_landed(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id, const Json& sent,
                    const std::string& what);
 
 // Whether a delete whose answer was lost landed: the object is gone.
-bool delete_landed(SplunkObjects& api, ObjectType type, const std::string& id,
+bool delete_landed(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id,
                    const std::string& what);
 
 }  // namespace cxtm::dashboards

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <vector>
 
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace cxtm::kube {
 namespace {
@@ -71,8 +71,8 @@ std::string object_diff(const std::string& name, const std::optional<Json>& befo
   }
   return unified_diff(before ? "live/" + name : "/dev/null",
                       after ? "proposed/" + name : "/dev/null",
-                      shown_before ? render::to_yaml(*shown_before) : "",
-                      shown_after ? render::to_yaml(*shown_after) : "");
+                      shown_before ? to_yaml(*shown_before) : "",
+                      shown_after ? to_yaml(*shown_after) : "");
 }
 
 }  // namespace cxtm::kube

@@ -1,6 +1,6 @@
 #include "print/format.h"
 
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace cxtm::print {
 
@@ -13,7 +13,7 @@ std::optional<Format> parse_format(std::string_view name) {
 
 std::string format_document(const Json& document, Format format) {
   if (format == Format::json) return document.dump(2) + "\n";
-  return render::to_yaml(document);
+  return to_yaml(document);
 }
 
 }  // namespace cxtm::print

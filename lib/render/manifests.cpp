@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "render/manifest_parts.h"
 #include "render/template.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace cxtm::render {
 namespace {

@@ -18,7 +18,7 @@ std::string pod_proxy_url(std::string_view base, std::string_view namespace_, st
                      path);
 }
 
-std::optional<std::string> api_server_refusal(const HttpResponse& response) {
+std::optional<std::string> api_server_refusal(const net::HttpResponse& response) {
   if (!response.answered() || response.status < 400) return std::nullopt;
   const Json document = Json::parse(response.body, nullptr, false);
   if (document.is_discarded() || !document.is_object() || document.value("kind", "") != "Status" ||

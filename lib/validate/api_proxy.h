@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
 namespace cxtm::validate {
 
@@ -21,6 +21,6 @@ std::string pod_proxy_url(std::string_view base, std::string_view namespace_, st
 
 // When the answer is the API server's (or kubectl proxy's) own Status document rather than
 // the proxied server's: its message ("no endpoints available for service \"otel-collector\"").
-std::optional<std::string> api_server_refusal(const HttpResponse& response);
+std::optional<std::string> api_server_refusal(const net::HttpResponse& response);
 
 }  // namespace cxtm::validate

@@ -54,7 +54,7 @@ std::string number(double value) {
 
 }  // namespace
 
-MetricsRead read_span_counters(HttpClient& http, const std::string& proxy_url,
+MetricsRead read_span_counters(net::HttpClient& http, const std::string& proxy_url,
                                const config::Config& config, const std::vector<std::string>& pods,
                                const std::set<std::string>& exporters, Duration timeout) {
   MetricsRead read;
@@ -85,7 +85,7 @@ SpanCounters counters_rise(const MetricsRead& before, const MetricsRead& after) 
   return rise;
 }
 
-void check_exporter(HttpClient& http, kube::KubeClient& kube, const std::string& proxy_url,
+void check_exporter(net::HttpClient& http, kube::KubeClient& kube, const std::string& proxy_url,
                     const config::Config& config, const CollectorFacts& facts,
                     const MetricsRead& baseline, int spans_sent, const ExporterWait& wait,
                     CheckResult& result) {

@@ -14,10 +14,10 @@
 #include "config/config.h"
 #include "kube/kube_client.h"
 #include "validate/collector.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 #include "validate/prometheus_text.h"
 #include "validate/report.h"
-#include "validate/retry.h"
+#include "net/retry.h"
 
 namespace cxtm::validate {
 
@@ -31,7 +31,7 @@ struct MetricsRead {
 
 // The span counters of each pod, read through
 // <proxy>/api/v1/namespaces/NS/pods/POD:PORT/proxy/metrics.
-MetricsRead read_span_counters(HttpClient& http, const std::string& proxy_url,
+MetricsRead read_span_counters(net::HttpClient& http, const std::string& proxy_url,
                                const config::Config& config, const std::vector<std::string>& pods,
                                const std::set<std::string>& exporters, Duration timeout);
 
@@ -42,13 +42,13 @@ struct ExporterWait {
   Clock::time_point deadline;
   Duration poll_interval = std::chrono::milliseconds(500);
   Duration request_timeout = std::chrono::seconds(10);
-  std::function<void(Duration)> sleep = sleep_for;
+  std::function<void(Duration)> sleep = net::sleep_for;
   std::function<bool()> interrupted;
 };
 
 // Polls the counters until the spans are accepted and sent (or a send failed, or the
 // deadline), then scans the collector's logs.
-void check_exporter(HttpClient& http, kube::KubeClient& kube, const std::string& proxy_url,
+void check_exporter(net::HttpClient& http, kube::KubeClient& kube, const std::string& proxy_url,
                     const config::Config& config, const CollectorFacts& facts,
                     const MetricsRead& baseline, int spans_sent, const ExporterWait& wait,
                     CheckResult& result);

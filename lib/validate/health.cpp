@@ -28,7 +28,7 @@ std::string proxy_refusal_remedy(const std::string& message, const config::Confi
       ns, name);
 }
 
-void check_health(HttpClient& http, const std::string& proxy_url, const config::Config& config,
+void check_health(net::HttpClient& http, const std::string& proxy_url, const config::Config& config,
                   Duration timeout, CheckResult& result) {
   const auto& collector = config.collector;
   const std::string url = service_proxy_url(proxy_url, collector.namespace_, collector.name,

@@ -6,13 +6,13 @@
 
 #include "config/config.h"
 #include "core/duration.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 #include "validate/report.h"
 
 namespace cxtm::validate {
 
 // GET <proxy>/api/v1/namespaces/NS/services/NAME:HEALTH/proxy/ and judges the answer.
-void check_health(HttpClient& http, const std::string& proxy_url, const config::Config& config,
+void check_health(net::HttpClient& http, const std::string& proxy_url, const config::Config& config,
                   Duration timeout, CheckResult& result);
 
 // The remedy for an API server refusal met on the service proxy ("no endpoints available ...",

@@ -8,26 +8,26 @@
 
 namespace cxtm::validate {
 
-void check_splunk(SplunkApi& api, const TestTrace& trace, const std::vector<std::string>& services,
+void check_splunk(splunk::TraceApi& api, const TestTrace& trace, const std::vector<std::string>& services,
                   const SplunkCheckOptions& options, CheckResult& result) {
   const auto start = Clock::now();
   const auto lookup = api.wait_for_trace(trace.trace_id, options.deadline, options.poll);
   const auto waited = std::chrono::duration_cast<Duration>(Clock::now() - start);
   result.data = {{"traceId", trace.trace_id},
-                 {"found", lookup.state == LookupState::found},
+                 {"found", lookup.state == splunk::LookupState::found},
                  {"requests", lookup.polls},
                  {"httpStatus", lookup.status},
                  {"traceServices", lookup.services}};
   switch (lookup.state) {
-    case LookupState::refused:
+    case splunk::LookupState::refused:
       result.status = Status::fail;
       result.summary = lookup.message;
       result.remedy = fmt::format(
           "create an API token in Splunk Observability Cloud (Settings > Access Tokens, API "
           "scope) for realm {} and export it as {}",
-          options.realm, kSplunkApiTokenVariable);
+          options.realm, splunk::kSplunkApiTokenVariable);
       return;
-    case LookupState::not_yet:
+    case splunk::LookupState::not_yet:
       result.status = Status::fail;
       result.summary = fmt::format("trace {} not in Splunk APM after {} ({} requests)",
                                    trace.trace_id, format_duration(waited), lookup.polls);
@@ -35,12 +35,12 @@ void check_splunk(SplunkApi& api, const TestTrace& trace, const std::vector<std:
           "check 6 shows whether the collector sent it; if it did, raise --timeout (APM can take "
           "a few minutes) and check that the ingest token's organisation is the API token's";
       return;
-    case LookupState::failed:
+    case splunk::LookupState::failed:
       result.status = Status::fail;
       result.summary = fmt::format("Splunk's trace API did not answer usably: {}", lookup.message);
       result.remedy = "retry later; check https://status.splunk.com and any HTTPS proxy";
       return;
-    case LookupState::found:
+    case splunk::LookupState::found:
       break;
   }
   const std::string found =

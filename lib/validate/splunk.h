@@ -10,7 +10,7 @@
 
 #include "validate/otlp_payload.h"
 #include "validate/report.h"
-#include "validate/splunk_api.h"
+#include "splunk/trace_api.h"
 
 namespace cxtm::validate {
 
@@ -19,13 +19,13 @@ inline constexpr auto kRecentWindow = std::chrono::minutes(15);
 
 struct SplunkCheckOptions {
   Clock::time_point deadline;
-  PollOptions poll;
+  splunk::PollOptions poll;
   std::string environment;  // sf_environment of the services
   std::string realm;        // for messages
 };
 
 // services: the OTEL service names to look for (none: only the trace is looked up).
-void check_splunk(SplunkApi& api, const TestTrace& trace, const std::vector<std::string>& services,
+void check_splunk(splunk::TraceApi& api, const TestTrace& trace, const std::vector<std::string>& services,
                   const SplunkCheckOptions& options, CheckResult& result);
 
 }  // namespace cxtm::validate

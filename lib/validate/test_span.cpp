@@ -12,8 +12,8 @@ std::string spans_word(int n) {
   return n == 1 ? "span" : "spans";
 }
 
-// What went wrong with an answer that is neither a success nor retryable.
-void judge_failure(const HttpResponse& answer, const config::Config& config, CheckResult& result) {
+// What went wrong with an answer that is neither a success nor net::retryable.
+void judge_failure(const net::HttpResponse& answer, const config::Config& config, CheckResult& result) {
   const int port = config.collector.otlp_http_port;
   const std::string message = status_message(answer.body);
   const std::string said = message.empty() ? "" : ": " + message;
@@ -55,19 +55,19 @@ void judge_failure(const HttpResponse& answer, const config::Config& config, Che
 
 }  // namespace
 
-bool check_test_span(HttpClient& http, const std::string& proxy_url, const config::Config& config,
+bool check_test_span(net::HttpClient& http, const std::string& proxy_url, const config::Config& config,
                      const TestTrace& trace, const SendOptions& options, CheckResult& result) {
   const auto& collector = config.collector;
-  const HttpRequest request{
+  const net::HttpRequest request{
       .method = "POST",
       .url = service_proxy_url(proxy_url, collector.namespace_, collector.name,
                                collector.otlp_http_port, "/v1/traces"),
       .headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}},
       .body = export_trace_request(trace).dump(),
       .timeout = options.request_timeout};
-  const auto outcome = send_with_retries(http, request, options.retry, options.deadline,
+  const auto outcome = net::send_with_retries(http, request, options.retry, options.deadline,
                                          options.sleep, options.interrupted);
-  const HttpResponse& answer = outcome.last;
+  const net::HttpResponse& answer = outcome.last;
   result.details = outcome.notes;
   result.data = {{"traceId", trace.trace_id},
                  {"spanIds", trace.span_ids},

@@ -8,23 +8,23 @@
 #include <string>
 
 #include "config/config.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 #include "validate/otlp_payload.h"
 #include "validate/report.h"
-#include "validate/retry.h"
+#include "net/retry.h"
 
 namespace cxtm::validate {
 
 struct SendOptions {
-  RetryPolicy retry;
+  net::RetryPolicy retry;
   Clock::time_point deadline;
   Duration request_timeout = std::chrono::seconds(10);
-  std::function<void(Duration)> sleep = sleep_for;
+  std::function<void(Duration)> sleep = net::sleep_for;
   std::function<bool()> interrupted;
 };
 
 // Sends trace and judges the collector's answer. Returns true when every span was accepted.
-bool check_test_span(HttpClient& http, const std::string& proxy_url, const config::Config& config,
+bool check_test_span(net::HttpClient& http, const std::string& proxy_url, const config::Config& config,
                      const TestTrace& trace, const SendOptions& options, CheckResult& result);
 
 }  // namespace cxtm::validate

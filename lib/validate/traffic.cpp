@@ -11,7 +11,7 @@
 #include "instrument/python_runtime.h"
 #include "instrument/transform.h"
 #include "validate/api_proxy.h"
-#include "validate/url.h"
+#include "net/url.h"
 
 namespace cxtm::validate {
 namespace {
@@ -56,7 +56,7 @@ TrafficTarget traffic_target(const std::string& traffic, const Json& deployment,
                             "one: --traffic http://SERVICE:PORT{}",
                             traffic, ns, deployment_name(deployment), traffic));
   }
-  const auto url = parse_url(traffic);
+  const auto url = net::parse_url(traffic);
   if (!url || url->scheme != "http") {
     throw Error(ExitCode::usage,
                 fmt::format("--traffic {}: give a path (/api/ping) or http://SERVICE[:PORT]/path",
@@ -80,7 +80,7 @@ TrafficTarget traffic_target(const std::string& traffic, const Json& deployment,
 
 void require_traffic_option(const std::string& traffic, size_t services) {
   if (traffic.starts_with("/")) return;
-  const auto url = parse_url(traffic);
+  const auto url = net::parse_url(traffic);
   if (!url || url->scheme != "http") {
     throw Error(ExitCode::usage,
                 fmt::format("--traffic {}: give a path (/api/ping) or http://SERVICE[:PORT]/path",
@@ -115,7 +115,7 @@ std::optional<std::string> excluded_by(const std::string& path, const Json& app_
   return std::nullopt;
 }
 
-void check_traffic(HttpClient& http, kube::KubeClient& kube, const std::string& proxy_url,
+void check_traffic(net::HttpClient& http, kube::KubeClient& kube, const std::string& proxy_url,
                    const config::Config& config, const CollectorFacts& facts,
                    const kube::ObjectRef& ref, const instrument::InstrumentationSpec& spec,
                    const std::string& traffic, const ExporterWait& wait, CheckResult& result) {

@@ -15,7 +15,7 @@
 #include "kube/kube_client.h"
 #include "validate/collector.h"
 #include "validate/exporter.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 #include "validate/report.h"
 
 namespace cxtm::validate {
@@ -43,7 +43,7 @@ void require_traffic_option(const std::string& traffic, size_t services);
 std::optional<std::string> excluded_by(const std::string& path, const Json& app_container);
 
 // The check for one service's Deployment; spans counted by the collector pods in facts.
-void check_traffic(HttpClient& http, kube::KubeClient& kube, const std::string& proxy_url,
+void check_traffic(net::HttpClient& http, kube::KubeClient& kube, const std::string& proxy_url,
                    const config::Config& config, const CollectorFacts& facts,
                    const kube::ObjectRef& deployment, const instrument::InstrumentationSpec& spec,
                    const std::string& traffic, const ExporterWait& wait, CheckResult& result);

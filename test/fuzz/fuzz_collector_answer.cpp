@@ -8,7 +8,7 @@
 #include "validate/log_scan.h"
 #include "validate/otlp_payload.h"
 #include "validate/prometheus_text.h"
-#include "validate/retry.h"
+#include "net/retry.h"
 #include "instrument/installer_report.h"
 #include "validate/app_log_scan.h"
 
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)cxtm::validate::scan_collector_log(text);
     (void)cxtm::instrument::read_installer_log(text);
     (void)cxtm::validate::scan_app_log(text);
-    (void)cxtm::validate::parse_retry_after(text, std::chrono::system_clock::now());
+    (void)cxtm::net::parse_retry_after(text, std::chrono::system_clock::now());
   } catch (const cxtm::Error&) {
   }
   return 0;

@@ -5,16 +5,16 @@
 #include <string>
 
 #include "core/error.h"
-#include "validate/splunk_api.h"
+#include "splunk/trace_api.h"
 
 namespace {
 
 constexpr int kStatuses[] = {200, 200, 200, 404, 429, 500, 401, 403};
 
-class ScriptedAnswer final : public cxtm::validate::HttpClient {
+class ScriptedAnswer final : public cxtm::net::HttpClient {
  public:
   ScriptedAnswer(int status, std::string body) : status_(status), body_(std::move(body)) {}
-  cxtm::validate::HttpResponse send(const cxtm::validate::HttpRequest&) override {
+  cxtm::net::HttpResponse send(const cxtm::net::HttpRequest&) override {
     return {.status = status_, .headers = {{"retry-after", "0"}}, .body = body_};
   }
 
@@ -29,12 +29,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const int status = kStatuses[data[0] % std::size(kStatuses)];
   ScriptedAnswer http(status, std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
-  cxtm::validate::SplunkApi api(http, "http://127.0.0.1:1", "fuzz-token");
+  cxtm::splunk::TraceApi api(http, "http://127.0.0.1:1", "fuzz-token");
   try {
     (void)api.lookup_trace("0af7651916cd43dd8448eb211c80319c", std::chrono::seconds(1));
     const auto now = std::chrono::system_clock::now();
     (void)api.active_services(now - std::chrono::minutes(5), now, "cxtm-poc",
-                              cxtm::validate::Clock::now());
+                              cxtm::Clock::now());
   } catch (const cxtm::Error&) {
   }
   return 0;

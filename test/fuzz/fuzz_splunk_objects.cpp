@@ -20,10 +20,10 @@ namespace {
 // 501 is a write whose outcome is unknown, read back after.
 constexpr int kStatuses[] = {200, 200, 200, 200, 204, 400, 401, 403, 404, 409, 501};
 
-class ScriptedAnswers final : public cxtm::validate::HttpClient {
+class ScriptedAnswers final : public cxtm::net::HttpClient {
  public:
   explicit ScriptedAnswers(std::vector<std::string> answers) : answers_(std::move(answers)) {}
-  cxtm::validate::HttpResponse send(const cxtm::validate::HttpRequest&) override {
+  cxtm::net::HttpResponse send(const cxtm::net::HttpRequest&) override {
     const std::string& answer = answers_[std::min(next_++, answers_.size() - 1)];
     if (answer.empty()) return {.status = 200, .body = "{}"};
     const int status = kStatuses[static_cast<unsigned char>(answer[0]) % std::size(kStatuses)];
@@ -55,7 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   ScriptedAnswers http(std::move(answers));
-  cxtm::dashboards::SplunkObjects api(http, "http://127.0.0.1:1", "fuzz-token",
+  cxtm::splunk::ObjectsApi api(http, "http://127.0.0.1:1", "fuzz-token",
                                       std::chrono::seconds(1));
   cxtm::print::SilentReporter reporter;
   try {

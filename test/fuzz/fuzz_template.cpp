@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "render/template.h"
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 namespace {
 
@@ -20,7 +20,7 @@ constexpr const char* kTemplate =
 
 void check_value_is_inert(const std::string& value) {
   const cxtm::Json rendered = cxtm::render::render_template(kTemplate, "t.yaml", {{"v", value}});
-  const YAML::Node back = YAML::Load(cxtm::render::to_yaml(rendered));
+  const YAML::Node back = YAML::Load(cxtm::to_yaml(rendered));
   if (!back.IsMap() || back.size() != 2) std::abort();
   if (back["metadata"]["name"].as<std::string>() != value) std::abort();
   if (back["metadata"]["labels"]["x"].as<std::string>() != "pre-" + value + "-post") std::abort();

@@ -6,16 +6,16 @@
 #include <mutex>
 #include <vector>
 
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
 namespace cxtm::testing {
 
-class ScriptedHttp : public validate::HttpClient {
+class ScriptedHttp : public net::HttpClient {
  public:
-  explicit ScriptedHttp(std::vector<validate::HttpResponse> answers)
+  explicit ScriptedHttp(std::vector<net::HttpResponse> answers)
       : answers_(answers.begin(), answers.end()) {}
 
-  validate::HttpResponse send(const validate::HttpRequest& request) override {
+  net::HttpResponse send(const net::HttpRequest& request) override {
     std::lock_guard lock(mutex_);
     requests.push_back(request);
     if (answers_.size() > 1) {
@@ -26,17 +26,17 @@ class ScriptedHttp : public validate::HttpClient {
     return answers_.front();
   }
 
-  std::vector<validate::HttpRequest> requests;
+  std::vector<net::HttpRequest> requests;
 
  private:
   std::mutex mutex_;
-  std::deque<validate::HttpResponse> answers_;
+  std::deque<net::HttpResponse> answers_;
 };
 
 // An answer with a status, body and headers (names in lower case).
-inline validate::HttpResponse answer(int status, std::string body = "",
+inline net::HttpResponse answer(int status, std::string body = "",
                                      std::map<std::string, std::string> headers = {}) {
-  validate::HttpResponse response;
+  net::HttpResponse response;
   response.status = status;
   response.body = std::move(body);
   response.headers = std::move(headers);

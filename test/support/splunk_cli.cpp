@@ -6,9 +6,9 @@
 
 #include "core/atomic_file.h"
 #include "dashboards/plan.h"
-#include "dashboards/splunk_objects.h"
+#include "splunk/objects_api.h"
 #include "support/cli_runner.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
 namespace cxtm::testing {
 namespace {
@@ -61,15 +61,15 @@ void SplunkCli::edit_config(const std::string& from, const std::string& to) cons
 }
 
 std::string SplunkCli::remove_chart_by_hand(const std::string& dashboard, size_t index) const {
-  using dashboards::ObjectType;
+  using splunk::ObjectType;
   const Json dashboards = splunk.objects().value("dashboard", Json::object());
   for (const auto& [id, object] : dashboards.items()) {
     if (object.value("name", "") != dashboard) continue;
     Json edited = dashboards::without_read_only_fields(object);
     const std::string chart = edited["charts"].at(index).at("chartId");
     edited["charts"].erase(index);
-    validate::CurlHttpClient http;
-    dashboards::SplunkObjects api(http, splunk.url(), kSplunkTestToken, std::chrono::seconds(5));
+    net::CurlHttpClient http;
+    splunk::ObjectsApi api(http, splunk.url(), kSplunkTestToken, std::chrono::seconds(5));
     api.update(ObjectType::dashboard, id, edited, "dashboard " + dashboard);
     api.remove(ObjectType::chart, chart, "chart " + chart);
     return chart;

@@ -1,8 +1,8 @@
-#include "docs/command_doc.h"
+#include "manual/command_doc.h"
 
 #include <cctype>
 
-namespace cxtm::docs {
+namespace cxtm::manual {
 
 std::string CommandDoc::path_text() const {
   std::string text;
@@ -30,4 +30,4 @@ ValueKind value_kind(std::string_view value_text, std::vector<std::string>& choi
   return ValueKind::text;
 }
 
-}  // namespace cxtm::docs
+}  // namespace cxtm::manual

@@ -12,11 +12,9 @@
 #include <vector>
 
 #include "core/duration.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
-namespace cxtm::validate {
-
-using Clock = std::chrono::steady_clock;
+namespace cxtm::net {
 
 // The wait a Retry-After value asks for: delta-seconds ("120") or an IMF-fixdate ("Wed, 21 Oct
 // 2015 07:28:00 GMT", compared with now). nullopt when absent or unreadable; a date in the past
@@ -65,4 +63,4 @@ RetriedResponse send_with_retries(HttpClient& http, HttpRequest request, const R
 // std::this_thread::sleep_for.
 void sleep_for(Duration duration);
 
-}  // namespace cxtm::validate
+}  // namespace cxtm::net

@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "core/duration.h"
-#include "validate/http_client.h"
-#include "validate/retry.h"
+#include "net/http_client.h"
+#include "net/retry.h"
 
-namespace cxtm::validate {
+namespace cxtm::splunk {
 
 // The environment variable that replaces the realm's API URL (tests, proxies, other hosts).
 inline constexpr std::string_view kSplunkApiUrlVariable = "CXTM_O11Y_SPLUNK_API_URL";
@@ -44,7 +44,7 @@ struct TraceLookup {
 struct PollOptions {
   Duration initial_interval = std::chrono::seconds(1);  // doubled after each miss
   Duration max_interval = std::chrono::seconds(10);
-  std::function<void(Duration)> sleep = sleep_for;
+  std::function<void(Duration)> sleep = net::sleep_for;
   std::function<bool()> interrupted;
 };
 
@@ -56,9 +56,9 @@ struct ActiveServices {
   int polls = 0;        // wait_for_services: the looks it took
 };
 
-class SplunkApi {
+class TraceApi {
  public:
-  SplunkApi(HttpClient& http, std::string base_url, std::string token)
+  TraceApi(net::HttpClient& http, std::string base_url, std::string token)
       : http_(http), base_url_(std::move(base_url)), token_(std::move(token)) {}
 
   // One look for the trace (and, when stored, its services).
@@ -87,11 +87,11 @@ class SplunkApi {
   static std::string explain_refusal(int status);
 
  private:
-  HttpRequest request(std::string method, std::string path, Duration timeout) const;
+  net::HttpRequest request(std::string method, std::string path, Duration timeout) const;
 
-  HttpClient& http_;
+  net::HttpClient& http_;
   std::string base_url_;
   std::string token_;
 };
 
-}  // namespace cxtm::validate
+}  // namespace cxtm::splunk

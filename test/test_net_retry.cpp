@@ -1,10 +1,11 @@
 #include <doctest/doctest.h>
 
 #include "support/scripted_http.h"
-#include "validate/retry.h"
+#include "net/retry.h"
 
-using namespace cxtm::validate;
+using namespace cxtm::net;
 using namespace std::chrono_literals;
+using cxtm::Clock;
 using cxtm::Duration;
 using cxtm::testing::answer;
 using cxtm::testing::ScriptedHttp;
@@ -24,7 +25,7 @@ HttpRequest post() {
 
 }  // namespace
 
-TEST_SUITE("validate/retry") {
+TEST_SUITE("net/retry") {
   TEST_CASE("Retry-After: delta-seconds, an HTTP date, nothing usable") {
     const auto now = std::chrono::system_clock::from_time_t(1445412480);  // 21 Oct 2015 07:28:00
     CHECK(parse_retry_after("3", now) == Duration(3000));

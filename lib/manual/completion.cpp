@@ -5,9 +5,9 @@
 #include <fmt/core.h>
 
 #include "core/shell_quote.h"
-#include "docs/command_doc.h"
+#include "manual/command_doc.h"
 
-namespace cxtm::docs {
+namespace cxtm::manual {
 namespace {
 
 std::string join(const std::vector<std::string>& words) {
@@ -272,4 +272,4 @@ fi
   return text;
 }
 
-}  // namespace cxtm::docs
+}  // namespace cxtm::manual

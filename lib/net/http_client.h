@@ -11,7 +11,7 @@
 
 #include "core/duration.h"
 
-namespace cxtm::validate {
+namespace cxtm::net {
 
 struct HttpRequest {
   std::string method = "GET";
@@ -61,4 +61,4 @@ class CurlHttpClient final : public HttpClient {
   std::string socket_path_;
 };
 
-}  // namespace cxtm::validate
+}  // namespace cxtm::net

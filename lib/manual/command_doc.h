@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cxtm::docs {
+namespace cxtm::manual {
 
 // What an option's value is, for completion.
 enum class ValueKind {
@@ -56,4 +56,4 @@ std::string zsh_completion(const CommandDoc& root, std::string_view program,
 // The man page (roff, section 1): every command with its options and examples.
 std::string man_page(const CommandDoc& root, std::string_view program, std::string_view version);
 
-}  // namespace cxtm::docs
+}  // namespace cxtm::manual

@@ -1,4 +1,4 @@
-#include "render/yaml_emit.h"
+#include "core/yaml_emit.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -11,7 +11,7 @@
 #include "core/one_line.h"
 #include "core/utf8.h"
 
-namespace cxtm::render {
+namespace cxtm {
 namespace {
 
 bool is_resolved_as_non_string(const std::string& text) {
@@ -106,4 +106,4 @@ std::string to_yaml_stream(const std::vector<Json>& documents) {
   return stream;
 }
 
-}  // namespace cxtm::render
+}  // namespace cxtm

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace cxtm::validate {
+namespace cxtm::net {
 
 struct ParsedUrl {
   std::string scheme;  // lower case: "https"
@@ -28,4 +28,4 @@ bool is_loopback_url(std::string_view url);
 // sent over plain HTTP to another host can be read on the way.
 void require_safe_for_tokens(std::string_view url, std::string_view source);
 
-}  // namespace cxtm::validate
+}  // namespace cxtm::net

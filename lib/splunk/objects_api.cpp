@@ -1,4 +1,4 @@
-#include "dashboards/splunk_objects.h"
+#include "splunk/objects_api.h"
 
 #include <curl/curl.h>
 #include <fmt/core.h>
@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "core/one_line.h"
-#include "validate/retry.h"
+#include "net/retry.h"
 
-namespace cxtm::dashboards {
+namespace cxtm::splunk {
 namespace {
 
 // The page size of searches (the API's maximum is larger; pages keep answers small).
@@ -69,7 +69,7 @@ std::string_view api_name(ObjectType type) {
   return names_of(type).api;
 }
 
-std::pair<ExitCode, std::string> SplunkObjects::explain(const validate::HttpResponse& answer,
+std::pair<ExitCode, std::string> ObjectsApi::explain(const net::HttpResponse& answer,
                                                         Duration timeout) {
   if (!answer.answered()) {
     if (answer.timed_out) {
@@ -105,8 +105,8 @@ std::pair<ExitCode, std::string> SplunkObjects::explain(const validate::HttpResp
   }
 }
 
-validate::HttpRequest SplunkObjects::request(std::string method, std::string url) const {
-  return validate::HttpRequest{.method = std::move(method),
+net::HttpRequest ObjectsApi::request(std::string method, std::string url) const {
+  return net::HttpRequest{.method = std::move(method),
                                .url = std::move(url),
                                .headers = {{"X-SF-Token", token_},
                                            {"Accept", "application/json"},
@@ -114,31 +114,31 @@ validate::HttpRequest SplunkObjects::request(std::string method, std::string url
                                .timeout = request_timeout_};
 }
 
-validate::HttpResponse SplunkObjects::read(const std::string& path_and_query) {
+net::HttpResponse ObjectsApi::read(const std::string& path_and_query) {
   // The whole retry sequence gets four request timeouts; each wait is bounded by the policy.
-  const validate::RetryPolicy policy{.retry_when = validate::retryable_read};
-  const auto deadline = validate::Clock::now() + request_timeout_ * policy.max_attempts;
-  return validate::send_with_retries(http_, request("GET", base_url_ + path_and_query), policy,
-                                     deadline, validate::sleep_for)
+  const net::RetryPolicy policy{.retry_when = net::retryable_read};
+  const auto deadline = Clock::now() + request_timeout_ * policy.max_attempts;
+  return net::send_with_retries(http_, request("GET", base_url_ + path_and_query), policy,
+                                     deadline, net::sleep_for)
       .last;
 }
 
-validate::HttpResponse SplunkObjects::write(const std::string& method, const std::string& path,
+net::HttpResponse ObjectsApi::write(const std::string& method, const std::string& path,
                                             const std::string& body) {
-  validate::HttpRequest sent = request(method, base_url_ + path);
+  net::HttpRequest sent = request(method, base_url_ + path);
   sent.body = body;
-  validate::HttpResponse answer;
+  net::HttpResponse answer;
   for (int attempt = 1; attempt <= kWriteAttempts; ++attempt) {
     answer = http_.send(sent);
     if (answer.status != 429 || attempt == kWriteAttempts) break;
     const auto retry_after =
-        validate::parse_retry_after(answer.header("Retry-After"), std::chrono::system_clock::now());
-    validate::sleep_for(validate::retry_delay(validate::RetryPolicy{}, attempt, retry_after));
+        net::parse_retry_after(answer.header("Retry-After"), std::chrono::system_clock::now());
+    net::sleep_for(net::retry_delay(net::RetryPolicy{}, attempt, retry_after));
   }
   return answer;
 }
 
-Json SplunkObjects::answer_json(const validate::HttpResponse& answer,
+Json ObjectsApi::answer_json(const net::HttpResponse& answer,
                                 const std::string& what) const {
   if (answer.status < 200 || answer.status > 299) {
     const auto [code, cause] = explain(answer, request_timeout_);
@@ -154,7 +154,7 @@ Json SplunkObjects::answer_json(const validate::HttpResponse& answer,
   return parsed;
 }
 
-Json SplunkObjects::write_answer_json(const validate::HttpResponse& answer,
+Json ObjectsApi::write_answer_json(const net::HttpResponse& answer,
                                       const std::string& what) const {
   if (!answer.answered() || answer.status >= 500) {
     auto [code, cause] = explain(answer, request_timeout_);
@@ -163,14 +163,14 @@ Json SplunkObjects::write_answer_json(const validate::HttpResponse& answer,
   return answer_json(answer, what);
 }
 
-std::optional<Json> SplunkObjects::find(ObjectType type, const std::string& id,
+std::optional<Json> ObjectsApi::find(ObjectType type, const std::string& id,
                                         const std::string& what) {
   const auto answer = read(fmt::format("/v2/{}/{}", api_name(type), url_encoded(id)));
   if (answer.status == 404) return std::nullopt;
   return answer_json(answer, what);
 }
 
-std::vector<Json> SplunkObjects::search(
+std::vector<Json> ObjectsApi::search(
     ObjectType type, const std::vector<std::pair<std::string, std::string>>& query,
     const std::string& what) {
   std::vector<Json> found;
@@ -198,7 +198,7 @@ std::vector<Json> SplunkObjects::search(
   return found;
 }
 
-Json SplunkObjects::create(ObjectType type, const Json& body, const std::string& what,
+Json ObjectsApi::create(ObjectType type, const Json& body, const std::string& what,
                            std::string_view query) {
   const std::string path =
       fmt::format("/v2/{}{}{}", api_name(type), query.empty() ? "" : "?", query);
@@ -210,15 +210,15 @@ Json SplunkObjects::create(ObjectType type, const Json& body, const std::string&
   return created;
 }
 
-Json SplunkObjects::update(ObjectType type, const std::string& id, const Json& body,
+Json ObjectsApi::update(ObjectType type, const std::string& id, const Json& body,
                            const std::string& what) {
   return write_answer_json(
       write("PUT", fmt::format("/v2/{}/{}", api_name(type), url_encoded(id)), body.dump()), what);
 }
 
-void SplunkObjects::remove(ObjectType type, const std::string& id, const std::string& what) {
+void ObjectsApi::remove(ObjectType type, const std::string& id, const std::string& what) {
   write_answer_json(write("DELETE", fmt::format("/v2/{}/{}", api_name(type), url_encoded(id)), ""),
                     what);
 }
 
-}  // namespace cxtm::dashboards
+}  // namespace cxtm::splunk

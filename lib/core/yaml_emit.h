@@ -8,7 +8,7 @@
 
 #include "core/json.h"
 
-namespace cxtm::render {
+namespace cxtm {
 
 // One YAML document (no leading "---").
 std::string to_yaml(const Json& value);
@@ -16,4 +16,4 @@ std::string to_yaml(const Json& value);
 // Documents joined by "---" lines, as kubectl apply -f reads them.
 std::string to_yaml_stream(const std::vector<Json>& documents);
 
-}  // namespace cxtm::render
+}  // namespace cxtm

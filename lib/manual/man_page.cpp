@@ -1,9 +1,9 @@
 // The man page, in the man(7) macros every man implementation reads.
 #include <fmt/core.h>
 
-#include "docs/command_doc.h"
+#include "manual/command_doc.h"
 
-namespace cxtm::docs {
+namespace cxtm::manual {
 namespace {
 
 // Text safe for roff: backslashes escaped, hyphens as \- (so options copy and search as typed),
@@ -108,4 +108,4 @@ std::string man_page(const CommandDoc& root, std::string_view program, std::stri
   return text;
 }
 
-}  // namespace cxtm::docs
+}  // namespace cxtm::manual

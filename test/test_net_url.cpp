@@ -1,11 +1,11 @@
 #include <doctest/doctest.h>
 
 #include "core/error.h"
-#include "validate/url.h"
+#include "net/url.h"
 
-using namespace cxtm::validate;
+using namespace cxtm::net;
 
-TEST_SUITE("validate/url") {
+TEST_SUITE("net/url") {
   TEST_CASE("scheme and host, as curl parses them") {
     const auto parsed = parse_url("HTTPS://api.us1.signalfx.com:443/v2/apm");
     REQUIRE(parsed);

@@ -1,4 +1,4 @@
-#include "validate/url.h"
+#include "net/url.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-namespace cxtm::validate {
+namespace cxtm::net {
 namespace {
 
 struct UrlDeleter {
@@ -74,4 +74,4 @@ void require_safe_for_tokens(std::string_view url, std::string_view source) {
                           source, url));
 }
 
-}  // namespace cxtm::validate
+}  // namespace cxtm::net

@@ -1,10 +1,12 @@
 #include <doctest/doctest.h>
 
 #include "fixtures/fake_splunk_api.h"
-#include "validate/http_client.h"
-#include "validate/splunk_api.h"
+#include "net/http_client.h"
+#include "splunk/trace_api.h"
 
-using namespace cxtm::validate;
+using namespace cxtm::splunk;
+using namespace cxtm::net;
+using cxtm::Clock;
 using namespace std::chrono_literals;
 using cxtm::testing::FakeSplunkApi;
 
@@ -19,12 +21,12 @@ PollOptions quick() {
 
 }  // namespace
 
-TEST_SUITE("validate/splunk_api") {
+TEST_SUITE("splunk/trace_api") {
   TEST_CASE("a trace is 404 until ingested, then found with its services") {
     FakeSplunkApi splunk(kToken);
     splunk.ingest(kTrace, {"cxtm-scheduler", "cxtm-notifications"}, 2);
     CurlHttpClient http;
-    SplunkApi api(http, splunk.url(), kToken);
+    TraceApi api(http, splunk.url(), kToken);
     CHECK(api.lookup_trace(kTrace, 5s).state == LookupState::not_yet);
     const auto lookup = api.wait_for_trace(kTrace, Clock::now() + 10s, quick());
     CHECK(lookup.state == LookupState::found);
@@ -35,7 +37,7 @@ TEST_SUITE("validate/splunk_api") {
   TEST_CASE("a trace that never arrives is not_yet at the deadline") {
     FakeSplunkApi splunk(kToken);
     CurlHttpClient http;
-    SplunkApi api(http, splunk.url(), kToken);
+    TraceApi api(http, splunk.url(), kToken);
     const auto lookup = api.wait_for_trace(kTrace, Clock::now() + 300ms, quick());
     CHECK(lookup.state == LookupState::not_yet);
     CHECK(lookup.polls >= 2);
@@ -44,7 +46,7 @@ TEST_SUITE("validate/splunk_api") {
   TEST_CASE("401 and 403 say which token is wrong, at once") {
     FakeSplunkApi splunk(kToken);
     CurlHttpClient http;
-    SplunkApi wrong(http, splunk.url(), "the-ingest-token-by-mistake");
+    TraceApi wrong(http, splunk.url(), "the-ingest-token-by-mistake");
     const auto refused = wrong.wait_for_trace(kTrace, Clock::now() + 10s, quick());
     CHECK(refused.state == LookupState::refused);
     CHECK(refused.status == 401);
@@ -52,7 +54,7 @@ TEST_SUITE("validate/splunk_api") {
     CHECK(refused.message.find("SPLUNK_API_TOKEN") != std::string::npos);
     CHECK(refused.message.find("not the ingest token") != std::string::npos);
     splunk.forbid();
-    SplunkApi right(http, splunk.url(), kToken);
+    TraceApi right(http, splunk.url(), kToken);
     const auto forbidden = right.lookup_trace(kTrace, 5s);
     CHECK(forbidden.state == LookupState::refused);
     CHECK(forbidden.message.find("403") != std::string::npos);
@@ -63,7 +65,7 @@ TEST_SUITE("validate/splunk_api") {
     splunk.ingest(kTrace, {"cxtm-scheduler"}, 0);
     splunk.throttle(1, 1);
     CurlHttpClient http;
-    SplunkApi api(http, splunk.url(), kToken);
+    TraceApi api(http, splunk.url(), kToken);
     std::vector<cxtm::Duration> waits;
     auto options = quick();
     options.sleep = [&](cxtm::Duration d) { waits.push_back(d); };
@@ -78,7 +80,7 @@ TEST_SUITE("validate/splunk_api") {
     splunk.report_services({"cxtm-scheduler"}, 0, to - 1min);
     splunk.report_services({"cxtm-notifications"}, 0, to - 20min);  // before the range
     CurlHttpClient http;
-    SplunkApi api(http, splunk.url(), kToken);
+    TraceApi api(http, splunk.url(), kToken);
     const auto active = api.active_services(to - 15min, to, "cxtm-poc", Clock::now() + 10s);
     REQUIRE(active.ok);
     CHECK(active.services == std::set<std::string>{"cxtm-scheduler"});
@@ -89,7 +91,7 @@ TEST_SUITE("validate/splunk_api") {
     FakeSplunkApi splunk(kToken);
     splunk.report_services({"cxtm-scheduler"}, 2);  // APM shows them on the third look
     CurlHttpClient http;
-    SplunkApi api(http, splunk.url(), kToken);
+    TraceApi api(http, splunk.url(), kToken);
     std::vector<cxtm::Duration> waits;
     auto options = quick();
     options.sleep = [&](cxtm::Duration d) { waits.push_back(d); };

@@ -2,10 +2,10 @@
 // --help.
 #include <doctest/doctest.h>
 
-#include "docs/command_doc.h"
+#include "manual/command_doc.h"
 #include "support/text.h"
 
-using namespace cxtm::docs;
+using namespace cxtm::manual;
 using cxtm::testing::contains;
 
 namespace {
@@ -33,7 +33,7 @@ CommandDoc tree() {
 
 }  // namespace
 
-TEST_SUITE("docs/command_doc") {
+TEST_SUITE("manual/command_doc") {
   TEST_CASE("value kinds come from the value text --help shows") {
     std::vector<std::string> choices;
     CHECK(value_kind("text|json|yaml", choices) == ValueKind::choice);

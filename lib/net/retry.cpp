@@ -1,4 +1,4 @@
-#include "validate/retry.h"
+#include "net/retry.h"
 
 #include <fmt/core.h>
 
@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 
-namespace cxtm::validate {
+namespace cxtm::net {
 namespace {
 
 // A longer wait is as good as "never" (the deadline comes first); the bounds also keep the
@@ -104,4 +104,4 @@ void sleep_for(Duration duration) {
   std::this_thread::sleep_for(duration);
 }
 
-}  // namespace cxtm::validate
+}  // namespace cxtm::net

@@ -1,4 +1,4 @@
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
 #include <curl/curl.h>
 #include <fmt/core.h>
@@ -8,9 +8,9 @@
 #include <memory>
 #include <mutex>
 
-#include "validate/url.h"
+#include "net/url.h"
 
-namespace cxtm::validate {
+namespace cxtm::net {
 namespace {
 
 std::string lower(std::string_view text) {
@@ -136,4 +136,4 @@ void CurlHttpClient::route_through_socket(std::string base_url, std::string path
   socket_path_ = std::move(path);
 }
 
-}  // namespace cxtm::validate
+}  // namespace cxtm::net

@@ -1,4 +1,4 @@
-#include "validate/splunk_api.h"
+#include "splunk/trace_api.h"
 
 #include <fmt/core.h>
 
@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "core/json.h"
 
-namespace cxtm::validate {
+namespace cxtm::splunk {
 namespace {
 
 constexpr Duration kRequestTimeout = std::chrono::seconds(10);
@@ -39,7 +39,7 @@ bool pause_before_next_look(Duration wait, Clock::time_point deadline, const Pol
 
 }  // namespace
 
-std::string SplunkApi::explain_refusal(int status) {
+std::string TraceApi::explain_refusal(int status) {
   if (status == 401) {
     return fmt::format(
         "Splunk refused {} (HTTP 401): it must be an API token of this organisation and realm "
@@ -52,14 +52,14 @@ std::string SplunkApi::explain_refusal(int status) {
       kSplunkApiTokenVariable);
 }
 
-HttpRequest SplunkApi::request(std::string method, std::string path, Duration timeout) const {
-  return HttpRequest{.method = std::move(method),
+net::HttpRequest TraceApi::request(std::string method, std::string path, Duration timeout) const {
+  return net::HttpRequest{.method = std::move(method),
                      .url = base_url_ + path,
                      .headers = {{"X-SF-Token", token_}, {"Accept", "application/json"}},
                      .timeout = timeout};
 }
 
-TraceLookup SplunkApi::lookup_trace(const std::string& trace_id, Duration timeout) {
+TraceLookup TraceApi::lookup_trace(const std::string& trace_id, Duration timeout) {
   TraceLookup lookup;
   const auto answer =
       http_.send(request("GET", fmt::format("/v2/apm/trace/{}/segments", trace_id), timeout));
@@ -81,7 +81,7 @@ TraceLookup SplunkApi::lookup_trace(const std::string& trace_id, Duration timeou
   }
   if (answer.status == 429) {
     lookup.retry_after =
-        parse_retry_after(answer.header("Retry-After"), std::chrono::system_clock::now());
+        net::parse_retry_after(answer.header("Retry-After"), std::chrono::system_clock::now());
     lookup.message = "rate limited (HTTP 429)";
     return lookup;
   }
@@ -120,13 +120,13 @@ TraceLookup SplunkApi::lookup_trace(const std::string& trace_id, Duration timeou
   return lookup;
 }
 
-TraceLookup SplunkApi::wait_for_trace(const std::string& trace_id, Clock::time_point deadline,
+TraceLookup TraceApi::wait_for_trace(const std::string& trace_id, Clock::time_point deadline,
                                       const PollOptions& options) {
   Duration interval = options.initial_interval;
   int polls = 0;
   while (true) {
     TraceLookup lookup = lookup_trace(
-        trace_id, std::max(kMinimumRequestTimeout, std::min(kRequestTimeout, time_left(deadline))));
+        trace_id, std::max(net::kMinimumRequestTimeout, std::min(kRequestTimeout, time_left(deadline))));
     polls += lookup.polls;
     lookup.polls = polls;
     if (lookup.state == LookupState::found || lookup.state == LookupState::refused) return lookup;
@@ -141,7 +141,7 @@ TraceLookup SplunkApi::wait_for_trace(const std::string& trace_id, Clock::time_p
   }
 }
 
-ActiveServices SplunkApi::active_services(std::chrono::system_clock::time_point from,
+ActiveServices TraceApi::active_services(std::chrono::system_clock::time_point from,
                                           std::chrono::system_clock::time_point to,
                                           const std::string& environment,
                                           Clock::time_point deadline) {
@@ -152,10 +152,10 @@ ActiveServices SplunkApi::active_services(std::chrono::system_clock::time_point 
                                        {"scope", "GLOBAL"},
                                        {"value", environment}}});
   }
-  HttpRequest post = request("POST", "/v2/apm/topology", kRequestTimeout);
+  net::HttpRequest post = request("POST", "/v2/apm/topology", kRequestTimeout);
   post.headers.emplace_back("Content-Type", "application/json");
   post.body = body.dump();
-  const auto outcome = send_with_retries(http_, post, RetryPolicy{}, deadline, sleep_for);
+  const auto outcome = net::send_with_retries(http_, post, net::RetryPolicy{}, deadline, net::sleep_for);
   ActiveServices active{.status = outcome.last.status};
   if (!outcome.last.answered()) {
     active.message = outcome.last.error;
@@ -184,7 +184,7 @@ ActiveServices SplunkApi::active_services(std::chrono::system_clock::time_point 
   return active;
 }
 
-ActiveServices SplunkApi::wait_for_services(const std::set<std::string>& services,
+ActiveServices TraceApi::wait_for_services(const std::set<std::string>& services,
                                             std::chrono::system_clock::time_point from,
                                             const std::string& environment,
                                             Clock::time_point deadline,
@@ -204,4 +204,4 @@ ActiveServices SplunkApi::wait_for_services(const std::set<std::string>& service
   }
 }
 
-}  // namespace cxtm::validate
+}  // namespace cxtm::splunk

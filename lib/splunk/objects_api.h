@@ -24,9 +24,9 @@
 #include "core/duration.h"
 #include "core/error.h"
 #include "core/json.h"
-#include "validate/http_client.h"
+#include "net/http_client.h"
 
-namespace cxtm::dashboards {
+namespace cxtm::splunk {
 
 enum class ObjectType { dashboard_group, chart, dashboard, detector };
 
@@ -48,10 +48,10 @@ class WriteOutcomeUnknown : public Error {
   std::string cause_;
 };
 
-class SplunkObjects {
+class ObjectsApi {
  public:
   // request_timeout bounds each request, connect included.
-  SplunkObjects(validate::HttpClient& http, std::string base_url, std::string token,
+  ObjectsApi(net::HttpClient& http, std::string base_url, std::string token,
                 Duration request_timeout)
       : http_(http),
         base_url_(std::move(base_url)),
@@ -73,22 +73,22 @@ class SplunkObjects {
   void remove(ObjectType type, const std::string& id, const std::string& what);
 
   // The one-line cause of a failed answer, and the exit code it maps to.
-  static std::pair<ExitCode, std::string> explain(const validate::HttpResponse& answer,
+  static std::pair<ExitCode, std::string> explain(const net::HttpResponse& answer,
                                                   Duration timeout);
 
  private:
-  validate::HttpResponse read(const std::string& path_and_query);
-  validate::HttpResponse write(const std::string& method, const std::string& path,
+  net::HttpResponse read(const std::string& path_and_query);
+  net::HttpResponse write(const std::string& method, const std::string& path,
                                const std::string& body);
-  validate::HttpRequest request(std::string method, std::string url) const;
-  Json answer_json(const validate::HttpResponse& answer, const std::string& what) const;
+  net::HttpRequest request(std::string method, std::string url) const;
+  Json answer_json(const net::HttpResponse& answer, const std::string& what) const;
   // answer_json for a write: throws WriteOutcomeUnknown when the outcome is unknown.
-  Json write_answer_json(const validate::HttpResponse& answer, const std::string& what) const;
+  Json write_answer_json(const net::HttpResponse& answer, const std::string& what) const;
 
-  validate::HttpClient& http_;
+  net::HttpClient& http_;
   std::string base_url_;
   std::string token_;
   Duration request_timeout_;
 };
 
-}  // namespace cxtm::dashboards
+}  // namespace cxtm::splunk
