@@ -28,7 +28,7 @@ void setup_backup(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
   CLI::App* list = backup->add_subcommand("list", "Every backup, in the cluster and locally");
   list->callback([&global, &outcome] {
     auto session = global.session();
-    const auto listed = actions::list_backups(session->context, session->stores());
+    const auto listed = actions::list_backups(session->context(), session->stores());
     Json items = Json::array();
     for (const auto& [store, stored] : listed) {
       items.push_back({{"store", store},
@@ -59,8 +59,8 @@ void setup_backup(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
   show->callback([show_name, &global, &outcome] {
     auto session = global.session();
     std::vector<std::string> warnings;
-    const auto stored = actions::show_backup(session->context, session->stores(),
-                                             one_service(session->config, *show_name), warnings);
+    const auto stored = actions::show_backup(session->context(), session->stores(),
+                                             one_service(session->config(), *show_name), warnings);
     for (const auto& warning : warnings) fmt::print(stderr, "warning: {}\n", warning);
     if (global.format() == print::Format::json) {
       fmt::print("{}", print::format_document(stored.backup.to_json(), print::Format::json));
@@ -80,8 +80,8 @@ void setup_backup(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
   create->add_option("service", *create_name, "The service")->required();
   create->callback([create_name, &global, &outcome] {
     auto session = global.session();
-    const auto written = actions::create_backup(session->context, session->stores(),
-                                                one_service(session->config, *create_name));
+    const auto written = actions::create_backup(session->context(), session->stores(),
+                                                one_service(session->config(), *create_name));
     if (global.format() != print::Format::text) {
       fmt::print("{}", print::format_document(Json{{"written", written}}, global.format()));
     } else {

@@ -32,10 +32,9 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
   command->callback([flags, adopt, &global, &outcome] {
     auto options = deploy_options(*flags);
     options.adopt = *adopt;
-    const auto config = global.load_config();
-    const auto kube = global.kube_client();
-    const auto reporter = global.reporter();
-    actions::Context context{config, *kube, *reporter};
+    const auto session = global.session();
+    const auto& config = session->config();
+    auto& context = session->context();
     install_interrupt_handlers();
     const auto result = actions::deploy_collector(context, options);
     if (!options.dry_run) {
@@ -66,7 +65,8 @@ void print_status_text(const actions::CollectorStatus& status, print::Colour col
              status.image_current ? "" : " (config pins another)");
   fmt::print("  config   {}\n",
              status.config_current ? "current" : "differs from the rendered config");
-  fmt::print("  secret   {}\n", status.secret_present ? "present" : print::paint("MISSING", print::Tone::bad, colour));
+  fmt::print("  secret   {}\n",
+             status.secret_present ? "present" : print::paint("MISSING", print::Tone::bad, colour));
   fmt::print("  pods     {}\n", status.rollout.progress);
   if (status.pods.empty()) return;
   fmt::print("\n{:<40} {:<20} {:<6} {:<10} {:>8}  {}\n", "POD", "NODE", "READY", "PHASE",
@@ -88,11 +88,8 @@ void setup_collector_status(CLI::App& parent, const GlobalOptions& global,
       "status", "Show whether the collector is deployed, current and ready, and why not");
   command->footer("Exit code 0 when healthy, 1 when not deployed or not ready.");
   command->callback([&global, &outcome] {
-    const auto config = global.load_config();
-    const auto kube = global.kube_client();
-    const auto reporter = global.reporter();
-    actions::Context context{config, *kube, *reporter};
-    const auto status = actions::collector_status(context);
+    const auto session = global.session();
+    const auto status = actions::collector_status(session->context());
     if (global.format() == print::Format::text) {
       print_status_text(status, global.printing().colour);
     } else {
@@ -109,10 +106,9 @@ void setup_collector_delete(CLI::App& parent, const GlobalOptions& global,
       "delete", "Delete the collector objects this tool created (and nothing else)");
   command->add_flag("--dry-run", *dry_run, "Show what would be deleted; delete nothing");
   command->callback([dry_run, &global, &outcome] {
-    const auto config = global.load_config();
-    const auto kube = global.kube_client();
-    const auto reporter = global.reporter();
-    actions::Context context{config, *kube, *reporter};
+    const auto session = global.session();
+    const auto& config = session->config();
+    auto& context = session->context();
     const auto results = actions::delete_collector(context, *dry_run);
     Json objects = Json::array();
     for (const auto& [ref, result] : results) {

@@ -32,10 +32,9 @@ void setup_collector_upgrade(CLI::App& collector, const GlobalOptions& global,
   add_rollout_flags(*command, *flags);
   command->callback([flags, to, &global, &outcome] {
     const auto options = deploy_options(*flags);
-    const auto config = global.load_config();
-    const auto kube = global.kube_client();
-    const auto reporter = global.reporter();
-    actions::Context context{config, *kube, *reporter};
+    const auto session = global.session();
+    const auto& config = session->config();
+    auto& context = session->context();
     install_interrupt_handlers();
     const auto result = actions::upgrade_collector(context, {.deploy = options, .to = *to});
     if (!options.dry_run) {
@@ -87,14 +86,12 @@ void setup_collector_rotate_token(CLI::App& collector, const GlobalOptions& glob
                     "Do not send a test span through the exporter after the rollout");
   command->callback([flags, no_validate, &global, &outcome] {
     const auto options = deploy_options(*flags);
-    const auto config = global.load_config();
-    const auto kube = global.kube_client();
-    const auto reporter = global.reporter();
-    actions::Context context{config, *kube, *reporter};
-    ValidateRuntime runtime(global.kubectl_options());
+    const auto session = global.session();
+    const auto& config = session->config();
+    auto& context = session->context();
     install_interrupt_handlers();
     const auto result = actions::rotate_token(
-        context, runtime.edges(),
+        context, session->validate_edges(),
         {.deploy = options,
          .validate = !*no_validate,
          .validate_options = {.timeout = options.timeout, .interrupted = interrupted}});
@@ -104,7 +101,8 @@ void setup_collector_rotate_token(CLI::App& collector, const GlobalOptions& glob
                                             "token rotated"));
     }
     if (global.format() == print::Format::text) {
-      if (result.report) fmt::print("{}", validate_report_text(*result.report, global.printing().colour));
+      if (result.report)
+        fmt::print("{}", validate_report_text(*result.report, global.printing().colour));
       print_deploy_text(result.deploy, flags->dry_run);
     } else {
       Json document = deploy_json(result.deploy, flags->dry_run);

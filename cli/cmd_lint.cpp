@@ -2,11 +2,10 @@
 
 #include <filesystem>
 
+#include "actions/lint.h"
 #include "cli/commands.h"
-#include "core/bounded_input.h"
 #include "lint/collector_lint.h"
 #include "print/format.h"
-#include "render/manifests.h"
 
 namespace cxtm::cli {
 namespace {
@@ -43,40 +42,23 @@ void setup_lint(CLI::App& app, const GlobalOptions& global, CommandOutcome& outc
                    "Realm the exporter endpoints must use (default: the config's)")
       ->option_text("REALM");
   command->callback([flags, &global, &outcome] {
-    const lint::LintOptions options{.realm = realm_for(*flags, global)};
-    std::vector<lint::Finding> findings;
-    const auto add = [&](const std::string& text, const std::string& name) {
-      auto found = lint::lint_collector_config(text, name, options);
-      findings.insert(findings.end(), found.begin(), found.end());
-    };
-    if (flags->files.empty()) {
-      const auto config = global.load_config();
-      lint::LintOptions rendered = options;
-      rendered.collector_version = config::parse_collector_version(config.collector.version);
-      auto found =
-          lint::lint_collector_config(render::render_collector_config(config),
-                                      "relay.yaml (rendered from " + config.source + ")", rendered);
-      findings.insert(findings.end(), found.begin(), found.end());
-    }
-    const std::size_t max_bytes = max_input_bytes();
-    for (const auto& file : flags->files) {
-      add(read_input(file, max_bytes), file == "-" ? "<stdin>" : file);
-    }
-    lint::sort_findings(findings);
-    const size_t errors = static_cast<size_t>(
-        std::count_if(findings.begin(), findings.end(),
-                      [](const lint::Finding& f) { return f.severity == lint::Severity::error; }));
+    const auto realm = realm_for(*flags, global);
+    std::optional<config::Config> config;
+    if (flags->files.empty()) config = global.load_config();
+    const auto report = actions::run_lint(
+        {.config = config ? &*config : nullptr, .files = flags->files, .realm = realm});
     if (global.format() == print::Format::text) {
-      for (const auto& finding : findings) fmt::print("{}\n", lint::format_finding(finding));
-      fmt::print("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s",
-                 findings.size() - errors, findings.size() - errors == 1 ? "" : "s");
+      for (const auto& finding : report.findings) {
+        fmt::print("{}\n", lint::format_finding(finding));
+      }
+      const size_t errors = report.errors();
+      const size_t warnings = report.warnings();
+      fmt::print("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", warnings,
+                 warnings == 1 ? "" : "s");
     } else {
-      fmt::print("{}", print::format_document(Json{{"findings", lint::to_json(findings)},
-                                                   {"errors", errors},
-                                                   {"warnings", findings.size() - errors}},
-                                              global.format()));
+      fmt::print("{}", print::format_document(report.to_json(), global.format()));
     }
-    outcome.code = errors > 0 ? ExitCode::failed : ExitCode::ok;
+    outcome.code = report.errors() > 0 ? ExitCode::failed : ExitCode::ok;
   });
 }
 

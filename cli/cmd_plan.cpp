@@ -8,8 +8,8 @@
 #include "cli/detailed_exitcode.h"
 #include "config/ca_bundle.h"
 #include "core/secret_env.h"
-#include "print/format.h"
 #include "net/http_client.h"
+#include "print/format.h"
 #include "splunk/trace_api.h"
 
 namespace cxtm::cli {
@@ -77,17 +77,16 @@ void setup_plan(CLI::App& app, const GlobalOptions& global, CommandOutcome& outc
     std::unique_ptr<net::CurlHttpClient> http;
     std::unique_ptr<splunk::ObjectsApi> splunk;
     if (const auto token = take_secret_env(std::string(splunk::kSplunkApiTokenVariable))) {
-      const std::string url = actions::splunk_api_url(session->config);
+      const std::string url = actions::splunk_api_url(session->config());
       http = std::make_unique<net::CurlHttpClient>(
-          config::ca_bundle_for(url, session->config.ca_bundle, session->config.source));
-      splunk =
-          std::make_unique<splunk::ObjectsApi>(*http, url, *token, std::chrono::seconds(30));
+          config::ca_bundle_for(url, session->config().ca_bundle, session->config().source));
+      splunk = std::make_unique<splunk::ObjectsApi>(*http, url, *token, std::chrono::seconds(30));
       dashboards.splunk = splunk.get();
     } else {
       dashboards.skip_reason =
           fmt::format("no ${} to read Splunk with", splunk::kSplunkApiTokenVariable);
     }
-    const auto report = actions::run_plan(session->context, session->stores(), dashboards);
+    const auto report = actions::run_plan(session->context(), session->stores(), dashboards);
     if (global.format() == print::Format::text) {
       print_plan_text(report);
     } else {

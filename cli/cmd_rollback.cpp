@@ -5,15 +5,12 @@
 #include <functional>
 #include <iostream>
 
-#include "actions/change_awareness.h"
 #include "actions/gitops.h"
 #include "actions/rollback.h"
-#include "actions/services.h"
 #include "cli/commands.h"
-#include "cli/detailed_exitcode.h"
 #include "cli/interrupt.h"
+#include "cli/service_change_flags.h"
 #include "cli/service_output.h"
-#include "cli/service_selection.h"
 
 namespace cxtm::cli {
 namespace {
@@ -37,17 +34,10 @@ bool confirm_exact(const std::vector<actions::ServiceResult>& previews) {
 
 void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& outcome) {
   struct Flags {
-    ServiceSelection selection;
-    bool dry_run = false;
-    bool wait = true;
-    std::string timeout = "5m";
-    std::string poll_interval = "2s";
+    ServiceChangeFlags change;
     std::string from;
     bool exact = false;
     bool yes = false;
-    int parallel = 0;
-    std::string output_dir;
-    bool detailed_exitcode = false;
   };
   auto flags = std::make_shared<Flags>();
   CLI::App* command = app.add_subcommand(
@@ -66,55 +56,27 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
       "cluster's only when there is no local one, shown in full as unverified), after showing\n"
       "what that takes away beyond the tool's change and asking; off a terminal it needs --yes.\n"
       "--output-dir DIR removes the patches `instrument --output-dir DIR` wrote, for Git.");
-  add_service_selection(*command, flags->selection);
-  command->add_flag("--dry-run", flags->dry_run, "Print the diff; write nothing");
-  add_wait_flags(*command, flags->wait, "the rollout");
-  add_timeout_option(*command, flags->timeout, "How long to wait per service");
-  add_poll_interval_flag(*command, flags->poll_interval);
+  add_service_change_flags(*command, flags->change,
+                           {.dry_run = "Print the diff; write nothing",
+                            .parallel = "Services rolled back at once",
+                            .output_dir = "Remove the services' kustomize patches and entries "
+                                          "from DIR instead of changing the cluster (GitOps)"});
   command->add_flag("--exact", flags->exact,
                     "Restore the stored original's pod template in full, undoing every change "
                     "since");
   command->add_option("--from", flags->from, "Like --exact, from this backup file")
       ->option_text("FILE");
   command->add_flag("--yes", flags->yes, "Do not ask before --exact or --from writes");
-  command
-      ->add_option("--parallel", flags->parallel,
-                   "Services rolled back at once (default: all, up to 64, in one wave)")
-      ->check(CLI::Range(1, 256))
-      ->option_text("N");
-  command
-      ->add_option("--output-dir", flags->output_dir,
-                   "Remove the services' kustomize patches and entries from DIR instead of "
-                   "changing the cluster (GitOps)")
-      ->option_text("DIR");
-  add_detailed_exitcode_flag(*command, flags->detailed_exitcode);
   command->callback([flags, &global, &outcome] {
-    require_dry_run(flags->detailed_exitcode, flags->dry_run);
-    if (!flags->output_dir.empty()) {
-      if (flags->exact || !flags->from.empty()) {
-        throw Error(ExitCode::usage,
-                    "--output-dir removes the patches from Git; --exact and --from restore a "
-                    "backup in the cluster: choose one");
-      }
-      // The cluster is read only for -l.
-      auto session = global.session();
-      const auto services = selected_services(*session, flags->selection);
-      const auto results = actions::rollback_in_git(
-          session->config, services, {.output_dir = flags->output_dir, .dry_run = flags->dry_run});
-      print_service_results(results, global.printing(), global.elapsed(), /*show_diff=*/true);
-      outcome.code = actions::combined_code(results);
-      outcome.changes_pending = actions::changes_pending(results);
-      return;
-    }
-    const Duration timeout = parse_timeout(flags->timeout);
-    const Duration poll_interval = parse_poll_interval(flags->poll_interval);
-    auto session = global.session();
-    const auto services = selected_services(*session, flags->selection);
-    if (!flags->from.empty() && services.size() != 1) {
-      throw Error(ExitCode::usage, "--from restores one service: name exactly one");
-    }
+    const auto change = change_options(flags->change);
     const bool exact = flags->exact || !flags->from.empty();
-    const bool ask = exact && !flags->dry_run && !flags->yes;
+    const auto& output_dir = flags->change.output_dir;
+    if (!output_dir.empty() && exact) {
+      throw Error(ExitCode::usage,
+                  "--output-dir removes the patches from Git; --exact and --from restore a "
+                  "backup in the cluster: choose one");
+    }
+    const bool ask = exact && !change.dry_run && !flags->yes;
     if (ask && !stdin_is_terminal()) {
       throw Error(ExitCode::usage,
                   fmt::format("{} writes the stored original over every change made since: "
@@ -122,28 +84,32 @@ void setup_rollback(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
                               "terminal to ask on)",
                               flags->from.empty() ? "--exact" : "--from"));
     }
-    // Splunk hears of it: the detectors muted first (when asked), an event per change after.
-    actions::ChangeAwareness splunk(session->context, "rollback");
-    if (!flags->dry_run) splunk.before(services);
-    install_interrupt_handlers();
-    const auto results = actions::rollback_services(
-        session->context, session->stores(), services,
-        {.dry_run = flags->dry_run,
-         .wait = flags->wait,
-         .timeout = timeout,
-         .poll_interval = poll_interval,
-         .exact = exact,
-         .from_file = flags->from,
-         .parallel = flags->parallel,
-         .interrupted = interrupted,
-         .confirm = ask ? std::function<bool(const std::vector<actions::ServiceResult>&)>(
-                              [](const auto& previews) { return confirm_exact(previews); })
-                        : nullptr});
-    if (!flags->dry_run) splunk.after(actions::service_changes("rollback", results));
+    // With --output-dir the cluster is read only for -l.
+    auto session = global.session();
+    const auto services = selected_services(*session, flags->change.selection);
+    if (!flags->from.empty() && services.size() != 1) {
+      throw Error(ExitCode::usage, "--from restores one service: name exactly one");
+    }
+    actions::ServiceRun run;
+    if (!output_dir.empty()) {
+      run = {
+          .dry_run = change.dry_run,
+          .results = actions::rollback_in_git(
+              session->config(), services, {.output_dir = output_dir, .dry_run = change.dry_run})};
+    } else {
+      install_interrupt_handlers();
+      run = actions::run_rollback(
+          *session, services,
+          {.change = change,
+           .exact = exact,
+           .from_file = flags->from,
+           .confirm = ask ? std::function<bool(const std::vector<actions::ServiceResult>&)>(
+                                [](const auto& previews) { return confirm_exact(previews); })
+                          : nullptr});
+    }
     // What changed (or would): the pod template's diff, as the issue asks a rollback to show.
-    print_service_results(results, global.printing(), global.elapsed(), /*show_diff=*/true);
-    outcome.code = actions::combined_code(results);
-    outcome.changes_pending = actions::changes_pending(results);
+    print_service_run(run, global.printing(), global.elapsed(), Diffs::always);
+    record_outcome(run, outcome);
   });
 }
 

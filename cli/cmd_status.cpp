@@ -26,7 +26,8 @@ void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
   command->callback([selection, &global, &outcome] {
     auto session = global.session();
     const auto services = selected_services(*session, *selection, /*all_by_default=*/true);
-    const auto statuses = actions::service_statuses(session->context, session->stores(), services);
+    const auto statuses =
+        actions::service_statuses(session->context(), session->stores(), services);
     const auto printing = global.printing();
     if (printing.format != print::Format::text) {
       Json list = Json::array();
@@ -47,7 +48,8 @@ void setup_status(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
             : status.injector == "operator" ? fmt::format("{} (Operator)", status.state)
                                             : status.state;
         fmt::print("{:<16} {:<32} {} {:<7} {:<14} {}\n", status.service, status.deployment,
-                   print::paint_padded(state, 30, tone_of(status), printing.colour), fmt::format("{}/{}", status.ready, status.desired), backup,
+                   print::paint_padded(state, 30, tone_of(status), printing.colour),
+                   fmt::format("{}/{}", status.ready, status.desired), backup,
                    status.tool_version.empty() ? "-" : status.tool_version);
         // Per pod: the tool's installer, or whether the Operator injected it.
         const char* per_pod = status.injector == "operator" ? "injection" : "installer";

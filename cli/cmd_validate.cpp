@@ -53,7 +53,8 @@ void setup_validate(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
   command->callback([flags, &global, &outcome] {
     // Complete and validate everything before the first kubectl call.
     const Duration timeout = parse_timeout(flags->timeout);
-    const auto config = global.load_config();
+    const auto session = global.session();
+    const auto& config = session->config();
     // validate never sends the ingest token, but a log line may quote it: registered, redacted.
     config::access_token_from_env(config);
     // No names: every configured service (a config without services checks the collector).
@@ -73,12 +74,9 @@ void setup_validate(CLI::App& app, const GlobalOptions& global, CommandOutcome& 
       options.splunk_api_url = actions::splunk_api_url(config);
       ca_bundle = config::ca_bundle_for(options.splunk_api_url, config.ca_bundle, config.source);
     }
-    const auto kube = global.kube_client();
-    const auto reporter = global.reporter();
-    actions::Context context{config, *kube, *reporter};
-    ValidateRuntime runtime(global.kubectl_options(), ca_bundle);
     install_interrupt_handlers();
-    const auto report = actions::run_validate(context, runtime.edges(), options);
+    const auto report =
+        actions::run_validate(session->context(), session->validate_edges(ca_bundle), options);
     print_validate_report(report, global.printing());
     outcome.code = report.exit_code();
   });

@@ -54,8 +54,8 @@ print::Format GlobalOptions::format() const {
 
 print::Printing GlobalOptions::printing() const {
   return {.format = format(),
-          .colour = print::detect_colour(stdout, no_color ? print::PlainAsked::yes
-                                                          : print::PlainAsked::no)};
+          .colour = print::detect_colour(
+              stdout, no_color ? print::PlainAsked::yes : print::PlainAsked::no)};
 }
 
 std::unique_ptr<print::Reporter> GlobalOptions::reporter() const {
@@ -63,8 +63,9 @@ std::unique_ptr<print::Reporter> GlobalOptions::reporter() const {
   return std::make_unique<print::StreamReporter>(stderr, print::StreamReporter::detect(stderr));
 }
 
-std::unique_ptr<Session> GlobalOptions::session() const {
-  return std::make_unique<Session>(load_config(), kube_client(), reporter());
+std::unique_ptr<actions::Session> GlobalOptions::session() const {
+  return std::make_unique<actions::Session>(load_config(), kube_client(), reporter(),
+                                            kubectl_options());
 }
 
 Duration parse_timeout(const std::string& text) {
@@ -81,10 +82,10 @@ void add_timeout_option(CLI::App& command, std::string& value, const std::string
 }
 
 void add_wait_flags(CLI::App& command, bool& wait, const std::string& what) {
-  command.add_flag_callback("--wait", [&wait] { wait = true; },
-                            fmt::format("Wait for {} (the default)", what));
-  command.add_flag_callback("--no-wait", [&wait] { wait = false; },
-                            "Return once the change is written, without waiting");
+  command.add_flag_callback(
+      "--wait", [&wait] { wait = true; }, fmt::format("Wait for {} (the default)", what));
+  command.add_flag_callback(
+      "--no-wait", [&wait] { wait = false; }, "Return once the change is written, without waiting");
 }
 
 void add_poll_interval_flag(CLI::App& command, std::string& value) {

@@ -6,11 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "actions/context.h"
-#include "actions/instrument.h"
-#include "backup/cluster_store.h"
-#include "backup/local_store.h"
-#include "backup/no_cluster_store.h"
+#include "actions/session.h"
 #include "config/config.h"
 #include "core/error.h"
 #include "kube/kube_client.h"
@@ -19,36 +15,6 @@
 #include "print/reporter.h"
 
 namespace cxtm::cli {
-
-// What a command that talks to the cluster works with, built once from the global flags.
-struct Session {
-  Session(config::Config config_in, std::unique_ptr<kube::KubeClient> kube_in,
-          std::unique_ptr<print::Reporter> reporter_in)
-      : config(std::move(config_in)),
-        kube(std::move(kube_in)),
-        reporter(std::move(reporter_in)),
-        local_backups(std::make_unique<backup::LocalBackupStore>(
-            backup::LocalBackupStore::root_for(config.state_dir, config.cluster),
-            backup::LocalBackupStore::root_for(config.state_dir, config.cluster)
-                .parent_path()
-                .parent_path())),
-        cluster_backups(config.backup_cluster_copy
-                            ? std::unique_ptr<backup::BackupStore>(
-                                  std::make_unique<backup::ClusterBackupStore>(*kube))
-                            : std::make_unique<backup::NoClusterStore>()),
-        context{config, *kube, *reporter} {}
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
-
-  config::Config config;
-  std::unique_ptr<kube::KubeClient> kube;
-  std::unique_ptr<print::Reporter> reporter;
-  std::unique_ptr<backup::LocalBackupStore> local_backups;
-  std::unique_ptr<backup::BackupStore> cluster_backups;
-  actions::Context context;
-
-  actions::BackupStores stores() { return {*local_backups, *cluster_backups}; }
-};
 
 struct GlobalOptions {
   std::string config_file;  // -c; else $CXTM_O11Y_CONFIG, else ./cxtm-o11y.yaml
@@ -76,8 +42,8 @@ struct GlobalOptions {
   print::Printing printing() const;
   // Progress and notes on stderr; silent for -o json/yaml so stdout stays one document.
   std::unique_ptr<print::Reporter> reporter() const;
-  // Config, kubectl client, reporter and backup stores, ready for an action.
-  std::unique_ptr<Session> session() const;
+  // Config, kubectl client, reporter, backup stores and validate's HTTP, ready for an action.
+  std::unique_ptr<actions::Session> session() const;
 };
 
 // Adds the shared flags to the root app; subcommands inherit them.

@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
       "changes, validates that traces arrive, and rolls back exactly.",
       "cxtm-o11y"};
   app.set_version_flag("--version", std::string("cxtm-o11y ") + CXTM_VERSION);
+  // A usage error is one line in the form of every other error.
+  app.failure_message([](const CLI::App*, const CLI::Error& error) {
+    return fmt::format("cxtm-o11y: error: {} (see --help)\n", one_line(error.what(), 2000));
+  });
   app.require_subcommand(1);
   app.fallthrough();  // global flags may also follow the subcommand, as with kubectl
   app.footer(

@@ -28,38 +28,14 @@ void print_exact_previews(const std::vector<actions::ServiceResult>& results, st
   }
 }
 
-namespace {
-
-// The services whose check 5 failed after instrument wrote them: instrumented, not proven traced.
-std::vector<std::string> not_traced(const validate::Report& validation) {
-  std::vector<std::string> services;
-  for (const auto& check : validation.checks) {
-    if (check.id == "service" && check.status == validate::Status::fail) {
-      services.push_back(check.service);
-    }
-  }
-  return services;
-}
-
-}  // namespace
-
-void print_service_results(const std::vector<actions::ServiceResult>& results, print::Printing printing,
-                           Duration elapsed, bool show_diff, const validate::Report* validation) {
+void print_service_run(const actions::ServiceRun& run, print::Printing printing, Duration elapsed,
+                       Diffs diffs) {
   if (printing.format != print::Format::text) {
-    Json services = Json::array();
-    for (const auto& result : results) services.push_back(result.to_json());
-    ExitCode code = actions::combined_code(results);
-    if (code == ExitCode::ok && validation != nullptr) code = validation->exit_code();
-    Json document{{"services", services},
-                  {"changesPending", actions::changes_pending(results)},
-                  {"exitCode", static_cast<int>(code)}};
-    if (validation != nullptr) {
-      document["validation"] = validation->to_json();
-      document["notTraced"] = not_traced(*validation);
-    }
-    fmt::print("{}", print::format_document(document, printing.format));
+    fmt::print("{}", print::format_document(run.to_json(), printing.format));
     return;
   }
+  const auto& results = run.results;
+  const bool show_diff = diffs == Diffs::always || run.dry_run;
   // The --exact preview (on a terminal it was shown before the question too).
   print_exact_previews(results, stdout);
   for (const auto& result : results) {
@@ -85,11 +61,12 @@ void print_service_results(const std::vector<actions::ServiceResult>& results, p
     fmt::print(stderr, "{} ({} services in {})\n", actions::summarize(results), results.size(),
                format_duration(elapsed));
   }
-  if (validation != nullptr) {
-    fmt::print("\nvalidation of the instrumented services:\n{}", validate_report_text(*validation, printing.colour));
+  if (run.validation) {
+    fmt::print("\nvalidation of the instrumented services:\n{}",
+               validate_report_text(*run.validation, printing.colour));
     // The change stays: the pods run it, and what check 5 found is fixed in the app or its pod
     // spec, not by taking the instrumentation away. A failed rollout was rolled back already.
-    for (const auto& service : not_traced(*validation)) {
+    for (const auto& service : run.not_traced()) {
       fmt::print(stderr,
                  "cxtm-o11y: error: {}: instrumented, but not proven traced (check 5 above); the "
                  "change stays in place: fix what check 5 names and run validate {}, or undo it: "

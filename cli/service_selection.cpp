@@ -18,17 +18,17 @@ void add_service_selection(CLI::App& command, ServiceSelection& selection, bool 
       ->option_text("SELECTOR");
 }
 
-std::vector<const config::ServiceSettings*> selected_services(Session& session,
+std::vector<const config::ServiceSettings*> selected_services(actions::Session& session,
                                                               const ServiceSelection& selection,
                                                               bool all_by_default) {
   if (selection.selector.empty()) {
-    return actions::select_services(session.config, selection.names,
+    return actions::select_services(session.config(), selection.names,
                                     selection.all || (all_by_default && selection.names.empty()));
   }
   if (!selection.names.empty() || selection.all) {
     throw Error(ExitCode::usage, "choose services by name, --all or -l, one of them");
   }
-  return actions::select_by_label(session.config, *session.kube, selection.selector);
+  return actions::select_by_label(session.config(), session.context().kube, selection.selector);
 }
 
 }  // namespace cxtm::cli

@@ -23,7 +23,7 @@ void add_service_selection(CLI::App& command, ServiceSelection& selection,
 
 // The services the selection names; -l reads the cluster (and adds the unlisted ones to the
 // session's config). Error(usage) for -l with names or --all.
-std::vector<const config::ServiceSettings*> selected_services(Session& session,
+std::vector<const config::ServiceSettings*> selected_services(actions::Session& session,
                                                               const ServiceSelection& selection,
                                                               bool all_by_default = false);
 

@@ -28,26 +28,16 @@ std::string indented(const std::string& text, std::string_view indent) {
   return out;
 }
 
-}  // namespace
-
-actions::ValidateEdges ValidateRuntime::edges() {
-  return {.http = http_, .proxy_url = [this] {
-            if (!proxy_) {
-              proxy_ = kube::KubectlProxy::start(options_);
-              http_.route_through_socket(proxy_->url(), proxy_->socket());
-            }
-            return proxy_->url();
-          }};
-}
-
-namespace {
-
 print::Tone tone_of(validate::Status status) {
   switch (status) {
-    case validate::Status::pass: return print::Tone::good;
-    case validate::Status::fail: return print::Tone::bad;
-    case validate::Status::warn: return print::Tone::warning;
-    case validate::Status::skip: return print::Tone::quiet;
+    case validate::Status::pass:
+      return print::Tone::good;
+    case validate::Status::fail:
+      return print::Tone::bad;
+    case validate::Status::warn:
+      return print::Tone::warning;
+    case validate::Status::skip:
+      return print::Tone::quiet;
   }
   return print::Tone::quiet;
 }
@@ -60,10 +50,10 @@ std::string validate_report_text(const validate::Report& report, print::Colour c
   std::string out = fmt::format("{:<2} {:<{}} {:<6} {:>6}  {}\n", "#", "CHECK", width, "STATUS",
                                 "TIME", "RESULT");
   for (const auto& check : report.checks) {
-    out += fmt::format("{:<2} {:<{}} {} {:>6}  {}\n", check.number, check.label(), width,
-                       print::paint_padded(validate::status_name(check.status), 6,
-                                           tone_of(check.status), colour),
-                       seconds(check.duration), check.summary);
+    out += fmt::format(
+        "{:<2} {:<{}} {} {:>6}  {}\n", check.number, check.label(), width,
+        print::paint_padded(validate::status_name(check.status), 6, tone_of(check.status), colour),
+        seconds(check.duration), check.summary);
     if (check.status == validate::Status::pass || check.status == validate::Status::skip) {
       continue;
     }
@@ -79,10 +69,9 @@ std::string validate_report_text(const validate::Report& report, print::Colour c
   out += fmt::format("\nverdict: {} ({} passed, {} failed{}, {} warned, {} skipped) in {}{}\n",
                      report.passed() ? print::paint("PASS", print::Tone::good, colour)
                                      : print::paint("FAIL", print::Tone::bad, colour),
-                     report.count(validate::Status::pass),
-                     report.count(validate::Status::fail), failed.empty() ? "" : ": " + failed,
-                     report.count(validate::Status::warn), report.count(validate::Status::skip),
-                     seconds(report.duration),
+                     report.count(validate::Status::pass), report.count(validate::Status::fail),
+                     failed.empty() ? "" : ": " + failed, report.count(validate::Status::warn),
+                     report.count(validate::Status::skip), seconds(report.duration),
                      report.trace_id.empty() ? "" : fmt::format("; trace id {}", report.trace_id));
   return out;
 }

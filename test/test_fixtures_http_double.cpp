@@ -7,7 +7,7 @@
 
 #include "core/json.h"
 #include "fixtures/fake_kube_api_server.h"
-#include "fixtures/kubectl_runner.h"
+#include "support/kubectl_runner.h"
 
 using cxtm::Json;
 using cxtm::testing::FakeKubeApiServer;

@@ -17,7 +17,7 @@
 #include "fixtures/kube_scheduling.h"
 #include "fixtures/kube_status.h"
 #include "fixtures/kube_workload_controllers.h"
-#include "fixtures/kubectl_runner.h"
+#include "support/kubectl_runner.h"
 
 using cxtm::Json;
 using cxtm::testing::FakeKubeApiServer;

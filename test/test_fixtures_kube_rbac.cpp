@@ -11,7 +11,7 @@
 #include "fixtures/fake_kube_api_server.h"
 #include "fixtures/kube_rbac.h"
 #include "fixtures/kube_request_info.h"
-#include "fixtures/kubectl_runner.h"
+#include "support/kubectl_runner.h"
 #include "support/text.h"
 
 using cxtm::Json;

@@ -13,9 +13,9 @@
 #include "core/json.h"
 #include "fixtures/fake_kube_api_server.h"
 #include "fixtures/kube_scheduling.h"
-#include "fixtures/kubectl_runner.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
+#include "support/kubectl_runner.h"
 #include "support/temp_dir.h"
 #include "support/text.h"
 

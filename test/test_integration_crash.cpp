@@ -18,9 +18,9 @@
 #include "core/atomic_file.h"
 #include "core/digest.h"
 #include "core/json.h"
-#include "fixtures/kubectl_runner.h"
 #include "instrument/transform.h"
 #include "support/cluster_cli.h"
+#include "support/kubectl_runner.h"
 #include "support/kubectl_spy.h"
 #include "support/reliability_log.h"
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/json.h"
-#include "fixtures/kubectl_runner.h"
 #include "support/cluster_cli.h"
+#include "support/kubectl_runner.h"
 #include "support/kubectl_spy.h"
 #include "support/text.h"
 

@@ -9,9 +9,9 @@
 #include "core/atomic_file.h"
 #include "core/digest.h"
 #include "core/json.h"
-#include "fixtures/kubectl_runner.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
+#include "support/kubectl_runner.h"
 
 using cxtm::Json;
 using cxtm::read_file;

@@ -3,9 +3,9 @@
 #include "core/error.h"
 #include "core/redact.h"
 #include "fixtures/fake_kube_api_server.h"
-#include "fixtures/kubectl_runner.h"
 #include "kube/kubectl_client.h"
 #include "kube/kubectl_errors.h"
+#include "support/kubectl_runner.h"
 #include "support/temp_dir.h"
 
 using cxtm::ExitCode;

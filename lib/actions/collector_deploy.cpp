@@ -212,7 +212,8 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
   result.rollout = rollout::wait_for_rollout(context.kube, daemonset->ref,
                                              {.timeout = options.timeout,
                                               .poll_interval = options.poll_interval,
-                                              .interrupted = options.interrupted},
+                                              .interrupted = options.interrupted,
+                                              .time = &context.time},
                                              context.reporter);
   const auto& rollout = *result.rollout;
   if (rollout.outcome == rollout::RolloutOutcome::unobserved) {

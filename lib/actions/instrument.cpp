@@ -5,16 +5,19 @@
 
 #include <algorithm>
 
+#include "actions/change_awareness.h"
 #include "actions/deployment_write.h"
 #include "actions/operator_verify.h"
 #include "actions/originals.h"
 #include "actions/services.h"
+#include "actions/session.h"
+#include "actions/validate.h"
 #include "core/parallel.h"
+#include "core/yaml_emit.h"
 #include "instrument/change_origin.h"
 #include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "kube/object_diff.h"
-#include "core/yaml_emit.h"
 #include "rollout/log_tails.h"
 
 namespace cxtm::actions {
@@ -114,11 +117,9 @@ std::string after_failure(Context& context, const config::ServiceSettings& servi
         "{}; left instrumented (--no-rollback-on-failure; undo with `cxtm-o11y rollback {}`)",
         cause, service.name);
   }
-  return fmt::format("{}; {}", cause,
-                     undo_after_failure(context, service, ref, undo,
-                                        {.timeout = options.timeout,
-                                         .poll_interval = options.poll_interval,
-                                         .interrupted = options.interrupted}));
+  return fmt::format(
+      "{}; {}", cause,
+      undo_after_failure(context, service, ref, undo, rollout_wait(options.change, context.time)));
 }
 
 // What to run when the tool could not tell how a rollout it started went.
@@ -132,9 +133,7 @@ std::string still_instrumented(const config::ServiceSettings& service) {
 void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& service,
                               const kube::ObjectRef& ref, const Undo& undo,
                               const InstrumentOptions& options, ServiceResult& result) {
-  const rollout::WaitOptions wait{.timeout = options.timeout,
-                                  .poll_interval = options.poll_interval,
-                                  .interrupted = options.interrupted};
+  const rollout::WaitOptions wait = rollout_wait(options.change, context.time);
   std::string cause;
   try {
     result.rollout = rollout::wait_for_rollout(context.kube, ref, wait, context.reporter);
@@ -154,8 +153,8 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
       case rollout::RolloutOutcome::timed_out:
         result.code = ExitCode::timeout;
         cause = rollout.problems.empty()
-                    ? fmt::format("not ready after {} ({})", format_duration(options.timeout),
-                                  rollout.last.progress)
+                    ? fmt::format("not ready after {} ({})",
+                                  format_duration(options.change.timeout), rollout.last.progress)
                     : rollout.cause();
         break;
       case rollout::RolloutOutcome::gone:
@@ -170,7 +169,8 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
   } catch (const Error& error) {
     // Ctrl-C on a terminal also stops the kubectl the wait ran: an interruption, not a failure
     // to undo.
-    if (error.code() == ExitCode::interrupted || (options.interrupted && options.interrupted())) {
+    if (error.code() == ExitCode::interrupted ||
+        (options.change.interrupted && options.change.interrupted())) {
       throw Error(ExitCode::interrupted,
                   fmt::format("interrupted while waiting for Deployment {}", result.deployment));
     }
@@ -212,9 +212,9 @@ void verify_injection(Context& context, const config::ServiceSettings& service,
                       const kube::ObjectRef& ref, const std::string& app, const Undo& undo,
                       const InstrumentOptions& options, ServiceResult& result) {
   const auto check = verify_operator_injection(context, ref, app,
-                                               {.budget = options.timeout,
-                                                .poll_interval = options.poll_interval,
-                                                .interrupted = options.interrupted});
+                                               {.budget = options.change.timeout,
+                                                .poll_interval = options.change.poll_interval,
+                                                .interrupted = options.change.interrupted});
   if (!check.replaced.empty()) {
     result.notes.push_back(fmt::format("replaced {}: the Operator had not injected them",
                                        fmt::join(check.replaced, ", ")));
@@ -260,7 +260,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
   // Ctrl-C stops what has not started and what waits, never a write half-way: a service is
   // either untouched (its backup maybe taken) or instrumented with its original backed up.
   const auto stop_if_interrupted = [&] {
-    if (options.interrupted && options.interrupted()) {
+    if (options.change.interrupted && options.change.interrupted()) {
       throw Error(ExitCode::interrupted, "interrupted; the Deployment was not changed");
     }
   };
@@ -278,12 +278,13 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
         record_instrumentation(operator_setup.ensure(spec, ref.namespace_), result);
     const auto state = instrument::detect_state(*deployment, spec);
     if (state == instrument::State::current) {
-      if (options.dry_run && instrumentation_written) {
+      if (options.change.dry_run && instrumentation_written) {
         result.outcome = ServiceOutcome::would_change;
         result.message = "dry run: only the Instrumentation would change";
         return result;
       }
-      if (options.wait && !options.dry_run && !rollout::rollout_state(*deployment).complete) {
+      if (options.change.wait && !options.change.dry_run &&
+          !rollout::rollout_state(*deployment).complete) {
         finish_rollout(context, service, ref, options, result);
         return result;
       }
@@ -302,7 +303,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
           "with `cxtm-o11y instrument {} --output-dir DIR`",
           ref.kind, result.deployment, controller, service.name));
     }
-    if (options.dry_run) {
+    if (options.change.dry_run) {
       result.outcome = ServiceOutcome::would_change;
       result.message = "dry run: nothing was written";
       return result;
@@ -316,14 +317,14 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
                                                      live, spec, CXTM_VERSION, options.force)
                                               .deployment;
                                         },
-                                        {.budget = options.timeout});
+                                        {.budget = options.change.timeout});
     written = true;
     result.outcome = state == instrument::State::outdated ? ServiceOutcome::upgraded
                                                           : ServiceOutcome::instrumented;
     result.message = state == instrument::State::poc_partial
                          ? "instrumented (completed the POC's partial setup)"
                          : std::string(outcome_name(result.outcome));
-    if (!options.wait) {
+    if (!options.change.wait) {
       result.message += "; not waiting for the rollout";
       return result;
     }
@@ -350,16 +351,29 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
 std::vector<ServiceResult> instrument_services(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services, const InstrumentOptions& options) {
-  context.kube.limit_request_time(options.timeout);
-  read_in_bulk(
-      context.config, context.kube, services,
-      !options.dry_run && options.wait ? BulkRead::follow_rollouts : BulkRead::deployments);
-  std::vector<ServiceResult> results(services.size());
-  OperatorSetup operator_setup(context.kube, options.dry_run);
-  for_each_parallel(services.size(), wave_width(options.parallel, services.size()), [&](size_t i) {
-    results[i] = instrument_service(context, stores, *services[i], options, operator_setup);
+  OperatorSetup operator_setup(context.kube, options.change.dry_run);
+  return change_each_service(context, services, options.change, [&](size_t i) {
+    return instrument_service(context, stores, *services[i], options, operator_setup);
   });
-  return results;
+}
+
+ServiceRun run_instrument(Session& session,
+                          const std::vector<const config::ServiceSettings*>& services,
+                          const InstrumentOptions& options, ValidateAfter validate_after) {
+  ServiceRun run{.dry_run = options.change.dry_run};
+  ChangeAwareness splunk(session.context(), "instrument");
+  if (!run.dry_run) splunk.before(services);
+  run.results = instrument_services(session.context(), session.stores(), services, options);
+  if (run.dry_run) return run;
+  splunk.after(service_changes("instrument", run.results));
+  const auto written = just_instrumented(services, run.results);
+  if (options.change.wait && validate_after == ValidateAfter::yes && !written.empty()) {
+    run.validation = run_validate(session.context(), session.validate_edges(),
+                                  {.services = written,
+                                   .scope = ValidateScope::services,
+                                   .interrupted = options.change.interrupted});
+  }
+  return run;
 }
 
 }  // namespace cxtm::actions

@@ -9,7 +9,9 @@
 
 #include "actions/context.h"
 #include "actions/operator_setup.h"
+#include "actions/service_change.h"
 #include "actions/service_result.h"
+#include "actions/service_run.h"
 #include "backup/backup_store.h"
 #include "config/config.h"
 #include "core/duration.h"
@@ -17,24 +19,18 @@
 
 namespace cxtm::actions {
 
+class Session;
+
 enum class AutoRollback { yes, no };
 
+enum class ValidateAfter { yes, no };
+
 struct InstrumentOptions {
-  bool dry_run = false;  // show the diff and patch; write nothing, not even a backup
-  bool wait = true;
-  Duration timeout = std::chrono::minutes(5);
-  Duration poll_interval = std::chrono::seconds(2);
+  ChangeOptions change;  // a dry run shows the diff and the patch
   AutoRollback rollback_on_failure = AutoRollback::yes;
   instrument::Force force = instrument::Force::no;
-  int parallel = 0;  // services at once; 0: all in one wave (wave_width)
   // --via: who injects; unset: the config's choice, else as the workload is (spec_for_workload)
   std::optional<instrument::Injector> injector;
-  std::function<bool()> interrupted;
-};
-
-struct BackupStores {
-  backup::BackupStore& local;
-  backup::BackupStore& cluster;
 };
 
 // Instruments one service. Errors become a failed result naming the service and the cause.
@@ -48,6 +44,13 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
 std::vector<ServiceResult> instrument_services(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services, const InstrumentOptions& options);
+
+// `instrument` as the command runs it: Splunk told (the detectors of the services that ask for
+// it muted first, an event per change after), the services instrumented, then, when their
+// rollouts were waited for, validate's checks 4 and 5 for those just written.
+ServiceRun run_instrument(Session& session,
+                          const std::vector<const config::ServiceSettings*>& services,
+                          const InstrumentOptions& options, ValidateAfter validate_after);
 
 // The pod template's unified YAML diff ("live/<ns>/<name>" against
 // "<after_label>/<ns>/<name>") and the Deployment's JSON patch between two versions.

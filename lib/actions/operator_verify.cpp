@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <thread>
 
 #include "instrument/operator_injection.h"
 #include "rollout/rollout.h"
@@ -39,10 +38,10 @@ Look look(kube::KubeClient& kube, const kube::ObjectRef& ref, const Json& worklo
   return seen;
 }
 
-void wait_for_replacements(kube::KubeClient& kube, const kube::ObjectRef& ref,
+void wait_for_replacements(kube::KubeClient& kube, TimeSource& time, const kube::ObjectRef& ref,
                            const std::string& app, const InjectionWait& wait) {
-  const auto deadline = std::chrono::steady_clock::now() + wait.budget;
-  while (std::chrono::steady_clock::now() < deadline && !(wait.interrupted && wait.interrupted())) {
+  const auto deadline = time.now() + wait.budget;
+  while (time.now() < deadline && !(wait.interrupted && wait.interrupted())) {
     const auto workload = kube.get(ref);
     if (!workload) return;
     if (look(kube, ref, *workload, app).current >= rollout::rollout_state(*workload).desired) {
@@ -71,7 +70,7 @@ InjectionCheck verify_operator_injection(Context& context, const kube::ObjectRef
         fmt::format("{}: the Operator did not inject {}; replacing them in {}s (its cache may lag)",
                     ref.describe(), fmt::join(seen.skipped, ", "),
                     std::chrono::duration_cast<std::chrono::seconds>(kPauses[attempt]).count()));
-    std::this_thread::sleep_for(kPauses[attempt]);
+    context.time.sleep_for(kPauses[attempt]);
     for (const auto& pod : seen.skipped) {
       context.kube.remove({"v1", "Pod", ref.namespace_, pod});
       check.replaced.push_back(pod);
@@ -79,7 +78,8 @@ InjectionCheck verify_operator_injection(Context& context, const kube::ObjectRef
     const auto rolled = rollout::wait_for_rollout(context.kube, ref,
                                                   {.timeout = wait.budget,
                                                    .poll_interval = wait.poll_interval,
-                                                   .interrupted = wait.interrupted},
+                                                   .interrupted = wait.interrupted,
+                                                   .time = &context.time},
                                                   context.reporter);
     if (rolled.outcome != rollout::RolloutOutcome::complete) {
       const auto now = context.kube.get(ref);
@@ -89,7 +89,7 @@ InjectionCheck verify_operator_injection(Context& context, const kube::ObjectRef
     }
     // The controller may not have counted the deletions yet: look again once the replacements
     // are there (as many live pods of the template as it wants).
-    wait_for_replacements(context.kube, ref, app, wait);
+    wait_for_replacements(context.kube, context.time, ref, app, wait);
   }
 }
 

@@ -105,7 +105,7 @@ PlanReport run_plan(Context& context, BackupStores stores, const PlanDashboards&
   }));
   report.parts.push_back(run_part("services", [&](PlanPart& part) {
     const auto services = select_services(context.config, {}, /*all=*/true);
-    report.services = instrument_services(context, stores, services, {.dry_run = true});
+    report.services = instrument_services(context, stores, services, {.change = {.dry_run = true}});
     summarize_services(report.services, part);
   }));
   report.parts.push_back(run_part("dashboards", [&](PlanPart& part) {

@@ -2,18 +2,20 @@
 
 #include <fmt/core.h>
 
+#include "actions/change_awareness.h"
 #include "actions/deployment_write.h"
 #include "actions/operator_setup.h"
 #include "actions/originals.h"
 #include "actions/services.h"
+#include "actions/session.h"
 #include "core/bounded_input.h"
 #include "core/parallel.h"
+#include "core/yaml_emit.h"
 #include "instrument/change_origin.h"
 #include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "kube/object_diff.h"
-#include "core/yaml_emit.h"
 
 namespace cxtm::actions {
 namespace {
@@ -74,10 +76,9 @@ Json prepare_exact(BackupStores stores, const kube::ObjectRef& ref, const Json& 
   const Json restored = instrument::restore_deployment(current, stored.object);
   // What the original takes away beyond the tool's change: the app team's releases since.
   const Json without_tool = instrument::undo_instrumentation(current).deployment;
-  result.taken_away = kube::unified_diff("live-without-cxtm-o11y/" + result.deployment,
-                                         "original/" + result.deployment,
-                                         to_yaml(without_tool["spec"]["template"]),
-                                         to_yaml(restored["spec"]["template"]));
+  result.taken_away = kube::unified_diff(
+      "live-without-cxtm-o11y/" + result.deployment, "original/" + result.deployment,
+      to_yaml(without_tool["spec"]["template"]), to_yaml(restored["spec"]["template"]));
   if (!original.verified) {
     result.unverified_template = to_yaml(stored.object["spec"]["template"]);
     result.warnings.push_back(fmt::format(
@@ -92,11 +93,8 @@ void wait_for_written(Context& context, const kube::ObjectRef& ref,
                       const config::ServiceSettings& service, const RollbackOptions& options,
                       ServiceResult& result) {
   try {
-    result.rollout = rollout::wait_for_rollout(context.kube, ref,
-                                               {.timeout = options.timeout,
-                                                .poll_interval = options.poll_interval,
-                                                .interrupted = options.interrupted},
-                                               context.reporter);
+    result.rollout = rollout::wait_for_rollout(
+        context.kube, ref, rollout_wait(options.change, context.time), context.reporter);
   } catch (const Error& error) {
     result.code = error.code();
     // The rollback is written either way: what is left is watching its pods come up.
@@ -130,7 +128,7 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
   ServiceResult result{.service = service.name,
                        .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
   try {
-    if (options.interrupted && options.interrupted()) {
+    if (options.change.interrupted && options.change.interrupted()) {
       throw Error(ExitCode::interrupted, "interrupted; the Deployment was not changed");
     }
     const auto current = context.kube.get(ref);
@@ -169,14 +167,14 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
       result.message = "already as the original: nothing to roll back";
       return result;
     }
-    if (options.dry_run) {
+    if (options.change.dry_run) {
       result.outcome = ServiceOutcome::would_change;
       result.message = options.exact ? fmt::format("dry run: would restore {}", original.location)
                                      : "dry run: would take out the tool's change";
       return result;
     }
     try {
-      write_deployment(context.kube, *current, change, {.budget = options.timeout});
+      write_deployment(context.kube, *current, change, {.budget = options.change.timeout});
       rollout::delete_halted_pods(context.kube, ref, *current);
     } catch (const Error& error) {
       // The pod template moved since it was read: when what moved it took the tool's change out
@@ -196,7 +194,7 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
     if (instrument::injected_by_operator(*current)) {
       clean_up_instrumentation(context, ref.namespace_, result);
     }
-    if (!options.wait) {
+    if (!options.change.wait) {
       result.message += "; not waiting for the rollout";
       return result;
     }
@@ -212,20 +210,15 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
 std::vector<ServiceResult> rollback_services(
     Context& context, BackupStores stores,
     const std::vector<const config::ServiceSettings*>& services, const RollbackOptions& options) {
-  context.kube.limit_request_time(options.timeout);
-  read_in_bulk(
-      context.config, context.kube, services,
-      !options.dry_run && options.wait ? BulkRead::follow_rollouts : BulkRead::deployments);
   read_originals_in_bulk(context.config, stores, services);
-  const size_t parallel = wave_width(options.parallel, services.size());
   std::vector<ServiceResult> results(services.size());
   std::vector<bool> to_write(services.size(), true);
-  if (options.exact && !options.dry_run && options.confirm) {
+  if (options.exact && !options.change.dry_run && options.confirm) {
     // Everything --exact would take away is shown and confirmed once, before any write.
     RollbackOptions preview = options;
-    preview.dry_run = true;
-    for_each_parallel(services.size(), parallel, [&](size_t i) {
-      results[i] = rollback_service(context, stores, *services[i], preview);
+    preview.change.dry_run = true;
+    results = change_each_service(context, services, preview.change, [&](size_t i) {
+      return rollback_service(context, stores, *services[i], preview);
     });
     std::vector<ServiceResult> shown;
     for (size_t i = 0; i < results.size(); ++i) {
@@ -242,10 +235,20 @@ std::vector<ServiceResult> rollback_services(
       return results;
     }
   }
-  for_each_parallel(services.size(), parallel, [&](size_t i) {
-    if (to_write[i]) results[i] = rollback_service(context, stores, *services[i], options);
+  return change_each_service(context, services, options.change, [&](size_t i) {
+    return to_write[i] ? rollback_service(context, stores, *services[i], options) : results[i];
   });
-  return results;
+}
+
+ServiceRun run_rollback(Session& session,
+                        const std::vector<const config::ServiceSettings*>& services,
+                        const RollbackOptions& options) {
+  ServiceRun run{.dry_run = options.change.dry_run};
+  ChangeAwareness splunk(session.context(), "rollback");
+  if (!run.dry_run) splunk.before(services);
+  run.results = rollback_services(session.context(), session.stores(), services, options);
+  if (!run.dry_run) splunk.after(service_changes("rollback", run.results));
+  return run;
 }
 
 }  // namespace cxtm::actions

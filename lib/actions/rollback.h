@@ -11,19 +11,16 @@
 
 #include "actions/context.h"
 #include "actions/instrument.h"
+#include "actions/service_change.h"
 #include "actions/service_result.h"
+#include "actions/service_run.h"
 
 namespace cxtm::actions {
 
 struct RollbackOptions {
-  bool dry_run = false;
-  bool wait = true;
-  Duration timeout = std::chrono::minutes(5);
-  Duration poll_interval = std::chrono::seconds(2);
+  ChangeOptions change;
   bool exact = false;     // restore the stored original in full
   std::string from_file;  // with exact: this backup file instead of the stored original
-  int parallel = 0;       // services at once; 0: all in one wave (wave_width)
-  std::function<bool()> interrupted;
   // exact: asked once, with every service's preview (diff, what it takes away, an unverified
   // original in full), before anything is written; false writes nothing.
   std::function<bool(const std::vector<ServiceResult>& previews)> confirm;
@@ -32,6 +29,12 @@ struct RollbackOptions {
 ServiceResult rollback_service(Context& context, BackupStores stores,
                                const config::ServiceSettings& service,
                                const RollbackOptions& options);
+
+// `rollback` as the command runs it: Splunk told (the detectors of the services that ask for it
+// muted first, an event per change after), the services rolled back.
+ServiceRun run_rollback(Session& session,
+                        const std::vector<const config::ServiceSettings*>& services,
+                        const RollbackOptions& options);
 
 std::vector<ServiceResult> rollback_services(
     Context& context, BackupStores stores,

@@ -1,7 +1,6 @@
 #include "kube/retrying_client.h"
 
 #include <algorithm>
-#include <thread>
 
 namespace cxtm::kube {
 namespace {
@@ -19,22 +18,18 @@ bool surely_not_done(const KubeError& error) {
 template <typename Call>
 auto RetryingClient::with_retries(Call call, const std::function<bool(const KubeError&)>& again)
     -> decltype(call()) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = policy_.time->now();
   Duration pause = policy_.first_pause;
   for (int attempt = 1;; ++attempt) {
     try {
       return call();
     } catch (const KubeError& error) {
-      const auto elapsed = std::chrono::steady_clock::now() - start;
+      const auto elapsed = policy_.time->now() - start;
       if (!again(error) || attempt >= policy_.attempts || elapsed + pause > policy_.budget) {
         throw;
       }
       if (policy_.on_retry) policy_.on_retry(error, pause);
-      if (policy_.sleep) {
-        policy_.sleep(pause);
-      } else {
-        std::this_thread::sleep_for(pause);
-      }
+      policy_.time->sleep_for(pause);
       pause = std::min(pause * 2, policy_.longest_pause);
     }
   }

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "core/duration.h"
+#include "core/time_source.h"
 #include "kube/kube_client.h"
 
 namespace cxtm::kube {
@@ -21,7 +22,7 @@ struct RetryPolicy {
   Duration longest_pause = std::chrono::seconds(2);
   // Retries stop once this much time has gone since the first try (a hang uses it up at once).
   Duration budget = std::chrono::seconds(30);
-  std::function<void(Duration)> sleep;  // waits; empty: the thread sleeps
+  TimeSource* time = &system_time();  // measures the budget and pauses
   // Told before each retry: what failed and how long the pause is.
   std::function<void(const KubeError&, Duration)> on_retry;
 };

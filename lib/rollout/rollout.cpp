@@ -133,7 +133,7 @@ std::string RolloutResult::cause() const {
 
 RolloutResult wait_for_rollout(kube::KubeClient& kube, const kube::ObjectRef& workload,
                                const WaitOptions& options, print::Reporter& reporter) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = options.time->now();
   const std::string label = fmt::format("{}/{}", workload.kind, workload.name);
   RolloutResult result;
   std::optional<PodLabel> template_label;
@@ -142,8 +142,7 @@ RolloutResult wait_for_rollout(kube::KubeClient& kube, const kube::ObjectRef& wo
     std::string line;
     try {
       const auto object = kube.get(workload);
-      result.waited =
-          std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+      result.waited = std::chrono::duration_cast<Duration>(options.time->now() - start);
       if (!object) {
         result.outcome = RolloutOutcome::gone;
         return result;
@@ -169,8 +168,7 @@ RolloutResult wait_for_rollout(kube::KubeClient& kube, const kube::ObjectRef& wo
     } catch (const kube::KubeError& error) {
       // A read that failed in passing: the rollout goes on regardless; look again.
       if (!error.retriable()) throw;
-      result.waited =
-          std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+      result.waited = std::chrono::duration_cast<Duration>(options.time->now() - start);
       result.read_error = error.what();
       result.read_error_code = error.code();
       line = fmt::format("{}: could not read ({}); trying again ({})", label, error.what(),

@@ -13,6 +13,7 @@
 #include "core/duration.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/time_source.h"
 #include "kube/kube_client.h"
 #include "print/reporter.h"
 #include "rollout/pod_diagnosis.h"
@@ -73,6 +74,7 @@ struct WaitOptions {
   Duration timeout = std::chrono::minutes(5);
   Duration poll_interval = std::chrono::seconds(2);
   std::function<bool()> interrupted;  // checked between polls; true stops the wait
+  TimeSource* time = &system_time();  // measures the wait (its pauses are kube.await_change's)
 };
 
 // Looks until the rollout completes, fails, the workload disappears, or the timeout: again after

@@ -14,8 +14,8 @@
 #include "core/atomic_file.h"
 #include "core/digest.h"
 #include "fixtures/kube_referenced_objects.h"
-#include "fixtures/kubectl_runner.h"
 #include "support/cli_runner.h"
+#include "support/kubectl_runner.h"
 
 namespace cxtm::testing {
 
