@@ -42,10 +42,9 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
           .after(actions::collector_changes("collector deploy", config, result, "deployed"));
     }
     if (global.format() == print::Format::text) {
-      print_deploy_text(result, flags->dry_run);
+      print_deploy_text(result);
     } else {
-      fmt::print("{}",
-                 print::format_document(deploy_json(result, flags->dry_run), global.format()));
+      fmt::print("{}", print::format_document(result.to_json(), global.format()));
     }
     outcome.code = result.code;
     outcome.changes_pending = options.dry_run && result.plan.changes_anything();

@@ -51,10 +51,10 @@ void setup_collector_upgrade(CLI::App& collector, const GlobalOptions& global,
     if (global.format() == print::Format::text) {
       fmt::print("collector {} -> {}\n", result.from.empty() ? "(unknown)" : result.from,
                  result.to);
-      print_deploy_text(result.deploy, flags->dry_run);
+      print_deploy_text(result.deploy);
       if (!pin.empty()) fmt::print("{}\n", pin);
     } else {
-      Json document = deploy_json(result.deploy, flags->dry_run);
+      Json document = result.deploy.to_json();
       document["from"] = result.from;
       document["to"] = result.to;
       document["pinned"] = result.pinned;
@@ -103,9 +103,9 @@ void setup_collector_rotate_token(CLI::App& collector, const GlobalOptions& glob
     if (global.format() == print::Format::text) {
       if (result.report)
         fmt::print("{}", validate_report_text(*result.report, global.printing().colour));
-      print_deploy_text(result.deploy, flags->dry_run);
+      print_deploy_text(result.deploy);
     } else {
-      Json document = deploy_json(result.deploy, flags->dry_run);
+      Json document = result.deploy.to_json();
       document["validate"] = result.report ? result.report->to_json() : Json(nullptr);
       fmt::print("{}", print::format_document(document, global.format()));
     }

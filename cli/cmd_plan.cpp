@@ -29,7 +29,7 @@ Json plan_json(const actions::PlanReport& report) {
   for (const auto& result : report.services) services.push_back(result.to_json());
   return Json{
       {"parts", parts},
-      {"collector", report.collector ? deploy_json(*report.collector, true) : Json(nullptr)},
+      {"collector", report.collector ? report.collector->to_json() : Json(nullptr)},
       {"services", services},
       {"dashboards", report.dashboards ? apply_json(*report.dashboards, true) : Json(nullptr)},
       {"changesPending", report.changes_pending()},

@@ -30,28 +30,8 @@ actions::CollectorDeployOptions deploy_options(const RolloutFlags& flags) {
           .interrupted = interrupted};
 }
 
-Json deploy_json(const actions::CollectorDeployResult& result, bool dry_run) {
-  Json objects = Json::array();
-  for (const auto& object : result.plan.objects) {
-    objects.push_back({{"kind", object.ref.kind},
-                       {"namespace", object.ref.namespace_},
-                       {"name", object.ref.name},
-                       {"change", actions::change_name(object.change)},
-                       {"diff", object.diff}});
-  }
-  return Json{
-      {"dryRun", dry_run},
-      {"changesPending", dry_run && result.plan.changes_anything()},
-      {"objects", objects},
-      {"rollout", result.rollout ? actions::rollout_to_json(*result.rollout) : Json(nullptr)},
-      {"logTails", result.log_tails},
-      {"rolledBack", result.rolled_back},
-      {"exitCode", static_cast<int>(result.code)},
-      {"message", result.message}};
-}
-
-void print_deploy_text(const actions::CollectorDeployResult& result, bool dry_run) {
-  if (dry_run) {
+void print_deploy_text(const actions::CollectorDeployResult& result) {
+  if (result.dry_run) {
     for (const auto& object : result.plan.objects) {
       if (!object.diff.empty()) fmt::print("{}", object.diff);
     }

@@ -27,11 +27,8 @@ void add_rollout_flags(CLI::App& command, RolloutFlags& flags);
 // without --dry-run).
 actions::CollectorDeployOptions deploy_options(const RolloutFlags& flags);
 
-// -o json/yaml: the plan, the rollout, the outcome.
-Json deploy_json(const actions::CollectorDeployResult& result, bool dry_run);
-
 // Text: on a dry run each diff and a line per object; the rollout's problems, log tails and
 // the message.
-void print_deploy_text(const actions::CollectorDeployResult& result, bool dry_run);
+void print_deploy_text(const actions::CollectorDeployResult& result);
 
 }  // namespace cxtm::cli

@@ -2,8 +2,7 @@
 
 #include <fmt/core.h>
 
-#include <thread>
-
+#include "actions/service_result.h"
 #include "rollout/log_tails.h"
 #include "rollout/unscheduled.h"
 
@@ -129,12 +128,11 @@ void apply_all(Context& context, const CollectorPlan& plan,
 void wait_for_namespace_to_go(Context& context, const CollectorDeployOptions& options) {
   const std::string& name = context.config.collector.namespace_;
   const kube::ObjectRef ref{"v1", "Namespace", "", name};
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = context.time.now();
   while (true) {
     const auto live = context.kube.get(ref);
     if (!live || !(*live)["metadata"].contains("deletionTimestamp")) return;
-    const auto waited =
-        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+    const auto waited = std::chrono::duration_cast<Duration>(context.time.now() - start);
     if (waited >= options.timeout) {
       throw Error(ExitCode::timeout,
                   fmt::format("namespace {} is still being deleted after {}; deploy again once "
@@ -149,8 +147,7 @@ void wait_for_namespace_to_go(Context& context, const CollectorDeployOptions& op
       throw Error(ExitCode::interrupted,
                   fmt::format("interrupted while waiting for namespace {} to go", name));
     }
-    std::this_thread::sleep_for(
-        std::min<Duration>(options.poll_interval, options.timeout - waited));
+    context.time.sleep_for(std::min<Duration>(options.poll_interval, options.timeout - waited));
   }
 }
 
@@ -169,9 +166,29 @@ std::string scheduled_nowhere(Context& context, const kube::ObjectRef& daemon_se
 
 }  // namespace
 
+Json CollectorDeployResult::to_json() const {
+  Json objects = Json::array();
+  for (const auto& object : plan.objects) {
+    objects.push_back({{"kind", object.ref.kind},
+                       {"namespace", object.ref.namespace_},
+                       {"name", object.ref.name},
+                       {"change", change_name(object.change)},
+                       {"diff", object.diff}});
+  }
+  return Json{{"dryRun", dry_run},
+              {"changesPending", dry_run && plan.changes_anything()},
+              {"objects", objects},
+              {"rollout", rollout ? rollout_to_json(*rollout) : Json(nullptr)},
+              {"logTails", log_tails},
+              {"rolledBack", rolled_back},
+              {"exitCode", static_cast<int>(code)},
+              {"message", message}};
+}
+
 CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOptions& options) {
   context.kube.limit_request_time(options.timeout);
-  CollectorDeployResult result{.plan = plan_collector(context, {.adopt = options.adopt})};
+  CollectorDeployResult result{.dry_run = options.dry_run,
+                               .plan = plan_collector(context, {.adopt = options.adopt})};
   if (options.check_plan) options.check_plan(result.plan);
   if (options.dry_run) {
     result.message = result.plan.changes_anything() ? "dry run: nothing was changed"

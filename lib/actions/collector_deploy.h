@@ -35,12 +35,17 @@ struct CollectorDeployOptions {
 };
 
 struct CollectorDeployResult {
+  bool dry_run = false;
   CollectorPlan plan;
   std::optional<rollout::RolloutResult> rollout;  // when waited
   std::vector<std::string> log_tails;             // "pod/container: last lines", for crashing pods
   bool rolled_back = false;
   ExitCode code = ExitCode::ok;
   std::string message;  // one line: what happened
+
+  // {"dryRun", "changesPending", "objects": [{"kind", "namespace", "name", "change", "diff"}],
+  // "rollout", "logTails", "rolledBack", "exitCode", "message"}: the -o json/yaml document.
+  Json to_json() const;
 };
 
 // Runs the deploy. Refusals before any write (lint, missing Secret, API errors while planning)

@@ -44,7 +44,7 @@ bool write_landed(const Json& read, const Json& sent, const Json& now) {
 
 WrittenDeployment write_deployment(kube::KubeClient& kube, const Json& live,
                                    const DeploymentChange& change, const WriteLimits& limits) {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = limits.time->now();
   WrittenDeployment result{.before = live};
   const auto ref = kube::ObjectRef::of(live);
   for (;; ++result.attempts) {
@@ -67,8 +67,7 @@ WrittenDeployment write_deployment(kube::KubeClient& kube, const Json& live,
                                 "look at the change and run the command again",
                                 ref.describe()));
       }
-      if (result.attempts >= limits.attempts ||
-          std::chrono::steady_clock::now() - start >= limits.budget) {
+      if (result.attempts >= limits.attempts || limits.time->now() - start >= limits.budget) {
         throw Error(error.code(), fmt::format("{} (after {} attempt{})", error.what(),
                                               result.attempts, result.attempts == 1 ? "" : "s"));
       }

@@ -14,6 +14,7 @@
 
 #include "core/duration.h"
 #include "core/json.h"
+#include "core/time_source.h"
 #include "kube/kube_client.h"
 
 namespace cxtm::actions {
@@ -31,6 +32,7 @@ struct WrittenDeployment {
 struct WriteLimits {
   int attempts = 5;
   Duration budget = std::chrono::minutes(5);  // no new attempt once this much time has gone
+  TimeSource* time = &system_time();
 };
 
 // Writes change(live) over live, as above, within limits. Throws Error conflict naming what

@@ -87,7 +87,8 @@ std::string undo_after_failure(Context& context, const config::ServiceSettings& 
   try {
     const auto current = context.kube.get(ref);
     if (!current) return fmt::format("the {} is gone", ref.kind);
-    write_deployment(context.kube, *current, undo.change, {.budget = wait.timeout});
+    write_deployment(context.kube, *current, undo.change,
+                     {.budget = wait.timeout, .time = &context.time});
     const auto halted = rollout::delete_halted_pods(context.kube, ref, *current);
     const std::string deleted =
         halted.empty() ? "" : fmt::format(" (deleted the halted {})", fmt::join(halted, ", "));
@@ -317,7 +318,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
                                                      live, spec, CXTM_VERSION, options.force)
                                               .deployment;
                                         },
-                                        {.budget = options.change.timeout});
+                                        {.budget = options.change.timeout, .time = &context.time});
     written = true;
     result.outcome = state == instrument::State::outdated ? ServiceOutcome::upgraded
                                                           : ServiceOutcome::instrumented;

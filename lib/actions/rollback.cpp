@@ -174,7 +174,8 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
       return result;
     }
     try {
-      write_deployment(context.kube, *current, change, {.budget = options.change.timeout});
+      write_deployment(context.kube, *current, change,
+                       {.budget = options.change.timeout, .time = &context.time});
       rollout::delete_halted_pods(context.kube, ref, *current);
     } catch (const Error& error) {
       // The pod template moved since it was read: when what moved it took the tool's change out
