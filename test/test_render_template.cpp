@@ -172,6 +172,16 @@ TEST_SUITE("render/yaml_emit") {
     CHECK(to_yaml(Json{{"k", true}}) == "k: true\n");
   }
 
+  TEST_CASE("line breaks and control characters read back exactly") {
+    // fuzz_template found "x\r\r" read back as "x": a raw CR is folded by the parser.
+    for (const std::string text : {"x\r\r", "a\rb", "a\n\n", "\n", "tab\there", "bell\x07",
+                                   "trailing\r\n"}) {
+      CAPTURE(text);
+      const YAML::Node back = YAML::Load(to_yaml(Json{{"k", text}}));
+      CHECK(back["k"].as<std::string>() == text);
+    }
+  }
+
   TEST_CASE("multi-line text is a literal block only when it reads back exactly") {
     CHECK(to_yaml(Json{{"k", "a: 1\nb: 2\n"}}) == "k: |\n  a: 1\n  b: 2\n");
     CHECK(to_yaml(Json{{"k", "a\nb"}}) == "k: \"a\\nb\"\n");

@@ -36,6 +36,13 @@ bool fits_literal_block(const std::string& text) {
                       [](unsigned char c) { return (c < 0x20 && c != '\n') || c == 0x7f; });
 }
 
+// Line breaks and other control characters survive only as escapes: a parser folds a raw CR or
+// LF in a plain or single-quoted scalar (found by fuzz_template: "x\r\r" read back as "x").
+bool has_control_character(const std::string& text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
 void emit(YAML::Emitter& out, const Json& value) {
   switch (value.type()) {
     case Json::value_t::object:
@@ -63,7 +70,8 @@ void emit(YAML::Emitter& out, const Json& value) {
       }
       if (text.find('\n') != std::string::npos && fits_literal_block(text)) {
         out << YAML::Literal << text;
-      } else if (text.empty() || is_resolved_as_non_string(text)) {
+      } else if (text.empty() || is_resolved_as_non_string(text) ||
+                 has_control_character(text)) {
         out << YAML::DoubleQuoted << text;
       } else {
         out << text;  // yaml-cpp quotes what its own rules need (": ", "#", leading "-", ...)
