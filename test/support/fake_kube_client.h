@@ -20,6 +20,7 @@
 
 #include "core/time_source.h"
 #include "kube/kube_client.h"
+#include "support/stub_kube_client.h"
 
 namespace cxtm::testing {
 
@@ -29,7 +30,8 @@ enum class KubeCall { get, list, get_named, apply, replace, remove };
 // (a write that lands and then loses its answer).
 enum class FailureStrikes { before, after };
 
-class FakeKubeClient : public kube::KubeClient {
+// The calls it does not store for (logs, access reviews, discovery) answer as StubKubeClient's.
+class FakeKubeClient : public StubKubeClient {
  public:
   // time: what await_change sleeps on (a ManualTime moves on at once); nullptr: it returns.
   explicit FakeKubeClient(TimeSource* time = nullptr) : time_(time) {}
@@ -56,17 +58,6 @@ class FakeKubeClient : public kube::KubeClient {
   Json apply(const Json& object, kube::DryRun dry_run, std::string_view field_manager) override;
   Json replace(const Json& object) override;
   bool remove(const kube::ObjectRef& ref) override;
-  std::string logs(std::string_view, std::string_view, std::string_view, int, bool) override {
-    return "";
-  }
-  std::string log_head(std::string_view, std::string_view, std::string_view, int) override {
-    return "";
-  }
-  std::vector<bool> can_i(const std::vector<kube::AccessQuery>& queries) override {
-    return std::vector<bool>(queries.size(), true);
-  }
-  bool serves(std::string_view, std::string_view) override { return false; }
-  void limit_request_time(Duration) override {}
   // Nothing changes by itself here: the whole pause passes.
   void await_change(const kube::ObjectRef&, Duration at_most) override {
     if (time_ != nullptr) time_->sleep_for(at_most);
