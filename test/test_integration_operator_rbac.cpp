@@ -408,8 +408,8 @@ TEST_SUITE("integration/operator_rbac") {
     const std::string extra = CXTM_SOURCE_DIR "/examples/operator-rbac-otel-operator.yaml";
     ClusterCli cluster;
     cluster.seed("minimal", "cxtm-scheduler");
-    // The admin installs the Operator: its CRD, its webhook (whose cache lags 2 s, so that the
-    // first pods are replaced).
+    // The admin installs the Operator: its CRD, its webhook (whose cache lags 2 s and misses
+    // the first pod, so that pods are replaced and pods/delete is used).
     REQUIRE(cluster
                 .kubectl({"create", "-f",
                           CXTM_SOURCE_DIR
@@ -419,7 +419,7 @@ TEST_SUITE("integration/operator_rbac") {
                 .kubectl({"wait", "--for=condition=established", "--timeout=20s",
                           "crd/instrumentations.opentelemetry.io"})
                 .exit_code == 0);
-    cluster.server.install_operator_webhook(200);
+    cluster.server.install_operator_webhook(200, 1);
     cxtm::write_file_atomic(cluster.config(), cxtm::read_file(cluster.config()) +
                                                   "instrumentation:\n  via: operator\n");
     cluster.server.enforce_rbac(cxtm::read_file(kRbac) + "\n---\n" + cxtm::read_file(extra));
