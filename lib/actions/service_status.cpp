@@ -134,12 +134,11 @@ std::vector<ServiceStatus> service_statuses(
     try {
       const auto deployment = context.kube.get(ref);
       status.found = deployment.has_value();
+      const bool ours = deployment && instrument::instrumented_by_us(*deployment);
       if (deployment) {
         const auto spec = spec_for_workload(context.config, *service, *deployment, std::nullopt);
         status.state = state_name(instrument::detect_state(*deployment, spec));
-        if (instrument::instrumented_by_us(*deployment)) {
-          status.injector = std::string(instrument::to_string(spec.injector));
-        }
+        if (ours) status.injector = std::string(instrument::to_string(spec.injector));
         const Json& metadata = (*deployment)["metadata"];
         if (metadata.contains("annotations") && metadata["annotations"].is_object()) {
           status.tool_version = metadata["annotations"].value(instrument::kAnnotationVersion, "");
@@ -150,7 +149,7 @@ std::vector<ServiceStatus> service_statuses(
         const auto rollout = rollout::rollout_state(*deployment);
         status.desired = rollout.desired;
         status.ready = rollout.ready;
-        if (!status.spec_hash.empty()) {
+        if (ours) {
           // Pods on their way out (an earlier template's) say nothing of the installer now.
           for (const Json& pod : rollout::live_pods(
                    context.kube.list("pods", ref.namespace_, rollout::pod_selector(*deployment)))) {
@@ -173,7 +172,7 @@ std::vector<ServiceStatus> service_statuses(
           *flag = false;  // present but unusable counts as absent here; rollback says why
         }
       }
-      if (deployment && instrument::instrumented_by_us(*deployment)) {
+      if (ours) {
         status.via = "cxtm-o11y";
         // A live instrument always leaves a backup; without one, ask who wrote the change (a
         // read each, only for these).
