@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
 #include "config/access_token.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "kube/object_diff.h"
 #include "lint/collector_lint.h"
 #include "render/manifest_parts.h"
@@ -69,12 +69,6 @@ Json proposed_object(Context& context, const Json& desired, bool namespace_pendi
 bool being_deleted(const Json& object) {
   return object.contains("metadata") && object["metadata"].is_object() &&
          object["metadata"].contains("deletionTimestamp");
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
 }
 
 // Each rendered object with what the cluster holds of it now. In a namespace on its way out (a
@@ -219,7 +213,7 @@ std::string display_name(const kube::ObjectRef& ref) {
   const auto slash = ref.api_version.find('/');
   const std::string group =
       slash == std::string::npos ? "" : "." + ref.api_version.substr(0, slash);
-  return fmt::format("{}{}/{}", lower(ref.kind), group, ref.name);
+  return fmt::format("{}{}/{}", to_lower(ref.kind), group, ref.name);
 }
 
 CollectorPlan plan_collector(Context& context, const PlanOptions& options) {

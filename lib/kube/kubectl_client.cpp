@@ -3,21 +3,15 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cctype>
 #include <thread>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "kube/batch_writer.h"
 #include "kube/kubectl_errors.h"
 
 namespace cxtm::kube {
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 void add_namespace(std::vector<std::string>& arguments, std::string_view namespace_) {
   if (!namespace_.empty()) {
@@ -66,10 +60,10 @@ Json for_update(Json object) {
 
 std::string ObjectRef::kubectl_name() const {
   const auto slash = api_version.find('/');
-  const std::string type = slash == std::string::npos
-                               ? lower(kind)
-                               : fmt::format("{}.{}.{}", lower(kind), api_version.substr(slash + 1),
-                                             api_version.substr(0, slash));
+  const std::string type = slash == std::string::npos ? to_lower(kind)
+                                                      : fmt::format("{}.{}.{}", to_lower(kind),
+                                                                    api_version.substr(slash + 1),
+                                                                    api_version.substr(0, slash));
   return type + "/" + name;
 }
 
@@ -145,7 +139,7 @@ Json KubectlClient::managed_fields(const ObjectRef& ref) {
     if (is_not_found(result)) return Json::array();
     throw kubectl_failure("get the managed fields of " + ref.describe(), result);
   }
-  if (result.out.find_first_not_of(" \n") == std::string::npos) return Json::array();
+  if (trim(result.out).empty()) return Json::array();
   const Json fields = parse_output("get the managed fields of " + ref.describe(), result.out);
   return fields.is_array() ? fields : Json::array();
 }

@@ -6,12 +6,13 @@
 
 #include "core/error.h"
 #include "core/split.h"
+#include "core/text.h"
 #include "instrument/object_edit.h"
 #include "instrument/owned.h"
 #include "instrument/python_runtime.h"
 #include "instrument/transform.h"
-#include "validate/api_proxy.h"
 #include "net/url.h"
+#include "validate/api_proxy.h"
 
 namespace cxtm::validate {
 namespace {
@@ -100,10 +101,9 @@ std::optional<std::string> excluded_by(const std::string& path, const Json& app_
   if (at == npos) return std::nullopt;
   const std::string value = string_member(env[at], "value");
   const std::string without_query = path.substr(0, path.find('?'));
-  for (std::string expression : split_nonempty(value, ",")) {
-    // OpenTelemetry strips the spaces around each expression.
-    expression.erase(0, expression.find_first_not_of(' '));
-    expression.erase(expression.find_last_not_of(' ') + 1);
+  for (const std::string& item : split_nonempty(value, ",")) {
+    // OpenTelemetry strips the whitespace around each expression (Python's str.strip()).
+    const std::string expression(trim(item));
     if (expression.empty()) continue;
     try {
       // OpenTelemetry searches the URL with each expression (Python's re.search).
