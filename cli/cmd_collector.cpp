@@ -66,7 +66,8 @@ void print_status_text(const actions::CollectorStatus& status, print::Colour col
              status.image_current ? "" : " (config pins another)");
   fmt::print("  config   {}\n",
              status.config_current ? "current" : "differs from the rendered config");
-  fmt::print("  secret   {}\n", status.secret_present ? "present" : print::paint("MISSING", print::Tone::bad, colour));
+  fmt::print("  secret   {}\n",
+             status.secret_present ? "present" : print::paint("MISSING", print::Tone::bad, colour));
   fmt::print("  pods     {}\n", status.rollout.progress);
   if (status.pods.empty()) return;
   fmt::print("\n{:<40} {:<20} {:<6} {:<10} {:>8}  {}\n", "POD", "NODE", "READY", "PHASE",

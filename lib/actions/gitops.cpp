@@ -11,13 +11,13 @@
 #include "core/atomic_file.h"
 #include "core/bounded_input.h"
 #include "core/error.h"
+#include "core/yaml_emit.h"
 #include "core/yaml_json.h"
 #include "gitops/guarded_patch.h"
 #include "gitops/kustomization.h"
 #include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "kube/object_diff.h"
-#include "core/yaml_emit.h"
 
 namespace cxtm::actions {
 namespace {

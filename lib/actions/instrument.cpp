@@ -10,11 +10,11 @@
 #include "actions/originals.h"
 #include "actions/services.h"
 #include "core/parallel.h"
+#include "core/yaml_emit.h"
 #include "instrument/change_origin.h"
 #include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "kube/object_diff.h"
-#include "core/yaml_emit.h"
 #include "rollout/log_tails.h"
 
 namespace cxtm::actions {

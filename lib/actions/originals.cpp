@@ -5,10 +5,10 @@
 #include <map>
 
 #include "actions/services.h"
+#include "core/yaml_emit.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "kube/object_diff.h"
-#include "core/yaml_emit.h"
 
 namespace cxtm::actions {
 namespace {

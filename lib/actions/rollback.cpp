@@ -8,12 +8,12 @@
 #include "actions/services.h"
 #include "core/bounded_input.h"
 #include "core/parallel.h"
+#include "core/yaml_emit.h"
 #include "instrument/change_origin.h"
 #include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "kube/object_diff.h"
-#include "core/yaml_emit.h"
 
 namespace cxtm::actions {
 namespace {
@@ -74,10 +74,9 @@ Json prepare_exact(BackupStores stores, const kube::ObjectRef& ref, const Json& 
   const Json restored = instrument::restore_deployment(current, stored.object);
   // What the original takes away beyond the tool's change: the app team's releases since.
   const Json without_tool = instrument::undo_instrumentation(current).deployment;
-  result.taken_away = kube::unified_diff("live-without-cxtm-o11y/" + result.deployment,
-                                         "original/" + result.deployment,
-                                         to_yaml(without_tool["spec"]["template"]),
-                                         to_yaml(restored["spec"]["template"]));
+  result.taken_away = kube::unified_diff(
+      "live-without-cxtm-o11y/" + result.deployment, "original/" + result.deployment,
+      to_yaml(without_tool["spec"]["template"]), to_yaml(restored["spec"]["template"]));
   if (!original.verified) {
     result.unverified_template = to_yaml(stored.object["spec"]["template"]);
     result.warnings.push_back(fmt::format(
