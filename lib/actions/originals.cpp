@@ -19,8 +19,9 @@ const Json& template_of(const Json& deployment) {
 
 std::string no_usable_original(const std::string& namespace_, const std::string& deployment,
                                const std::vector<std::string>& damaged) {
-  return fmt::format("no usable original backup of Deployment {}/{} locally or in the cluster{}",
-                     namespace_, deployment, damaged.empty() ? "" : " (" + damaged.back() + ")");
+  const kube::ObjectRef ref{"apps/v1", "Deployment", namespace_, deployment};
+  return fmt::format("no usable original backup of {} locally or in the cluster{}", ref.describe(),
+                     damaged.empty() ? "" : " (" + damaged.back() + ")");
 }
 
 }  // namespace

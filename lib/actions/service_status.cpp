@@ -129,8 +129,7 @@ std::vector<ServiceStatus> service_statuses(
   for_each_parallel(services.size(), wave_width(0, services.size()), [&](size_t i) {
     const auto* service = services[i];
     const auto ref = workload_ref(context.config, *service);
-    ServiceStatus status{.service = service->name,
-                         .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
+    ServiceStatus status{.service = service->name, .deployment = ref.namespaced_name()};
     try {
       const auto deployment = context.kube.get(ref);
       status.found = deployment.has_value();

@@ -46,7 +46,9 @@ class Run {
         }) {
     const auto& config = context.config;
     report_.cluster = config.cluster;
-    report_.collector = fmt::format("{}/{}", config.collector.namespace_, config.collector.name);
+    report_.collector =
+        kube::ObjectRef{"apps/v1", "DaemonSet", config.collector.namespace_, config.collector.name}
+            .namespaced_name();
     std::vector<std::string> names;
     for (const auto* service : options.services) {
       report_.services.push_back(service->name);

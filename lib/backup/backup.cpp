@@ -47,6 +47,10 @@ Json DeploymentBackup::to_json() const {
               {"sha256", sha256},          {"object", object}};
 }
 
+kube::ObjectRef DeploymentBackup::ref() const {
+  return {text_field(object, "apiVersion"), text_field(object, "kind"), namespace_, deployment};
+}
+
 DeploymentBackup make_backup(const std::string& service, const Json& object, Role role) {
   const Json& metadata = object.at("metadata");
   return DeploymentBackup{.service = service,

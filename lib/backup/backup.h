@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/json.h"
+#include "kube/object_ref.h"
 
 namespace cxtm::backup {
 
@@ -23,6 +24,8 @@ struct DeploymentBackup {
 
   // The document stored in files and ConfigMaps.
   Json to_json() const;
+  // The workload it is a backup of.
+  kube::ObjectRef ref() const;
 };
 
 // A new backup of object, with its checksum and the current time.

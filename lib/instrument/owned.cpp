@@ -7,6 +7,7 @@
 #include "instrument/object_edit.h"
 #include "instrument/operator_injection.h"
 #include "instrument/transform.h"
+#include "kube/object_ref.h"
 
 namespace cxtm::instrument {
 namespace {
@@ -28,12 +29,11 @@ void remove_annotation(Json& object, std::string_view key) {
 
 std::string deployment_label(const Json& deployment) {
   const Json& metadata = member(deployment, "metadata");
-  const std::string namespace_ = string_member(metadata, "namespace");
-  const std::string name = string_member(metadata, "name");
-  std::string kind = string_member(deployment, "kind");
-  if (kind.empty()) kind = "Deployment";
-  return namespace_.empty() ? fmt::format("{} {}", kind, name)
-                            : fmt::format("{} {}/{}", kind, namespace_, name);
+  const std::string kind = string_member(deployment, "kind");
+  return kube::ObjectRef{.kind = kind.empty() ? "Deployment" : kind,
+                         .namespace_ = string_member(metadata, "namespace"),
+                         .name = string_member(metadata, "name")}
+      .describe();
 }
 
 const Json& pod_spec(const Json& deployment) {

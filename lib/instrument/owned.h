@@ -11,7 +11,8 @@
 
 namespace cxtm::instrument {
 
-// "Deployment <namespace>/<name>", for messages.
+// "Deployment <namespace>/<name>" (ObjectRef::describe), for messages; the kind defaults to
+// Deployment, as for a manifest that does not say.
 std::string deployment_label(const Json& deployment);
 
 // spec.template.spec; throws Error(usage) naming the Deployment when it has no containers.

@@ -58,28 +58,6 @@ Json for_update(Json object) {
   return object;
 }
 
-std::string ObjectRef::kubectl_name() const {
-  const auto slash = api_version.find('/');
-  const std::string type = slash == std::string::npos ? to_lower(kind)
-                                                      : fmt::format("{}.{}.{}", to_lower(kind),
-                                                                    api_version.substr(slash + 1),
-                                                                    api_version.substr(0, slash));
-  return type + "/" + name;
-}
-
-std::string ObjectRef::describe() const {
-  return namespace_.empty() ? fmt::format("{} {}", kind, name)
-                            : fmt::format("{} {}/{}", kind, namespace_, name);
-}
-
-ObjectRef ObjectRef::of(const Json& object) {
-  const Json& metadata = object.at("metadata");
-  return ObjectRef{.api_version = object.value("apiVersion", ""),
-                   .kind = object.value("kind", ""),
-                   .namespace_ = metadata.value("namespace", ""),
-                   .name = metadata.value("name", "")};
-}
-
 KubectlClient::KubectlClient(KubectlOptions options)
     : options_(std::move(options)),
       processes_(std::make_shared<std::counting_semaphore<>>(std::max(1, options_.max_processes))) {

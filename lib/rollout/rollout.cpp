@@ -134,7 +134,7 @@ std::string RolloutResult::cause() const {
 RolloutResult wait_for_rollout(kube::KubeClient& kube, const kube::ObjectRef& workload,
                                const WaitOptions& options, print::Reporter& reporter) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string label = fmt::format("{}/{}", workload.kind, workload.name);
+  const std::string label = workload.kind_name();
   RolloutResult result;
   std::optional<PodLabel> template_label;
   long long labelled_generation = -1;

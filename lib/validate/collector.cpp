@@ -83,10 +83,11 @@ CollectorFacts check_collector(kube::KubeClient& kube, const config::Config& con
   CollectorFacts facts;
   const auto& ns = config.collector.namespace_;
   const auto& name = config.collector.name;
-  const auto daemonset = kube.get({"apps/v1", "DaemonSet", ns, name});
+  const kube::ObjectRef daemonset_ref{"apps/v1", "DaemonSet", ns, name};
+  const auto daemonset = kube.get(daemonset_ref);
   if (!daemonset) {
     result.status = Status::fail;
-    result.summary = fmt::format("DaemonSet {}/{} not found", ns, name);
+    result.summary = daemonset_ref.describe() + " not found";
     result.remedy = "deploy the collector: cxtm-o11y collector deploy";
     return facts;
   }
@@ -142,7 +143,7 @@ CollectorFacts check_collector(kube::KubeClient& kube, const config::Config& con
   result.data["pods"] = pods;
 
   std::string pods_part = fmt::format(
-      "DaemonSet {}/{} {}/{} pods ready, {}", ns, name, state.ready, state.desired,
+      "{} {}/{} pods ready, {}", daemonset_ref.describe(), state.ready, state.desired,
       most_restarts == 0 ? "no restarts" : fmt::format("up to {} restarts", most_restarts));
   if (state.desired == 0) {
     result.details.push_back("no node runs the collector: " +
@@ -155,13 +156,14 @@ CollectorFacts check_collector(kube::KubeClient& kube, const config::Config& con
   }
 
   std::string config_part;
-  const auto configmap = kube.get({"v1", "ConfigMap", ns, name});
+  const kube::ObjectRef configmap_ref{"v1", "ConfigMap", ns, name};
+  const auto configmap = kube.get(configmap_ref);
   const Json* data = configmap && configmap->contains("data") && (*configmap)["data"].is_object()
                          ? &(*configmap)["data"]
                          : nullptr;
   if (data == nullptr || !data->contains("relay.yaml") || !(*data)["relay.yaml"].is_string()) {
     worsen(result, Status::fail, "deploy the collector: cxtm-o11y collector deploy");
-    config_part = fmt::format("ConfigMap {}/{} with relay.yaml not found", ns, name);
+    config_part = configmap_ref.describe() + " with relay.yaml not found";
   } else {
     facts.relay_yaml = (*data)["relay.yaml"].get<std::string>();
     config_part = lint_live_config(facts.relay_yaml, fmt::format("configmap/{}/relay.yaml", name),

@@ -31,11 +31,6 @@ bool selects(const Json& selector, const Json& labels) {
   return true;
 }
 
-std::string deployment_name(const Json& deployment) {
-  return fmt::format("Deployment {}/{}", string_member(member(deployment, "metadata"), "namespace"),
-                     string_member(member(deployment, "metadata"), "name"));
-}
-
 }  // namespace
 
 TrafficTarget traffic_target(const std::string& traffic, const Json& deployment,
@@ -55,7 +50,7 @@ TrafficTarget traffic_target(const std::string& traffic, const Json& deployment,
     throw Error(ExitCode::usage,
                 fmt::format("--traffic {}: no Service in namespace {} selects the pods of {}; name "
                             "one: --traffic http://SERVICE:PORT{}",
-                            traffic, ns, deployment_name(deployment), traffic));
+                            traffic, ns, instrument::deployment_label(deployment), traffic));
   }
   const auto url = net::parse_url(traffic);
   if (!url || url->scheme != "http") {
@@ -73,7 +68,7 @@ TrafficTarget traffic_target(const std::string& traffic, const Json& deployment,
     if (named_ns != ns) {
       throw Error(ExitCode::usage,
                   fmt::format("--traffic {}: Service {} is in namespace {}, not in {}'s", traffic,
-                              name, named_ns, deployment_name(deployment)));
+                              name, named_ns, instrument::deployment_label(deployment)));
     }
   }
   return {.service = name, .port = url->port == 0 ? 80 : url->port, .path = url->path};
@@ -122,7 +117,7 @@ void check_traffic(net::HttpClient& http, kube::KubeClient& kube, const std::str
   const auto deployment = kube.get(ref);
   if (!deployment) {
     result.status = Status::fail;
-    result.summary = fmt::format("{} {}/{} not found", ref.kind, ref.namespace_, ref.name);
+    result.summary = ref.describe() + " not found";
     result.remedy = "see check 5";
     return;
   }
