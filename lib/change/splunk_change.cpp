@@ -32,19 +32,19 @@ std::string splunk_ingest_url(const config::Config& config) {
   const bool overridden = override_url != nullptr && *override_url != '\0';
   std::string url = overridden ? override_url : config.endpoints().ingest;
   while (url.ends_with('/')) url.pop_back();
-  net::require_safe_for_tokens(
-      url, overridden ? std::string(kSplunkIngestUrlVariable)
-                      : "the Splunk ingest URL of realm " + config.splunk.realm);
+  net::require_safe_for_tokens(url, overridden
+                                        ? std::string(kSplunkIngestUrlVariable)
+                                        : "the Splunk ingest URL of realm " + config.splunk.realm);
   return url;
 }
 
-net::HttpResponse SplunkChange::send(std::string method, std::string url,
-                                          const std::string& token, std::string body) {
+net::HttpResponse SplunkChange::send(std::string method, std::string url, const std::string& token,
+                                     std::string body) {
   net::HttpRequest request{.method = std::move(method),
-                                .url = std::move(url),
-                                .headers = {{"X-SF-Token", token}},
-                                .body = std::move(body),
-                                .timeout = timeout_};
+                           .url = std::move(url),
+                           .headers = {{"X-SF-Token", token}},
+                           .body = std::move(body),
+                           .timeout = timeout_};
   if (!request.body.empty()) request.headers.emplace_back("Content-Type", "application/json");
   return http_.send(request);
 }

@@ -83,7 +83,8 @@ std::map<std::string, ExistingObject> find_existing(splunk::ObjectsApi& api,
   if (existing.contains("group")) {
     // A dashboard or chart deleted since it was listed is simply not there.
     for (const std::string& id : string_list(existing["group"].body, "dashboards")) {
-      if (auto found = api.find(splunk::ObjectType::dashboard, id, fmt::format("dashboard {}", id))) {
+      if (auto found =
+              api.find(splunk::ObjectType::dashboard, id, fmt::format("dashboard {}", id))) {
         dashboards.push_back(std::move(*found));
       }
     }
@@ -96,7 +97,8 @@ std::map<std::string, ExistingObject> find_existing(splunk::ObjectsApi& api,
     if (found == nullptr) continue;
     auto& charts = charts_of_service[object.service];
     for (const std::string& id : chart_ids(*found)) {
-      auto chart = api.find(splunk::ObjectType::chart, id, fmt::format("{}: chart {}", object.service, id));
+      auto chart =
+          api.find(splunk::ObjectType::chart, id, fmt::format("{}: chart {}", object.service, id));
       if (chart) charts.push_back(std::move(*chart));
     }
   }

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "kube/object_diff.h"
 #include "core/yaml_emit.h"
+#include "kube/object_diff.h"
 
 namespace cxtm::dashboards {
 namespace {
@@ -130,9 +130,8 @@ std::vector<PlannedObject> plan_changes(const std::vector<DesiredObject>& desire
       const Json actual = placements_in_order(found->second.body);
       planned.change = holds_fields(actual, wanted) ? Change::unchanged : Change::update;
       if (planned.change == Change::update) {
-        planned.diff =
-            kube::unified_diff("splunk/" + label, "proposed/" + label,
-                               to_yaml(kept_part(actual, wanted)), to_yaml(wanted));
+        planned.diff = kube::unified_diff("splunk/" + label, "proposed/" + label,
+                                          to_yaml(kept_part(actual, wanted)), to_yaml(wanted));
       }
     }
     plan.push_back(std::move(planned));

@@ -36,8 +36,8 @@ std::optional<ExistingObject> find_created(splunk::ObjectsApi& api, const Desire
   return pick_created(candidates, desired.name, sent, known_ids);
 }
 
-bool update_landed(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id, const Json& sent,
-                   const std::string& what) {
+bool update_landed(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id,
+                   const Json& sent, const std::string& what) {
   const auto now = api.find(type, id, what);
   return now && holds_fields(*now, sent);
 }
