@@ -132,7 +132,7 @@ void wait_for_namespace_to_go(Context& context, const CollectorDeployOptions& op
   const auto start = std::chrono::steady_clock::now();
   while (true) {
     const auto live = context.kube.get(ref);
-    if (!live || !(*live)["metadata"].contains("deletionTimestamp")) return;
+    if (!live || !object_member(*live, "metadata").contains("deletionTimestamp")) return;
     const auto waited =
         std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
     if (waited >= options.timeout) {

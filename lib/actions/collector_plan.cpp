@@ -66,8 +66,7 @@ Json proposed_object(Context& context, const Json& desired, bool namespace_pendi
 }
 
 bool being_deleted(const Json& object) {
-  return object.contains("metadata") && object["metadata"].is_object() &&
-         object["metadata"].contains("deletionTimestamp");
+  return object_member(object, "metadata").contains("deletionTimestamp");
 }
 
 // Each rendered object with what the cluster holds of it now. In a namespace on its way out (a

@@ -243,9 +243,10 @@ bool record_instrumentation(const InstrumentationOutcome& outcome, ServiceResult
 
 void describe_change(const Json& before, const Json& after, std::string_view after_label,
                      ServiceResult& result) {
-  result.diff = kube::unified_diff(
-      "live/" + result.deployment, fmt::format("{}/{}", after_label, result.deployment),
-      to_yaml(before["spec"]["template"]), to_yaml(after["spec"]["template"]));
+  result.diff = kube::unified_diff("live/" + result.deployment,
+                                   fmt::format("{}/{}", after_label, result.deployment),
+                                   to_yaml(member_at(before, {"spec", "template"})),
+                                   to_yaml(member_at(after, {"spec", "template"})));
   result.patch =
       Json::diff(instrument::strip_for_backup(before), instrument::strip_for_backup(after));
 }

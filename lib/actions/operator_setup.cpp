@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "core/error.h"
+#include "instrument/object_edit.h"
 #include "instrument/operator_injection.h"
 
 namespace cxtm::actions {
@@ -18,9 +19,8 @@ kube::ObjectRef instrumentation_ref(const std::string& namespace_) {
 // (the namespace's only one).
 bool asks_for_ours(const Json& workload) {
   if (!instrument::asks_operator(workload)) return false;
-  const std::string value = string_member(
-      member(member(member(member(workload, "spec"), "template"), "metadata"), "annotations"),
-      instrument::kAnnotationInjectPython);
+  const std::string value = string_member(instrument::template_annotations(workload),
+                                          instrument::kAnnotationInjectPython);
   const std::string namespace_ = string_member(member(workload, "metadata"), "namespace");
   return value == "true" || value == instrument::kInstrumentationName ||
          value == fmt::format("{}/{}", namespace_, instrument::kInstrumentationName);

@@ -74,11 +74,12 @@ Json prepare_exact(BackupStores stores, const kube::ObjectRef& ref, const Json& 
   const Json restored = instrument::restore_deployment(current, stored.object);
   // What the original takes away beyond the tool's change: the app team's releases since.
   const Json without_tool = instrument::undo_instrumentation(current).deployment;
-  result.taken_away = kube::unified_diff(
-      "live-without-cxtm-o11y/" + result.deployment, "original/" + result.deployment,
-      to_yaml(without_tool["spec"]["template"]), to_yaml(restored["spec"]["template"]));
+  result.taken_away = kube::unified_diff("live-without-cxtm-o11y/" + result.deployment,
+                                         "original/" + result.deployment,
+                                         to_yaml(member_at(without_tool, {"spec", "template"})),
+                                         to_yaml(member_at(restored, {"spec", "template"})));
   if (!original.verified) {
-    result.unverified_template = to_yaml(stored.object["spec"]["template"]);
+    result.unverified_template = to_yaml(member_at(stored.object, {"spec", "template"}));
     result.warnings.push_back(fmt::format(
         "the original is the cluster's copy only ({}): unverified, since anyone who may write "
         "ConfigMaps in namespace {} can rewrite it; its pod template is shown in full",

@@ -107,14 +107,12 @@ std::optional<StoredBackup> ClusterBackupStore::original(const std::string& name
                                                          const std::string& deployment) {
   const auto ref = configmap_for(namespace_, deployment);
   const auto before = read_before(ref);
-  const auto configmap = before ? *before : kube_.get(ref);
-  if (!configmap || !configmap->contains("data") || !(*configmap)["data"].contains(kOriginalKey)) {
-    return std::nullopt;
-  }
+  const Json configmap = (before ? *before : kube_.get(ref)).value_or(Json());
+  const Json& document = member_at(configmap, {"data", kOriginalKey});
+  if (document.is_null()) return std::nullopt;
   const std::string location =
       fmt::format("configmap/{}/{}:{}", namespace_, ref.name, kOriginalKey);
-  return StoredBackup{parse_backup((*configmap)["data"][kOriginalKey].get<std::string>(), location),
-                      location};
+  return StoredBackup{parse_backup(document.get<std::string>(), location), location};
 }
 
 std::string ClusterBackupStore::save(const DeploymentBackup& backup) {
@@ -141,8 +139,7 @@ std::string ClusterBackupStore::save(const DeploymentBackup& backup) {
     kube_.apply(configmap, kube::DryRun::none, kube::kFieldManager);
   } else {
     Json configmap = *existing;
-    if (!configmap.contains("data") || !configmap["data"].is_object())
-      configmap["data"] = Json::object();
+    if (!member(configmap, "data").is_object()) configmap["data"] = Json::object();
     configmap["data"][key] = document;
     kube_.replace(configmap);  // resourceVersion from the read: a concurrent writer is a conflict
   }
@@ -160,10 +157,11 @@ std::vector<StoredBackup> ClusterBackupStore::list(const std::string& namespace_
     // A same-named ConfigMap someone else made is no backup of ours.
     const Json& labels = object_member(object_member(configmap, "metadata"), "labels");
     if (string_member(labels, std::string(kRoleLabel)) != "backup") continue;
-    if (!configmap.contains("data") || !configmap["data"].is_object()) continue;
+    const Json& data = member(configmap, "data");
+    if (!data.is_object()) continue;
     const std::string ns = configmap["metadata"].value("namespace", namespace_);
     const std::string name = configmap["metadata"].value("name", "");
-    for (const auto& [key, value] : configmap["data"].items()) {
+    for (const auto& [key, value] : data.items()) {
       const std::string location = fmt::format("configmap/{}/{}:{}", ns, name, key);
       try {
         result.push_back({parse_backup(value.get<std::string>(), location), location});

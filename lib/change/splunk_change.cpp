@@ -15,9 +15,7 @@ std::string why_not(const net::HttpResponse& response) {
   if (!response.answered()) return response.describe();
   const Json body = Json::parse(response.body, nullptr, false);
   const std::string message =
-      body.is_object() && body.contains("message") && body["message"].is_string()
-          ? body["message"].get<std::string>()
-          : response.body;
+      member(body, "message").is_string() ? body["message"].get<std::string>() : response.body;
   return one_line(fmt::format("HTTP {}: {}", response.status, message.substr(0, 200)));
 }
 
@@ -71,7 +69,7 @@ SplunkChange::Muted SplunkChange::mute(const std::string& api_url, const std::st
     return {"", why_not(response), !response.answered() || response.status >= 500};
   }
   const Json created = Json::parse(response.body, nullptr, false);
-  if (!created.is_object() || !created.contains("id") || !created["id"].is_string()) {
+  if (!member(created, "id").is_string()) {
     return {"", "Splunk's answer names no muting rule"};
   }
   return {created["id"].get<std::string>(), ""};

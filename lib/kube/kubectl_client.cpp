@@ -128,7 +128,7 @@ std::vector<Json> KubectlClient::list(std::string_view resource, std::string_vie
   add_namespace(arguments, namespace_);
   if (!label_selector.empty()) arguments.push_back("--selector=" + std::string(label_selector));
   const Json answer = run_json(fmt::format("get {}", resource), arguments);
-  const Json& items = answer.contains("items") ? answer["items"] : Json::array();
+  const Json& items = array_member(answer, "items");
   return std::vector<Json>(items.begin(), items.end());
 }
 
@@ -276,8 +276,8 @@ std::vector<bool> KubectlClient::can_i(const std::vector<AccessQuery>& queries) 
   Json reviews = Json::array();
   for (const auto& document : json_documents(result.out)) {
     const Json review = parse_output(action, document);
-    if (review.contains("items") && review["items"].is_array()) {
-      for (const Json& item : review["items"]) reviews.push_back(item);
+    if (const Json& items = member(review, "items"); items.is_array()) {
+      for (const Json& item : items) reviews.push_back(item);
     } else {
       reviews.push_back(review);
     }
@@ -289,8 +289,7 @@ std::vector<bool> KubectlClient::can_i(const std::vector<AccessQuery>& queries) 
   }
   std::vector<bool> allowed;
   for (const Json& review : reviews) {
-    const Json& status = review.contains("status") ? review["status"] : Json::object();
-    allowed.push_back(status.is_object() && status.value("allowed", false));
+    allowed.push_back(object_member(review, "status").value("allowed", false));
   }
   return allowed;
 }

@@ -80,9 +80,8 @@ std::pair<ExitCode, std::string> ObjectsApi::explain(const net::HttpResponse& an
   }
   // Splunk's errors are {"code": N, "message": "..."}; the message says what was wrong.
   const Json body = Json::parse(answer.body, nullptr, false);
-  std::string said = body.is_object() && body.contains("message") && body["message"].is_string()
-                         ? body["message"].get<std::string>()
-                         : answer.body.substr(0, 200);
+  const Json& message = member(body, "message");
+  std::string said = message.is_string() ? message.get<std::string>() : answer.body.substr(0, 200);
   said = one_line(said);
   const std::string cause = said.empty() ? fmt::format("HTTP {}", answer.status)
                                          : fmt::format("HTTP {}: {}", answer.status, said);
@@ -178,16 +177,14 @@ std::vector<Json> ObjectsApi::search(ObjectType type,
     paged.emplace_back("offset", std::to_string(page * kPageSize));
     const Json answer =
         answer_json(read(fmt::format("/v2/{}{}", api_name(type), query_string(paged))), what);
-    if (!answer.contains("results") || !answer["results"].is_array()) {
+    if (!member(answer, "results").is_array()) {
       throw Error(ExitCode::api_error,
                   fmt::format("{}: Splunk's search answer has no results list", what));
     }
     for (const Json& result : answer["results"]) {
       if (result.is_object()) found.push_back(result);
     }
-    const long long count = answer.contains("count") && answer["count"].is_number_integer()
-                                ? answer["count"].get<long long>()
-                                : 0;
+    const long long count = integer_member(answer, "count");
     if (answer["results"].size() < static_cast<size_t>(kPageSize) ||
         static_cast<long long>(found.size()) >= count) {
       break;
@@ -201,7 +198,7 @@ Json ObjectsApi::create(ObjectType type, const Json& body, const std::string& wh
   const std::string path =
       fmt::format("/v2/{}{}{}", api_name(type), query.empty() ? "" : "?", query);
   Json created = write_answer_json(write("POST", path, body.dump()), what);
-  if (!created.contains("id") || !created["id"].is_string()) {
+  if (!member(created, "id").is_string()) {
     throw Error(ExitCode::api_error,
                 fmt::format("{}: Splunk created it but did not say its id", what));
   }

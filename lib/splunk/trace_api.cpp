@@ -173,10 +173,9 @@ ActiveServices TraceApi::active_services(std::chrono::system_clock::time_point f
     return active;
   }
   // The nodes sit at the top level or under "data", depending on the API version.
-  const Json& holder =
-      answer.contains("data") && answer["data"].is_object() ? answer["data"] : answer;
-  if (holder.contains("nodes") && holder["nodes"].is_array()) {
-    for (const Json& node : holder["nodes"]) {
+  const Json& holder = member(answer, "data").is_object() ? answer["data"] : answer;
+  if (const Json& nodes = member(holder, "nodes"); nodes.is_array()) {
+    for (const Json& node : nodes) {
       if (!node.is_object() || node.value("inferred", false)) continue;
       const std::string name = node.value("serviceName", "");
       if (!name.empty()) active.services.insert(name);

@@ -47,7 +47,7 @@ std::string env_value(const Json& container, std::string_view name) {
 void check_template(const Json& deployment, const instrument::InstrumentationSpec& spec,
                     const std::string& instrument_command, Verdict& verdict,
                     std::string& app_container) {
-  const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
+  const Json& pod = member_at(deployment, {"spec", "template", "spec"});
   const auto record = instrument::read_env_record(deployment);
   app_container = record ? record->container : instrument::pick_container(deployment, spec);
   const Json& containers = member(pod, "containers");
@@ -176,8 +176,7 @@ bool check_app_log(kube::KubeClient& kube, const kube::ObjectRef& ref, const std
 
 // The traps in how the app starts that leave it untraced whatever its log says.
 std::vector<std::string> untraced_traps(const Json& deployment, const std::string& container) {
-  const Json& containers =
-      member(member(member(member(deployment, "spec"), "template"), "spec"), "containers");
+  const Json& containers = member_at(deployment, {"spec", "template", "spec", "containers"});
   const size_t at = find_named(containers, container);
   if (at == npos) return {};
   return instrument::python_runtime(containers[at], fmt::format("container {}", container))

@@ -37,8 +37,7 @@ TrafficTarget traffic_target(const std::string& traffic, const Json& deployment,
                              const std::vector<Json>& services) {
   const std::string ns = string_member(member(deployment, "metadata"), "namespace");
   if (traffic.starts_with("/")) {
-    const Json& labels =
-        member(member(member(member(deployment, "spec"), "template"), "metadata"), "labels");
+    const Json& labels = member_at(deployment, {"spec", "template", "metadata", "labels"});
     for (const Json& service : services) {
       if (!selects(member(member(service, "spec"), "selector"), labels)) continue;
       const Json& ports = member(member(service, "spec"), "ports");
@@ -128,8 +127,7 @@ void check_traffic(net::HttpClient& http, kube::KubeClient& kube, const std::str
   const auto record = instrument::read_env_record(*deployment);
   const std::string app_name =
       record ? record->container : instrument::pick_container(*deployment, spec);
-  const Json& containers =
-      member(member(member(member(*deployment, "spec"), "template"), "spec"), "containers");
+  const Json& containers = member_at(*deployment, {"spec", "template", "spec", "containers"});
   const size_t app = find_named(containers, app_name);
   if (const auto expression =
           app == npos ? std::nullopt : excluded_by(target.path, containers[app])) {
