@@ -46,6 +46,13 @@ kube::ObjectRef DeploymentBackup::ref() const {
           deployment};
 }
 
+std::string stored_name(const DeploymentBackup& backup) {
+  if (backup.role == Role::original) return std::string(kOriginalName);
+  std::string stamp = backup.created_at;
+  std::erase_if(stamp, [](char c) { return c == ':' || c == '-'; });
+  return fmt::format("snapshot-{}.json", stamp);
+}
+
 DeploymentBackup make_backup(const std::string& service, const Json& object, Role role) {
   const Json& metadata = object.at("metadata");
   return DeploymentBackup{.service = service,

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/json.h"
 #include "kube/object_ref.h"
@@ -27,6 +28,13 @@ struct DeploymentBackup {
   // The workload it is a backup of.
   kube::ObjectRef ref() const;
 };
+
+// The name the original is stored under, as a file and as a ConfigMap key.
+inline constexpr std::string_view kOriginalName = "original.json";
+
+// The name backup is stored under in either store: kOriginalName, or for a snapshot
+// "snapshot-<createdAt without ':' and '-'>.json" ("snapshot-20250101T100000Z.json").
+std::string stored_name(const DeploymentBackup& backup);
 
 // A new backup of object, with its checksum and the current time.
 DeploymentBackup make_backup(const std::string& service, const Json& object, Role role);
