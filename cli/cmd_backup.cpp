@@ -33,7 +33,7 @@ void setup_backup(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
     for (const auto& [store, stored] : listed) {
       items.push_back({{"store", store},
                        {"service", stored.backup.service},
-                       {"deployment", stored.backup.namespace_ + "/" + stored.backup.deployment},
+                       {"deployment", stored.backup.ref().namespaced_name()},
                        {"role", backup::role_name(stored.backup.role)},
                        {"createdAt", stored.backup.created_at},
                        {"sha256", stored.backup.sha256},
@@ -65,10 +65,10 @@ void setup_backup(CLI::App& app, const GlobalOptions& global, CommandOutcome& ou
     if (global.format() == print::Format::json) {
       fmt::print("{}", print::format_document(stored.backup.to_json(), print::Format::json));
     } else {
-      fmt::print("# {} backup of {}/{}, taken {} by cxtm-o11y {}, sha256 {}\n# from {}\n",
-                 backup::role_name(stored.backup.role), stored.backup.namespace_,
-                 stored.backup.deployment, stored.backup.created_at, stored.backup.tool_version,
-                 stored.backup.sha256, stored.location);
+      fmt::print("# {} backup of {}, taken {} by cxtm-o11y {}, sha256 {}\n# from {}\n",
+                 backup::role_name(stored.backup.role), stored.backup.ref().namespaced_name(),
+                 stored.backup.created_at, stored.backup.tool_version, stored.backup.sha256,
+                 stored.location);
       fmt::print("{}", to_yaml(stored.backup.object));
     }
     outcome.code = ExitCode::ok;

@@ -52,12 +52,12 @@ void setup_collector_deploy(CLI::App& parent, const GlobalOptions& global,
 }
 
 void print_status_text(const actions::CollectorStatus& status, print::Colour colour) {
+  const std::string name = status.ref().namespaced_name();
   if (!status.deployed) {
-    fmt::print("collector {}/{}: not deployed (run: cxtm-o11y collector deploy)\n",
-               status.namespace_, status.name);
+    fmt::print("collector {}: not deployed (run: cxtm-o11y collector deploy)\n", name);
     return;
   }
-  fmt::print("collector {}/{}: {}\n", status.namespace_, status.name,
+  fmt::print("collector {}: {}\n", name,
              status.healthy() ? print::paint("healthy", print::Tone::good, colour)
                               : print::paint("NOT healthy", print::Tone::bad, colour));
   fmt::print("  image    {}{}\n", status.image,
@@ -112,7 +112,7 @@ void setup_collector_delete(CLI::App& parent, const GlobalOptions& global,
     Json objects = Json::array();
     for (const auto& [ref, result] : results) {
       if (global.format() == print::Format::text) {
-        fmt::print("{} {}{}\n", actions::display_name(ref), actions::delete_outcome_name(result),
+        fmt::print("{} {}{}\n", ref.resource_name(), actions::delete_outcome_name(result),
                    *dry_run && result == actions::DeleteOutcome::deleted ? " (dry run)" : "");
       }
       objects.push_back({{"kind", ref.kind},

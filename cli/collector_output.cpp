@@ -36,7 +36,7 @@ void print_deploy_text(const actions::CollectorDeployResult& result) {
       if (!object.diff.empty()) fmt::print("{}", object.diff);
     }
     for (const auto& object : result.plan.objects) {
-      fmt::print("{} {} (dry run)\n", actions::display_name(object.ref),
+      fmt::print("{} {} (dry run)\n", object.ref.resource_name(),
                  actions::change_name(object.change));
     }
   }

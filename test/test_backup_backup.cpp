@@ -37,6 +37,15 @@ TEST_SUITE("backup/backup") {
     CHECK(read.sha256 == made.sha256);
   }
 
+  TEST_CASE("each store keeps a backup under the same name: the original, or its time") {
+    auto backup =
+        cxtm::backup::make_backup("scheduler", deployment(), cxtm::backup::Role::original);
+    backup.created_at = "2025-01-02T03:04:05Z";
+    CHECK(cxtm::backup::stored_name(backup) == "original.json");
+    backup.role = cxtm::backup::Role::snapshot;
+    CHECK(cxtm::backup::stored_name(backup) == "snapshot-20250102T030405Z.json");
+  }
+
   TEST_CASE("truncated, foreign and tampered documents are refused with the reason") {
     const std::string good =
         cxtm::backup::make_backup("scheduler", deployment(), cxtm::backup::Role::original)

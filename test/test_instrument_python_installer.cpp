@@ -11,12 +11,15 @@
 #include <map>
 
 #include "config/python_packages.h"
+#include "core/text.h"
 #include "instrument/installer.h"
 #include "instrument/transform.h"
 #include "support/app_image.h"
 #include "support/text.h"
 
 using cxtm::Json;
+using cxtm::to_lower;
+using cxtm::trim;
 using cxtm::testing::contains;
 using namespace cxtm::testing::python;
 using namespace cxtm::instrument;
@@ -63,7 +66,7 @@ TEST_SUITE("instrument/python_installer") {
     app.has("protobuf", "4.25.3");
     const auto result = app.install(app.plan());
     CHECK(result.exit_code == 2);
-    CHECK(trimmed(result.err) ==
+    CHECK(trim(result.err) ==
           "cxtm-o11y installer: protobuf: the app has 4.25.3, opentelemetry-proto needs "
           "protobuf >= 5.0, < 7.0 (the app's versions win: change them, or exclude the "
           "instrumentation that needs another)");
@@ -110,9 +113,7 @@ TEST_SUITE("instrument/python_installer") {
       CHECK(decision["conflicts"] == Json::array());
       // Nothing the app has is installed again.
       for (const auto& [name, version] : shape.has) {
-        std::string canonical = name;
-        std::transform(canonical.begin(), canonical.end(), canonical.begin(), ::tolower);
-        CHECK_FALSE(has_key(decision["install"], canonical));
+        CHECK_FALSE(has_key(decision["install"], to_lower(name)));
       }
     }
   }
@@ -260,7 +261,7 @@ TEST_SUITE("instrument/python_installer") {
     AppImage app(false);
     const auto result = app.install(app.plan());
     CHECK(result.exit_code == 3);
-    CHECK(trimmed(result.err) ==
+    CHECK(trim(result.err) ==
           "cxtm-o11y installer: the image has no pip (python3 -m pip fails), as in distroless "
           "images and venvs built by uv: set instrumentation.source: prebuilt");
   }
@@ -350,11 +351,6 @@ const std::vector<ImageOfShape>& images_of_shapes() {
   return images;
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), ::tolower);
-  return text;
-}
-
 }  // namespace
 
 TEST_SUITE("instrument/python_installer") {
@@ -414,7 +410,7 @@ TEST_SUITE("instrument/python_installer") {
       CHECK(strings(decision["instrumentations"]) == image.instrumentations);
       CHECK(decision["conflicts"] == Json::array());
       for (const auto& [name, version] : image.has) {
-        CHECK_FALSE(has_key(decision["install"], lower(name)));
+        CHECK_FALSE(has_key(decision["install"], to_lower(name)));
       }
     }
   }

@@ -456,6 +456,17 @@ TEST_SUITE("instrument/transform") {
     CHECK(contains(result.warnings[0], "added service.namespace, service.version"));
   }
 
+  TEST_CASE("OTEL_RESOURCE_ATTRIBUTES: keys read as the SDK strips them, line breaks too") {
+    // Written as a YAML block: the SDK's str.strip() takes the line break off the second key.
+    const Json d = single(Json::array(
+        {var("OTEL_RESOURCE_ATTRIBUTES", "team=payments,\ndeployment.environment=prod-eu\n")}));
+    const auto result = instrument_deployment(d, spec_a(), "0.1.0");
+    CHECK_FALSE(contains(value(result.deployment, "OTEL_RESOURCE_ATTRIBUTES"),
+                         "deployment.environment=cxtm-poc"));
+    REQUIRE(result.warnings.size() == 1);
+    CHECK(contains(result.warnings[0], "the app's deployment.environment=prod-eu kept"));
+  }
+
   TEST_CASE("OTEL_RESOURCE_ATTRIBUTES: the app's pod attributes leave the pod name variable out") {
     const Json d = single(Json::array(
         {var("OTEL_RESOURCE_ATTRIBUTES", "k8s.pod.name=fixed,service.instance.id=fixed-1")}));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "instrument/owned.h"
 #include "support/text.h"
 #include "support/validate_world.h"
 
@@ -41,8 +42,7 @@ void mute_for_ten_minutes(const ValidateWorld& world) {
 }
 
 bool instrumented(const ValidateWorld& world) {
-  return world.kube.get(kDeploymentPath).value().dump().find("otel-auto-instrumentation") !=
-         std::string::npos;
+  return cxtm::instrument::instrumented_by_us(world.kube.get(kDeploymentPath).value());
 }
 
 }  // namespace

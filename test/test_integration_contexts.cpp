@@ -9,14 +9,15 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "instrument/owned.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 #include "support/temp_dir.h"
 
 using cxtm::Json;
+using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::app_env;
 using cxtm::testing::ClusterCli;
-using cxtm::testing::instrumented;
 using cxtm::testing::lines_starting;
 using cxtm::testing::TempDir;
 
@@ -89,7 +90,7 @@ TEST_SUITE("integration/contexts") {
     REQUIRE(west_only.exit_code == 0);
     CHECK(app_env(clusters.west.deployment("cxtm-scheduler"), "OTEL_RESOURCE_ATTRIBUTES")
               .find("deployment.environment=prod-west") != std::string::npos);
-    CHECK_FALSE(instrumented(clusters.east.deployment("cxtm-scheduler")));
+    CHECK_FALSE(instrumented_by_us(clusters.east.deployment("cxtm-scheduler")));
 
     const auto plan = clusters.run(clusters.config,
                                    {"instrument", "scheduler", "--dry-run", "--detailed-exitcode"});
@@ -107,7 +108,7 @@ TEST_SUITE("integration/contexts") {
     INFO(both.out, both.err);
     CHECK(both.exit_code == 0);
     const Json east = clusters.east.deployment("cxtm-scheduler");
-    CHECK(instrumented(east));
+    CHECK(instrumented_by_us(east));
     CHECK(app_env(east, "OTEL_RESOURCE_ATTRIBUTES").find("deployment.environment=prod-east") !=
           std::string::npos);
     // Each cluster's local backups under its own cluster name.

@@ -18,6 +18,7 @@
 #include "core/atomic_file.h"
 #include "core/digest.h"
 #include "core/json.h"
+#include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "support/cluster_cli.h"
 #include "support/kubectl_runner.h"
@@ -27,13 +28,13 @@
 using cxtm::Json;
 using cxtm::read_file;
 using cxtm::sha256_hex;
+using cxtm::instrument::instrumented_by_us;
 using cxtm::kube::ProcessResult;
 using cxtm::testing::carries_our_annotations;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::CopyOf;
 using cxtm::testing::fast;
 using cxtm::testing::has_installer;
-using cxtm::testing::instrumented;
 using cxtm::testing::KubectlSpy;
 using cxtm::testing::lines_starting;
 using cxtm::testing::log_reliability;
@@ -68,7 +69,7 @@ int count_named(const Json& list, std::string_view name) {
 
 // Instrumented once: one installer, one volume for it, nothing of ours (or the app's) doubled.
 void check_converged(const Json& deployment) {
-  CHECK(instrumented(deployment));
+  CHECK(instrumented_by_us(deployment));
   CHECK(has_installer(deployment));
   const Json& pod = deployment["spec"]["template"]["spec"];
   const Json init_containers = pod.value("initContainers", Json::array());

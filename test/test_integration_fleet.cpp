@@ -11,17 +11,18 @@
 #include <vector>
 
 #include "core/json.h"
+#include "instrument/owned.h"
 #include "support/cluster_cli.h"
 #include "support/kubectl_runner.h"
 #include "support/kubectl_spy.h"
 #include "support/text.h"
 
 using cxtm::Json;
+using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::contains;
 using cxtm::testing::corpus_deployment;
 using cxtm::testing::fast;
-using cxtm::testing::instrumented;
 using cxtm::testing::KubectlSpy;
 using cxtm::testing::lines_starting;
 using cxtm::testing::test_kubectl;
@@ -140,7 +141,7 @@ TEST_SUITE("integration/fleet") {
     INFO(result.out, result.err);
     CHECK(result.exit_code == 0);
     for (int i = 1; i <= kFleet; ++i) {
-      CHECK(instrumented(fleet.cluster.deployment("cxtm-" + service(i))));
+      CHECK(instrumented_by_us(fleet.cluster.deployment("cxtm-" + service(i))));
     }
     // No Deployment read by itself: one LIST, then the cache the watches keep.
     CHECK(fleet.reads_before_write(from) == 0);
@@ -183,7 +184,7 @@ TEST_SUITE("integration/fleet") {
     CHECK(spy.calls() <= 3 + 4 + kFleet + rollback_fallback_reads);
     CHECK(contains(rollback.err, "12 rolled back (12 services in "));
     for (int i = 1; i <= kFleet; ++i) {
-      CHECK_FALSE(instrumented(fleet.cluster.deployment("cxtm-" + service(i))));
+      CHECK_FALSE(instrumented_by_us(fleet.cluster.deployment("cxtm-" + service(i))));
     }
   }
 
@@ -219,7 +220,7 @@ TEST_SUITE("integration/fleet") {
     CHECK(contains(errors[0], "(Forbidden)"));
     for (int i = 1; i <= kFleet; ++i) {
       CAPTURE(i);
-      CHECK(instrumented(fleet.cluster.deployment("cxtm-" + service(i))) == (i != 3));
+      CHECK(instrumented_by_us(fleet.cluster.deployment("cxtm-" + service(i))) == (i != 3));
     }
     CHECK(contains(result.err, "11 instrumented, 1 failed (12 services in "));
   }

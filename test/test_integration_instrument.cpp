@@ -10,15 +10,18 @@
 #include "core/atomic_file.h"
 #include "core/digest.h"
 #include "core/json.h"
+#include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 #include "support/installer_log.h"
+#include "support/kubectl_runner.h"
 #include "support/text.h"
 
 using cxtm::Json;
 using cxtm::read_file;
 using cxtm::sha256_hex;
+using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::app_env;
 using cxtm::testing::carries_our_annotations;
 using cxtm::testing::ClusterCli;
@@ -27,7 +30,7 @@ using cxtm::testing::deployment_path;
 using cxtm::testing::fast;
 using cxtm::testing::Fault;
 using cxtm::testing::has_installer;
-using cxtm::testing::instrumented;
+using cxtm::testing::Kubectl;
 using cxtm::testing::line_count;
 using cxtm::testing::lines_starting;
 using cxtm::testing::PodBehaviour;
@@ -75,7 +78,7 @@ TEST_SUITE("integration/instrument") {
       const auto& name_ = name;  // CAPTURE cannot name a structured binding (clang 14)
       CAPTURE(name_);
       const Json live = cluster.deployment(name);
-      CHECK(instrumented(live));
+      CHECK(instrumented_by_us(live));
       CHECK(has_installer(live));
       CHECK(app_env(live, "PYTHONPATH").starts_with("/otel-auto-instrumentation/cxtm-o11y:"));
       CHECK(app_env(live, "OTEL_SERVICE_NAME") == name);
@@ -157,6 +160,28 @@ TEST_SUITE("integration/instrument") {
           std::string::npos);
     CHECK(same_json(local_backup(cluster, "cxtm-scheduler"), original_local));
     CHECK(same_json(cluster_backup(cluster, "cxtm-scheduler"), original_cluster));
+  }
+
+  TEST_CASE("with its spec-hash annotation taken out, status still reads the tool's installer") {
+    ClusterCli cluster;
+    cluster.seed("minimal", "cxtm-scheduler");
+    REQUIRE(cluster.run(fast({"instrument", "scheduler"})).exit_code == 0);
+    // By hand: the Deployment's annotation goes, the pod template (and its record) stays.
+    Kubectl(cluster.server)
+        .ok({"annotate", "deployment/cxtm-scheduler", "cxtm-o11y.io/spec-hash-", "-n", "default"});
+    REQUIRE(instrumented_by_us(cluster.deployment("cxtm-scheduler")));
+
+    const auto status = cluster.run({"status", "scheduler", "-o", "json"});
+    INFO(status.out, status.err);
+    REQUIRE(status.exit_code == 0);
+    const Json service = Json::parse(status.out)["services"][0];
+    CHECK(service["specHash"] == "");
+    CHECK(service["state"] == "instrumented (outdated spec)");
+    CHECK(service["via"] == "cxtm-o11y");
+    REQUIRE_FALSE(service["installer"].empty());
+    for (const Json& line : service["installer"]) {
+      CHECK(line.get<std::string>().ends_with(": packages installed"));
+    }
   }
 
   TEST_CASE("--dry-run writes nothing, not even a backup, and shows the change") {
@@ -288,7 +313,7 @@ TEST_SUITE("integration/instrument") {
       CHECK(contains(errors[0], "could not follow the rollout: "));
       CHECK(contains(errors[0], "(Forbidden)"));
       CHECK(contains(errors[0], "undo: cxtm-o11y rollback scheduler"));
-      CHECK(instrumented(cluster.deployment("cxtm-scheduler")));
+      CHECK(instrumented_by_us(cluster.deployment("cxtm-scheduler")));
       CHECK(cluster.server.write_count() == 2);
     }
   }
@@ -333,7 +358,7 @@ TEST_SUITE("integration/instrument") {
       CAPTURE(lines[i + 2]);
       CHECK(lines[i + 2].starts_with(shapes[i].first + " (default/" + seeded[i].first +
                                      "): instrumented"));
-      CHECK(instrumented(cluster.deployment(seeded[i].first)));
+      CHECK(instrumented_by_us(cluster.deployment(seeded[i].first)));
     }
 
     const auto rollback = cluster.run(fast({"rollback", "--all", "--parallel", "3"}));
@@ -344,7 +369,7 @@ TEST_SUITE("integration/instrument") {
       CAPTURE(name_);
       const Json live = cluster.deployment(name);
       CHECK(same_json(live["spec"]["template"], original["spec"]["template"]));
-      CHECK_FALSE(instrumented(live));
+      CHECK_FALSE(instrumented_by_us(live));
     }
   }
 
@@ -463,7 +488,7 @@ TEST_SUITE("integration/instrument") {
     CHECK(errors[1] ==
           "cxtm-o11y: error: notifications (default/cxtm-notifications): interrupted; the "
           "Deployment was not changed");
-    CHECK(instrumented(cluster.deployment("cxtm-scheduler")));
+    CHECK(instrumented_by_us(cluster.deployment("cxtm-scheduler")));
     CHECK(std::filesystem::exists(cluster.local_original("cxtm-scheduler")));
     CHECK(same_essence(cluster.deployment("cxtm-notifications"), notifications));
     CHECK(cluster.server.write_count() == 2);

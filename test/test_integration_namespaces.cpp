@@ -7,15 +7,16 @@
 #include <set>
 
 #include "core/json.h"
+#include "instrument/owned.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 
 using cxtm::Json;
+using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::app_env;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::deployment_path;
 using cxtm::testing::fast;
-using cxtm::testing::instrumented;
 using cxtm::testing::kErrorPrefix;
 
 namespace {
@@ -54,13 +55,13 @@ TEST_SUITE("integration/namespaces") {
     REQUIRE(result.exit_code == 0);
     CHECK(result.out.find("billing (billing/cxtm-billing): instrumented") != std::string::npos);
     const Json billing = stored(cluster, "cxtm-billing", "billing");
-    CHECK(instrumented(billing));
+    CHECK(instrumented_by_us(billing));
     CHECK(app_env(billing, "OTEL_RESOURCE_ATTRIBUTES").find("service.namespace=billing") !=
           std::string::npos);
     // The collector stays where the config puts it.
     CHECK(app_env(billing, "OTEL_EXPORTER_OTLP_ENDPOINT") ==
           "http://otel-collector.default.svc:4318");
-    CHECK_FALSE(instrumented(stored(cluster, "cxtm-billing", "default")));
+    CHECK_FALSE(instrumented_by_us(stored(cluster, "cxtm-billing", "default")));
     CHECK(cluster.server.get("/api/v1/namespaces/billing/configmaps/cxtm-o11y-backup-cxtm-billing")
               .has_value());
 
@@ -75,7 +76,7 @@ TEST_SUITE("integration/namespaces") {
     const auto rollback = cluster.run(fast({"rollback", "billing"}));
     INFO(rollback.err);
     CHECK(rollback.exit_code == 0);
-    CHECK_FALSE(instrumented(stored(cluster, "cxtm-billing", "billing")));
+    CHECK_FALSE(instrumented_by_us(stored(cluster, "cxtm-billing", "billing")));
   }
 
   TEST_CASE(
@@ -116,14 +117,14 @@ TEST_SUITE("integration/namespaces") {
     CHECK(app_env(cluster.deployment("cxtm-reports"), "OTEL_SERVICE_NAME") ==
           "reports-from-config");
     CHECK(app_env(cluster.deployment("cxtm-search"), "OTEL_SERVICE_NAME") == "cxtm-search");
-    CHECK_FALSE(instrumented(cluster.deployment("cxtm-unrelated")));
+    CHECK_FALSE(instrumented_by_us(cluster.deployment("cxtm-unrelated")));
 
     const auto status = cluster.run({"status", "-l", "team=cxtm", "-o", "json"});
     CHECK(Json::parse(status.out)["services"].size() == 3);
     const auto rollback = cluster.run(fast({"rollback", "-l", "team=cxtm"}));
     CHECK(rollback.exit_code == 0);
     for (const char* name : {"cxtm-scheduler", "cxtm-reports", "cxtm-search"}) {
-      CHECK_FALSE(instrumented(cluster.deployment(name)));
+      CHECK_FALSE(instrumented_by_us(cluster.deployment(name)));
     }
   }
 

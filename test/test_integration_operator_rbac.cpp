@@ -19,6 +19,7 @@
 
 #include "config/config.h"
 #include "core/atomic_file.h"
+#include "core/text.h"
 #include "fixtures/kube_rbac.h"
 #include "fixtures/kube_scheduling.h"
 #include "support/cli_runner.h"
@@ -176,10 +177,7 @@ std::vector<std::string> documented_permission_rows() {
   const auto end = doc.find("\n## ", start + 1);
   std::vector<std::string> rows;
   for (const auto& line : cxtm::testing::lines_starting(doc.substr(start, end - start), "| ")) {
-    std::string row = line;
-    std::transform(row.begin(), row.end(), row.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    rows.push_back(std::move(row));
+    rows.push_back(cxtm::to_lower(line));
   }
   return rows;
 }

@@ -9,18 +9,19 @@
 #include "core/atomic_file.h"
 #include "core/digest.h"
 #include "core/json.h"
+#include "instrument/owned.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 
 using cxtm::Json;
 using cxtm::read_file;
+using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::app_env;
 using cxtm::testing::carries_our_annotations;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::deployment_path;
 using cxtm::testing::fast;
 using cxtm::testing::has_installer;
-using cxtm::testing::instrumented;
 using cxtm::testing::lines_starting;
 using cxtm::testing::PodBehaviour;
 using cxtm::testing::same_essence;
@@ -160,7 +161,7 @@ TEST_SUITE("integration/rollback") {
       const auto without = cluster.run(fast({"rollback", "scheduler", "--exact", "--yes"}));
       CHECK(without.exit_code == 4);
       CHECK(without.err.find("no usable original backup") != std::string::npos);
-      CHECK(instrumented(cluster.deployment("cxtm-scheduler")));
+      CHECK(instrumented_by_us(cluster.deployment("cxtm-scheduler")));
       const auto result =
           cluster.run(fast({"rollback", "scheduler", "--from", saved.string(), "--yes"}));
       INFO(result.out, result.err);
@@ -271,7 +272,7 @@ TEST_SUITE("integration/rollback") {
       CHECK(result.err.find("left instrumented (--no-rollback-on-failure") != std::string::npos);
       CHECK(result.err.find("Could not find a version") != std::string::npos);
       const Json live = cluster.deployment("cxtm-scheduler");
-      CHECK(instrumented(live));
+      CHECK(instrumented_by_us(live));
       CHECK(has_installer(live));
       // And the rollback the message points to works.
       cluster.server.set_pod_behaviour("cxtm-scheduler", PodBehaviour::ready());

@@ -9,16 +9,17 @@
 #include "core/atomic_file.h"
 #include "core/digest.h"
 #include "core/json.h"
+#include "instrument/owned.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 #include "support/kubectl_runner.h"
 
 using cxtm::Json;
 using cxtm::read_file;
+using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::carries_our_annotations;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::fast;
-using cxtm::testing::instrumented;
 using cxtm::testing::Kubectl;
 using cxtm::testing::PodBehaviour;
 using cxtm::testing::same_essence;
@@ -135,7 +136,7 @@ TEST_SUITE("integration/rollback-trust") {
     CHECK(upgrade.err.find("rollout failed") != std::string::npos);
     CHECK(upgrade.err.find("rolled back to the previous instrumentation") != std::string::npos);
     const Json live = cluster.deployment("cxtm-scheduler");
-    CHECK(instrumented(live));
+    CHECK(instrumented_by_us(live));
     CHECK(same_json(live["spec"]["template"], before["spec"]["template"]));
     CHECK(live["metadata"]["annotations"]["cxtm-o11y.io/spec-hash"] ==
           before["metadata"]["annotations"]["cxtm-o11y.io/spec-hash"]);

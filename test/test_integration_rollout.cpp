@@ -9,19 +9,20 @@
 
 #include "core/json.h"
 #include "fixtures/fake_kube_api_server.h"
+#include "instrument/owned.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 #include "support/kubectl_runner.h"
 #include "support/text.h"
 
 using cxtm::Json;
+using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::contains;
 using cxtm::testing::corpus_deployment;
 using cxtm::testing::deployment_path;
 using cxtm::testing::fast;
 using cxtm::testing::has_installer;
-using cxtm::testing::instrumented;
 using cxtm::testing::kErrorPrefix;
 using cxtm::testing::Kubectl;
 using cxtm::testing::lines_starting;
@@ -80,7 +81,7 @@ TEST_SUITE("integration/rollout") {
     CHECK(failing_lines > 0);
     CHECK(contains(result.err, "init container otel-auto-instrumentation: CrashLoopBackOff"));
     CHECK(contains(result.err, "rolled back to the original\n"));
-    CHECK_FALSE(instrumented(cluster.deployment("cxtm-scheduler")));
+    CHECK_FALSE(instrumented_by_us(cluster.deployment("cxtm-scheduler")));
   }
 
   TEST_CASE("after a failed rollout, the original's rollout is judged on its own new pods") {
@@ -122,7 +123,7 @@ TEST_SUITE("integration/rollout") {
     const auto result = cluster.run(fast({"instrument", "scheduler"}));
     INFO(result.out, result.err);
     CHECK(result.exit_code == 0);
-    CHECK(instrumented(cluster.deployment("cxtm-scheduler")));
+    CHECK(instrumented_by_us(cluster.deployment("cxtm-scheduler")));
   }
 
   TEST_CASE("a Deployment past its progress deadline ends the wait at once, with the reason") {
@@ -139,7 +140,7 @@ TEST_SUITE("integration/rollout") {
                    "rollout failed: ProgressDeadlineExceeded: ReplicaSet \"cxtm-scheduler-"));
     CHECK(contains(result.err, "has timed out progressing."));
     CHECK_FALSE(contains(result.err, "not ready after"));
-    CHECK_FALSE(instrumented(cluster.deployment("cxtm-scheduler")));
+    CHECK_FALSE(instrumented_by_us(cluster.deployment("cxtm-scheduler")));
   }
 
   TEST_CASE("a read that fails in passing during the wait does not undo a good change") {
@@ -156,7 +157,7 @@ TEST_SUITE("integration/rollout") {
     INFO(result.out, result.err);
     CHECK(result.exit_code == 0);
     CHECK(lines_starting(result.err, kErrorPrefix).empty());
-    CHECK(instrumented(cluster.deployment("cxtm-scheduler")));
+    CHECK(instrumented_by_us(cluster.deployment("cxtm-scheduler")));
   }
 
   TEST_CASE("reads that keep failing end the wait, the change stays and the way on is named") {
@@ -177,7 +178,7 @@ TEST_SUITE("integration/rollout") {
     CHECK(contains(errors[0], "could not follow the rollout: "));
     CHECK(contains(errors[0], "(ServiceUnavailable)"));
     CHECK(contains(errors[0], "wait again: cxtm-o11y instrument scheduler"));
-    CHECK(instrumented(cluster.deployment("cxtm-scheduler")));
+    CHECK(instrumented_by_us(cluster.deployment("cxtm-scheduler")));
   }
 
   TEST_CASE("right after the app was deployed, its rollout under way, instrument goes through") {
@@ -189,7 +190,7 @@ TEST_SUITE("integration/rollout") {
     const auto result = cluster.run(fast({"instrument", "scheduler"}));
     INFO(result.out, result.err);
     CHECK(result.exit_code == 0);
-    CHECK(instrumented(cluster.deployment("cxtm-scheduler")));
+    CHECK(instrumented_by_us(cluster.deployment("cxtm-scheduler")));
   }
 
   TEST_CASE("a status write between read and write is no conflict: computed again, written") {
@@ -204,7 +205,7 @@ TEST_SUITE("integration/rollout") {
     INFO(result.out, result.err);
     CHECK(result.exit_code == 0);
     const Json live = cluster.deployment("cxtm-scheduler");
-    CHECK(instrumented(live));
+    CHECK(instrumented_by_us(live));
     CHECK(live["metadata"]["labels"]["team"] == "scheduling");  // the other writer's, kept
   }
 

@@ -6,16 +6,17 @@
 #include <doctest/doctest.h>
 
 #include "core/json.h"
+#include "instrument/owned.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 
 using cxtm::Json;
+using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::app_env;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::corpus_deployment;
 using cxtm::testing::fast;
 using cxtm::testing::has_installer;
-using cxtm::testing::instrumented;
 using cxtm::testing::kErrorPrefix;
 using cxtm::testing::lines_starting;
 
@@ -74,14 +75,14 @@ TEST_SUITE("integration/workload_kinds") {
           std::string::npos);
     CHECK(result.out.find("agent (default/cxtm-agent): instrumented") != std::string::npos);
     const Json instrumented_ledger = stored(cluster, kStatefulPath);
-    CHECK(instrumented(instrumented_ledger));
+    CHECK(instrumented_by_us(instrumented_ledger));
     CHECK(has_installer(instrumented_ledger));
     CHECK(app_env(instrumented_ledger, "OTEL_SERVICE_NAME") == "cxtm-ledger");
     // Every pod replaced by one of the new revision, as the controller does it.
     const Json& status = instrumented_ledger["status"];
     CHECK(status["currentRevision"] == status["updateRevision"]);
     CHECK(status["updatedReplicas"] == 3);
-    CHECK(instrumented(stored(cluster, kDaemonPath)));
+    CHECK(instrumented_by_us(stored(cluster, kDaemonPath)));
     CHECK(cluster.server.get("/api/v1/namespaces/default/configmaps/cxtm-o11y-backup-cxtm-ledger")
               .has_value());
 
@@ -121,7 +122,7 @@ TEST_SUITE("integration/workload_kinds") {
     // Back to the original, every pod of its revision and ready.
     REQUIRE(cluster.server.await_rollout(kStatefulPath));
     const Json back = stored(cluster, kStatefulPath);
-    CHECK_FALSE(instrumented(back));
+    CHECK_FALSE(instrumented_by_us(back));
     CHECK(back["status"]["currentRevision"] == back["status"]["updateRevision"]);
     CHECK(back["status"]["readyReplicas"] == 2);
   }

@@ -43,15 +43,6 @@ ExitCode code_for(const std::string& stderr_text) {
 }  // namespace
 
 TEST_SUITE("kube/kubectl_client") {
-  TEST_CASE("object references name any API group the way kubectl takes them") {
-    CHECK(ObjectRef{"apps/v1", "Deployment", "default", "cxtm-scheduler"}.kubectl_name() ==
-          "deployment.v1.apps/cxtm-scheduler");
-    CHECK(ObjectRef{"v1", "ConfigMap", "default", "c"}.kubectl_name() == "configmap/c");
-    CHECK(ObjectRef{"rbac.authorization.k8s.io/v1", "ClusterRole", "", "r"}.kubectl_name() ==
-          "clusterrole.v1.rbac.authorization.k8s.io/r");
-    CHECK(ObjectRef{"v1", "ClusterRole", "", "r"}.describe() == "ClusterRole r");
-  }
-
   TEST_CASE("get passes global flags first and parses the object") {
     StubKubectl stub(R"({"kind":"Deployment","metadata":{"name":"d"}})", "", 0);
     auto client = stub.client();

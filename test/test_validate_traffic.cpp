@@ -130,6 +130,10 @@ TEST_SUITE("validate/traffic") {
     CHECK(excluded_by("/ready?full=1", app) == "/ready$");
     CHECK_FALSE(excluded_by("/api/jobs", app));
     CHECK_FALSE(excluded_by("/healthz", Json::object()));
+    // As OpenTelemetry reads the list: every whitespace around an expression stripped.
+    const Json block = {{"env", Json::array({{{"name", "OTEL_PYTHON_EXCLUDED_URLS"},
+                                              {"value", "/healthz$,\n\t/ready$\n"}}})}};
+    CHECK(excluded_by("/ready", block) == "/ready$");
   }
 
   TEST_CASE("end to end: a traced request is counted by the collector") {

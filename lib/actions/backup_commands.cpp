@@ -37,8 +37,8 @@ std::vector<std::string> create_backup(Context& context, BackupStores stores,
   const auto ref = workload_ref(context.config, service);
   const auto deployment = context.kube.get(ref);
   if (!deployment) {
-    throw Error(ExitCode::not_found, fmt::format("service {}: Deployment {}/{} not found",
-                                                 service.name, ref.namespace_, ref.name));
+    throw Error(ExitCode::not_found,
+                fmt::format("service {}: {} not found", service.name, ref.describe()));
   }
   const auto snapshot = backup::make_backup(service.name, instrument::strip_for_backup(*deployment),
                                             backup::Role::snapshot);

@@ -80,13 +80,13 @@ Undone undo(Context& context, const std::vector<const PlannedObject*>& applied) 
     try {
       if (!object.live) {
         context.kube.remove(object.ref);
-        context.reporter.note(fmt::format("{} deleted (undo)", display_name(object.ref)));
+        context.reporter.note(fmt::format("{} deleted (undo)", object.ref.resource_name()));
         continue;
       }
       const auto current = context.kube.get(object.ref);
       if (!current) continue;
       put_back(context, object.ref, *object.live, *current);
-      context.reporter.note(fmt::format("{} restored (undo)", display_name(object.ref)));
+      context.reporter.note(fmt::format("{} restored (undo)", object.ref.resource_name()));
     } catch (const Error& error) {
       failed.push_back(error.what());
     }
@@ -119,7 +119,7 @@ void apply_all(Context& context, const CollectorPlan& plan,
     }
     applied.push_back(&object);
     context.reporter.note(
-        fmt::format("{} {}", display_name(object.ref), change_name(object.change)));
+        fmt::format("{} {}", object.ref.resource_name(), change_name(object.change)));
   }
 }
 
@@ -131,7 +131,7 @@ void wait_for_namespace_to_go(Context& context, const CollectorDeployOptions& op
   const auto start = context.time.now();
   while (true) {
     const auto live = context.kube.get(ref);
-    if (!live || !(*live)["metadata"].contains("deletionTimestamp")) return;
+    if (!live || !object_member(*live, "metadata").contains("deletionTimestamp")) return;
     const auto waited = std::chrono::duration_cast<Duration>(context.time.now() - start);
     if (waited >= options.timeout) {
       throw Error(ExitCode::timeout,
@@ -239,24 +239,24 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
     result.message = fmt::format(
         "{} applied, but its rollout could not be followed: {} (follow it: cxtm-o11y collector "
         "status; wait again: cxtm-o11y collector deploy)",
-        display_name(daemonset->ref), rollout.read_error);
+        daemonset->ref.resource_name(), rollout.read_error);
     return result;
   }
   if (rollout.outcome == rollout::RolloutOutcome::complete) {
     const auto problem = options.verify ? options.verify() : std::nullopt;
     if (!problem) {
       result.message =
-          fmt::format("{} ready: {}", display_name(daemonset->ref), rollout.last.progress);
+          fmt::format("{} ready: {}", daemonset->ref.resource_name(), rollout.last.progress);
       return result;
     }
     result.code = ExitCode::failed;
     if (options.rollback == RollbackOnFailure::yes && !applied.empty()) {
       const Undone undone = undo(context, applied);
       result.rolled_back = undone.complete;
-      result.message = fmt::format("{} ready, but {}; {}", display_name(daemonset->ref), *problem,
+      result.message = fmt::format("{} ready, but {}; {}", daemonset->ref.resource_name(), *problem,
                                    undone.summary);
     } else {
-      result.message = fmt::format("{} ready, but {}", display_name(daemonset->ref), *problem);
+      result.message = fmt::format("{} ready, but {}", daemonset->ref.resource_name(), *problem);
     }
     return result;
   }
@@ -271,11 +271,11 @@ CollectorDeployResult deploy_collector(Context& context, const CollectorDeployOp
   if (options.rollback == RollbackOnFailure::yes && !applied.empty()) {
     const Undone undone = undo(context, applied);
     result.rolled_back = undone.complete;
-    result.message = fmt::format("{} {}: {}; {}", display_name(daemonset->ref), why,
+    result.message = fmt::format("{} {}: {}; {}", daemonset->ref.resource_name(), why,
                                  rollout.last.progress, undone.summary);
   } else {
     result.message =
-        fmt::format("{} {}: {}", display_name(daemonset->ref), why, rollout.last.progress);
+        fmt::format("{} {}: {}", daemonset->ref.resource_name(), why, rollout.last.progress);
   }
   return result;
 }

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
 #include "config/access_token.h"
@@ -67,14 +66,7 @@ Json proposed_object(Context& context, const Json& desired, bool namespace_pendi
 }
 
 bool being_deleted(const Json& object) {
-  return object.contains("metadata") && object["metadata"].is_object() &&
-         object["metadata"].contains("deletionTimestamp");
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
+  return object_member(object, "metadata").contains("deletionTimestamp");
 }
 
 // Each rendered object with what the cluster holds of it now. In a namespace on its way out (a
@@ -104,7 +96,7 @@ void refuse_foreign_objects(const config::Config& config, const CollectorPlan& p
   std::vector<std::string> foreign;
   for (const auto& object : plan.objects) {
     if (object.live && !object.foreign_namespace && !render::managed_by_cxtm(*object.live)) {
-      foreign.push_back(display_name(object.ref));
+      foreign.push_back(object.ref.resource_name());
     }
   }
   if (foreign.empty()) return;
@@ -163,7 +155,7 @@ void refuse_admin_objects_out_of_reach(Context& context, const CollectorPlan& pl
   for (std::size_t i = 0; i < gaps.size(); ++i) {
     if (may_write[i]) continue;
     denied[render::part_of(gaps[i]->desired)].push_back(
-        fmt::format("{} {}", display_name(gaps[i]->ref),
+        fmt::format("{} {}", gaps[i]->ref.resource_name(),
                     gaps[i]->live ? "differs from what cxtm-o11y renders" : "is missing"));
   }
   if (denied.empty()) return;
@@ -189,7 +181,7 @@ void compare_with_cluster(Context& context, CollectorPlan& plan) {
       continue;
     }
     const Json proposed = proposed_object(context, object.desired, namespace_pending);
-    object.diff = kube::object_diff(display_name(object.ref), object.live, proposed);
+    object.diff = kube::object_diff(object.ref.resource_name(), object.live, proposed);
     object.change = !object.live          ? Change::created
                     : object.diff.empty() ? Change::unchanged
                                           : Change::configured;
@@ -213,13 +205,6 @@ std::string_view change_name(Change change) {
 bool CollectorPlan::changes_anything() const {
   return std::any_of(objects.begin(), objects.end(),
                      [](const PlannedObject& o) { return o.change != Change::unchanged; });
-}
-
-std::string display_name(const kube::ObjectRef& ref) {
-  const auto slash = ref.api_version.find('/');
-  const std::string group =
-      slash == std::string::npos ? "" : "." + ref.api_version.substr(0, slash);
-  return fmt::format("{}{}/{}", lower(ref.kind), group, ref.name);
 }
 
 CollectorPlan plan_collector(Context& context, const PlanOptions& options) {

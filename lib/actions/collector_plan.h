@@ -53,7 +53,4 @@ struct CollectorPlan {
 // rendered is compared without a dry run, so the operator needs no write access to it.
 CollectorPlan plan_collector(Context& context, const PlanOptions& options = {});
 
-// "kind/name" as kubectl prints it: "daemonset.apps/otel-collector".
-std::string display_name(const kube::ObjectRef& ref);
-
 }  // namespace cxtm::actions

@@ -34,7 +34,7 @@ void refuse_other_changes(const config::Config& config, const CollectorPlan& pla
         json_covers(*object.live, with_live_token_checksum(object.desired, *object.live))) {
       continue;
     }
-    others.push_back(fmt::format("{} {}", display_name(object.ref),
+    others.push_back(fmt::format("{} {}", object.ref.resource_name(),
                                  object.live ? "differs from the config" : "is missing"));
   }
   if (others.empty()) return;
@@ -71,12 +71,14 @@ RotateTokenResult rotate_token(Context& context, const ValidateEdges& edges,
                                const RotateTokenOptions& options) {
   const auto& token = context.config.splunk.access_token;
   if (token.external) {
-    throw Error(
-        ExitCode::usage,
-        fmt::format("Secret {}/{} is made by your own tooling (splunk.access_token."
-                    "external in {}): rotate the token there; `cxtm-o11y collector "
-                    "deploy` then rolls the collector onto it",
-                    context.config.collector.namespace_, token.secret, context.config.source));
+    throw Error(ExitCode::usage,
+                fmt::format("{} is made by your own tooling (splunk.access_token."
+                            "external in {}): rotate the token there; `cxtm-o11y collector "
+                            "deploy` then rolls the collector onto it",
+                            kube::ObjectRef{"v1", "Secret", context.config.collector.namespace_,
+                                            token.secret}
+                                .describe(),
+                            context.config.source));
   }
   if (!config::access_token_from_env(context.config)) {
     throw Error(ExitCode::usage,

@@ -7,19 +7,16 @@ namespace {
 
 int restarts_of(const Json& pod) {
   int restarts = 0;
-  const Json& status = pod.contains("status") ? pod["status"] : Json::object();
-  if (status.contains("containerStatuses") && status["containerStatuses"].is_array()) {
-    for (const Json& container : status["containerStatuses"]) {
-      restarts += container.value("restartCount", 0);
-    }
+  for (const Json& container : array_member(object_member(pod, "status"), "containerStatuses")) {
+    restarts += container.value("restartCount", 0);
   }
   return restarts;
 }
 
 CollectorPod pod_facts(const Json& pod) {
-  const Json& status = pod.contains("status") ? pod["status"] : Json::object();
-  return CollectorPod{.name = pod["metadata"].value("name", ""),
-                      .node = pod.contains("spec") ? pod["spec"].value("nodeName", "") : "",
+  const Json& status = object_member(pod, "status");
+  return CollectorPod{.name = string_member(member(pod, "metadata"), "name"),
+                      .node = string_member(member(pod, "spec"), "nodeName"),
                       .ready = rollout::pod_ready(pod),
                       .phase = status.value("phase", "Unknown"),
                       .restarts = restarts_of(pod),
@@ -69,14 +66,13 @@ CollectorStatus collector_status(Context& context) {
   if (!daemonset) return status;
   status.deployed = true;
   status.rollout = rollout::rollout_state(*daemonset);
-  const Json& containers = (*daemonset)["spec"]["template"]["spec"]["containers"];
+  const Json& containers = member_at(*daemonset, {"spec", "template", "spec", "containers"});
   if (containers.is_array() && !containers.empty()) status.image = containers[0].value("image", "");
   status.image_current = status.image == config.collector_image();
 
   if (const auto configmap = context.kube.get({"v1", "ConfigMap", ns, config.collector.name})) {
-    const Json& data = configmap->contains("data") ? (*configmap)["data"] : Json::object();
-    status.config_current =
-        data.is_object() && data.value("relay.yaml", "") == render::render_collector_config(config);
+    status.config_current = string_member(member(*configmap, "data"), "relay.yaml") ==
+                            render::render_collector_config(config);
   }
   for (const Json& pod :
        rollout::live_pods(context.kube.list("pods", ns, rollout::pod_selector(*daemonset)))) {

@@ -7,6 +7,7 @@
 
 #include "actions/context.h"
 #include "core/json.h"
+#include "kube/object_ref.h"
 #include "rollout/pod_diagnosis.h"
 #include "rollout/rollout.h"
 
@@ -34,6 +35,8 @@ struct CollectorStatus {
 
   bool healthy() const;
   Json to_json() const;
+  // The collector's DaemonSet.
+  kube::ObjectRef ref() const { return {"apps/v1", "DaemonSet", namespace_, name}; }
 };
 
 // Reads the collector's DaemonSet, ConfigMap, Secret and pods. Read-only.

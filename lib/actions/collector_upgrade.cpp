@@ -17,7 +17,7 @@ std::string running_version(Context& context) {
     throw Error(ExitCode::not_found,
                 fmt::format("{} not found: nothing to upgrade; deploy it with `cxtm-o11y "
                             "collector deploy`",
-                            display_name(ref)));
+                            ref.resource_name()));
   }
   const Json::json_pointer image("/spec/template/spec/containers/0/image");
   const std::string text = live->contains(image) ? live->at(image).get<std::string>() : "";

@@ -8,16 +8,6 @@
 namespace cxtm::actions {
 namespace {
 
-long long generation_of(const Json& deployment) {
-  const Json metadata = deployment.value("metadata", Json::object());
-  const Json generation = metadata.value("generation", Json());
-  return generation.is_number_integer() ? generation.get<long long>() : 0;
-}
-
-Json template_of(const Json& deployment) {
-  return deployment.value("spec", Json::object()).value("template", Json::object());
-}
-
 // The live Deployment again, for deciding after a conflict or a lost answer.
 Json read_again(kube::KubeClient& kube, const Json& live, const std::string& after) {
   const auto ref = kube::ObjectRef::of(live);
@@ -33,12 +23,13 @@ Json read_again(kube::KubeClient& kube, const Json& live, const std::string& aft
 }  // namespace
 
 bool moved_under_us(const Json& read, const Json& now) {
-  return !same_json(template_of(read), template_of(now)) ||
+  return !same_json(member_at(read, {"spec", "template"}), member_at(now, {"spec", "template"})) ||
          !same_json(instrument::tool_markers(read), instrument::tool_markers(now));
 }
 
 bool write_landed(const Json& read, const Json& sent, const Json& now) {
-  return generation_of(now) > generation_of(read) &&
+  return integer_member(member(now, "metadata"), "generation") >
+             integer_member(member(read, "metadata"), "generation") &&
          same_json(instrument::tool_markers(now), instrument::tool_markers(sent));
 }
 

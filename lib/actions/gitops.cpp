@@ -11,13 +11,13 @@
 #include "core/atomic_file.h"
 #include "core/bounded_input.h"
 #include "core/error.h"
+#include "core/yaml_emit.h"
 #include "core/yaml_json.h"
 #include "gitops/guarded_patch.h"
 #include "gitops/kustomization.h"
 #include "instrument/operator_injection.h"
 #include "instrument/owned.h"
 #include "kube/object_diff.h"
-#include "core/yaml_emit.h"
 
 namespace cxtm::actions {
 namespace {
@@ -124,8 +124,7 @@ Json git_base(Context& context, const config::ServiceSettings& service,
   if (options.from_file.empty()) {
     const auto live = context.kube.get(ref);
     if (!live) {
-      throw Error(ExitCode::not_found,
-                  fmt::format("{} {}/{} not found", ref.kind, ref.namespace_, ref.name));
+      throw Error(ExitCode::not_found, ref.describe() + " not found");
     }
     const Json stripped = instrument::strip_for_backup(*live);
     return instrument::instrumented_by_us(stripped)
@@ -191,8 +190,8 @@ std::vector<ServiceResult> instrument_in_git(
   std::vector<ServiceResult> results;
   for (const auto* service : services) {
     const auto ref = workload_ref(context.config, *service);
-    ServiceResult& result = results.emplace_back(ServiceResult{
-        .service = service->name, .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)});
+    ServiceResult& result = results.emplace_back(
+        ServiceResult{.service = service->name, .deployment = ref.namespaced_name()});
     try {
       const Json base = git_base(context, *service, options, from_file);
       const auto spec = spec_for_workload(context.config, *service, base, options.injector);
@@ -276,8 +275,8 @@ std::vector<ServiceResult> rollback_in_git(
   std::vector<ServiceResult> results;
   for (const auto* service : services) {
     const auto ref = workload_ref(config, *service);
-    ServiceResult& result = results.emplace_back(ServiceResult{
-        .service = service->name, .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)});
+    ServiceResult& result = results.emplace_back(
+        ServiceResult{.service = service->name, .deployment = ref.namespaced_name()});
     try {
       const fs::path file = options.output_dir / patch_path(*service);
       const std::string before_text = existing_text(file);

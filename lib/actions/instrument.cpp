@@ -56,10 +56,10 @@ void back_up_original(BackupStores stores, const config::ServiceSettings& servic
           copies.cluster->location));
     }
   } else {
-    result.warnings.push_back(fmt::format(
-        "no usable stored original of Deployment {}/{}: rollback works without one (it takes out "
-        "what the tool did), rollback --exact cannot",
-        namespace_, service.deployment));
+    result.warnings.push_back(
+        fmt::format("no usable stored original of {}: rollback works without one (it takes out "
+                    "what the tool did), rollback --exact cannot",
+                    instrument::deployment_label(deployment)));
   }
 }
 
@@ -160,7 +160,7 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
         break;
       case rollout::RolloutOutcome::gone:
         result.code = ExitCode::not_found;
-        cause = fmt::format("{} {} disappeared", ref.kind, result.deployment);
+        cause = ref.describe() + " disappeared";
         break;
       default:
         result.code = ExitCode::failed;
@@ -172,8 +172,7 @@ void wait_and_undo_on_failure(Context& context, const config::ServiceSettings& s
     // to undo.
     if (error.code() == ExitCode::interrupted ||
         (options.change.interrupted && options.change.interrupted())) {
-      throw Error(ExitCode::interrupted,
-                  fmt::format("interrupted while waiting for Deployment {}", result.deployment));
+      throw Error(ExitCode::interrupted, "interrupted while waiting for " + ref.describe());
     }
     // A read refused while waiting says nothing about whether the new pods work.
     result.outcome = ServiceOutcome::failed;
@@ -245,9 +244,10 @@ bool record_instrumentation(const InstrumentationOutcome& outcome, ServiceResult
 
 void describe_change(const Json& before, const Json& after, std::string_view after_label,
                      ServiceResult& result) {
-  result.diff = kube::unified_diff(
-      "live/" + result.deployment, fmt::format("{}/{}", after_label, result.deployment),
-      to_yaml(before["spec"]["template"]), to_yaml(after["spec"]["template"]));
+  result.diff = kube::unified_diff("live/" + result.deployment,
+                                   fmt::format("{}/{}", after_label, result.deployment),
+                                   to_yaml(member_at(before, {"spec", "template"})),
+                                   to_yaml(member_at(after, {"spec", "template"})));
   result.patch =
       Json::diff(instrument::strip_for_backup(before), instrument::strip_for_backup(after));
 }
@@ -256,8 +256,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
                                  const config::ServiceSettings& service,
                                  const InstrumentOptions& options, OperatorSetup& operator_setup) {
   const auto ref = workload_ref(context.config, service);
-  ServiceResult result{.service = service.name,
-                       .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
+  ServiceResult result{.service = service.name, .deployment = ref.namespaced_name()};
   // Ctrl-C stops what has not started and what waits, never a write half-way: a service is
   // either untouched (its backup maybe taken) or instrumented with its original backed up.
   const auto stop_if_interrupted = [&] {
@@ -270,7 +269,7 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     stop_if_interrupted();
     const auto deployment = context.kube.get(ref);
     if (!deployment) {
-      throw Error(ExitCode::not_found, fmt::format("{} {} not found", ref.kind, result.deployment));
+      throw Error(ExitCode::not_found, ref.describe() + " not found");
     }
     const auto spec = spec_for_workload(context.config, service, *deployment, options.injector);
     // Before the workload asks for it: a pod created while it is missing is not injected.
@@ -300,9 +299,9 @@ ServiceResult instrument_service(Context& context, BackupStores stores,
     describe_change(*deployment, transformed.deployment, "instrumented", result);
     if (const auto controller = instrument::gitops_controller(*deployment); !controller.empty()) {
       result.warnings.push_back(fmt::format(
-          "{} {} is managed by {}: its next sync takes this change out again; put it in Git "
+          "{} is managed by {}: its next sync takes this change out again; put it in Git "
           "with `cxtm-o11y instrument {} --output-dir DIR`",
-          ref.kind, result.deployment, controller, service.name));
+          ref.describe(), controller, service.name));
     }
     if (options.change.dry_run) {
       result.outcome = ServiceOutcome::would_change;

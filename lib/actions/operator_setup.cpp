@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "core/error.h"
+#include "instrument/object_edit.h"
 #include "instrument/operator_injection.h"
 
 namespace cxtm::actions {
@@ -18,9 +19,8 @@ kube::ObjectRef instrumentation_ref(const std::string& namespace_) {
 // (the namespace's only one).
 bool asks_for_ours(const Json& workload) {
   if (!instrument::asks_operator(workload)) return false;
-  const std::string value = string_member(
-      member(member(member(member(workload, "spec"), "template"), "metadata"), "annotations"),
-      instrument::kAnnotationInjectPython);
+  const std::string value = string_member(instrument::template_annotations(workload),
+                                          instrument::kAnnotationInjectPython);
   const std::string namespace_ = string_member(member(workload, "metadata"), "namespace");
   return value == "true" || value == instrument::kInstrumentationName ||
          value == fmt::format("{}/{}", namespace_, instrument::kInstrumentationName);
@@ -73,8 +73,7 @@ InstrumentationOutcome OperatorSetup::write(const Json& desired) {
   if (live && json_covers(*live, desired)) return {false, ""};
   kube_.apply(desired, dry_run_ ? kube::DryRun::server : kube::DryRun::none, kube::kFieldManager);
   const std::string verb = live ? "updated" : "created";
-  return {true, fmt::format("Instrumentation {}/{} {}{}", ref.namespace_, ref.name, verb,
-                            dry_run_ ? " (dry run)" : "")};
+  return {true, fmt::format("{} {}{}", ref.describe(), verb, dry_run_ ? " (dry run)" : "")};
 }
 
 std::string remove_unused_instrumentation(kube::KubeClient& kube, const std::string& namespace_,
@@ -96,8 +95,8 @@ std::string remove_unused_instrumentation(kube::KubeClient& kube, const std::str
     return "";
   }
   if (!dry_run) kube.remove(ref);
-  return fmt::format("Instrumentation {}/{} {}: no workload asks for it any more", namespace_,
-                     ref.name, dry_run ? "would be deleted" : "deleted");
+  return fmt::format("{} {}: no workload asks for it any more", ref.describe(),
+                     dry_run ? "would be deleted" : "deleted");
 }
 
 void clean_up_instrumentation(Context& context, const std::string& namespace_,

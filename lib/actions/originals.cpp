@@ -5,22 +5,19 @@
 #include <map>
 
 #include "actions/services.h"
+#include "core/yaml_emit.h"
 #include "instrument/owned.h"
 #include "instrument/transform.h"
 #include "kube/object_diff.h"
-#include "core/yaml_emit.h"
 
 namespace cxtm::actions {
 namespace {
 
-const Json& template_of(const Json& deployment) {
-  return member(member(deployment, "spec"), "template");
-}
-
 std::string no_usable_original(const std::string& namespace_, const std::string& deployment,
                                const std::vector<std::string>& damaged) {
-  return fmt::format("no usable original backup of Deployment {}/{} locally or in the cluster{}",
-                     namespace_, deployment, damaged.empty() ? "" : " (" + damaged.back() + ")");
+  const kube::ObjectRef ref{"apps/v1", "Deployment", namespace_, deployment};
+  return fmt::format("no usable original backup of {} locally or in the cluster{}", ref.describe(),
+                     damaged.empty() ? "" : " (" + damaged.back() + ")");
 }
 
 }  // namespace
@@ -43,12 +40,13 @@ ExactOriginal original_for_exact(const OriginalCopies& copies, const std::string
                                  const std::string& deployment) {
   if (copies.local) {
     ExactOriginal chosen{*copies.local, true, ""};
-    if (copies.cluster && !same_json(template_of(copies.local->backup.object),
-                                     template_of(copies.cluster->backup.object))) {
-      chosen.copies_differ =
-          kube::unified_diff(copies.local->location, copies.cluster->location,
-                             to_yaml(template_of(copies.local->backup.object)),
-                             to_yaml(template_of(copies.cluster->backup.object)));
+    if (copies.cluster &&
+        !same_json(member_at(copies.local->backup.object, {"spec", "template"}),
+                   member_at(copies.cluster->backup.object, {"spec", "template"}))) {
+      chosen.copies_differ = kube::unified_diff(
+          copies.local->location, copies.cluster->location,
+          to_yaml(member_at(copies.local->backup.object, {"spec", "template"})),
+          to_yaml(member_at(copies.cluster->backup.object, {"spec", "template"})));
     }
     return chosen;
   }
@@ -67,8 +65,9 @@ backup::StoredBackup find_original(BackupStores stores, const std::string& names
 }
 
 bool matches_live(const backup::DeploymentBackup& original, const Json& live) {
-  return same_json(template_of(original.object),
-                   template_of(instrument::undo_instrumentation(live).deployment));
+  return same_json(
+      member_at(original.object, {"spec", "template"}),
+      member_at(instrument::undo_instrumentation(live).deployment, {"spec", "template"}));
 }
 
 void read_originals_in_bulk(const config::Config& config, BackupStores stores,

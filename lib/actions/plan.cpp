@@ -40,7 +40,7 @@ void summarize_collector(const CollectorDeployResult& result, PlanPart& part) {
   for (const auto& object : result.plan.objects) {
     if (object.change != Change::unchanged) {
       changing.push_back(
-          fmt::format("{} ({})", display_name(object.ref), change_name(object.change)));
+          fmt::format("{} ({})", object.ref.resource_name(), change_name(object.change)));
     }
   }
   part.pending = !changing.empty();

@@ -67,8 +67,8 @@ Json prepare_exact(BackupStores stores, const kube::ObjectRef& ref, const Json& 
   const backup::DeploymentBackup& stored = original.stored.backup;
   if (stored.deployment != ref.name || stored.namespace_ != ref.namespace_) {
     throw Error(ExitCode::usage,
-                fmt::format("{} is a backup of {}/{}, not of {}", original.stored.location,
-                            stored.namespace_, stored.deployment, result.deployment));
+                fmt::format("{} is a backup of {}, not of {}", original.stored.location,
+                            stored.ref().namespaced_name(), result.deployment));
   }
   chosen = original.stored;
   result.original_location = original.stored.location;
@@ -76,11 +76,12 @@ Json prepare_exact(BackupStores stores, const kube::ObjectRef& ref, const Json& 
   const Json restored = instrument::restore_deployment(current, stored.object);
   // What the original takes away beyond the tool's change: the app team's releases since.
   const Json without_tool = instrument::undo_instrumentation(current).deployment;
-  result.taken_away = kube::unified_diff(
-      "live-without-cxtm-o11y/" + result.deployment, "original/" + result.deployment,
-      to_yaml(without_tool["spec"]["template"]), to_yaml(restored["spec"]["template"]));
+  result.taken_away = kube::unified_diff("live-without-cxtm-o11y/" + result.deployment,
+                                         "original/" + result.deployment,
+                                         to_yaml(member_at(without_tool, {"spec", "template"})),
+                                         to_yaml(member_at(restored, {"spec", "template"})));
   if (!original.verified) {
-    result.unverified_template = to_yaml(stored.object["spec"]["template"]);
+    result.unverified_template = to_yaml(member_at(stored.object, {"spec", "template"}));
     result.warnings.push_back(fmt::format(
         "the original is the cluster's copy only ({}): unverified, since anyone who may write "
         "ConfigMaps in namespace {} can rewrite it; its pod template is shown in full",
@@ -125,15 +126,13 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
                                const config::ServiceSettings& service,
                                const RollbackOptions& options) {
   const auto ref = workload_ref(context.config, service);
-  ServiceResult result{.service = service.name,
-                       .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
+  ServiceResult result{.service = service.name, .deployment = ref.namespaced_name()};
   try {
     if (options.change.interrupted && options.change.interrupted()) {
       throw Error(ExitCode::interrupted, "interrupted; the Deployment was not changed");
     }
     const auto current = context.kube.get(ref);
-    if (!current)
-      throw Error(ExitCode::not_found, fmt::format("{} {} not found", ref.kind, result.deployment));
+    if (!current) throw Error(ExitCode::not_found, ref.describe() + " not found");
     if (!options.exact && !instrument::instrumented_by_us(*current)) {
       result.outcome = ServiceOutcome::unchanged;
       result.message = "not instrumented by cxtm-o11y; nothing to roll back";
@@ -156,9 +155,9 @@ ServiceResult rollback_service(Context& context, BackupStores stores,
     describe_change(*current, after, options.exact ? "original" : "rolled-back", result);
     if (const auto controller = instrument::gitops_controller(*current); !controller.empty()) {
       result.warnings.push_back(fmt::format(
-          "{} {} is managed by {}: when the change came from Git, its next sync puts it back; "
+          "{} is managed by {}: when the change came from Git, its next sync puts it back; "
           "take it out of Git with `cxtm-o11y rollback {} --output-dir DIR`",
-          ref.kind, result.deployment, controller, service.name));
+          ref.describe(), controller, service.name));
     }
     const std::string done = options.exact ? fmt::format("restored from {}", original.location)
                                            : "the tool's change taken out";

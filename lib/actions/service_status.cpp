@@ -49,23 +49,21 @@ constexpr int kInstallerLogLines = 20;
 
 // Whether the pod's installer init container exited 0.
 bool installer_completed(const Json& pod) {
-  const Json& status = pod.contains("status") ? pod["status"] : Json::object();
-  for (const Json& init : status.value("initContainerStatuses", Json::array())) {
+  for (const Json& init : array_member(object_member(pod, "status"), "initContainerStatuses")) {
     if (init.value("name", "") != instrument::kInitContainerName) continue;
-    const Json state = init.value("state", Json::object());
-    return state.contains("terminated") && state["terminated"].value("exitCode", -1) == 0;
+    return integer_member(member_at(init, {"state", "terminated"}), "exitCode", -1) == 0;
   }
   return false;
 }
 
 // The installer init container's state in one pod.
 std::string installer_state(const Json& pod) {
-  const std::string name = pod["metadata"].value("name", "");
-  const Json& status = pod.contains("status") ? pod["status"] : Json::object();
+  const std::string name = string_member(member(pod, "metadata"), "name");
+  const Json& status = object_member(pod, "status");
   if (!status.contains("initContainerStatuses")) return name + ": not started";
   for (const Json& init : status["initContainerStatuses"]) {
     if (init.value("name", "") != instrument::kInitContainerName) continue;
-    const Json& state = init.contains("state") ? init["state"] : Json::object();
+    const Json& state = object_member(init, "state");
     if (state.contains("terminated")) {
       const int code = state["terminated"].value("exitCode", -1);
       return code == 0 ? name + ": packages installed"
@@ -129,28 +127,24 @@ std::vector<ServiceStatus> service_statuses(
   for_each_parallel(services.size(), wave_width(0, services.size()), [&](size_t i) {
     const auto* service = services[i];
     const auto ref = workload_ref(context.config, *service);
-    ServiceStatus status{.service = service->name,
-                         .deployment = fmt::format("{}/{}", ref.namespace_, ref.name)};
+    ServiceStatus status{.service = service->name, .deployment = ref.namespaced_name()};
     try {
       const auto deployment = context.kube.get(ref);
       status.found = deployment.has_value();
+      const bool ours = deployment && instrument::instrumented_by_us(*deployment);
       if (deployment) {
         const auto spec = spec_for_workload(context.config, *service, *deployment, std::nullopt);
         status.state = state_name(instrument::detect_state(*deployment, spec));
-        if (instrument::instrumented_by_us(*deployment)) {
-          status.injector = std::string(instrument::to_string(spec.injector));
-        }
-        const Json& metadata = (*deployment)["metadata"];
-        if (metadata.contains("annotations") && metadata["annotations"].is_object()) {
-          status.tool_version = metadata["annotations"].value(instrument::kAnnotationVersion, "");
-          status.spec_hash = metadata["annotations"].value(instrument::kAnnotationSpecHash, "");
-        }
+        if (ours) status.injector = std::string(instrument::to_string(spec.injector));
+        const Json& annotations = member_at(*deployment, {"metadata", "annotations"});
+        status.tool_version = string_member(annotations, instrument::kAnnotationVersion);
+        status.spec_hash = string_member(annotations, instrument::kAnnotationSpecHash);
         status.gitops = instrument::gitops_controller(*deployment);
         status.drift = instrument::instrumentation_drift(*deployment);
         const auto rollout = rollout::rollout_state(*deployment);
         status.desired = rollout.desired;
         status.ready = rollout.ready;
-        if (!status.spec_hash.empty()) {
+        if (ours) {
           // Pods on their way out (an earlier template's) say nothing of the installer now.
           for (const Json& pod : rollout::live_pods(
                    context.kube.list("pods", ref.namespace_, rollout::pod_selector(*deployment)))) {
@@ -173,7 +167,7 @@ std::vector<ServiceStatus> service_statuses(
           *flag = false;  // present but unusable counts as absent here; rollback says why
         }
       }
-      if (deployment && instrument::instrumented_by_us(*deployment)) {
+      if (ours) {
         status.via = "cxtm-o11y";
         // A live instrument always leaves a backup; without one, ask who wrote the change (a
         // read each, only for these).

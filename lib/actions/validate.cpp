@@ -9,6 +9,8 @@
 #include "core/error.h"
 #include "core/redact.h"
 #include "core/secret_env.h"
+#include "net/url.h"
+#include "splunk/trace_api.h"
 #include "validate/access.h"
 #include "validate/collector.h"
 #include "validate/exporter.h"
@@ -16,10 +18,8 @@
 #include "validate/otlp_payload.h"
 #include "validate/service.h"
 #include "validate/splunk.h"
-#include "splunk/trace_api.h"
 #include "validate/test_span.h"
 #include "validate/traffic.h"
-#include "net/url.h"
 
 namespace cxtm::actions {
 namespace {
@@ -46,7 +46,9 @@ class Run {
         }) {
     const auto& config = context.config;
     report_.cluster = config.cluster;
-    report_.collector = fmt::format("{}/{}", config.collector.namespace_, config.collector.name);
+    report_.collector =
+        kube::ObjectRef{"apps/v1", "DaemonSet", config.collector.namespace_, config.collector.name}
+            .namespaced_name();
     std::vector<std::string> names;
     for (const auto* service : options.services) {
       report_.services.push_back(service->name);
@@ -244,8 +246,7 @@ std::string splunk_api_url(const config::Config& config) {
   std::string url =
       override_url != nullptr && *override_url != '\0' ? override_url : config.endpoints().api;
   while (url.ends_with('/')) url.pop_back();
-  net::require_safe_for_tokens(url,
-                                    override_url != nullptr && *override_url != '\0'
+  net::require_safe_for_tokens(url, override_url != nullptr && *override_url != '\0'
                                         ? std::string(splunk::kSplunkApiUrlVariable)
                                         : "the Splunk API URL of realm " + config.splunk.realm);
   return url;

@@ -27,12 +27,6 @@ std::string utc_now() {
   throw Error(ExitCode::failed, fmt::format("{}: not a usable backup: {}", source, why));
 }
 
-// A string field of the document; "" when it is missing or not a string (a foreign document).
-std::string text_field(const Json& document, const char* key) {
-  const auto found = document.find(key);
-  return found != document.end() && found->is_string() ? found->get<std::string>() : "";
-}
-
 }  // namespace
 
 std::string_view role_name(Role role) {
@@ -45,6 +39,18 @@ Json DeploymentBackup::to_json() const {
               {"deployment", deployment},  {"role", role_name(role)},
               {"createdAt", created_at},   {"toolVersion", tool_version},
               {"sha256", sha256},          {"object", object}};
+}
+
+kube::ObjectRef DeploymentBackup::ref() const {
+  return {string_member(object, "apiVersion"), string_member(object, "kind"), namespace_,
+          deployment};
+}
+
+std::string stored_name(const DeploymentBackup& backup) {
+  if (backup.role == Role::original) return std::string(kOriginalName);
+  std::string stamp = backup.created_at;
+  std::erase_if(stamp, [](char c) { return c == ':' || c == '-'; });
+  return fmt::format("snapshot-{}.json", stamp);
 }
 
 DeploymentBackup make_backup(const std::string& service, const Json& object, Role role) {
@@ -66,27 +72,27 @@ DeploymentBackup parse_backup(std::string_view text, std::string_view source) {
   } catch (const Json::exception&) {  // parse_error, or out_of_range for a number like 6e70920
     refuse(source, "it is not JSON (truncated or corrupted?)");
   }
-  if (!document.is_object() || text_field(document, "apiVersion") != kApiVersion ||
-      text_field(document, "kind") != kKind) {
+  if (!document.is_object() || string_member(document, "apiVersion") != kApiVersion ||
+      string_member(document, "kind") != kKind) {
     refuse(source, fmt::format("it is not a {} {} document", kApiVersion, kKind));
   }
-  const Json& object = document.contains("object") ? document["object"] : Json();
-  if (!object.is_object() || text_field(object, "kind") != "Deployment") {
+  const Json& object = member(document, "object");
+  if (!object.is_object() || string_member(object, "kind") != "Deployment") {
     refuse(source, "it holds no Deployment");
   }
-  const std::string expected = text_field(document, "sha256");
+  const std::string expected = string_member(document, "sha256");
   if (expected != sha256_hex(object.dump())) {
     refuse(source,
            "its sha256 does not match its content (changed or cut short since it was taken)");
   }
-  const std::string role = text_field(document, "role");
+  const std::string role = string_member(document, "role");
   if (role != "original" && role != "snapshot") refuse(source, "unknown role '" + role + "'");
-  return DeploymentBackup{.service = text_field(document, "service"),
-                          .namespace_ = text_field(document, "namespace"),
-                          .deployment = text_field(document, "deployment"),
+  return DeploymentBackup{.service = string_member(document, "service"),
+                          .namespace_ = string_member(document, "namespace"),
+                          .deployment = string_member(document, "deployment"),
                           .role = role == "original" ? Role::original : Role::snapshot,
-                          .created_at = text_field(document, "createdAt"),
-                          .tool_version = text_field(document, "toolVersion"),
+                          .created_at = string_member(document, "createdAt"),
+                          .tool_version = string_member(document, "toolVersion"),
                           .object = object,
                           .sha256 = expected};
 }

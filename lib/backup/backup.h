@@ -4,8 +4,10 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/json.h"
+#include "kube/object_ref.h"
 
 namespace cxtm::backup {
 
@@ -23,7 +25,16 @@ struct DeploymentBackup {
 
   // The document stored in files and ConfigMaps.
   Json to_json() const;
+  // The workload it is a backup of.
+  kube::ObjectRef ref() const;
 };
+
+// The name the original is stored under, as a file and as a ConfigMap key.
+inline constexpr std::string_view kOriginalName = "original.json";
+
+// The name backup is stored under in either store: kOriginalName, or for a snapshot
+// "snapshot-<createdAt without ':' and '-'>.json" ("snapshot-20250101T100000Z.json").
+std::string stored_name(const DeploymentBackup& backup);
 
 // A new backup of object, with its checksum and the current time.
 DeploymentBackup make_backup(const std::string& service, const Json& object, Role role);

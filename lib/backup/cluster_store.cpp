@@ -13,7 +13,6 @@ namespace cxtm::backup {
 namespace {
 
 constexpr std::string_view kPrefix = "cxtm-o11y-backup-";
-constexpr std::string_view kOriginalKey = "original.json";
 // The field manager that owns original.json (and only it among the data keys).
 constexpr std::string_view kOriginalManager = "cxtm-o11y-original";
 constexpr std::string_view kRoleLabel = "cxtm-o11y.io/role";
@@ -25,12 +24,10 @@ std::string label_value(const std::string& deployment) {
   return deployment.substr(0, 46) + "-" + sha256_hex(deployment).substr(0, 16);
 }
 
-std::string snapshot_key(const DeploymentBackup& backup) {
-  std::string stamp = backup.created_at;
-  stamp.erase(
-      std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == ':' || c == '-'; }),
-      stamp.end());
-  return fmt::format("snapshot-{}.json", stamp);
+// Where a stored document is, for messages: "configmap/<ns>/<name>:<key>".
+std::string location(std::string_view namespace_, std::string_view configmap,
+                     std::string_view key) {
+  return fmt::format("configmap/{}/{}:{}", namespace_, configmap, key);
 }
 
 Json new_configmap(const kube::ObjectRef& ref, const std::string& deployment) {
@@ -107,20 +104,16 @@ std::optional<StoredBackup> ClusterBackupStore::original(const std::string& name
                                                          const std::string& deployment) {
   const auto ref = configmap_for(namespace_, deployment);
   const auto before = read_before(ref);
-  const auto configmap = before ? *before : kube_.get(ref);
-  if (!configmap || !configmap->contains("data") || !(*configmap)["data"].contains(kOriginalKey)) {
-    return std::nullopt;
-  }
-  const std::string location =
-      fmt::format("configmap/{}/{}:{}", namespace_, ref.name, kOriginalKey);
-  return StoredBackup{parse_backup((*configmap)["data"][kOriginalKey].get<std::string>(), location),
-                      location};
+  const Json configmap = (before ? *before : kube_.get(ref)).value_or(Json());
+  const Json& document = member_at(configmap, {"data", kOriginalName});
+  if (document.is_null()) return std::nullopt;
+  const std::string where = location(namespace_, ref.name, kOriginalName);
+  return StoredBackup{parse_backup(document.get<std::string>(), where), where};
 }
 
 std::string ClusterBackupStore::save(const DeploymentBackup& backup) {
   const auto ref = configmap_for(backup.namespace_, backup.deployment);
-  const std::string key =
-      backup.role == Role::original ? std::string(kOriginalKey) : snapshot_key(backup);
+  const std::string key = stored_name(backup);
   const std::string document = backup.to_json().dump(2) + "\n";
   {
     std::lock_guard lock(mutex_);
@@ -132,7 +125,7 @@ std::string ClusterBackupStore::save(const DeploymentBackup& backup) {
     Json configmap = new_configmap(ref, backup.deployment);
     configmap["data"][key] = document;
     kube_.apply(configmap, kube::DryRun::none, kOriginalManager);
-    return fmt::format("configmap/{}/{}:{}", backup.namespace_, ref.name, key);
+    return location(backup.namespace_, ref.name, key);
   }
   const auto existing = kube_.get(ref);
   if (!existing) {
@@ -141,12 +134,11 @@ std::string ClusterBackupStore::save(const DeploymentBackup& backup) {
     kube_.apply(configmap, kube::DryRun::none, kube::kFieldManager);
   } else {
     Json configmap = *existing;
-    if (!configmap.contains("data") || !configmap["data"].is_object())
-      configmap["data"] = Json::object();
+    if (!member(configmap, "data").is_object()) configmap["data"] = Json::object();
     configmap["data"][key] = document;
     kube_.replace(configmap);  // resourceVersion from the read: a concurrent writer is a conflict
   }
-  return fmt::format("configmap/{}/{}:{}", backup.namespace_, ref.name, key);
+  return location(backup.namespace_, ref.name, key);
 }
 
 std::vector<StoredBackup> ClusterBackupStore::list(const std::string& namespace_,
@@ -160,13 +152,14 @@ std::vector<StoredBackup> ClusterBackupStore::list(const std::string& namespace_
     // A same-named ConfigMap someone else made is no backup of ours.
     const Json& labels = object_member(object_member(configmap, "metadata"), "labels");
     if (string_member(labels, std::string(kRoleLabel)) != "backup") continue;
-    if (!configmap.contains("data") || !configmap["data"].is_object()) continue;
+    const Json& data = member(configmap, "data");
+    if (!data.is_object()) continue;
     const std::string ns = configmap["metadata"].value("namespace", namespace_);
     const std::string name = configmap["metadata"].value("name", "");
-    for (const auto& [key, value] : configmap["data"].items()) {
-      const std::string location = fmt::format("configmap/{}/{}:{}", ns, name, key);
+    for (const auto& [key, value] : data.items()) {
+      const std::string where = location(ns, name, key);
       try {
-        result.push_back({parse_backup(value.get<std::string>(), location), location});
+        result.push_back({parse_backup(value.get<std::string>(), where), where});
       } catch (const Error&) {
         // As in the local store: damaged entries are refused when used, not listed.
       }

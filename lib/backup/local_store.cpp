@@ -16,8 +16,6 @@
 namespace cxtm::backup {
 namespace {
 
-constexpr std::string_view kOriginalFile = "original.json";
-
 // Names become path components: refuse anything that could leave the directory.
 void check_component(const std::string& part) {
   if (part.empty() || part.front() == '.' || part.find('/') != std::string::npos ||
@@ -98,14 +96,6 @@ void require_private(const std::filesystem::path& path) {
   }
 }
 
-std::string snapshot_file(const DeploymentBackup& backup) {
-  std::string stamp = backup.created_at;
-  stamp.erase(
-      std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == ':' || c == '-'; }),
-      stamp.end());
-  return fmt::format("snapshot-{}.json", stamp);
-}
-
 }  // namespace
 
 std::filesystem::path LocalBackupStore::root_for(const std::string& state_dir,
@@ -127,7 +117,7 @@ std::optional<StoredBackup> LocalBackupStore::original(const std::string& namesp
   const auto dir = directory(namespace_, deployment);
   require_private_directories(owned_from_, dir);
   remove_dead_temporaries(dir);
-  const auto path = dir / kOriginalFile;
+  const auto path = dir / kOriginalName;
   if (!std::filesystem::exists(path)) return std::nullopt;
   require_private(path);
   return StoredBackup{parse_backup(read_file(path), path.string()), path.string()};
@@ -138,8 +128,7 @@ std::string LocalBackupStore::save(const DeploymentBackup& backup) {
   require_private_directories(owned_from_, dir);
   make_private_directories(dir);
   remove_dead_temporaries(dir);
-  const auto path =
-      dir / (backup.role == Role::original ? std::string(kOriginalFile) : snapshot_file(backup));
+  const auto path = dir / stored_name(backup);
   write_file_atomic(path, backup.to_json().dump(2) + "\n", FileMode::private_);
   return path.string();
 }

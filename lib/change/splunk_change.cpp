@@ -15,9 +15,7 @@ std::string why_not(const net::HttpResponse& response) {
   if (!response.answered()) return response.describe();
   const Json body = Json::parse(response.body, nullptr, false);
   const std::string message =
-      body.is_object() && body.contains("message") && body["message"].is_string()
-          ? body["message"].get<std::string>()
-          : response.body;
+      member(body, "message").is_string() ? body["message"].get<std::string>() : response.body;
   return one_line(fmt::format("HTTP {}: {}", response.status, message.substr(0, 200)));
 }
 
@@ -32,19 +30,19 @@ std::string splunk_ingest_url(const config::Config& config) {
   const bool overridden = override_url != nullptr && *override_url != '\0';
   std::string url = overridden ? override_url : config.endpoints().ingest;
   while (url.ends_with('/')) url.pop_back();
-  net::require_safe_for_tokens(
-      url, overridden ? std::string(kSplunkIngestUrlVariable)
-                      : "the Splunk ingest URL of realm " + config.splunk.realm);
+  net::require_safe_for_tokens(url, overridden
+                                        ? std::string(kSplunkIngestUrlVariable)
+                                        : "the Splunk ingest URL of realm " + config.splunk.realm);
   return url;
 }
 
-net::HttpResponse SplunkChange::send(std::string method, std::string url,
-                                          const std::string& token, std::string body) {
+net::HttpResponse SplunkChange::send(std::string method, std::string url, const std::string& token,
+                                     std::string body) {
   net::HttpRequest request{.method = std::move(method),
-                                .url = std::move(url),
-                                .headers = {{"X-SF-Token", token}},
-                                .body = std::move(body),
-                                .timeout = timeout_};
+                           .url = std::move(url),
+                           .headers = {{"X-SF-Token", token}},
+                           .body = std::move(body),
+                           .timeout = timeout_};
   if (!request.body.empty()) request.headers.emplace_back("Content-Type", "application/json");
   return http_.send(request);
 }
@@ -71,7 +69,7 @@ SplunkChange::Muted SplunkChange::mute(const std::string& api_url, const std::st
     return {"", why_not(response), !response.answered() || response.status >= 500};
   }
   const Json created = Json::parse(response.body, nullptr, false);
-  if (!created.is_object() || !created.contains("id") || !created["id"].is_string()) {
+  if (!member(created, "id").is_string()) {
     return {"", "Splunk's answer names no muting rule"};
   }
   return {created["id"].get<std::string>(), ""};

@@ -15,6 +15,7 @@
 #include "core/embedded.h"
 #include "core/error.h"
 #include "core/one_line.h"
+#include "core/text.h"
 #include "core/yaml_bounds.h"
 #include "core/yaml_json.h"
 #include "instrument/spec.h"
@@ -375,10 +376,7 @@ std::vector<std::string> Config::workload_resources(const std::string& namespace
       return s.kind == kind && namespace_of(s) == namespace_;
     });
     if (!used) continue;
-    std::string resource(kind);
-    std::transform(resource.begin(), resource.end(), resource.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    resources.push_back(resource + "s.apps");
+    resources.push_back(to_lower(kind) + "s.apps");
   }
   return resources;
 }

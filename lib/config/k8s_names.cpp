@@ -7,6 +7,8 @@
 #include <cmath>
 #include <regex>
 
+#include "core/text.h"
+
 namespace cxtm::config {
 namespace {
 
@@ -46,14 +48,6 @@ std::optional<std::string> label_key_problem(std::string_view key) {
     return fmt::format("label key '{}' {}", key, *problem);
   }
   return std::nullopt;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return text;
 }
 
 std::optional<std::string> requirement_problem(std::string_view requirement) {

@@ -9,6 +9,12 @@ const Json& member(const Json& object, std::string_view key) {
   return found == object.end() ? null : *found;
 }
 
+const Json& member_at(const Json& object, std::initializer_list<std::string_view> path) {
+  const Json* current = &object;
+  for (std::string_view key : path) current = &member(*current, key);
+  return *current;
+}
+
 const Json& object_member(const Json& object, std::string_view key) {
   static const Json empty = Json::object();
   const Json& value = member(object, key);
@@ -24,6 +30,14 @@ const Json& array_member(const Json& object, std::string_view key) {
 std::string string_member(const Json& object, std::string_view key) {
   const Json& value = member(object, key);
   return value.is_string() ? value.get<std::string>() : "";
+}
+
+std::vector<std::string> strings_member(const Json& object, std::string_view key) {
+  std::vector<std::string> strings;
+  for (const Json& item : array_member(object, key)) {
+    if (item.is_string()) strings.push_back(item.get<std::string>());
+  }
+  return strings;
 }
 
 bool same_json(const Json& a, const Json& b) {

@@ -2,7 +2,11 @@
 // One JSON type for every Kubernetes object and document: key order is kept, so output reads
 // in the order templates and the API server wrote it.
 
+#include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace cxtm {
 using Json = nlohmann::ordered_json;
@@ -17,8 +21,14 @@ bool same_json(const Json& a, const Json& b);
 // whole and only checks (the collector's ClusterRole when an admin applied it).
 bool json_covers(const Json& live, const Json& desired);
 
-// object[key], or null when object is not an object or has no such member. Never inserts.
+// Reads that never throw or insert: what a missing member, or one of another type, reads as.
+// For objects from the API server, files and answers that may lack any of them.
+
+// object[key], or null when object is not an object or has no such member.
 const Json& member(const Json& object, std::string_view key);
+
+// member() along path: member_at(d, {"spec", "template"}) is d.spec.template, or null.
+const Json& member_at(const Json& object, std::initializer_list<std::string_view> path);
 
 // object[key] when it is an object (an array), else an empty one: a read that neither copies
 // nor inserts, where object.value(key, Json::object()) would copy the whole member.
@@ -27,4 +37,15 @@ const Json& array_member(const Json& object, std::string_view key);
 
 // object[key] when it is a string, else "".
 std::string string_member(const Json& object, std::string_view key);
+
+// The strings of the array object[key], other items left out; empty when it is no array.
+std::vector<std::string> strings_member(const Json& object, std::string_view key);
+
+// object[key] when it is an integer, else fallback.
+template <typename Integer = long long>
+Integer integer_member(const Json& object, std::string_view key, Integer fallback = 0) {
+  const Json& value = member(object, key);
+  return value.is_number_integer() ? value.get<Integer>() : fallback;
+}
+
 }  // namespace cxtm

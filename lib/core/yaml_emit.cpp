@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/one_line.h"
+#include "core/text.h"
 #include "core/utf8.h"
 
 namespace cxtm {
@@ -18,9 +19,7 @@ bool is_resolved_as_non_string(const std::string& text) {
   // YAML 1.1 and 1.2 both apply: kubectl (sigs.k8s.io/yaml) reads 1.1 booleans like "on".
   static const std::array<std::string_view, 12> keywords = {
       "y", "n", "yes", "no", "true", "false", "on", "off", "null", "~", "=", "<<"};
-  std::string lower = text;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = to_lower(text);
   if (std::find(keywords.begin(), keywords.end(), lower) != keywords.end()) return true;
   // Anything that starts like a number, date or special float is quoted: cheap and safe.
   const unsigned char first = static_cast<unsigned char>(text.front());

@@ -7,21 +7,17 @@
 namespace cxtm::dashboards {
 namespace {
 
-std::string string_field(const Json& object, const char* name) {
-  return object.contains(name) && object[name].is_string() ? object[name].get<std::string>() : "";
-}
-
 // The one object among candidates named like wanted; nullptr when none. Two of the same name are
 // ambiguous: which to change is not ours to guess.
 const Json* one_named(const std::vector<Json>& candidates, const DesiredObject& wanted) {
   const Json* found = nullptr;
   for (const Json& candidate : candidates) {
-    if (string_field(candidate, "name") != wanted.name) continue;
+    if (string_member(candidate, "name") != wanted.name) continue;
     if (found != nullptr) {
       throw Error(
           ExitCode::conflict,
           fmt::format("{}: Splunk holds two of that name ({} and {}); delete one", wanted.what(),
-                      string_field(*found, "id"), string_field(candidate, "id")));
+                      string_member(*found, "id"), string_member(candidate, "id")));
     }
     found = &candidate;
   }
@@ -30,25 +26,15 @@ const Json* one_named(const std::vector<Json>& candidates, const DesiredObject& 
 
 void remember(std::map<std::string, ExistingObject>& existing, const DesiredObject& wanted,
               const Json* found) {
-  if (found != nullptr) existing[wanted.key] = {string_field(*found, "id"), *found};
-}
-
-std::vector<std::string> string_list(const Json& object, const char* name) {
-  std::vector<std::string> values;
-  if (!object.contains(name) || !object[name].is_array()) return values;
-  for (const Json& value : object[name]) {
-    if (value.is_string()) values.push_back(value.get<std::string>());
-  }
-  return values;
+  if (found != nullptr) existing[wanted.key] = {string_member(*found, "id"), *found};
 }
 
 // The chart ids a dashboard shows.
 std::vector<std::string> chart_ids(const Json& dashboard) {
   std::vector<std::string> ids;
-  if (!dashboard.contains("charts") || !dashboard["charts"].is_array()) return ids;
-  for (const Json& placed : dashboard["charts"]) {
+  for (const Json& placed : array_member(dashboard, "charts")) {
     if (placed.is_object()) {
-      const std::string id = string_field(placed, "chartId");
+      const std::string id = string_member(placed, "chartId");
       if (!id.empty()) ids.push_back(id);
     }
   }
@@ -70,11 +56,11 @@ std::map<std::string, ExistingObject> find_existing(splunk::ObjectsApi& api,
     const auto groups =
         api.search(splunk::ObjectType::dashboard_group, {{"name", group->name}}, group->what());
     const Json* found = one_named(groups, *group);
-    if (found != nullptr && !string_field(*found, "description").starts_with(kKeptMarker)) {
+    if (found != nullptr && !string_member(*found, "description").starts_with(kKeptMarker)) {
       throw Error(ExitCode::conflict,
                   fmt::format("{}: a group of that name exists ({}) that cxtm-o11y does not keep; "
                               "rename it or change the cluster name",
-                              group->what(), string_field(*found, "id")));
+                              group->what(), string_member(*found, "id")));
     }
     remember(existing, *group, found);
   }
@@ -82,8 +68,9 @@ std::map<std::string, ExistingObject> find_existing(splunk::ObjectsApi& api,
   std::vector<Json> dashboards;
   if (existing.contains("group")) {
     // A dashboard or chart deleted since it was listed is simply not there.
-    for (const std::string& id : string_list(existing["group"].body, "dashboards")) {
-      if (auto found = api.find(splunk::ObjectType::dashboard, id, fmt::format("dashboard {}", id))) {
+    for (const std::string& id : strings_member(existing["group"].body, "dashboards")) {
+      if (auto found =
+              api.find(splunk::ObjectType::dashboard, id, fmt::format("dashboard {}", id))) {
         dashboards.push_back(std::move(*found));
       }
     }
@@ -96,7 +83,8 @@ std::map<std::string, ExistingObject> find_existing(splunk::ObjectsApi& api,
     if (found == nullptr) continue;
     auto& charts = charts_of_service[object.service];
     for (const std::string& id : chart_ids(*found)) {
-      auto chart = api.find(splunk::ObjectType::chart, id, fmt::format("{}: chart {}", object.service, id));
+      auto chart =
+          api.find(splunk::ObjectType::chart, id, fmt::format("{}: chart {}", object.service, id));
       if (chart) charts.push_back(std::move(*chart));
     }
   }

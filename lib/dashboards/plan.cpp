@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "kube/object_diff.h"
 #include "core/yaml_emit.h"
+#include "kube/object_diff.h"
 
 namespace cxtm::dashboards {
 namespace {
@@ -28,22 +28,14 @@ bool holds(const Json& actual, const Json& wanted) {
   return actual == wanted;
 }
 
-// A placement's row or column; 0 when Splunk's answer has none (or not a number).
-long long grid_position(const Json& placed, const char* key) {
-  return placed.is_object() && placed.contains(key) && placed[key].is_number_integer()
-             ? placed[key].get<long long>()
-             : 0;
-}
-
 // A dashboard's chart placements in reading order, so that order in the answer does not count.
 Json placements_in_order(Json dashboard) {
-  if (!dashboard.is_object() || !dashboard.contains("charts") || !dashboard["charts"].is_array()) {
-    return dashboard;
-  }
+  if (!member(dashboard, "charts").is_array()) return dashboard;
   auto& charts = dashboard["charts"];
+  // A placement without a row or column (or not a number) reads as 0.
   std::stable_sort(charts.begin(), charts.end(), [](const Json& a, const Json& b) {
-    return std::pair(grid_position(a, "row"), grid_position(a, "column")) <
-           std::pair(grid_position(b, "row"), grid_position(b, "column"));
+    return std::pair(integer_member(a, "row"), integer_member(a, "column")) <
+           std::pair(integer_member(b, "row"), integer_member(b, "column"));
   });
   return dashboard;
 }
@@ -130,9 +122,8 @@ std::vector<PlannedObject> plan_changes(const std::vector<DesiredObject>& desire
       const Json actual = placements_in_order(found->second.body);
       planned.change = holds_fields(actual, wanted) ? Change::unchanged : Change::update;
       if (planned.change == Change::update) {
-        planned.diff =
-            kube::unified_diff("splunk/" + label, "proposed/" + label,
-                               to_yaml(kept_part(actual, wanted)), to_yaml(wanted));
+        planned.diff = kube::unified_diff("splunk/" + label, "proposed/" + label,
+                                          to_yaml(kept_part(actual, wanted)), to_yaml(wanted));
       }
     }
     plan.push_back(std::move(planned));

@@ -3,26 +3,20 @@
 #include "dashboards/plan.h"
 
 namespace cxtm::dashboards {
-namespace {
-
-long long created_at(const Json& object) {
-  return object.contains("created") && object["created"].is_number_integer()
-             ? object["created"].get<long long>()
-             : 0;
-}
-
-}  // namespace
 
 std::optional<ExistingObject> pick_created(const std::vector<Json>& candidates,
                                            const std::string& name, const Json& sent,
                                            const std::set<std::string>& known_ids) {
   const Json* newest = nullptr;
   for (const Json& candidate : candidates) {
-    if (!candidate.contains("id") || !candidate["id"].is_string()) continue;
+    if (!member(candidate, "id").is_string()) continue;
     if (candidate.value("name", "") != name) continue;
     if (known_ids.contains(candidate["id"].get<std::string>())) continue;
     if (!holds_fields(candidate, sent)) continue;
-    if (newest == nullptr || created_at(candidate) >= created_at(*newest)) newest = &candidate;
+    if (newest == nullptr ||
+        integer_member(candidate, "created") >= integer_member(*newest, "created")) {
+      newest = &candidate;
+    }
   }
   if (newest == nullptr) return std::nullopt;
   return ExistingObject{(*newest)["id"].get<std::string>(), *newest};
@@ -36,8 +30,8 @@ std::optional<ExistingObject> find_created(splunk::ObjectsApi& api, const Desire
   return pick_created(candidates, desired.name, sent, known_ids);
 }
 
-bool update_landed(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id, const Json& sent,
-                   const std::string& what) {
+bool update_landed(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id,
+                   const Json& sent, const std::string& what) {
   const auto now = api.find(type, id, what);
   return now && holds_fields(*now, sent);
 }

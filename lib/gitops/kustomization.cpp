@@ -37,9 +37,7 @@ bool lists_patch(const Json& kustomization, std::string_view path) {
 
 // The kustomization's patches without the entry of path.
 Json without_entry(Json kustomization, std::string_view path) {
-  if (!kustomization.contains("patches") || !kustomization["patches"].is_array()) {
-    return kustomization;
-  }
+  if (!member(kustomization, "patches").is_array()) return kustomization;
   Json kept = Json::array();
   for (const auto& patch : kustomization["patches"]) {
     if (string_member(patch, "path") != path) kept.push_back(patch);
@@ -186,9 +184,7 @@ std::string with_patch_entry(std::string_view text, const PatchEntry& entry,
   }
   const std::string base = without_patch_entry(text, entry.path, file_name);
   Json expected = parse_kustomization(base, file_name);
-  if (!expected.contains("patches") || expected["patches"].is_null()) {
-    expected["patches"] = Json::array();
-  }
+  if (member(expected, "patches").is_null()) expected["patches"] = Json::array();
   expected["patches"].push_back(entry.to_json());
 
   auto lines = lines_of(base);
@@ -244,9 +240,7 @@ std::string with_resource_entry(std::string_view text, std::string_view path,
                                 std::string_view file_name) {
   Json expected = parse_kustomization(text, file_name);
   if (lists_resource(expected, path)) return std::string(text);
-  if (!expected.contains("resources") || expected["resources"].is_null()) {
-    expected["resources"] = Json::array();
-  }
+  if (member(expected, "resources").is_null()) expected["resources"] = Json::array();
   expected["resources"].push_back(path);
   auto lines = lines_of(text);
   const auto block = find_list(lines, "resources", file_name);

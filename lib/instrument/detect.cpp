@@ -38,7 +38,7 @@ bool has_poc_env(const Json& container) {
 
 // The init containers and volumes spec's source needs are there (not taken out by hand since).
 bool has_installer(const Json& deployment, const InstrumentationSpec& spec) {
-  const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
+  const Json& pod = member_at(deployment, {"spec", "template", "spec"});
   if (find_named(member(pod, "initContainers"), kInitContainerName) == npos) return false;
   const std::string_view copy = spec.source == PackageSource::wheelhouse ? kWheelhouseContainerName
                                 : spec.source == PackageSource::prebuilt ? kPrebuiltContainerName
@@ -54,7 +54,7 @@ bool has_installer(const Json& deployment, const InstrumentationSpec& spec) {
 // (a new release, maybe a new Python) needs the packages installed again, for that Python.
 bool init_image_follows_app(const Json& deployment, const InstrumentationSpec& spec) {
   if (!spec.init_image.empty()) return true;
-  const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
+  const Json& pod = member_at(deployment, {"spec", "template", "spec"});
   const size_t init = find_named(member(pod, "initContainers"), kInitContainerName);
   const auto record = read_env_record(deployment);
   if (init == npos || !record) return false;
@@ -78,7 +78,7 @@ State detect_state(const Json& deployment, const InstrumentationSpec& spec) {
                ? State::current
                : State::outdated;
   }
-  const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
+  const Json& pod = member_at(deployment, {"spec", "template", "spec"});
   for (const Json& container : member(pod, "containers")) {
     if (has_poc_env(container)) return State::poc_partial;
   }

@@ -11,7 +11,7 @@ namespace cxtm::instrument {
 std::vector<std::string> instrumentation_drift(const Json& deployment) {
   if (!instrumented_by_us(deployment)) return {};
   std::vector<std::string> drift;
-  const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
+  const Json& pod = member_at(deployment, {"spec", "template", "spec"});
   if (find_named(member(pod, "initContainers"), kInitContainerName) == npos) {
     drift.push_back(
         fmt::format("init container {} removed since instrumenting", kInitContainerName));

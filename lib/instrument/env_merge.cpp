@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "instrument/object_edit.h"
 
 namespace cxtm::instrument {
@@ -97,12 +98,6 @@ std::vector<std::string> split(std::string_view text, char separator) {
   }
 }
 
-std::string trim(std::string_view text) {
-  const size_t first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return "";
-  return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
-}
-
 std::string strip_trailing_slashes(std::string_view entry) {
   while (entry.size() > 1 && entry.back() == '/') entry.remove_suffix(1);
   return std::string(entry);
@@ -153,10 +148,12 @@ std::string merge_attributes(std::string_view app_value, const std::vector<Attri
                              std::vector<std::string>& overridden,
                              std::vector<std::string>& added) {
   std::vector<Attribute> app;
-  for (const auto& item : split(app_value, ',')) {
+  for (const std::string_view item : split(app_value, ',')) {
     const size_t equals = item.find('=');
-    if (equals == std::string::npos) continue;
-    app.push_back({trim(item.substr(0, equals)), trim(item.substr(equals + 1))});
+    if (equals == std::string_view::npos) continue;
+    // As the SDK reads it: Python's str.strip() around key and value, every whitespace.
+    app.push_back(
+        {std::string(trim(item.substr(0, equals))), std::string(trim(item.substr(equals + 1)))});
   }
   std::vector<Attribute> missing;
   for (const auto& attribute : ours) {

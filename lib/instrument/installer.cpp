@@ -51,7 +51,7 @@ Json installer_security_context(const Json& pod, const Json& app_container, bool
   Json context = member(app_container, "securityContext");
   if (context.is_object()) {
     context.erase("privileged");
-    if (context.contains("capabilities") && context["capabilities"].is_object()) {
+    if (member(context, "capabilities").is_object()) {
       context["capabilities"].erase("add");
       drop_if_empty(context, "capabilities");
     }

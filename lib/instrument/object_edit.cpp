@@ -56,6 +56,10 @@ Json& ensure_member(Json& object, std::string_view key, Json initial,
   return object[std::string(key)];
 }
 
+const Json& template_annotations(const Json& workload) {
+  return member_at(workload, {"spec", "template", "metadata", "annotations"});
+}
+
 void drop_if_empty(Json& object, std::string_view key) {
   if (!object.is_object()) return;
   const auto found = object.find(key);

@@ -24,6 +24,10 @@ Json& ensure_member(Json& object, std::string_view key, Json initial,
 // object.metadata.annotations, created where the API server writes them when missing.
 Json& annotations_of(Json& object);
 
+// workload.spec.template.metadata.annotations, or null: where the tool's record and the
+// Operator's inject annotations are.
+const Json& template_annotations(const Json& workload);
+
 // Removes object[key] when it is an empty array or object.
 void drop_if_empty(Json& object, std::string_view key);
 

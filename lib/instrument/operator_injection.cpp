@@ -22,10 +22,6 @@ constexpr std::array<std::string_view, 5> kRequestAnnotations = {
     kAnnotationInjectPython, kAnnotationPythonContainers, kAnnotationPythonPlatform,
     kAnnotationResourceServiceName, kAnnotationInjector};
 
-const Json& template_annotations(const Json& deployment) {
-  return member(member(member(member(deployment, "spec"), "template"), "metadata"), "annotations");
-}
-
 // musl-based images (Alpine) need the image's musl build of the packages.
 bool musl_image(std::string_view image) {
   return image.find("alpine") != std::string_view::npos;

@@ -7,6 +7,7 @@
 #include "instrument/object_edit.h"
 #include "instrument/operator_injection.h"
 #include "instrument/transform.h"
+#include "kube/object_ref.h"
 
 namespace cxtm::instrument {
 namespace {
@@ -28,16 +29,15 @@ void remove_annotation(Json& object, std::string_view key) {
 
 std::string deployment_label(const Json& deployment) {
   const Json& metadata = member(deployment, "metadata");
-  const std::string namespace_ = string_member(metadata, "namespace");
-  const std::string name = string_member(metadata, "name");
-  std::string kind = string_member(deployment, "kind");
-  if (kind.empty()) kind = "Deployment";
-  return namespace_.empty() ? fmt::format("{} {}", kind, name)
-                            : fmt::format("{} {}/{}", kind, namespace_, name);
+  const std::string kind = string_member(deployment, "kind");
+  return kube::ObjectRef{.kind = kind.empty() ? "Deployment" : kind,
+                         .namespace_ = string_member(metadata, "namespace"),
+                         .name = string_member(metadata, "name")}
+      .describe();
 }
 
 const Json& pod_spec(const Json& deployment) {
-  const Json& spec = member(member(member(deployment, "spec"), "template"), "spec");
+  const Json& spec = member_at(deployment, {"spec", "template", "spec"});
   if (!member(spec, "containers").is_array() || member(spec, "containers").empty()) {
     throw Error(ExitCode::usage, fmt::format("{} has no containers in spec.template.spec",
                                              deployment_label(deployment)));
@@ -46,9 +46,7 @@ const Json& pod_spec(const Json& deployment) {
 }
 
 std::optional<EnvRecord> read_env_record(const Json& deployment) {
-  const Json& annotations =
-      member(member(member(member(deployment, "spec"), "template"), "metadata"), "annotations");
-  const std::string text = string_member(annotations, kAnnotationOriginalEnv);
+  const std::string text = string_member(template_annotations(deployment), kAnnotationOriginalEnv);
   if (text.empty()) return std::nullopt;
   const Json parsed = Json::parse(text, nullptr, false);
   if (!parsed.is_object() || !member(parsed, "env").is_array()) return std::nullopt;
@@ -67,10 +65,7 @@ std::string env_record_text(const EnvRecord& record) {
 bool instrumented_by_us(const Json& deployment) {
   const Json& annotations = member(member(deployment, "metadata"), "annotations");
   return !member(annotations, kAnnotationSpecHash).is_null() ||
-         !member(member(member(member(member(deployment, "spec"), "template"), "metadata"),
-                        "annotations"),
-                 kAnnotationOriginalEnv)
-              .is_null();
+         !member(template_annotations(deployment), kAnnotationOriginalEnv).is_null();
 }
 
 Json tool_markers(const Json& deployment) {
@@ -82,15 +77,13 @@ Json tool_markers(const Json& deployment) {
     }
     return found;
   };
-  return {
-      {"deployment", ours(member(member(deployment, "metadata"), "annotations"))},
-      {"template", ours(member(member(member(member(deployment, "spec"), "template"), "metadata"),
-                               "annotations"))}};
+  return {{"deployment", ours(member(member(deployment, "metadata"), "annotations"))},
+          {"template", ours(template_annotations(deployment))}};
 }
 
 std::vector<std::string> owned_parts(const Json& deployment) {
   std::vector<std::string> parts;
-  const Json& spec = member(member(member(deployment, "spec"), "template"), "spec");
+  const Json& spec = member_at(deployment, {"spec", "template", "spec"});
   for (std::string_view init : kOwnedInitContainers) {
     if (find_named(member(spec, "initContainers"), init) != npos) {
       parts.push_back(fmt::format("init container {}", init));

@@ -11,7 +11,8 @@
 
 namespace cxtm::instrument {
 
-// "Deployment <namespace>/<name>", for messages.
+// "Deployment <namespace>/<name>" (ObjectRef::describe), for messages; the kind defaults to
+// Deployment, as for a manifest that does not say.
 std::string deployment_label(const Json& deployment);
 
 // spec.template.spec; throws Error(usage) naming the Deployment when it has no containers.
@@ -34,8 +35,7 @@ std::optional<EnvRecord> read_env_record(const Json& deployment);
 // The annotation text for record.
 std::string env_record_text(const EnvRecord& record);
 
-// Whether this tool instrumented deployment: the spec-hash annotation or the pod template's
-// record is there.
+// The one answer to "did this tool instrument it": its spec-hash annotation or its record is on it.
 bool instrumented_by_us(const Json& deployment);
 
 // The tool's annotations (cxtm-o11y.io/...) on the Deployment and on its pod template, as

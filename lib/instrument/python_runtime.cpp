@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "core/text.h"
 #include "instrument/object_edit.h"
 
 namespace cxtm::instrument {
@@ -78,9 +79,7 @@ std::optional<std::string> env_value(const Json& container, std::string_view nam
 
 bool truthy(const std::optional<std::string>& value) {
   if (!value) return false;
-  std::string lower = *value;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = to_lower(*value);
   return lower == "1" || lower == "true" || lower == "yes" || lower == "on";
 }
 

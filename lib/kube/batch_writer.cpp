@@ -83,8 +83,7 @@ std::vector<WriteOutcome> batch_outcomes(std::string_view verb, const std::vecto
   for (const auto& document : json_documents(result.out)) {
     Json answer = Json::parse(document, nullptr, false);
     if (!answer.is_object()) continue;
-    if (answer.value("kind", "") == "List" && answer.contains("items") &&
-        answer["items"].is_array()) {
+    if (answer.value("kind", "") == "List" && member(answer, "items").is_array()) {
       for (Json& item : answer["items"]) {
         const Key key = key_of(item);  // before the move: Json's operator= takes its value first
         written[key] = std::move(item);

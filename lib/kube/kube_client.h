@@ -11,6 +11,7 @@
 #include "core/duration.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "kube/object_ref.h"
 
 namespace cxtm::kube {
 
@@ -32,21 +33,6 @@ class KubeError : public Error {
 
  private:
   FailureKind kind_;
-};
-
-// Names one object. api_version "v1" is the core group.
-struct ObjectRef {
-  std::string api_version;
-  std::string kind;
-  std::string namespace_;  // empty for cluster-scoped kinds
-  std::string name;
-
-  // "deployment.v1.apps/cxtm-scheduler", the form kubectl takes for any API group.
-  std::string kubectl_name() const;
-  // "Deployment default/cxtm-scheduler", for messages.
-  std::string describe() const;
-  // The reference of a full object.
-  static ObjectRef of(const Json& object);
 };
 
 enum class DryRun { none, server };

@@ -3,21 +3,15 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cctype>
 #include <thread>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "kube/batch_writer.h"
 #include "kube/kubectl_errors.h"
 
 namespace cxtm::kube {
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 void add_namespace(std::vector<std::string>& arguments, std::string_view namespace_) {
   if (!namespace_.empty()) {
@@ -62,28 +56,6 @@ Json for_update(Json object) {
     object["metadata"].erase("managedFields");
   }
   return object;
-}
-
-std::string ObjectRef::kubectl_name() const {
-  const auto slash = api_version.find('/');
-  const std::string type = slash == std::string::npos
-                               ? lower(kind)
-                               : fmt::format("{}.{}.{}", lower(kind), api_version.substr(slash + 1),
-                                             api_version.substr(0, slash));
-  return type + "/" + name;
-}
-
-std::string ObjectRef::describe() const {
-  return namespace_.empty() ? fmt::format("{} {}", kind, name)
-                            : fmt::format("{} {}/{}", kind, namespace_, name);
-}
-
-ObjectRef ObjectRef::of(const Json& object) {
-  const Json& metadata = object.at("metadata");
-  return ObjectRef{.api_version = object.value("apiVersion", ""),
-                   .kind = object.value("kind", ""),
-                   .namespace_ = metadata.value("namespace", ""),
-                   .name = metadata.value("name", "")};
 }
 
 KubectlClient::KubectlClient(KubectlOptions options)
@@ -145,7 +117,7 @@ Json KubectlClient::managed_fields(const ObjectRef& ref) {
     if (is_not_found(result)) return Json::array();
     throw kubectl_failure("get the managed fields of " + ref.describe(), result);
   }
-  if (result.out.find_first_not_of(" \n") == std::string::npos) return Json::array();
+  if (trim(result.out).empty()) return Json::array();
   const Json fields = parse_output("get the managed fields of " + ref.describe(), result.out);
   return fields.is_array() ? fields : Json::array();
 }
@@ -156,7 +128,7 @@ std::vector<Json> KubectlClient::list(std::string_view resource, std::string_vie
   add_namespace(arguments, namespace_);
   if (!label_selector.empty()) arguments.push_back("--selector=" + std::string(label_selector));
   const Json answer = run_json(fmt::format("get {}", resource), arguments);
-  const Json& items = answer.contains("items") ? answer["items"] : Json::array();
+  const Json& items = array_member(answer, "items");
   return std::vector<Json>(items.begin(), items.end());
 }
 
@@ -304,8 +276,8 @@ std::vector<bool> KubectlClient::can_i(const std::vector<AccessQuery>& queries) 
   Json reviews = Json::array();
   for (const auto& document : json_documents(result.out)) {
     const Json review = parse_output(action, document);
-    if (review.contains("items") && review["items"].is_array()) {
-      for (const Json& item : review["items"]) reviews.push_back(item);
+    if (const Json& items = member(review, "items"); items.is_array()) {
+      for (const Json& item : items) reviews.push_back(item);
     } else {
       reviews.push_back(review);
     }
@@ -317,8 +289,7 @@ std::vector<bool> KubectlClient::can_i(const std::vector<AccessQuery>& queries) 
   }
   std::vector<bool> allowed;
   for (const Json& review : reviews) {
-    const Json& status = review.contains("status") ? review["status"] : Json::object();
-    allowed.push_back(status.is_object() && status.value("allowed", false));
+    allowed.push_back(object_member(review, "status").value("allowed", false));
   }
   return allowed;
 }

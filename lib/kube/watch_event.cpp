@@ -5,23 +5,16 @@
 namespace cxtm::kube {
 
 std::string WatchEvent::resource_version() const {
-  if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object()) {
-    return "";
-  }
-  const Json& version = object["metadata"].value("resourceVersion", Json());
-  return version.is_string() ? version.get<std::string>() : "";
+  return string_member(member(object, "metadata"), "resourceVersion");
 }
 
 int WatchEvent::error_code() const {
-  if (type != Type::error || !object.is_object()) return 0;
-  const auto code = object.find("code");
-  return code != object.end() && code->is_number_integer() ? code->get<int>() : 0;
+  return type == Type::error ? integer_member<int>(object, "code") : 0;
 }
 
 std::optional<WatchEvent> parse_watch_event(std::string_view line) {
   Json event = Json::parse(line, nullptr, false);
-  if (!event.is_object() || !event.contains("type") || !event["type"].is_string() ||
-      !event.contains("object") || !event["object"].is_object()) {
+  if (!member(event, "type").is_string() || !member(event, "object").is_object()) {
     return std::nullopt;
   }
   static const std::pair<std::string_view, WatchEvent::Type> kTypes[] = {

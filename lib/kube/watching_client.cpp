@@ -48,17 +48,6 @@ std::string object_key(std::string_view kind, std::string_view namespace_, std::
   return fmt::format("{} {}/{}", kind, namespace_, name);
 }
 
-const Json& metadata_of(const Json& object) {
-  static const Json empty = Json::object();
-  const auto found = object.find("metadata");
-  return found != object.end() && found->is_object() ? *found : empty;
-}
-
-long long generation_of(const Json& object) {
-  const Json& generation = metadata_of(object).value("generation", Json());
-  return generation.is_number_integer() ? generation.get<long long>() : 0;
-}
-
 }  // namespace
 
 struct WatchingClient::Collection {
@@ -83,8 +72,9 @@ struct WatchingClient::Collection {
   // Takes a List's items and resourceVersion in.
   void take_list(const Json& list) {
     objects.clear();
-    for (const Json& item : list["items"]) objects[metadata_of(item).value("name", "")] = item;
-    resource_version = metadata_of(list).value("resourceVersion", "");
+    for (const Json& item : list["items"])
+      objects[object_member(item, "metadata").value("name", "")] = item;
+    resource_version = object_member(list, "metadata").value("resourceVersion", "");
     listed = true;
     healthy = true;
   }
@@ -136,7 +126,8 @@ std::optional<Json> WatchingClient::get(const ObjectRef& ref) {
       const bool caught_up = wrote == 0 || changed_.wait_for(lock, kCatchUp, [&] {
         if (!cached->healthy) return true;
         const auto found = cached->objects.find(ref.name);
-        return found != cached->objects.end() && generation_of(found->second) >= wrote;
+        return found != cached->objects.end() &&
+               integer_member(member(found->second, "metadata"), "generation") >= wrote;
       });
       if (caught_up && cached->healthy) {
         const auto found = cached->objects.find(ref.name);
@@ -155,12 +146,9 @@ std::vector<Json> WatchingClient::list(std::string_view resource, std::string_vi
     if (Collection* cached = healthy(kind->kind, namespace_, lock); cached != nullptr) {
       std::vector<Json> selected;
       bool answered = true;
-      static const Json kNoLabels;
       for (const auto& [name, object] : cached->objects) {
-        const Json& metadata = metadata_of(object);
-        const auto found = metadata.find("labels");
         const auto matches =
-            matches_equality_selector(label_selector, found != metadata.end() ? *found : kNoLabels);
+            matches_equality_selector(label_selector, member_at(object, {"metadata", "labels"}));
         if (!matches) {
           answered = false;  // a selector only the API server evaluates
           break;
@@ -179,8 +167,8 @@ std::vector<Json> WatchingClient::get_named(std::string_view resource, std::stri
 }
 
 void WatchingClient::remember_write(const Json& written) {
-  const Json& metadata = metadata_of(written);
-  const long long generation = generation_of(written);
+  const Json& metadata = object_member(written, "metadata");
+  const long long generation = integer_member(metadata, "generation");
   if (generation <= 0) return;
   std::lock_guard lock(mutex_);
   long long& wrote = written_[object_key(written.value("kind", ""), metadata.value("namespace", ""),
@@ -189,7 +177,7 @@ void WatchingClient::remember_write(const Json& written) {
 }
 
 void WatchingClient::read_directly(const Json& object) {
-  const Json& metadata = metadata_of(object);
+  const Json& metadata = object_member(object, "metadata");
   std::lock_guard lock(mutex_);
   written_[object_key(object.value("kind", ""), metadata.value("namespace", ""),
                       metadata.value("name", ""))] = -1;
@@ -391,7 +379,7 @@ void WatchingClient::take_event(Collection& collection, std::string_view line) {
     const std::string version = event->resource_version();
     if (!version.empty()) collection.resource_version = version;
     if (event->type != Type::bookmark) {
-      const std::string name = metadata_of(event->object).value("name", "");
+      const std::string name = object_member(event->object, "metadata").value("name", "");
       changed = name;
       if (event->type == Type::deleted) {
         collection.objects.erase(name);

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
+
+#include "core/text.h"
 
 namespace cxtm::lint {
 namespace {
@@ -17,9 +18,7 @@ constexpr std::array<std::string_view, 4> kLocalSuffixes = {".svc", ".cluster.lo
                                                             ".localhost"};
 
 std::string host_part(std::string_view endpoint) {
-  while (!endpoint.empty() && std::isspace(static_cast<unsigned char>(endpoint.front()))) {
-    endpoint.remove_prefix(1);
-  }
+  endpoint = trim_left(endpoint);
   if (const size_t scheme = endpoint.find("://"); scheme != std::string_view::npos) {
     endpoint.remove_prefix(scheme + 3);
   }
@@ -32,10 +31,7 @@ std::string host_part(std::string_view endpoint) {
   } else if (std::count(endpoint.begin(), endpoint.end(), ':') == 1) {
     endpoint = endpoint.substr(0, endpoint.find(':'));
   }
-  std::string host(endpoint);
-  std::transform(host.begin(), host.end(), host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return host;
+  return to_lower(endpoint);
 }
 
 // The four octets of a dotted IPv4 address, or false.

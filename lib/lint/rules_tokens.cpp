@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text.h"
 #include "lint/rules.h"
 
 namespace cxtm::lint {
@@ -54,8 +55,7 @@ std::vector<std::string> references(const std::string& text) {
 
 // A variable whose name says it holds a secret.
 bool is_secret_variable(std::string_view name) {
-  std::string upper;
-  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::string upper = to_upper(name);
   for (std::string_view word : {"TOKEN", "SECRET", "PASSWORD", "API_KEY", "APIKEY", "CREDENTIAL"}) {
     if (upper.find(word) != std::string::npos) return true;
   }
@@ -84,12 +84,13 @@ void scan(const YAML::Node& node, const std::string& path, Reporter& reporter) {
       }
     }
     if (is_token_key(entry.first.Scalar()) && is_literal_secret(entry.second)) {
-      reporter.report(entry.second, "inline-token", Severity::error,
-                      fmt::format("{} is a token written into the config, where anyone who can "
-                                  "read the ConfigMap can read it; reference it from the "
-                                  "environment instead, e.g. \"${{env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}}\", "
-                                  "and rotate the token",
-                                  child));
+      reporter.report(
+          entry.second, "inline-token", Severity::error,
+          fmt::format("{} is a token written into the config, where anyone who can "
+                      "read the ConfigMap can read it; reference it from the "
+                      "environment instead, e.g. \"${{env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}}\", "
+                      "and rotate the token",
+                      child));
       continue;
     }
     scan(entry.second, child, reporter);

@@ -1,6 +1,6 @@
 #include "manual/command_doc.h"
 
-#include <cctype>
+#include "core/text.h"
 
 namespace cxtm::manual {
 
@@ -23,8 +23,7 @@ ValueKind value_kind(std::string_view value_text, std::vector<std::string>& choi
     }
     return ValueKind::choice;
   }
-  std::string upper;
-  for (char c : value_text) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::string upper = to_upper(value_text);
   if (upper.starts_with("DIR")) return ValueKind::directory;
   if (upper.starts_with("FILE") || upper.starts_with("PATH")) return ValueKind::file;
   return ValueKind::text;

@@ -4,31 +4,14 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 #include <mutex>
 
+#include "core/text.h"
 #include "net/url.h"
 
 namespace cxtm::net {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return std::string(text);
-}
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
@@ -42,7 +25,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   if (line.starts_with("HTTP/")) response.headers.clear();
   const auto colon = line.find(':');
   if (colon != std::string_view::npos) {
-    response.headers[lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
+    response.headers[to_lower(trim(line.substr(0, colon)))] = trim(line.substr(colon + 1));
   }
   return size * count;
 }
@@ -57,7 +40,7 @@ struct HeaderListDeleter {
 }  // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
-  const auto found = headers.find(lower(name));
+  const auto found = headers.find(to_lower(name));
   return found == headers.end() ? "" : found->second;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace cxtm::net {
 namespace {
@@ -34,8 +35,7 @@ std::optional<ParsedUrl> parse_url(std::string_view url) {
   auto scheme = part(handle.get(), CURLUPART_SCHEME);
   auto host = part(handle.get(), CURLUPART_HOST);
   if (!scheme || !host) return std::nullopt;
-  for (char& c : *scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  ParsedUrl parsed{std::move(*scheme), std::move(*host)};
+  ParsedUrl parsed{to_lower(*scheme), std::move(*host)};
   if (const auto port = part(handle.get(), CURLUPART_PORT)) parsed.port = std::stoi(*port);
   parsed.path = part(handle.get(), CURLUPART_PATH).value_or("/");
   if (const auto query = part(handle.get(), CURLUPART_QUERY)) parsed.path += "?" + *query;
@@ -43,8 +43,7 @@ std::optional<ParsedUrl> parse_url(std::string_view url) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  std::string name(host);
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string name = to_lower(host);
   if (name == "localhost") return true;
   if (name.size() > 2 && name.front() == '[' && name.back() == ']') {
     in6_addr address{};

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "core/shell_quote.h"
+#include "render/placeholders.h"
 
 namespace cxtm::render {
 namespace {
@@ -21,27 +22,14 @@ const std::regex kRequirement(
 // Replaces each "{{ name }}" in text; a name without a value is a bug in the template.
 std::string substitute(std::string_view text, std::string_view template_name,
                        const std::map<std::string, std::string, std::less<>>& values) {
-  std::string out;
-  size_t at = 0;
-  while (true) {
-    const size_t open = text.find("{{", at);
-    if (open == std::string_view::npos) break;
-    const size_t close = text.find("}}", open);
-    if (close == std::string_view::npos) break;
-    std::string_view name = text.substr(open + 2, close - open - 2);
-    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+  return substitute_placeholders(text, template_name, [&](const std::string& name) {
     const auto value = values.find(name);
     if (value == values.end()) {
       throw Error(ExitCode::usage,
                   fmt::format("{}: unknown placeholder '{{{{ {} }}}}'", template_name, name));
     }
-    out.append(text.substr(at, open - at));
-    out += value->second;
-    at = close + 2;
-  }
-  out.append(text.substr(at));
-  return out;
+    return value->second;
+  });
 }
 
 }  // namespace

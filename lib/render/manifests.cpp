@@ -2,17 +2,15 @@
 
 #include <fmt/core.h>
 
-#include <algorithm>
-#include <cctype>
-
 #include "config/collector_version.h"
 #include "config/k8s_names.h"
 #include "core/digest.h"
 #include "core/embedded.h"
 #include "core/error.h"
+#include "core/text.h"
+#include "core/yaml_emit.h"
 #include "render/manifest_parts.h"
 #include "render/template.h"
-#include "core/yaml_emit.h"
 
 namespace cxtm::render {
 namespace {
@@ -72,12 +70,6 @@ long long memory_limit_mib(const config::Config& config) {
                             config.source, config.collector.limits.memory, kMinimumMemoryMib));
   }
   return *total * 90 / 100;
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
 }
 
 // The names the pinned version's components go by (config/collector_version.h). The version
@@ -201,8 +193,9 @@ CollectorManifests render_manifests(const config::Config& config,
     Json object = render_template(text, name, values);
     if (object.is_null()) continue;
     if (checksum && object.value("kind", "") == "DaemonSet") add_token_checksum(object, *checksum);
-    const std::string file_name = fmt::format("{}-{}.yaml", lower(object.value("kind", "object")),
-                                              object["metadata"].value("name", "unnamed"));
+    const std::string file_name =
+        fmt::format("{}-{}.yaml", to_lower(object.value("kind", "object")),
+                    object["metadata"].value("name", "unnamed"));
     result.objects.push_back({file_name, std::move(object)});
   }
   return result;

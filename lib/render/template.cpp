@@ -5,10 +5,10 @@
 
 #include <cstdlib>
 #include <optional>
-#include <regex>
 
 #include "core/error.h"
 #include "core/yaml_json.h"
+#include "render/placeholders.h"
 
 namespace cxtm::render {
 namespace {
@@ -58,11 +58,9 @@ class TemplateRenderer {
 
   Json render_scalar(const YAML::Node& node) const {
     const std::string& text = node.Scalar();
-    static const std::regex whole(R"(^\s*\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}\s*$)");
-    std::smatch match;
-    if (std::regex_match(text, match, whole)) {
-      const Json& value = lookup(match[1].str(), node.Mark());
-      if (value.is_null()) fail(node.Mark(), fmt::format("missing value for '{}'", match[1].str()));
+    if (const auto name = whole_placeholder(text)) {
+      const Json& value = lookup(*name, node.Mark());
+      if (value.is_null()) fail(node.Mark(), fmt::format("missing value for '{}'", *name));
       return value;
     }
     if (text.find("{{") != std::string::npos) return interpolate(text, node.Mark());
@@ -72,35 +70,16 @@ class TemplateRenderer {
 
   // Placeholders inside text take their values' text; lists and mappings cannot.
   std::string interpolate(const std::string& text, const YAML::Mark& mark) const {
-    std::string out;
-    size_t at = 0;
-    while (true) {
-      const size_t open = text.find("{{", at);
-      if (open == std::string::npos) break;
-      const size_t close = text.find("}}", open);
-      if (close == std::string::npos) fail(mark, "unterminated placeholder '{{'");
-      static const std::regex inner(R"(^\s*([A-Za-z0-9_.-]+)\s*$)");
-      std::smatch match;
-      const std::string body = text.substr(open + 2, close - open - 2);
-      if (!std::regex_match(body, match, inner)) {
-        fail(mark, fmt::format("malformed placeholder '{{{{{}}}}}'", body));
-      }
-      const Json& value = lookup(match[1].str(), mark);
-      out += text.substr(at, open - at);
-      if (value.is_string()) {
-        out += value.get_ref<const std::string&>();
-      } else if (value.is_number() || value.is_boolean()) {
-        out += value.dump();
-      } else if (value.is_null()) {
-        fail(mark, fmt::format("missing value for '{}'", match[1].str()));
-      } else {
-        fail(mark,
-             fmt::format("'{}' is a list or mapping and cannot be part of text", match[1].str()));
-      }
-      at = close + 2;
-    }
-    out += text.substr(at);
-    return out;
+    if (text.find("{{") == std::string::npos) return text;  // most keys: no message to build
+    return substitute_placeholders(
+        text, fmt::format("template {}:{}", name_, mark.line + 1),
+        [&](const std::string& name) -> std::string {
+          const Json& value = lookup(name, mark);
+          if (value.is_string()) return value.get<std::string>();
+          if (value.is_number() || value.is_boolean()) return value.dump();
+          if (value.is_null()) fail(mark, fmt::format("missing value for '{}'", name));
+          fail(mark, fmt::format("'{}' is a list or mapping and cannot be part of text", name));
+        });
   }
 
   const Json& lookup(const std::string& path, const YAML::Mark& mark) const {

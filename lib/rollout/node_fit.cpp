@@ -143,9 +143,9 @@ std::optional<std::string> selector_mismatch(const Json& pod_spec, const Json& n
       }
     }
   }
-  const Json& terms = member(member(member(member(pod_spec, "affinity"), "nodeAffinity"),
-                                    "requiredDuringSchedulingIgnoredDuringExecution"),
-                             "nodeSelectorTerms");
+  const Json& terms =
+      member_at(pod_spec, {"affinity", "nodeAffinity",
+                           "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"});
   if (terms.is_array() && !terms.empty() &&
       std::none_of(terms.begin(), terms.end(),
                    [&](const Json& term) { return term_matches(term, node); })) {

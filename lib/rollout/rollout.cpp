@@ -11,20 +11,8 @@
 namespace cxtm::rollout {
 namespace {
 
-int number(const Json& object, std::string_view key) {
-  const auto found = object.find(key);
-  return found != object.end() && found->is_number_integer() ? found->get<int>() : 0;
-}
-
-const Json& field(const Json& object, std::string_view key) {
-  static const Json empty = Json::object();
-  if (!object.is_object()) return empty;
-  const auto found = object.find(key);
-  return found == object.end() ? empty : *found;
-}
-
 std::optional<std::string> deadline_exceeded(const Json& status) {
-  const Json& conditions = field(status, "conditions");
+  const Json& conditions = member(status, "conditions");
   if (!conditions.is_array()) return std::nullopt;
   for (const Json& condition : conditions) {
     if (!condition.is_object() || condition.value("type", "") != "Progressing") continue;
@@ -59,39 +47,40 @@ std::optional<std::vector<Json>> current_pods(kube::KubeClient& kube,
 }  // namespace
 
 RolloutState rollout_state(const Json& workload, std::optional<int> current_ready) {
-  const Json& status = field(workload, "status");
-  const Json& metadata = field(workload, "metadata");
-  const Json& spec = field(workload, "spec");
+  const Json& status = member(workload, "status");
+  const Json& metadata = member(workload, "metadata");
+  const Json& spec = member(workload, "spec");
   RolloutState state;
-  state.observed = number(status, "observedGeneration") >= number(metadata, "generation");
+  state.observed = integer_member<int>(status, "observedGeneration") >=
+                   integer_member<int>(metadata, "generation");
   if (workload.value("kind", "") == "DaemonSet") {
-    state.desired = number(status, "desiredNumberScheduled");
-    state.updated = number(status, "updatedNumberScheduled");
-    state.ready = current_ready.value_or(number(status, "numberReady"));
-    state.available = number(status, "numberAvailable");
-    state.old = std::max(0, number(status, "currentNumberScheduled") - state.updated);
+    state.desired = integer_member<int>(status, "desiredNumberScheduled");
+    state.updated = integer_member<int>(status, "updatedNumberScheduled");
+    state.ready = current_ready.value_or(integer_member<int>(status, "numberReady"));
+    state.available = integer_member<int>(status, "numberAvailable");
+    state.old = std::max(0, integer_member<int>(status, "currentNumberScheduled") - state.updated);
     state.scheduled_nowhere = state.observed && state.desired == 0;
     state.complete = state.observed && !state.scheduled_nowhere && state.updated == state.desired &&
                      state.available == state.desired;
   } else if (workload.value("kind", "") == "StatefulSet") {
     // As kubectl rollout status: every replica ready and of the update revision.
-    state.desired = spec.contains("replicas") ? number(spec, "replicas") : 1;
-    state.updated = number(status, "updatedReplicas");
-    state.ready = current_ready.value_or(number(status, "readyReplicas"));
-    state.available = number(status, "availableReplicas");
-    state.old = std::max(0, number(status, "replicas") - state.updated);
-    const bool on_delete = field(spec, "updateStrategy").value("type", "") == "OnDelete";
+    state.desired = integer_member(spec, "replicas", 1);
+    state.updated = integer_member<int>(status, "updatedReplicas");
+    state.ready = current_ready.value_or(integer_member<int>(status, "readyReplicas"));
+    state.available = integer_member<int>(status, "availableReplicas");
+    state.old = std::max(0, integer_member<int>(status, "replicas") - state.updated);
+    const bool on_delete = string_member(member(spec, "updateStrategy"), "type") == "OnDelete";
     state.complete =
         state.observed && state.ready == state.desired &&
         (on_delete || (state.updated == state.desired &&
-                       field(status, "currentRevision") == field(status, "updateRevision")));
+                       member(status, "currentRevision") == member(status, "updateRevision")));
   } else {
-    state.desired = spec.contains("replicas") ? number(spec, "replicas") : 1;
-    state.updated = number(status, "updatedReplicas");
-    state.ready = current_ready.value_or(number(status, "readyReplicas"));
-    state.available = number(status, "availableReplicas");
+    state.desired = integer_member(spec, "replicas", 1);
+    state.updated = integer_member<int>(status, "updatedReplicas");
+    state.ready = current_ready.value_or(integer_member<int>(status, "readyReplicas"));
+    state.available = integer_member<int>(status, "availableReplicas");
     // Pods of earlier templates are still counted in status.replicas until they are deleted.
-    const int total = number(status, "replicas");
+    const int total = integer_member<int>(status, "replicas");
     state.old = std::max(0, total - state.updated);
     state.complete = state.observed && state.updated == state.desired &&
                      state.available == state.desired && total == state.desired;
@@ -117,7 +106,7 @@ std::vector<std::string> delete_halted_pods(kube::KubeClient& kube, const kube::
   for (const Json& pod :
        live_pods(kube.list("pods", workload.namespace_, pod_selector(before, revision)))) {
     if (pod_ready(pod)) continue;
-    const std::string name = string_member(field(pod, "metadata"), "name");
+    const std::string name = string_member(member(pod, "metadata"), "name");
     if (kube.remove({"v1", "Pod", workload.namespace_, name})) deleted.push_back(name);
   }
   return deleted;
@@ -134,7 +123,7 @@ std::string RolloutResult::cause() const {
 RolloutResult wait_for_rollout(kube::KubeClient& kube, const kube::ObjectRef& workload,
                                const WaitOptions& options, print::Reporter& reporter) {
   const auto start = options.time->now();
-  const std::string label = fmt::format("{}/{}", workload.kind, workload.name);
+  const std::string label = workload.kind_name();
   RolloutResult result;
   std::optional<PodLabel> template_label;
   long long labelled_generation = -1;
@@ -147,7 +136,7 @@ RolloutResult wait_for_rollout(kube::KubeClient& kube, const kube::ObjectRef& wo
         result.outcome = RolloutOutcome::gone;
         return result;
       }
-      const long long generation = number(field(*object, "metadata"), "generation");
+      const long long generation = integer_member(member(*object, "metadata"), "generation");
       if (generation != labelled_generation) template_label.reset();
       labelled_generation = generation;
       result.last = rollout_state(*object);

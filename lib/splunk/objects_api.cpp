@@ -70,7 +70,7 @@ std::string_view api_name(ObjectType type) {
 }
 
 std::pair<ExitCode, std::string> ObjectsApi::explain(const net::HttpResponse& answer,
-                                                        Duration timeout) {
+                                                     Duration timeout) {
   if (!answer.answered()) {
     if (answer.timed_out) {
       return {ExitCode::timeout,
@@ -80,9 +80,8 @@ std::pair<ExitCode, std::string> ObjectsApi::explain(const net::HttpResponse& an
   }
   // Splunk's errors are {"code": N, "message": "..."}; the message says what was wrong.
   const Json body = Json::parse(answer.body, nullptr, false);
-  std::string said = body.is_object() && body.contains("message") && body["message"].is_string()
-                         ? body["message"].get<std::string>()
-                         : answer.body.substr(0, 200);
+  const Json& message = member(body, "message");
+  std::string said = message.is_string() ? message.get<std::string>() : answer.body.substr(0, 200);
   said = one_line(said);
   const std::string cause = said.empty() ? fmt::format("HTTP {}", answer.status)
                                          : fmt::format("HTTP {}: {}", answer.status, said);
@@ -107,24 +106,24 @@ std::pair<ExitCode, std::string> ObjectsApi::explain(const net::HttpResponse& an
 
 net::HttpRequest ObjectsApi::request(std::string method, std::string url) const {
   return net::HttpRequest{.method = std::move(method),
-                               .url = std::move(url),
-                               .headers = {{"X-SF-Token", token_},
-                                           {"Accept", "application/json"},
-                                           {"Content-Type", "application/json"}},
-                               .timeout = request_timeout_};
+                          .url = std::move(url),
+                          .headers = {{"X-SF-Token", token_},
+                                      {"Accept", "application/json"},
+                                      {"Content-Type", "application/json"}},
+                          .timeout = request_timeout_};
 }
 
 net::HttpResponse ObjectsApi::read(const std::string& path_and_query) {
   // The whole retry sequence gets four request timeouts; each wait is bounded by the policy.
   const net::RetryPolicy policy{.retry_when = net::retryable_read};
   const auto deadline = Clock::now() + request_timeout_ * policy.max_attempts;
-  return net::send_with_retries(http_, request("GET", base_url_ + path_and_query), policy,
-                                     deadline, net::sleep_for)
+  return net::send_with_retries(http_, request("GET", base_url_ + path_and_query), policy, deadline,
+                                net::sleep_for)
       .last;
 }
 
 net::HttpResponse ObjectsApi::write(const std::string& method, const std::string& path,
-                                            const std::string& body) {
+                                    const std::string& body) {
   net::HttpRequest sent = request(method, base_url_ + path);
   sent.body = body;
   net::HttpResponse answer;
@@ -138,8 +137,7 @@ net::HttpResponse ObjectsApi::write(const std::string& method, const std::string
   return answer;
 }
 
-Json ObjectsApi::answer_json(const net::HttpResponse& answer,
-                                const std::string& what) const {
+Json ObjectsApi::answer_json(const net::HttpResponse& answer, const std::string& what) const {
   if (answer.status < 200 || answer.status > 299) {
     const auto [code, cause] = explain(answer, request_timeout_);
     throw Error(code, fmt::format("{}: {}", what, cause));
@@ -154,8 +152,7 @@ Json ObjectsApi::answer_json(const net::HttpResponse& answer,
   return parsed;
 }
 
-Json ObjectsApi::write_answer_json(const net::HttpResponse& answer,
-                                      const std::string& what) const {
+Json ObjectsApi::write_answer_json(const net::HttpResponse& answer, const std::string& what) const {
   if (!answer.answered() || answer.status >= 500) {
     auto [code, cause] = explain(answer, request_timeout_);
     throw WriteOutcomeUnknown(code, what, std::move(cause));
@@ -164,15 +161,15 @@ Json ObjectsApi::write_answer_json(const net::HttpResponse& answer,
 }
 
 std::optional<Json> ObjectsApi::find(ObjectType type, const std::string& id,
-                                        const std::string& what) {
+                                     const std::string& what) {
   const auto answer = read(fmt::format("/v2/{}/{}", api_name(type), url_encoded(id)));
   if (answer.status == 404) return std::nullopt;
   return answer_json(answer, what);
 }
 
-std::vector<Json> ObjectsApi::search(
-    ObjectType type, const std::vector<std::pair<std::string, std::string>>& query,
-    const std::string& what) {
+std::vector<Json> ObjectsApi::search(ObjectType type,
+                                     const std::vector<std::pair<std::string, std::string>>& query,
+                                     const std::string& what) {
   std::vector<Json> found;
   for (int page = 0; page < kMaxPages; ++page) {
     auto paged = query;
@@ -180,16 +177,14 @@ std::vector<Json> ObjectsApi::search(
     paged.emplace_back("offset", std::to_string(page * kPageSize));
     const Json answer =
         answer_json(read(fmt::format("/v2/{}{}", api_name(type), query_string(paged))), what);
-    if (!answer.contains("results") || !answer["results"].is_array()) {
+    if (!member(answer, "results").is_array()) {
       throw Error(ExitCode::api_error,
                   fmt::format("{}: Splunk's search answer has no results list", what));
     }
     for (const Json& result : answer["results"]) {
       if (result.is_object()) found.push_back(result);
     }
-    const long long count = answer.contains("count") && answer["count"].is_number_integer()
-                                ? answer["count"].get<long long>()
-                                : 0;
+    const long long count = integer_member(answer, "count");
     if (answer["results"].size() < static_cast<size_t>(kPageSize) ||
         static_cast<long long>(found.size()) >= count) {
       break;
@@ -199,11 +194,11 @@ std::vector<Json> ObjectsApi::search(
 }
 
 Json ObjectsApi::create(ObjectType type, const Json& body, const std::string& what,
-                           std::string_view query) {
+                        std::string_view query) {
   const std::string path =
       fmt::format("/v2/{}{}{}", api_name(type), query.empty() ? "" : "?", query);
   Json created = write_answer_json(write("POST", path, body.dump()), what);
-  if (!created.contains("id") || !created["id"].is_string()) {
+  if (!member(created, "id").is_string()) {
     throw Error(ExitCode::api_error,
                 fmt::format("{}: Splunk created it but did not say its id", what));
   }
@@ -211,7 +206,7 @@ Json ObjectsApi::create(ObjectType type, const Json& body, const std::string& wh
 }
 
 Json ObjectsApi::update(ObjectType type, const std::string& id, const Json& body,
-                           const std::string& what) {
+                        const std::string& what) {
   return write_answer_json(
       write("PUT", fmt::format("/v2/{}/{}", api_name(type), url_encoded(id)), body.dump()), what);
 }

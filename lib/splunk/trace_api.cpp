@@ -54,9 +54,9 @@ std::string TraceApi::explain_refusal(int status) {
 
 net::HttpRequest TraceApi::request(std::string method, std::string path, Duration timeout) const {
   return net::HttpRequest{.method = std::move(method),
-                     .url = base_url_ + path,
-                     .headers = {{"X-SF-Token", token_}, {"Accept", "application/json"}},
-                     .timeout = timeout};
+                          .url = base_url_ + path,
+                          .headers = {{"X-SF-Token", token_}, {"Accept", "application/json"}},
+                          .timeout = timeout};
 }
 
 TraceLookup TraceApi::lookup_trace(const std::string& trace_id, Duration timeout) {
@@ -121,12 +121,13 @@ TraceLookup TraceApi::lookup_trace(const std::string& trace_id, Duration timeout
 }
 
 TraceLookup TraceApi::wait_for_trace(const std::string& trace_id, Clock::time_point deadline,
-                                      const PollOptions& options) {
+                                     const PollOptions& options) {
   Duration interval = options.initial_interval;
   int polls = 0;
   while (true) {
     TraceLookup lookup = lookup_trace(
-        trace_id, std::max(net::kMinimumRequestTimeout, std::min(kRequestTimeout, time_left(deadline))));
+        trace_id,
+        std::max(net::kMinimumRequestTimeout, std::min(kRequestTimeout, time_left(deadline))));
     polls += lookup.polls;
     lookup.polls = polls;
     if (lookup.state == LookupState::found || lookup.state == LookupState::refused) return lookup;
@@ -142,9 +143,9 @@ TraceLookup TraceApi::wait_for_trace(const std::string& trace_id, Clock::time_po
 }
 
 ActiveServices TraceApi::active_services(std::chrono::system_clock::time_point from,
-                                          std::chrono::system_clock::time_point to,
-                                          const std::string& environment,
-                                          Clock::time_point deadline) {
+                                         std::chrono::system_clock::time_point to,
+                                         const std::string& environment,
+                                         Clock::time_point deadline) {
   Json body = {{"timeRange", fmt::format("{}/{}", unix_millis(from), unix_millis(to))}};
   if (!environment.empty()) {
     body["tagFilters"] = Json::array({{{"name", "sf_environment"},
@@ -155,7 +156,8 @@ ActiveServices TraceApi::active_services(std::chrono::system_clock::time_point f
   net::HttpRequest post = request("POST", "/v2/apm/topology", kRequestTimeout);
   post.headers.emplace_back("Content-Type", "application/json");
   post.body = body.dump();
-  const auto outcome = net::send_with_retries(http_, post, net::RetryPolicy{}, deadline, net::sleep_for);
+  const auto outcome =
+      net::send_with_retries(http_, post, net::RetryPolicy{}, deadline, net::sleep_for);
   ActiveServices active{.status = outcome.last.status};
   if (!outcome.last.answered()) {
     active.message = outcome.last.error;
@@ -171,10 +173,9 @@ ActiveServices TraceApi::active_services(std::chrono::system_clock::time_point f
     return active;
   }
   // The nodes sit at the top level or under "data", depending on the API version.
-  const Json& holder =
-      answer.contains("data") && answer["data"].is_object() ? answer["data"] : answer;
-  if (holder.contains("nodes") && holder["nodes"].is_array()) {
-    for (const Json& node : holder["nodes"]) {
+  const Json& holder = member(answer, "data").is_object() ? answer["data"] : answer;
+  if (const Json& nodes = member(holder, "nodes"); nodes.is_array()) {
+    for (const Json& node : nodes) {
       if (!node.is_object() || node.value("inferred", false)) continue;
       const std::string name = node.value("serviceName", "");
       if (!name.empty()) active.services.insert(name);
@@ -185,10 +186,9 @@ ActiveServices TraceApi::active_services(std::chrono::system_clock::time_point f
 }
 
 ActiveServices TraceApi::wait_for_services(const std::set<std::string>& services,
-                                            std::chrono::system_clock::time_point from,
-                                            const std::string& environment,
-                                            Clock::time_point deadline,
-                                            const PollOptions& options) {
+                                           std::chrono::system_clock::time_point from,
+                                           const std::string& environment,
+                                           Clock::time_point deadline, const PollOptions& options) {
   Duration interval = options.initial_interval;
   int polls = 0;
   while (true) {

@@ -23,14 +23,10 @@ struct PodRestarts {
 
 PodRestarts restarts_of(const Json& pod) {
   PodRestarts facts;
-  const Json& status = pod.contains("status") ? pod["status"] : Json::object();
-  if (!status.contains("containerStatuses") || !status["containerStatuses"].is_array()) {
-    return facts;
-  }
-  for (const Json& container : status["containerStatuses"]) {
+  for (const Json& container : array_member(object_member(pod, "status"), "containerStatuses")) {
     facts.restarts += container.value("restartCount", 0);
-    if (container.contains("lastState") && container["lastState"].contains("terminated")) {
-      const Json& terminated = container["lastState"]["terminated"];
+    if (const Json& terminated = member_at(container, {"lastState", "terminated"});
+        terminated.is_object()) {
       facts.last_reason = terminated.value("reason", "");
       facts.last_exit_code = terminated.value("exitCode", 0);
     }
@@ -83,14 +79,15 @@ CollectorFacts check_collector(kube::KubeClient& kube, const config::Config& con
   CollectorFacts facts;
   const auto& ns = config.collector.namespace_;
   const auto& name = config.collector.name;
-  const auto daemonset = kube.get({"apps/v1", "DaemonSet", ns, name});
+  const kube::ObjectRef daemonset_ref{"apps/v1", "DaemonSet", ns, name};
+  const auto daemonset = kube.get(daemonset_ref);
   if (!daemonset) {
     result.status = Status::fail;
-    result.summary = fmt::format("DaemonSet {}/{} not found", ns, name);
+    result.summary = daemonset_ref.describe() + " not found";
     result.remedy = "deploy the collector: cxtm-o11y collector deploy";
     return facts;
   }
-  const Json& containers = (*daemonset)["spec"]["template"]["spec"]["containers"];
+  const Json& containers = member_at(*daemonset, {"spec", "template", "spec", "containers"});
   if (containers.is_array() && !containers.empty()) {
     facts.container = containers[0].value("name", "");
     if (containers[0].value("image", "") != config.collector_image()) {
@@ -142,7 +139,7 @@ CollectorFacts check_collector(kube::KubeClient& kube, const config::Config& con
   result.data["pods"] = pods;
 
   std::string pods_part = fmt::format(
-      "DaemonSet {}/{} {}/{} pods ready, {}", ns, name, state.ready, state.desired,
+      "{} {}/{} pods ready, {}", daemonset_ref.describe(), state.ready, state.desired,
       most_restarts == 0 ? "no restarts" : fmt::format("up to {} restarts", most_restarts));
   if (state.desired == 0) {
     result.details.push_back("no node runs the collector: " +
@@ -155,15 +152,14 @@ CollectorFacts check_collector(kube::KubeClient& kube, const config::Config& con
   }
 
   std::string config_part;
-  const auto configmap = kube.get({"v1", "ConfigMap", ns, name});
-  const Json* data = configmap && configmap->contains("data") && (*configmap)["data"].is_object()
-                         ? &(*configmap)["data"]
-                         : nullptr;
-  if (data == nullptr || !data->contains("relay.yaml") || !(*data)["relay.yaml"].is_string()) {
+  const kube::ObjectRef configmap_ref{"v1", "ConfigMap", ns, name};
+  const Json configmap = kube.get(configmap_ref).value_or(Json());
+  const Json& relay_yaml = member_at(configmap, {"data", "relay.yaml"});
+  if (!relay_yaml.is_string()) {
     worsen(result, Status::fail, "deploy the collector: cxtm-o11y collector deploy");
-    config_part = fmt::format("ConfigMap {}/{} with relay.yaml not found", ns, name);
+    config_part = configmap_ref.describe() + " with relay.yaml not found";
   } else {
-    facts.relay_yaml = (*data)["relay.yaml"].get<std::string>();
+    facts.relay_yaml = relay_yaml.get<std::string>();
     config_part = lint_live_config(facts.relay_yaml, fmt::format("configmap/{}/relay.yaml", name),
                                    config, result);
     if (facts.relay_yaml != render::render_collector_config(config)) {

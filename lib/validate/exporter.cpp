@@ -43,8 +43,11 @@ LogFindings scan_logs(kube::KubeClient& kube, const config::Config& config,
 std::string token_remedy(const config::Config& config) {
   return fmt::format(
       "Splunk refuses the collector's ingest token: put a valid INGEST token for realm {} into "
-      "Secret {}/{} (key {}), e.g. {}=... cxtm-o11y collector deploy",
-      config.splunk.realm, config.collector.namespace_, config.splunk.access_token.secret,
+      "{} (key {}), e.g. {}=... cxtm-o11y collector deploy",
+      config.splunk.realm,
+      kube::ObjectRef{"v1", "Secret", config.collector.namespace_,
+                      config.splunk.access_token.secret}
+          .describe(),
       config.splunk.access_token.key, config.splunk.access_token.env);
 }
 

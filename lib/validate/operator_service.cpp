@@ -32,21 +32,21 @@ std::string env_of(const Json& pod, std::string_view container, std::string_view
 bool check_instrumentation(kube::KubeClient& kube, const kube::ObjectRef& ref,
                            const instrument::InstrumentationSpec& spec, Verdict& verdict) {
   const Json desired = instrument::instrumentation_resource(spec, ref.namespace_);
-  const auto live = kube.get(kube::ObjectRef::of(desired));
+  const auto instrumentation = kube::ObjectRef::of(desired);
+  const auto live = kube.get(instrumentation);
   const std::string rerun =
       "run: cxtm-o11y instrument --via operator (it writes the Instrumentation)";
   if (!live) {
-    verdict.fail(fmt::format("no Instrumentation {}/{}: new pods start uninstrumented",
-                             ref.namespace_, instrument::kInstrumentationName),
+    verdict.fail(fmt::format("no {}: new pods start uninstrumented", instrumentation.describe()),
                  rerun);
     return false;
   }
   if (!json_covers(*live, desired)) {
     verdict.fail(
         fmt::format(
-            "Instrumentation {}/{} differs from the config's (exporter {}, image "
+            "{} differs from the config's (exporter {}, image "
             "{})",
-            ref.namespace_, instrument::kInstrumentationName,
+            instrumentation.describe(),
             string_member(object_member(object_member(*live, "spec"), "exporter"), "endpoint"),
             string_member(object_member(object_member(*live, "spec"), "python"), "image")),
         rerun);

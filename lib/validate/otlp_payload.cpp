@@ -5,6 +5,8 @@
 #include <chrono>
 #include <random>
 
+#include "core/text.h"
+
 namespace cxtm::validate {
 namespace {
 
@@ -87,7 +89,7 @@ Json export_trace_request(const TestTrace& trace) {
 }
 
 std::optional<ExportAnswer> parse_export_answer(std::string_view body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return ExportAnswer{};
+  if (trim(body).empty()) return ExportAnswer{};
   const Json document = Json::parse(body, nullptr, false);
   if (document.is_discarded() || !document.is_object()) return std::nullopt;
   ExportAnswer answer;

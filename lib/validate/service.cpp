@@ -47,7 +47,7 @@ std::string env_value(const Json& container, std::string_view name) {
 void check_template(const Json& deployment, const instrument::InstrumentationSpec& spec,
                     const std::string& instrument_command, Verdict& verdict,
                     std::string& app_container) {
-  const Json& pod = member(member(member(deployment, "spec"), "template"), "spec");
+  const Json& pod = member_at(deployment, {"spec", "template", "spec"});
   const auto record = instrument::read_env_record(deployment);
   app_container = record ? record->container : instrument::pick_container(deployment, spec);
   const Json& containers = member(pod, "containers");
@@ -154,8 +154,8 @@ bool check_app_log(kube::KubeClient& kube, const kube::ObjectRef& ref, const std
                              "the start-up report is gone and nothing is proven",
                              pod, late->count()),
                  fmt::format("restart the pods to see the report again: kubectl rollout restart "
-                             "-n {} deployment/{}, then validate",
-                             ref.namespace_, ref.name));
+                             "-n {} {}, then validate",
+                             ref.namespace_, ref.short_name()));
     return false;
   }
   for (const auto& finding : judge_startup(reports, endpoint, untraced)) {
@@ -176,8 +176,7 @@ bool check_app_log(kube::KubeClient& kube, const kube::ObjectRef& ref, const std
 
 // The traps in how the app starts that leave it untraced whatever its log says.
 std::vector<std::string> untraced_traps(const Json& deployment, const std::string& container) {
-  const Json& containers =
-      member(member(member(member(deployment, "spec"), "template"), "spec"), "containers");
+  const Json& containers = member_at(deployment, {"spec", "template", "spec", "containers"});
   const size_t at = find_named(containers, container);
   if (at == npos) return {};
   return instrument::python_runtime(containers[at], fmt::format("container {}", container))
@@ -195,13 +194,13 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
   const auto deployment = kube.get(ref);
   if (!deployment) {
     result.status = Status::fail;
-    result.summary = fmt::format("{} {}/{} not found", ref.kind, ref.namespace_, ref.name);
+    result.summary = ref.describe() + " not found";
     result.remedy =
         fmt::format("check services.{}.deployment in the config and the namespace (-n)", service);
     return;
   }
   const auto state = instrument::detect_state(*deployment, spec);
-  result.data["deployment"] = fmt::format("{}/{}", ref.namespace_, ref.name);
+  result.data["deployment"] = ref.namespaced_name();
   if (state == instrument::State::not_instrumented || state == instrument::State::poc_partial) {
     result.status = Status::fail;
     result.summary = state == instrument::State::poc_partial
@@ -225,8 +224,8 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
   const auto untraced = untraced_traps(*deployment, app_container);
   for (const auto& trap : untraced) {
     verdict.fail(trap, fmt::format("change how the app starts as said (kubectl edit -n {} "
-                                   "deployment/{}); its new pods then start traced",
-                                   ref.namespace_, ref.name));
+                                   "{}); its new pods then start traced",
+                                   ref.namespace_, ref.short_name()));
   }
 
   int current = 0;
@@ -332,8 +331,8 @@ void check_service(kube::KubeClient& kube, const kube::ObjectRef& ref,
   fail_uncovered_nodes(verdict, uncovered);
   if (current == 0) {
     verdict.fail("no pod runs the instrumented pod template yet",
-                 fmt::format("wait for the rollout: kubectl rollout status -n {} deployment/{}",
-                             ref.namespace_, ref.name));
+                 fmt::format("wait for the rollout: kubectl rollout status -n {} {}",
+                             ref.namespace_, ref.short_name()));
   }
   result.summary = fmt::format(
       "{}; {}/{} pods of the instrumented template ready{}{}",

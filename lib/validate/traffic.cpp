@@ -6,12 +6,13 @@
 
 #include "core/error.h"
 #include "core/split.h"
+#include "core/text.h"
 #include "instrument/object_edit.h"
 #include "instrument/owned.h"
 #include "instrument/python_runtime.h"
 #include "instrument/transform.h"
-#include "validate/api_proxy.h"
 #include "net/url.h"
+#include "validate/api_proxy.h"
 
 namespace cxtm::validate {
 namespace {
@@ -30,19 +31,13 @@ bool selects(const Json& selector, const Json& labels) {
   return true;
 }
 
-std::string deployment_name(const Json& deployment) {
-  return fmt::format("Deployment {}/{}", string_member(member(deployment, "metadata"), "namespace"),
-                     string_member(member(deployment, "metadata"), "name"));
-}
-
 }  // namespace
 
 TrafficTarget traffic_target(const std::string& traffic, const Json& deployment,
                              const std::vector<Json>& services) {
   const std::string ns = string_member(member(deployment, "metadata"), "namespace");
   if (traffic.starts_with("/")) {
-    const Json& labels =
-        member(member(member(member(deployment, "spec"), "template"), "metadata"), "labels");
+    const Json& labels = member_at(deployment, {"spec", "template", "metadata", "labels"});
     for (const Json& service : services) {
       if (!selects(member(member(service, "spec"), "selector"), labels)) continue;
       const Json& ports = member(member(service, "spec"), "ports");
@@ -54,7 +49,7 @@ TrafficTarget traffic_target(const std::string& traffic, const Json& deployment,
     throw Error(ExitCode::usage,
                 fmt::format("--traffic {}: no Service in namespace {} selects the pods of {}; name "
                             "one: --traffic http://SERVICE:PORT{}",
-                            traffic, ns, deployment_name(deployment), traffic));
+                            traffic, ns, instrument::deployment_label(deployment), traffic));
   }
   const auto url = net::parse_url(traffic);
   if (!url || url->scheme != "http") {
@@ -72,7 +67,7 @@ TrafficTarget traffic_target(const std::string& traffic, const Json& deployment,
     if (named_ns != ns) {
       throw Error(ExitCode::usage,
                   fmt::format("--traffic {}: Service {} is in namespace {}, not in {}'s", traffic,
-                              name, named_ns, deployment_name(deployment)));
+                              name, named_ns, instrument::deployment_label(deployment)));
     }
   }
   return {.service = name, .port = url->port == 0 ? 80 : url->port, .path = url->path};
@@ -100,10 +95,9 @@ std::optional<std::string> excluded_by(const std::string& path, const Json& app_
   if (at == npos) return std::nullopt;
   const std::string value = string_member(env[at], "value");
   const std::string without_query = path.substr(0, path.find('?'));
-  for (std::string expression : split_nonempty(value, ",")) {
-    // OpenTelemetry strips the spaces around each expression.
-    expression.erase(0, expression.find_first_not_of(' '));
-    expression.erase(expression.find_last_not_of(' ') + 1);
+  for (const std::string& item : split_nonempty(value, ",")) {
+    // OpenTelemetry strips the whitespace around each expression (Python's str.strip()).
+    const std::string expression(trim(item));
     if (expression.empty()) continue;
     try {
       // OpenTelemetry searches the URL with each expression (Python's re.search).
@@ -122,7 +116,7 @@ void check_traffic(net::HttpClient& http, kube::KubeClient& kube, const std::str
   const auto deployment = kube.get(ref);
   if (!deployment) {
     result.status = Status::fail;
-    result.summary = fmt::format("{} {}/{} not found", ref.kind, ref.namespace_, ref.name);
+    result.summary = ref.describe() + " not found";
     result.remedy = "see check 5";
     return;
   }
@@ -133,8 +127,7 @@ void check_traffic(net::HttpClient& http, kube::KubeClient& kube, const std::str
   const auto record = instrument::read_env_record(*deployment);
   const std::string app_name =
       record ? record->container : instrument::pick_container(*deployment, spec);
-  const Json& containers =
-      member(member(member(member(*deployment, "spec"), "template"), "spec"), "containers");
+  const Json& containers = member_at(*deployment, {"spec", "template", "spec", "containers"});
   const size_t app = find_named(containers, app_name);
   if (const auto expression =
           app == npos ? std::nullopt : excluded_by(target.path, containers[app])) {

@@ -37,8 +37,7 @@ const cxtm::Json* pod_template(const cxtm::Json& deployment) {
 // Whether any container sets a variable the tool owns.
 bool has_owned_env(const cxtm::Json& deployment) {
   const cxtm::Json& containers =
-      cxtm::member(cxtm::member(cxtm::member(cxtm::member(deployment, "spec"), "template"), "spec"),
-                   "containers");
+      cxtm::member_at(deployment, {"spec", "template", "spec", "containers"});
   if (!containers.is_array()) return false;
   for (const cxtm::Json& container : containers) {
     if (!cxtm::instrument::owned_entries(cxtm::member(container, "env")).empty()) return true;

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "config/python_packages.h"
+#include "core/text.h"
 #include "instrument/installer.h"
 
 namespace cxtm::testing::python {
@@ -17,11 +18,6 @@ using instrument::PackageSource;
 using kube::ProcessResult;
 
 }  // namespace
-
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
-}
 
 Env with(Env env, const Env& more) {
   for (const auto& [name, value] : more) env[name] = value;
@@ -36,7 +32,7 @@ std::string checked_output(const std::vector<std::string>& argv, const Env& env)
   const auto result = run(argv, env);
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
-  return trimmed(result.out);
+  return std::string(trim(result.out));
 }
 
 Json app_container() {

@@ -23,10 +23,8 @@ using Env = std::map<std::string, std::string>;
 inline const Env kHermetic = {{"PIP_CONFIG_FILE", "/dev/null"}};
 
 Env with(Env env, const Env& more);
-// text without its trailing line breaks.
-std::string trimmed(std::string text);
 kube::ProcessResult run(const std::vector<std::string>& argv, const Env& env = kHermetic);
-// Its stdout without the last line break; the test stops when it did not exit 0.
+// Its stdout without the whitespace around it; the test stops when it did not exit 0.
 std::string checked_output(const std::vector<std::string>& argv, const Env& env = kHermetic);
 
 // The app container as the pod spec has it: an image, no PYTHONPATH.

@@ -14,6 +14,7 @@
 #include "core/atomic_file.h"
 #include "core/digest.h"
 #include "fixtures/kube_referenced_objects.h"
+#include "instrument/owned.h"
 #include "support/cli_runner.h"
 #include "support/kubectl_runner.h"
 
@@ -66,27 +67,9 @@ bool same_essence(const Json& a, const Json& b) {
   return same_json(essence(a), essence(b));
 }
 
-namespace {
-
-const Json& annotations(const Json& object) {
-  static const Json none = Json::object();
-  if (!object.contains("metadata") || !object["metadata"].contains("annotations")) return none;
-  return object["metadata"]["annotations"];
-}
-
-}  // namespace
-
-bool instrumented(const Json& deployment) {
-  return annotations(deployment).contains("cxtm-o11y.io/spec-hash");
-}
-
 bool carries_our_annotations(const Json& deployment) {
-  for (const Json* object : {&deployment, &deployment["spec"]["template"]}) {
-    for (const auto& [key, value] : annotations(*object).items()) {
-      if (key.starts_with("cxtm-o11y.io/")) return true;
-    }
-  }
-  return false;
+  const Json markers = instrument::tool_markers(deployment);
+  return !markers["deployment"].empty() || !markers["template"].empty();
 }
 
 bool has_installer(const Json& deployment) {

@@ -100,9 +100,7 @@ Json essence(const std::optional<Json>& object);
 // Whether a and b hold the same essence.
 bool same_essence(const Json& a, const Json& b);
 
-// Whether the Deployment carries the tool's spec-hash annotation.
-bool instrumented(const Json& deployment);
-// Whether any annotation of the Deployment or its pod template is the tool's (cxtm-o11y.io/).
+// Whether any annotation of the Deployment or its pod template is the tool's (tool_markers).
 bool carries_our_annotations(const Json& deployment);
 // Whether the pod template has the tool's installer init container.
 bool has_installer(const Json& deployment);
