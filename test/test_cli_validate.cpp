@@ -494,16 +494,16 @@ TEST_SUITE("cli/validate") {
     // itself has sent nothing.
     ValidateWorld world({.service_spans = false});
     world.splunk.throttle(1, 1);
-    // Long enough for the trace's throttled and missed looks on a loaded machine; the topology
-    // is then looked at until the deadline.
-    const auto run = validate_json(world, {"--splunk", "--timeout", "12s"});
+    // Long enough for the trace's throttled and missed looks on a loaded machine (12 s was not,
+    // once, at -j8 on 2 cores); the topology is then looked at until the deadline.
+    const auto run = validate_json(world, {"--splunk", "--timeout", "20s"});
     CHECK(run.exit_code == 1);
     const Json splunk = check(run.report, "splunk");
     INFO(splunk.dump());
     CHECK(splunk["status"] == "fail");
     CHECK(json_contains(splunk["summary"], "found in Splunk APM"));
     CHECK(json_contains(splunk["summary"], "no spans of their own from cxtm-scheduler since 15m"));
-    CHECK(splunk["data"]["quietServices"] == Json{"cxtm-scheduler"});
+    CHECK(splunk["data"].value("quietServices", Json()) == Json{"cxtm-scheduler"});
     CHECK(json_contains(splunk["remedy"], "--traffic"));
   }
 

@@ -185,7 +185,9 @@ TEST_SUITE("integration/collector") {
 
   TEST_CASE("deploy --wait succeeds once the DaemonSet is ready, a second deploy writes nothing") {
     Cluster cluster;
-    // Ready two minutes (simulated) after they start: the wait sees them come up.
+    // Ready two minutes (simulated, 1.2 s) after they start: the wait usually sees them come
+    // up, but on a loaded machine they can be ready before its first look, so only its last
+    // line is asserted (test_integration_rollout follows a rollout line by line).
     cluster.server.set_pod_behaviour("otel-collector", PodBehaviour::ready_after(120));
     const auto result = cluster.deploy({"--wait"});
     INFO(result.err);
@@ -193,7 +195,7 @@ TEST_SUITE("integration/collector") {
     CHECK(result.out == "daemonset.apps/otel-collector ready: 2/2 pods ready, 2/2 updated\n");
     CHECK(contains(result.err, "serviceaccount/otel-collector created\n"));
     CHECK(contains(result.err, "daemonset.apps/otel-collector created\n"));
-    CHECK(lines_starting(result.err, "DaemonSet/otel-collector: ").size() >= 2);
+    CHECK_FALSE(lines_starting(result.err, "DaemonSet/otel-collector: ").empty());
     CHECK(contains(result.err, "DaemonSet/otel-collector: 2/2 pods ready, 2/2 updated"));
     for (const std::string& path : kObjects) {
       CAPTURE(path);

@@ -394,16 +394,29 @@ const ServiceSettings* Config::find_service(std::string_view name) const {
   return nullptr;
 }
 
+namespace {
+
+// What every config starts from: templates/defaults.yaml (embedded), read once per process.
+const Config& default_config() {
+  static const Config defaults = [] {
+    const auto file = embedded::files().find(kDefaultsFile);
+    if (file == embedded::files().end()) {
+      throw Error(ExitCode::usage, "templates/defaults.yaml is missing from this build");
+    }
+    Config config;
+    read_document(YamlField::root(parse_yaml(file->second, kDefaultsFile), "defaults.yaml"),
+                  config);
+    return config;
+  }();
+  return defaults;
+}
+
+}  // namespace
+
 Config parse_config(std::string_view text, std::string_view file_name,
                     const ConfigOverrides& overrides) {
-  Config config;
+  Config config = default_config();
   config.source = std::string(file_name);
-  const auto defaults = embedded::files().find(kDefaultsFile);
-  if (defaults == embedded::files().end()) {
-    throw Error(ExitCode::usage, "templates/defaults.yaml is missing from this build");
-  }
-  read_document(YamlField::root(parse_yaml(defaults->second, kDefaultsFile), "defaults.yaml"),
-                config);
 
   const YAML::Node document = parse_yaml(text, file_name);
   const YamlField root = YamlField::root(document, std::string(file_name));

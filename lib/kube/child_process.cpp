@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "kube/process.h"
 
 extern char** environ;
 
@@ -24,12 +25,6 @@ constexpr size_t kKeptOutput = 64 * 1024;
 void append_bounded(std::string& into, const char* data, size_t size) {
   into.append(data, size);
   if (into.size() > kKeptOutput) into.erase(0, into.size() - kKeptOutput);
-}
-
-int exit_code_of(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
 }
 
 }  // namespace

@@ -89,13 +89,13 @@ void stop_child(pid_t pid) {
   ::kill(pid, SIGKILL);
 }
 
+}  // namespace
+
 int exit_code_of(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
 }
-
-}  // namespace
 
 ProcessResult run_process(const ProcessRequest& request) {
   if (request.argv.empty()) throw Error(ExitCode::usage, "run_process: empty argument vector");

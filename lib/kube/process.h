@@ -34,4 +34,7 @@ struct ProcessResult {
 // executed (not found, not executable), naming it.
 ProcessResult run_process(const ProcessRequest& request);
 
+// A waitpid status as a shell reports it: the exit code, or 128 + the signal; -1 otherwise.
+int exit_code_of(int status);
+
 }  // namespace cxtm::kube
