@@ -7,9 +7,9 @@
 
 #include "config/config.h"
 #include "core/atomic_file.h"
+#include "core/yaml_emit.h"
 #include "lint/collector_lint.h"
 #include "render/manifests.h"
-#include "core/yaml_emit.h"
 
 namespace {
 

@@ -9,8 +9,8 @@
 #include "cli/interrupt.h"
 #include "config/access_token.h"
 #include "config/ca_bundle.h"
-#include "print/format.h"
 #include "net/http_client.h"
+#include "print/format.h"
 
 namespace cxtm::cli {
 namespace {

@@ -3,8 +3,8 @@
 #include "actions/render.h"
 #include "actions/render_dockerfile.h"
 #include "cli/commands.h"
-#include "print/format.h"
 #include "core/yaml_emit.h"
+#include "print/format.h"
 
 namespace cxtm::cli {
 namespace {

@@ -12,12 +12,12 @@
 #include "net/http_client.h"
 
 using cxtm::Json;
-using cxtm::testing::FakeSplunkApi;
-using cxtm::testing::FaultAnswer;
-using cxtm::testing::FaultTiming;
 using cxtm::net::CurlHttpClient;
 using cxtm::net::HttpRequest;
 using cxtm::net::HttpResponse;
+using cxtm::testing::FakeSplunkApi;
+using cxtm::testing::FaultAnswer;
+using cxtm::testing::FaultTiming;
 using namespace std::chrono_literals;
 
 namespace {

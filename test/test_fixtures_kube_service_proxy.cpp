@@ -6,10 +6,10 @@
 #include "net/http_client.h"
 
 using cxtm::Json;
+using cxtm::net::CurlHttpClient;
 using cxtm::testing::FakeCollector;
 using cxtm::testing::FakeKubeApiServer;
 using cxtm::testing::kubefake::parse_proxy_path;
-using cxtm::net::CurlHttpClient;
 
 namespace {
 

@@ -8,12 +8,12 @@
 
 #include "core/json.h"
 #include "dashboards/plan.h"
+#include "net/http_client.h"
 #include "splunk/objects_api.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 #include "support/splunk_cli.h"
 #include "support/text.h"
-#include "net/http_client.h"
 
 using cxtm::Json;
 using cxtm::testing::contains;
@@ -138,8 +138,7 @@ TEST_SUITE("integration/dashboards") {
     Json edited = cxtm::dashboards::without_read_only_fields(cli.splunk.objects()["dashboard"][id]);
     edited["filters"] = {{"variables", Json::array({{{"property", "k8s.cluster.name"}}})}};
     cxtm::net::CurlHttpClient http;
-    cxtm::splunk::ObjectsApi(http, cli.splunk.url(), kSplunkTestToken,
-                                    std::chrono::seconds(5))
+    cxtm::splunk::ObjectsApi(http, cli.splunk.url(), kSplunkTestToken, std::chrono::seconds(5))
         .update(cxtm::splunk::ObjectType::dashboard, id, edited, "edit");
 
     const auto result = cli.run({"dashboards", "apply"});

@@ -8,8 +8,8 @@
 #include "core/error.h"
 #include "fixtures/fake_kube_api_server.h"
 #include "kube/kubectl_proxy.h"
-#include "support/temp_dir.h"
 #include "net/http_client.h"
+#include "support/temp_dir.h"
 
 using namespace cxtm::kube;
 using cxtm::Error;

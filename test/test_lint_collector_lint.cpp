@@ -471,7 +471,8 @@ TEST_SUITE("lint/collector_lint") {
         "      - key: literal\n        value: x$${env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}\n"
         "        action: upsert\n      - key: node\n        value: ${env:K8S_NODE_NAME}\n"
         "        action: upsert\n"
-        "exporters:\n  otlphttp:\n    traces_endpoint: https://ingest.us1.signalfx.com/v2/trace/otlp\n"
+        "exporters:\n  otlphttp:\n    traces_endpoint: "
+        "https://ingest.us1.signalfx.com/v2/trace/otlp\n"
         "    headers:\n      X-SF-Token: ${env:SPLUNK_OBSERVABILITY_ACCESS_TOKEN}\n"
         "service:\n  pipelines:\n    traces:\n      receivers: [otlp]\n"
         "      processors: [memory_limiter, resource, batch]\n      exporters: [otlphttp]\n";
@@ -480,7 +481,7 @@ TEST_SUITE("lint/collector_lint") {
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].severity == Severity::error);
     CHECK(findings[0].line == line_of(config, "value: x${env"));
-    CHECK(findings[0].message.find("${SPLUNK_OBSERVABILITY_ACCESS_TOKEN} outside a token setting") !=
-          std::string::npos);
+    CHECK(findings[0].message.find(
+              "${SPLUNK_OBSERVABILITY_ACCESS_TOKEN} outside a token setting") != std::string::npos);
   }
 }

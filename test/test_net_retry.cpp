@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "support/scripted_http.h"
 #include "net/retry.h"
+#include "support/scripted_http.h"
 
 using namespace cxtm::net;
 using namespace std::chrono_literals;

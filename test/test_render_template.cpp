@@ -2,12 +2,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/error.h"
-#include "render/template.h"
 #include "core/yaml_emit.h"
+#include "render/template.h"
 
 using cxtm::Json;
-using cxtm::render::render_template;
 using cxtm::to_yaml;
+using cxtm::render::render_template;
 
 namespace {
 
@@ -174,8 +174,8 @@ TEST_SUITE("render/yaml_emit") {
 
   TEST_CASE("line breaks and control characters read back exactly") {
     // fuzz_template found "x\r\r" read back as "x": a raw CR is folded by the parser.
-    for (const std::string text : {"x\r\r", "a\rb", "a\n\n", "\n", "tab\there", "bell\x07",
-                                   "trailing\r\n"}) {
+    for (const std::string text :
+         {"x\r\r", "a\rb", "a\n\n", "\n", "tab\there", "bell\x07", "trailing\r\n"}) {
       CAPTURE(text);
       const YAML::Node back = YAML::Load(to_yaml(Json{{"k", text}}));
       CHECK(back["k"].as<std::string>() == text);

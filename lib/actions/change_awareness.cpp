@@ -54,8 +54,8 @@ void ChangeAwareness::before(const std::vector<const config::ServiceSettings*>& 
         config::ca_bundle_for(api_url_, config.ca_bundle, config.source));
     splunk::ObjectsApi objects(*http_, api_url_, api_token_, kRequestTimeout);
     detectors =
-        objects.search(splunk::ObjectType::detector,
-                       {{"tags", dashboards::detector_tag(config)}}, "the cluster's detectors");
+        objects.search(splunk::ObjectType::detector, {{"tags", dashboards::detector_tag(config)}},
+                       "the cluster's detectors");
   } catch (const Error& error) {
     context_.reporter.note(fmt::format("alerts not muted: {}", error.what()));
     return;

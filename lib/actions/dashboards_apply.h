@@ -10,8 +10,8 @@
 
 #include "config/config.h"
 #include "dashboards/plan.h"
-#include "splunk/objects_api.h"
 #include "print/reporter.h"
+#include "splunk/objects_api.h"
 
 namespace cxtm::actions {
 

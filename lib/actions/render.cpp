@@ -87,8 +87,7 @@ RenderResult run_render(const config::Config& config, const RenderOptions& optio
   for (const auto& object : result.manifests.objects) {
     const bool secret = is_secret(object);
     const auto path = dir / object.file_name;
-    write_file_atomic(path, to_yaml(object.object),
-                      secret ? FileMode::private_ : FileMode::shared);
+    write_file_atomic(path, to_yaml(object.object), secret ? FileMode::private_ : FileMode::shared);
     result.written.push_back(path);
   }
   const auto kustomization = dir / "kustomization.yaml";

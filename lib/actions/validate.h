@@ -14,8 +14,8 @@
 #include "config/config.h"
 #include "core/duration.h"
 #include "net/http_client.h"
-#include "validate/report.h"
 #include "net/retry.h"
+#include "validate/report.h"
 
 namespace cxtm::actions {
 

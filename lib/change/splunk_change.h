@@ -42,7 +42,7 @@ class SplunkChange {
 
  private:
   net::HttpResponse send(std::string method, std::string url, const std::string& token,
-                              std::string body);
+                         std::string body);
 
   net::HttpClient& http_;
   Duration timeout_;

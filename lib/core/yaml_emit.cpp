@@ -69,8 +69,7 @@ void emit(YAML::Emitter& out, const Json& value) {
       }
       if (text.find('\n') != std::string::npos && fits_literal_block(text)) {
         out << YAML::Literal << text;
-      } else if (text.empty() || is_resolved_as_non_string(text) ||
-                 has_control_character(text)) {
+      } else if (text.empty() || is_resolved_as_non_string(text) || has_control_character(text)) {
         out << YAML::DoubleQuoted << text;
       } else {
         out << text;  // yaml-cpp quotes what its own rules need (": ", "#", leading "-", ...)

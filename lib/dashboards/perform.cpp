@@ -20,8 +20,9 @@ struct Done {
 
 // After a lost answer, reading Splunk tells whether the write landed: what is thrown then is a
 // plain Error when it did not, and splunk::WriteOutcomeUnknown only when reading back failed too.
-splunk::WriteOutcomeUnknown still_unknown(const std::string& what, const splunk::WriteOutcomeUnknown& lost,
-                                  const Error& read_back) {
+splunk::WriteOutcomeUnknown still_unknown(const std::string& what,
+                                          const splunk::WriteOutcomeUnknown& lost,
+                                          const Error& read_back) {
   return splunk::WriteOutcomeUnknown(
       lost.code(), what,
       fmt::format("{}; whether it landed is unknown, reading it back failed: {}", lost.cause(),
@@ -74,8 +75,8 @@ std::string create_object(splunk::ObjectsApi& api, const DesiredObject& desired,
 }
 
 // Replaces the object; after a lost answer, reading it back tells whether it landed.
-void update_object(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id, const Json& body,
-                   const std::string& what) {
+void update_object(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id,
+                   const Json& body, const std::string& what) {
   write_with_read_back(
       what, [&] { api.update(type, id, body, what); },
       [&] { return update_landed(api, type, id, body, what); });

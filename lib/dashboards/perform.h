@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "dashboards/plan.h"
-#include "splunk/objects_api.h"
 #include "print/reporter.h"
+#include "splunk/objects_api.h"
 
 namespace cxtm::dashboards {
 

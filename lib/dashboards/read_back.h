@@ -1,6 +1,6 @@
 #pragma once
-// After a write whose answer was lost (splunk::WriteOutcomeUnknown): what Splunk now holds tells whether
-// it landed, so a create that did is adopted rather than sent again (a second object of the
+// After a write whose answer was lost (splunk::WriteOutcomeUnknown): what Splunk now holds tells
+// whether it landed, so a create that did is adopted rather than sent again (a second object of the
 // name would make the next `dashboards apply` refuse as ambiguous).
 
 #include <optional>
@@ -29,8 +29,8 @@ std::optional<ExistingObject> find_created(splunk::ObjectsApi& api, const Desire
                                            const std::set<std::string>& known_ids);
 
 // Whether an update whose answer was lost landed: the object holds every field sent.
-bool update_landed(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id, const Json& sent,
-                   const std::string& what);
+bool update_landed(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id,
+                   const Json& sent, const std::string& what);
 
 // Whether a delete whose answer was lost landed: the object is gone.
 bool delete_landed(splunk::ObjectsApi& api, splunk::ObjectType type, const std::string& id,

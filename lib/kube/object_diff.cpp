@@ -69,10 +69,9 @@ std::string object_diff(const std::string& name, const std::optional<Json>& befo
       }
     }
   }
-  return unified_diff(before ? "live/" + name : "/dev/null",
-                      after ? "proposed/" + name : "/dev/null",
-                      shown_before ? to_yaml(*shown_before) : "",
-                      shown_after ? to_yaml(*shown_after) : "");
+  return unified_diff(
+      before ? "live/" + name : "/dev/null", after ? "proposed/" + name : "/dev/null",
+      shown_before ? to_yaml(*shown_before) : "", shown_after ? to_yaml(*shown_after) : "");
 }
 
 }  // namespace cxtm::kube

@@ -10,10 +10,14 @@ namespace {
 
 std::string_view ansi_code(Tone tone) {
   switch (tone) {
-    case Tone::good: return "32";     // green
-    case Tone::bad: return "1;31";    // bold red
-    case Tone::warning: return "33";  // yellow
-    case Tone::quiet: return "2";     // dim
+    case Tone::good:
+      return "32";  // green
+    case Tone::bad:
+      return "1;31";  // bold red
+    case Tone::warning:
+      return "33";  // yellow
+    case Tone::quiet:
+      return "2";  // dim
   }
   return "0";
 }

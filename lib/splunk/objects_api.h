@@ -52,7 +52,7 @@ class ObjectsApi {
  public:
   // request_timeout bounds each request, connect included.
   ObjectsApi(net::HttpClient& http, std::string base_url, std::string token,
-                Duration request_timeout)
+             Duration request_timeout)
       : http_(http),
         base_url_(std::move(base_url)),
         token_(std::move(token)),
@@ -79,7 +79,7 @@ class ObjectsApi {
  private:
   net::HttpResponse read(const std::string& path_and_query);
   net::HttpResponse write(const std::string& method, const std::string& path,
-                               const std::string& body);
+                          const std::string& body);
   net::HttpRequest request(std::string method, std::string url) const;
   Json answer_json(const net::HttpResponse& answer, const std::string& what) const;
   // answer_json for a write: throws WriteOutcomeUnknown when the outcome is unknown.

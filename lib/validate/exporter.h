@@ -13,11 +13,11 @@
 
 #include "config/config.h"
 #include "kube/kube_client.h"
-#include "validate/collector.h"
 #include "net/http_client.h"
+#include "net/retry.h"
+#include "validate/collector.h"
 #include "validate/prometheus_text.h"
 #include "validate/report.h"
-#include "net/retry.h"
 
 namespace cxtm::validate {
 

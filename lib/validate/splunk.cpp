@@ -8,8 +8,9 @@
 
 namespace cxtm::validate {
 
-void check_splunk(splunk::TraceApi& api, const TestTrace& trace, const std::vector<std::string>& services,
-                  const SplunkCheckOptions& options, CheckResult& result) {
+void check_splunk(splunk::TraceApi& api, const TestTrace& trace,
+                  const std::vector<std::string>& services, const SplunkCheckOptions& options,
+                  CheckResult& result) {
   const auto start = Clock::now();
   const auto lookup = api.wait_for_trace(trace.trace_id, options.deadline, options.poll);
   const auto waited = std::chrono::duration_cast<Duration>(Clock::now() - start);

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "splunk/trace_api.h"
 #include "validate/otlp_payload.h"
 #include "validate/report.h"
-#include "splunk/trace_api.h"
 
 namespace cxtm::validate {
 
@@ -25,7 +25,8 @@ struct SplunkCheckOptions {
 };
 
 // services: the OTEL service names to look for (none: only the trace is looked up).
-void check_splunk(splunk::TraceApi& api, const TestTrace& trace, const std::vector<std::string>& services,
-                  const SplunkCheckOptions& options, CheckResult& result);
+void check_splunk(splunk::TraceApi& api, const TestTrace& trace,
+                  const std::vector<std::string>& services, const SplunkCheckOptions& options,
+                  CheckResult& result);
 
 }  // namespace cxtm::validate

@@ -13,7 +13,8 @@ std::string spans_word(int n) {
 }
 
 // What went wrong with an answer that is neither a success nor net::retryable.
-void judge_failure(const net::HttpResponse& answer, const config::Config& config, CheckResult& result) {
+void judge_failure(const net::HttpResponse& answer, const config::Config& config,
+                   CheckResult& result) {
   const int port = config.collector.otlp_http_port;
   const std::string message = status_message(answer.body);
   const std::string said = message.empty() ? "" : ": " + message;
@@ -55,8 +56,9 @@ void judge_failure(const net::HttpResponse& answer, const config::Config& config
 
 }  // namespace
 
-bool check_test_span(net::HttpClient& http, const std::string& proxy_url, const config::Config& config,
-                     const TestTrace& trace, const SendOptions& options, CheckResult& result) {
+bool check_test_span(net::HttpClient& http, const std::string& proxy_url,
+                     const config::Config& config, const TestTrace& trace,
+                     const SendOptions& options, CheckResult& result) {
   const auto& collector = config.collector;
   const net::HttpRequest request{
       .method = "POST",
@@ -66,7 +68,7 @@ bool check_test_span(net::HttpClient& http, const std::string& proxy_url, const 
       .body = export_trace_request(trace).dump(),
       .timeout = options.request_timeout};
   const auto outcome = net::send_with_retries(http, request, options.retry, options.deadline,
-                                         options.sleep, options.interrupted);
+                                              options.sleep, options.interrupted);
   const net::HttpResponse& answer = outcome.last;
   result.details = outcome.notes;
   result.data = {{"traceId", trace.trace_id},

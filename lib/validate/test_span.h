@@ -9,9 +9,9 @@
 
 #include "config/config.h"
 #include "net/http_client.h"
+#include "net/retry.h"
 #include "validate/otlp_payload.h"
 #include "validate/report.h"
-#include "net/retry.h"
 
 namespace cxtm::validate {
 
@@ -24,7 +24,8 @@ struct SendOptions {
 };
 
 // Sends trace and judges the collector's answer. Returns true when every span was accepted.
-bool check_test_span(net::HttpClient& http, const std::string& proxy_url, const config::Config& config,
-                     const TestTrace& trace, const SendOptions& options, CheckResult& result);
+bool check_test_span(net::HttpClient& http, const std::string& proxy_url,
+                     const config::Config& config, const TestTrace& trace,
+                     const SendOptions& options, CheckResult& result);
 
 }  // namespace cxtm::validate

@@ -13,9 +13,9 @@
 #include "config/config.h"
 #include "instrument/spec.h"
 #include "kube/kube_client.h"
+#include "net/http_client.h"
 #include "validate/collector.h"
 #include "validate/exporter.h"
-#include "net/http_client.h"
 #include "validate/report.h"
 
 namespace cxtm::validate {

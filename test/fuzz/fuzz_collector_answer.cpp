@@ -5,12 +5,12 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "instrument/installer_report.h"
+#include "net/retry.h"
+#include "validate/app_log_scan.h"
 #include "validate/log_scan.h"
 #include "validate/otlp_payload.h"
 #include "validate/prometheus_text.h"
-#include "net/retry.h"
-#include "instrument/installer_report.h"
-#include "validate/app_log_scan.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -33,8 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     (void)api.lookup_trace("0af7651916cd43dd8448eb211c80319c", std::chrono::seconds(1));
     const auto now = std::chrono::system_clock::now();
-    (void)api.active_services(now - std::chrono::minutes(5), now, "cxtm-poc",
-                              cxtm::Clock::now());
+    (void)api.active_services(now - std::chrono::minutes(5), now, "cxtm-poc", cxtm::Clock::now());
   } catch (const cxtm::Error&) {
   }
   return 0;

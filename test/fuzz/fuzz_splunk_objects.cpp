@@ -55,8 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   ScriptedAnswers http(std::move(answers));
-  cxtm::splunk::ObjectsApi api(http, "http://127.0.0.1:1", "fuzz-token",
-                                      std::chrono::seconds(1));
+  cxtm::splunk::ObjectsApi api(http, "http://127.0.0.1:1", "fuzz-token", std::chrono::seconds(1));
   cxtm::print::SilentReporter reporter;
   try {
     const auto existing =

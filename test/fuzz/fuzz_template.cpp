@@ -9,8 +9,8 @@
 #include <string>
 
 #include "core/error.h"
-#include "render/template.h"
 #include "core/yaml_emit.h"
+#include "render/template.h"
 
 namespace {
 

@@ -35,7 +35,7 @@ class ScriptedHttp : public net::HttpClient {
 
 // An answer with a status, body and headers (names in lower case).
 inline net::HttpResponse answer(int status, std::string body = "",
-                                     std::map<std::string, std::string> headers = {}) {
+                                std::map<std::string, std::string> headers = {}) {
   net::HttpResponse response;
   response.status = status;
   response.body = std::move(body);

@@ -6,9 +6,9 @@
 
 #include "core/atomic_file.h"
 #include "dashboards/plan.h"
+#include "net/http_client.h"
 #include "splunk/objects_api.h"
 #include "support/cli_runner.h"
-#include "net/http_client.h"
 
 namespace cxtm::testing {
 namespace {
