@@ -37,6 +37,27 @@ TEST_SUITE("backup/backup") {
     CHECK(read.sha256 == made.sha256);
   }
 
+  // Services may be StatefulSets and DaemonSets (services.<name>.kind): their backups were
+  // written, then refused on reading as holding "no Deployment".
+  TEST_CASE("a StatefulSet's and a DaemonSet's backups read back too") {
+    for (const char* kind : {"StatefulSet", "DaemonSet"}) {
+      CAPTURE(kind);
+      Json workload = deployment();
+      workload["kind"] = kind;
+      const auto made =
+          cxtm::backup::make_backup("ledger", workload, cxtm::backup::Role::snapshot);
+      const auto read = parse_backup(made.to_json().dump(), "b.json");
+      CHECK(read.object == workload);
+      CHECK(read.ref().kind == kind);
+    }
+    Json pod = deployment();
+    pod["kind"] = "Pod";
+    CHECK(refusal(cxtm::backup::make_backup("p", pod, cxtm::backup::Role::original)
+                      .to_json()
+                      .dump())
+              .find("holds no workload") != std::string::npos);
+  }
+
   TEST_CASE("each store keeps a backup under the same name: the original, or its time") {
     auto backup =
         cxtm::backup::make_backup("scheduler", deployment(), cxtm::backup::Role::original);
@@ -56,7 +77,7 @@ TEST_SUITE("backup/backup") {
           std::string::npos);
     CHECK(refusal(R"({"apiVersion": "cxtm-o11y.io/v1", "kind": "DeploymentBackup",
                       "object": {"kind": 7}})")
-              .find("holds no Deployment") != std::string::npos);
+              .find("holds no workload") != std::string::npos);
     Json tampered = Json::parse(good);
     tampered["object"]["metadata"]["name"] = "other";
     CHECK(refusal(tampered.dump()).find("sha256 does not match") != std::string::npos);

@@ -2,9 +2,11 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
+#include "config/config.h"
 #include "core/digest.h"
 #include "core/error.h"
 
@@ -77,8 +79,10 @@ DeploymentBackup parse_backup(std::string_view text, std::string_view source) {
     refuse(source, fmt::format("it is not a {} {} document", kApiVersion, kKind));
   }
   const Json& object = member(document, "object");
-  if (!object.is_object() || string_member(object, "kind") != "Deployment") {
-    refuse(source, "it holds no Deployment");
+  const std::string kind = object.is_object() ? string_member(object, "kind") : "";
+  if (std::find(config::kWorkloadKinds.begin(), config::kWorkloadKinds.end(), kind) ==
+      config::kWorkloadKinds.end()) {
+    refuse(source, "it holds no workload (Deployment, StatefulSet or DaemonSet)");
   }
   const std::string expected = string_member(document, "sha256");
   if (expected != sha256_hex(object.dump())) {
