@@ -1,23 +1,17 @@
 #include <doctest/doctest.h>
 
 #include "net/retry.h"
+#include "support/manual_time.h"
 #include "support/scripted_http.h"
 
 using namespace cxtm::net;
 using namespace std::chrono_literals;
-using cxtm::Clock;
 using cxtm::Duration;
 using cxtm::testing::answer;
+using cxtm::testing::ManualTime;
 using cxtm::testing::ScriptedHttp;
 
 namespace {
-
-struct Sleeps {
-  std::vector<Duration> waits;
-  std::function<void(Duration)> fn() {
-    return [this](Duration d) { waits.push_back(d); };
-  }
-};
 
 HttpRequest post() {
   return {.method = "POST", .url = "http://127.0.0.1:1/v1/traces", .timeout = 10s};
@@ -69,64 +63,72 @@ TEST_SUITE("net/retry") {
     CHECK(retryable_read(answer(503)));
     CHECK_FALSE(retryable_read(answer(404)));
     ScriptedHttp http({answer(500), answer(200, "{}")});
-    Sleeps sleeps;
+    ManualTime time;
     const auto outcome = send_with_retries(http, post(), RetryPolicy{.retry_when = retryable_read},
-                                           Clock::now() + 60s, sleeps.fn());
+                                           time.now() + 60s, time);
     CHECK(outcome.last.status == 200);
     CHECK(outcome.attempts == 2);
-    CHECK(sleeps.waits == std::vector<Duration>{500ms});
+    CHECK(time.pauses() == std::vector<Duration>{500ms});
   }
 
   TEST_CASE("429 with Retry-After, then success: waits as told, notes each retry") {
     ScriptedHttp http({answer(429, "", {{"retry-after", "2"}}), answer(200, "{}")});
-    Sleeps sleeps;
-    const auto outcome =
-        send_with_retries(http, post(), RetryPolicy{}, Clock::now() + 60s, sleeps.fn());
+    ManualTime time;
+    const auto outcome = send_with_retries(http, post(), RetryPolicy{}, time.now() + 60s, time);
     CHECK(outcome.last.status == 200);
     CHECK(outcome.attempts == 2);
     CHECK_FALSE(outcome.gave_up);
-    CHECK(sleeps.waits == std::vector<Duration>{2s});
+    CHECK(time.pauses() == std::vector<Duration>{2s});
     REQUIRE(outcome.notes.size() == 1);
     CHECK(outcome.notes[0] == "HTTP 429, Retry-After 2s: retried after 2s");
   }
 
   TEST_CASE("attempts are bounded") {
     ScriptedHttp http({answer(503)});
-    Sleeps sleeps;
-    const auto outcome = send_with_retries(http, post(), RetryPolicy{.max_attempts = 3},
-                                           Clock::now() + 60s, sleeps.fn());
+    ManualTime time;
+    const auto outcome =
+        send_with_retries(http, post(), RetryPolicy{.max_attempts = 3}, time.now() + 60s, time);
     CHECK(outcome.gave_up);
     CHECK(outcome.attempts == 3);
     CHECK(http.requests.size() == 3);
-    CHECK(sleeps.waits == std::vector<Duration>{500ms, 1s});
+    CHECK(time.pauses() == std::vector<Duration>{500ms, 1s});
   }
 
   TEST_CASE("a Retry-After past the deadline is not waited for") {
     ScriptedHttp http({answer(429, "", {{"retry-after", "120"}})});
-    Sleeps sleeps;
-    const auto outcome =
-        send_with_retries(http, post(), RetryPolicy{}, Clock::now() + 5s, sleeps.fn());
+    ManualTime time;
+    const auto outcome = send_with_retries(http, post(), RetryPolicy{}, time.now() + 5s, time);
     CHECK(outcome.gave_up);
     CHECK(outcome.attempts == 1);
-    CHECK(sleeps.waits.empty());
+    CHECK(time.pauses().empty());
     CHECK(outcome.notes.at(0).find("would pass the deadline") != std::string::npos);
   }
 
   TEST_CASE("a request that timed out is not sent again, each timeout is cut to the deadline") {
     ScriptedHttp http({HttpResponse{.error = "no answer within 2s", .timed_out = true}});
-    Sleeps sleeps;
-    const auto outcome =
-        send_with_retries(http, post(), RetryPolicy{}, Clock::now() + 2s, sleeps.fn());
+    ManualTime time;
+    const auto outcome = send_with_retries(http, post(), RetryPolicy{}, time.now() + 2s, time);
     CHECK(outcome.gave_up);
     CHECK(outcome.attempts == 1);
-    CHECK(http.requests.at(0).timeout <= 2s);
+    CHECK(http.requests.at(0).timeout == 2s);
+  }
+
+  TEST_CASE("the pauses count against the deadline on the injected clock") {
+    ScriptedHttp http({answer(503)});
+    ManualTime time;
+    const auto outcome =
+        send_with_retries(http, post(), RetryPolicy{.max_attempts = 10}, time.now() + 3s, time);
+    // 0.5 s and 1 s are waited; the next 2 s would end at 3.5 s, past the deadline.
+    CHECK(time.pauses() == std::vector<Duration>{500ms, 1s});
+    CHECK(outcome.attempts == 3);
+    CHECK(outcome.gave_up);
+    CHECK(outcome.notes.back().find("would pass the deadline") != std::string::npos);
   }
 
   TEST_CASE("a permanent refusal is answered at once") {
     ScriptedHttp http({answer(400, R"({"message":"bad"})")});
-    Sleeps sleeps;
-    const auto outcome =
-        send_with_retries(http, post(), RetryPolicy{}, Clock::now() + 60s, sleeps.fn());
+    ManualTime time;
+    const auto outcome = send_with_retries(http, post(), RetryPolicy{}, time.now() + 60s, time);
     CHECK(outcome.last.status == 400);
     CHECK(outcome.attempts == 1);
     CHECK_FALSE(outcome.gave_up);

@@ -3,12 +3,14 @@
 #include "fixtures/fake_splunk_api.h"
 #include "net/http_client.h"
 #include "splunk/trace_api.h"
+#include "support/manual_time.h"
 
 using namespace cxtm::splunk;
 using namespace cxtm::net;
 using cxtm::Clock;
 using namespace std::chrono_literals;
 using cxtm::testing::FakeSplunkApi;
+using cxtm::testing::ManualTime;
 
 namespace {
 
@@ -65,13 +67,11 @@ TEST_SUITE("splunk/trace_api") {
     splunk.ingest(kTrace, {"cxtm-scheduler"}, 0);
     splunk.throttle(1, 1);
     CurlHttpClient http;
-    TraceApi api(http, splunk.url(), kToken);
-    std::vector<cxtm::Duration> waits;
-    auto options = quick();
-    options.sleep = [&](cxtm::Duration d) { waits.push_back(d); };
-    const auto lookup = api.wait_for_trace(kTrace, Clock::now() + 10s, options);
+    ManualTime time;
+    TraceApi api(http, splunk.url(), kToken, time);
+    const auto lookup = api.wait_for_trace(kTrace, time.now() + 10s, quick());
     CHECK(lookup.state == LookupState::found);
-    CHECK(waits == std::vector<cxtm::Duration>{1s});
+    CHECK(time.pauses() == std::vector<cxtm::Duration>{1s});
   }
 
   TEST_CASE("active services: non-inferred topology nodes for a time range in milliseconds") {
@@ -91,22 +91,23 @@ TEST_SUITE("splunk/trace_api") {
     FakeSplunkApi splunk(kToken);
     splunk.report_services({"cxtm-scheduler"}, 2);  // APM shows them on the third look
     CurlHttpClient http;
-    TraceApi api(http, splunk.url(), kToken);
-    std::vector<cxtm::Duration> waits;
-    auto options = quick();
-    options.sleep = [&](cxtm::Duration d) { waits.push_back(d); };
+    ManualTime time;
+    TraceApi api(http, splunk.url(), kToken, time);
     const auto from = std::chrono::system_clock::now() - 15min;
     const auto found =
-        api.wait_for_services({"cxtm-scheduler"}, from, "", Clock::now() + 10s, options);
+        api.wait_for_services({"cxtm-scheduler"}, from, "", time.now() + 10s, quick());
     REQUIRE(found.ok);
     CHECK(found.services.contains("cxtm-scheduler"));
     CHECK(found.polls == 3);
-    CHECK(waits.size() == 2);
-    // A service that never sends: the looks end at the deadline, without it.
+    CHECK(time.pauses() == std::vector<cxtm::Duration>{10ms, 20ms});
+    // A service that never sends: the looks end at the deadline, without it, on the API's
+    // clock: looks at 0, 10, 30, 70 ms, then every 50 ms until 970 ms (the next would pass 1 s).
+    const auto before = time.now();
     const auto quiet =
-        api.wait_for_services({"cxtm-notifications"}, from, "", Clock::now() + 1s, quick());
+        api.wait_for_services({"cxtm-notifications"}, from, "", time.now() + 1s, quick());
     CHECK(quiet.ok);
     CHECK_FALSE(quiet.services.contains("cxtm-notifications"));
-    CHECK(quiet.polls >= 2);
+    CHECK(quiet.polls == 22);
+    CHECK(time.now() - before <= 1s);
   }
 }

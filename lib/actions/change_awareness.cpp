@@ -52,7 +52,7 @@ void ChangeAwareness::before(const std::vector<const config::ServiceSettings*>& 
   try {
     http_ = std::make_unique<net::CurlHttpClient>(
         config::ca_bundle_for(api_url_, config.ca_bundle, config.source));
-    splunk::ObjectsApi objects(*http_, api_url_, api_token_, kRequestTimeout);
+    splunk::ObjectsApi objects(*http_, api_url_, api_token_, kRequestTimeout, context_.time);
     detectors =
         objects.search(splunk::ObjectType::detector, {{"tags", dashboards::detector_tag(config)}},
                        "the cluster's detectors");

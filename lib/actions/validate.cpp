@@ -58,7 +58,7 @@ class Run {
   }
 
   validate::Report run() {
-    const auto start = Clock::now();
+    const auto start = context_.time.now();
     if (options_.scope == ValidateScope::full) {
       access();
       collector();
@@ -72,7 +72,7 @@ class Run {
       test_span({});
       services();
     }
-    report_.duration = std::chrono::duration_cast<Duration>(Clock::now() - start);
+    report_.duration = std::chrono::duration_cast<Duration>(context_.time.now() - start);
     // Ends a progress line rewritten in place, before the report goes to stdout.
     context_.reporter.note("validate: done");
     return std::move(report_);
@@ -107,7 +107,7 @@ class Run {
 
   void test_span(std::initializer_list<std::string_view> depends_on) {
     // The waits start with the test span: --timeout bounds them, not the kubectl reads before.
-    deadline_ = Clock::now() + options_.timeout;
+    deadline_ = context_.time.now() + options_.timeout;
     runner_.run(
         header("test-span", 4, "Test span to the collector"), depends_on, [&](CheckResult& result) {
           const std::string& url = proxy();
@@ -121,7 +121,7 @@ class Run {
           validate::check_test_span(edges_.http, url, context_.config, trace_,
                                     {.deadline = deadline_,
                                      .request_timeout = options_.request_timeout,
-                                     .sleep = options_.sleep,
+                                     .time = &context_.time,
                                      .interrupted = options_.interrupted},
                                     result);
         });
@@ -167,12 +167,12 @@ class Run {
     return {.deadline = until,
             .poll_interval = options_.poll_interval,
             .request_timeout = options_.request_timeout,
-            .sleep = options_.sleep,
+            .time = &context_.time,
             .interrupted = options_.interrupted};
   }
 
   void exporter() {
-    const auto wait_until = std::min(deadline_, Clock::now() + options_.exporter_wait);
+    const auto wait_until = std::min(deadline_, context_.time.now() + options_.exporter_wait);
     runner_.run(header("exporter", 6, "Collector exporter"), {"test-span"},
                 [&](CheckResult& result) {
                   validate::check_exporter(edges_.http, context_.kube, proxy(), context_.config,
@@ -206,13 +206,13 @@ class Run {
       return;
     }
     runner_.run(check, {"test-span"}, [&](CheckResult& result) {
-      splunk::TraceApi api(edges_.http, options_.splunk_api_url, options_.splunk_api_token);
+      splunk::TraceApi api(edges_.http, options_.splunk_api_url, options_.splunk_api_token,
+                           context_.time);
       std::vector<std::string> names;
       for (const auto* service : options_.services) names.push_back(service->otel_service_name);
       validate::check_splunk(api, trace_, names,
                              {.deadline = deadline_,
                               .poll = {.initial_interval = options_.poll_interval * 2,
-                                       .sleep = options_.sleep,
                                        .interrupted = options_.interrupted},
                               .environment = context_.config.environment,
                               .realm = context_.config.splunk.realm},

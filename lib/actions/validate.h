@@ -35,7 +35,6 @@ struct ValidateOptions {
   Duration request_timeout = std::chrono::seconds(10);
   Duration poll_interval = std::chrono::milliseconds(500);
   Duration exporter_wait = std::chrono::seconds(30);  // at most, for the exporter to send
-  std::function<void(Duration)> sleep = net::sleep_for;
   std::function<bool()> interrupted;
 };
 

@@ -66,13 +66,12 @@ Duration retry_delay(const RetryPolicy& policy, int attempt, std::optional<Durat
 }
 
 RetriedResponse send_with_retries(HttpClient& http, HttpRequest request, const RetryPolicy& policy,
-                                  Clock::time_point deadline,
-                                  const std::function<void(Duration)>& sleep,
+                                  Clock::time_point deadline, TimeSource& time,
                                   const std::function<bool()>& interrupted) {
   const Duration request_timeout = request.timeout;
   RetriedResponse outcome;
   while (true) {
-    const auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
+    const auto left = std::chrono::duration_cast<Duration>(deadline - time.now());
     request.timeout = std::max(kMinimumRequestTimeout, std::min(request_timeout, left));
     outcome.last = http.send(request);
     ++outcome.attempts;
@@ -88,20 +87,16 @@ RetriedResponse send_with_retries(HttpClient& http, HttpRequest request, const R
     const std::string why = retry_after ? fmt::format("{}, Retry-After {}", outcome.last.describe(),
                                                       format_duration(*retry_after))
                                         : outcome.last.describe();
-    if (Clock::now() + delay >= deadline) {
+    if (time.now() + delay >= deadline) {
       outcome.notes.push_back(
           fmt::format("{}: not retried, the wait would pass the deadline", why));
       outcome.gave_up = true;
       return outcome;
     }
     outcome.notes.push_back(fmt::format("{}: retried after {}", why, format_duration(delay)));
-    sleep(delay);
+    time.sleep_for(delay);
     if (interrupted && interrupted()) throw Error(ExitCode::interrupted, "interrupted");
   }
-}
-
-void sleep_for(Duration duration) {
-  std::this_thread::sleep_for(duration);
 }
 
 }  // namespace cxtm::net

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/duration.h"
+#include "core/time_source.h"
 #include "net/http_client.h"
 
 namespace cxtm::net {
@@ -54,13 +55,10 @@ inline constexpr Duration kMinimumRequestTimeout = std::chrono::seconds(1);
 // Sends request until it gets an answer policy.retry_when does not retry, max_attempts are used, or
 // the next wait would pass the deadline (each request's timeout is also cut to the deadline, but
 // not below kMinimumRequestTimeout).
-// sleep waits (tests pass one that does not); interrupted is checked between attempts.
+// deadline is on time's clock, which also makes the waits (tests pass one that only counts
+// them); interrupted is checked between attempts.
 RetriedResponse send_with_retries(HttpClient& http, HttpRequest request, const RetryPolicy& policy,
-                                  Clock::time_point deadline,
-                                  const std::function<void(Duration)>& sleep,
+                                  Clock::time_point deadline, TimeSource& time,
                                   const std::function<bool()>& interrupted = {});
-
-// std::this_thread::sleep_for.
-void sleep_for(Duration duration);
 
 }  // namespace cxtm::net

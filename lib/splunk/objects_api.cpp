@@ -116,9 +116,9 @@ net::HttpRequest ObjectsApi::request(std::string method, std::string url) const 
 net::HttpResponse ObjectsApi::read(const std::string& path_and_query) {
   // The whole retry sequence gets four request timeouts; each wait is bounded by the policy.
   const net::RetryPolicy policy{.retry_when = net::retryable_read};
-  const auto deadline = Clock::now() + request_timeout_ * policy.max_attempts;
+  const auto deadline = time_.now() + request_timeout_ * policy.max_attempts;
   return net::send_with_retries(http_, request("GET", base_url_ + path_and_query), policy, deadline,
-                                net::sleep_for)
+                                time_)
       .last;
 }
 
@@ -132,7 +132,7 @@ net::HttpResponse ObjectsApi::write(const std::string& method, const std::string
     if (answer.status != 429 || attempt == kWriteAttempts) break;
     const auto retry_after =
         net::parse_retry_after(answer.header("Retry-After"), std::chrono::system_clock::now());
-    net::sleep_for(net::retry_delay(net::RetryPolicy{}, attempt, retry_after));
+    time_.sleep_for(net::retry_delay(net::RetryPolicy{}, attempt, retry_after));
   }
   return answer;
 }

@@ -24,6 +24,7 @@
 #include "core/duration.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/time_source.h"
 #include "net/http_client.h"
 
 namespace cxtm::splunk {
@@ -50,13 +51,15 @@ class WriteOutcomeUnknown : public Error {
 
 class ObjectsApi {
  public:
-  // request_timeout bounds each request, connect included.
+  // request_timeout bounds each request, connect included; time makes the pauses between
+  // retries and is the clock of their deadline.
   ObjectsApi(net::HttpClient& http, std::string base_url, std::string token,
-             Duration request_timeout)
+             Duration request_timeout, TimeSource& time = system_time())
       : http_(http),
         base_url_(std::move(base_url)),
         token_(std::move(token)),
-        request_timeout_(request_timeout) {}
+        request_timeout_(request_timeout),
+        time_(time) {}
 
   // The object with this id, or nullopt when Splunk answers 404.
   std::optional<Json> find(ObjectType type, const std::string& id, const std::string& what);
@@ -89,6 +92,7 @@ class ObjectsApi {
   std::string base_url_;
   std::string token_;
   Duration request_timeout_;
+  TimeSource& time_;
 };
 
 }  // namespace cxtm::splunk

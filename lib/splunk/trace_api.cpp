@@ -12,8 +12,8 @@ namespace {
 
 constexpr Duration kRequestTimeout = std::chrono::seconds(10);
 
-Duration time_left(Clock::time_point deadline) {
-  return std::chrono::duration_cast<Duration>(deadline - Clock::now());
+Duration time_left(Clock::time_point deadline, const TimeSource& time) {
+  return std::chrono::duration_cast<Duration>(deadline - time.now());
 }
 
 std::string short_body(const std::string& body) {
@@ -28,9 +28,10 @@ long long unix_millis(std::chrono::system_clock::time_point at) {
 
 // Waits before the next look, unless the deadline comes first (false then). An interrupt during
 // the wait stops the command.
-bool pause_before_next_look(Duration wait, Clock::time_point deadline, const PollOptions& options) {
-  if (time_left(deadline) <= wait) return false;
-  options.sleep(wait);
+bool pause_before_next_look(Duration wait, Clock::time_point deadline, const PollOptions& options,
+                            TimeSource& time) {
+  if (time_left(deadline, time) <= wait) return false;
+  time.sleep_for(wait);
   if (options.interrupted && options.interrupted()) {
     throw Error(ExitCode::interrupted, "interrupted");
   }
@@ -125,16 +126,16 @@ TraceLookup TraceApi::wait_for_trace(const std::string& trace_id, Clock::time_po
   Duration interval = options.initial_interval;
   int polls = 0;
   while (true) {
-    TraceLookup lookup = lookup_trace(
-        trace_id,
-        std::max(net::kMinimumRequestTimeout, std::min(kRequestTimeout, time_left(deadline))));
+    TraceLookup lookup =
+        lookup_trace(trace_id, std::max(net::kMinimumRequestTimeout,
+                                        std::min(kRequestTimeout, time_left(deadline, time_))));
     polls += lookup.polls;
     lookup.polls = polls;
     if (lookup.state == LookupState::found || lookup.state == LookupState::refused) return lookup;
     const bool retryable_answer = lookup.state == LookupState::not_yet || lookup.status == 0 ||
                                   lookup.status == 429 || lookup.status >= 500;
     if (!retryable_answer) return lookup;
-    if (!pause_before_next_look(lookup.retry_after.value_or(interval), deadline, options)) {
+    if (!pause_before_next_look(lookup.retry_after.value_or(interval), deadline, options, time_)) {
       if (lookup.state != LookupState::not_yet) lookup.state = LookupState::failed;
       return lookup;
     }
@@ -156,8 +157,7 @@ ActiveServices TraceApi::active_services(std::chrono::system_clock::time_point f
   net::HttpRequest post = request("POST", "/v2/apm/topology", kRequestTimeout);
   post.headers.emplace_back("Content-Type", "application/json");
   post.body = body.dump();
-  const auto outcome =
-      net::send_with_retries(http_, post, net::RetryPolicy{}, deadline, net::sleep_for);
+  const auto outcome = net::send_with_retries(http_, post, net::RetryPolicy{}, deadline, time_);
   ActiveServices active{.status = outcome.last.status};
   if (!outcome.last.answered()) {
     active.message = outcome.last.error;
@@ -199,7 +199,7 @@ ActiveServices TraceApi::wait_for_services(const std::set<std::string>& services
       return active.services.contains(name);
     });
     if (all_seen || active.status == 401 || active.status == 403) return active;
-    if (!pause_before_next_look(interval, deadline, options)) return active;
+    if (!pause_before_next_look(interval, deadline, options, time_)) return active;
     interval = std::min(interval * 2, options.max_interval);
   }
 }

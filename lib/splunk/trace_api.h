@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/duration.h"
+#include "core/time_source.h"
 #include "net/http_client.h"
 #include "net/retry.h"
 
@@ -44,7 +45,6 @@ struct TraceLookup {
 struct PollOptions {
   Duration initial_interval = std::chrono::seconds(1);  // doubled after each miss
   Duration max_interval = std::chrono::seconds(10);
-  std::function<void(Duration)> sleep = net::sleep_for;
   std::function<bool()> interrupted;
 };
 
@@ -58,8 +58,13 @@ struct ActiveServices {
 
 class TraceApi {
  public:
-  TraceApi(net::HttpClient& http, std::string base_url, std::string token)
-      : http_(http), base_url_(std::move(base_url)), token_(std::move(token)) {}
+  // time: the deadlines' clock, and the pauses between looks and retries.
+  TraceApi(net::HttpClient& http, std::string base_url, std::string token,
+           TimeSource& time = system_time())
+      : http_(http), base_url_(std::move(base_url)), token_(std::move(token)), time_(time) {}
+
+  // The clock its deadlines are on.
+  TimeSource& time() const { return time_; }
 
   // One look for the trace (and, when stored, its services).
   TraceLookup lookup_trace(const std::string& trace_id, Duration timeout);
@@ -92,6 +97,7 @@ class TraceApi {
   net::HttpClient& http_;
   std::string base_url_;
   std::string token_;
+  TimeSource& time_;
 };
 
 }  // namespace cxtm::splunk

@@ -113,8 +113,8 @@ void check_exporter(net::HttpClient& http, kube::KubeClient& kube, const std::st
     now = read_span_counters(http, proxy_url, config, facts.pods, exporters, wait.request_timeout);
     rise = counters_rise(baseline, now);
     const bool done = rise.failed > 0 || (rise.accepted >= spans_sent && rise.sent >= spans_sent);
-    if (done || Clock::now() + wait.poll_interval >= wait.deadline) break;
-    wait.sleep(wait.poll_interval);
+    if (done || wait.time->now() + wait.poll_interval >= wait.deadline) break;
+    wait.time->sleep_for(wait.poll_interval);
     if (wait.interrupted && wait.interrupted()) throw Error(ExitCode::interrupted, "interrupted");
   }
   result.data["accepted"] = static_cast<long long>(rise.accepted);

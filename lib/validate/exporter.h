@@ -42,7 +42,7 @@ struct ExporterWait {
   Clock::time_point deadline;
   Duration poll_interval = std::chrono::milliseconds(500);
   Duration request_timeout = std::chrono::seconds(10);
-  std::function<void(Duration)> sleep = net::sleep_for;
+  TimeSource* time = &system_time();  // the deadline's clock, and the pauses between looks
   std::function<bool()> interrupted;
 };
 

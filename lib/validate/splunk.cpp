@@ -11,9 +11,9 @@ namespace cxtm::validate {
 void check_splunk(splunk::TraceApi& api, const TestTrace& trace,
                   const std::vector<std::string>& services, const SplunkCheckOptions& options,
                   CheckResult& result) {
-  const auto start = Clock::now();
+  const auto start = api.time().now();
   const auto lookup = api.wait_for_trace(trace.trace_id, options.deadline, options.poll);
-  const auto waited = std::chrono::duration_cast<Duration>(Clock::now() - start);
+  const auto waited = std::chrono::duration_cast<Duration>(api.time().now() - start);
   result.data = {{"traceId", trace.trace_id},
                  {"found", lookup.state == splunk::LookupState::found},
                  {"requests", lookup.polls},

@@ -68,7 +68,7 @@ bool check_test_span(net::HttpClient& http, const std::string& proxy_url,
       .body = export_trace_request(trace).dump(),
       .timeout = options.request_timeout};
   const auto outcome = net::send_with_retries(http, request, options.retry, options.deadline,
-                                              options.sleep, options.interrupted);
+                                              *options.time, options.interrupted);
   const net::HttpResponse& answer = outcome.last;
   result.details = outcome.notes;
   result.data = {{"traceId", trace.trace_id},

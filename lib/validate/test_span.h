@@ -19,7 +19,7 @@ struct SendOptions {
   net::RetryPolicy retry;
   Clock::time_point deadline;
   Duration request_timeout = std::chrono::seconds(10);
-  std::function<void(Duration)> sleep = net::sleep_for;
+  TimeSource* time = &system_time();  // the deadline's clock, and the pauses between retries
   std::function<bool()> interrupted;
 };
 

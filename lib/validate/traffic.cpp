@@ -166,17 +166,17 @@ void check_traffic(net::HttpClient& http, kube::KubeClient& kube, const std::str
     return;
   }
   // The app's exporter sends in batches (every 5 s by default): look until the deadline.
-  const auto start = Clock::now();
+  const auto start = wait.time->now();
   SpanCounters rise;
   while (true) {
     const auto after =
         read_span_counters(http, proxy_url, config, facts.pods, exporters, wait.request_timeout);
     rise = counters_rise(before, after);
-    if (rise.accepted >= 1 || Clock::now() + wait.poll_interval >= wait.deadline) break;
-    wait.sleep(wait.poll_interval);
+    if (rise.accepted >= 1 || wait.time->now() + wait.poll_interval >= wait.deadline) break;
+    wait.time->sleep_for(wait.poll_interval);
     if (wait.interrupted && wait.interrupted()) throw Error(ExitCode::interrupted, "interrupted");
   }
-  const auto waited = std::chrono::duration_cast<Duration>(Clock::now() - start);
+  const auto waited = std::chrono::duration_cast<Duration>(wait.time->now() - start);
   result.data["spansAccepted"] = rise.accepted;
   if (rise.accepted >= 1) {
     result.summary =
