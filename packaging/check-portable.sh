@@ -104,11 +104,12 @@ in_root /cxtm-https-probe "https://ingest.cxtm.test:$port/" || fail "HTTPS by /e
 if [[ $(id -u) == 0 ]] && command -v python3 >/dev/null; then
   # A DNS server that answers A 127.0.0.1 for every name (and nothing for other types), for
   # 30 seconds at most.
-  python3 - 127.0.0.153 <<'PY' &
+  python3 - 127.0.0.153 "$tls/dns-ready" <<'PY' &
 import socket, struct, sys, time
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 sock.bind((sys.argv[1], 53))
 sock.settimeout(1)
+open(sys.argv[2], "w").close()  # bound: queries are answered from now on
 deadline = time.time() + 30
 while time.time() < deadline:
     try:
@@ -127,7 +128,11 @@ while time.time() < deadline:
     sock.sendto(header + question + answers, peer)
 PY
   dns_pid=$!
-  sleep 0.5
+  # Until it is bound (python3 can take seconds to start on a loaded machine).
+  for _ in $(seq 100); do
+    [[ -e $tls/dns-ready ]] && break
+    sleep 0.1
+  done
   printf '127.0.0.1 localhost\n' >"$root/etc/hosts"
   printf 'nameserver 127.0.0.153\noptions timeout:2 attempts:2\n' >"$root/etc/resolv.conf"
   in_root /cxtm-https-probe "https://dns.cxtm.test:$port/" || fail "HTTPS by DNS name"
