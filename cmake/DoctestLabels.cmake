@@ -28,7 +28,6 @@ endfunction()
 # COSTS (optional): a file of "<seconds> <test name>" lines, the cases' times in a recorded run.
 # ctest starts the costliest first; its own record (CTestCostData.txt) cannot hold these names,
 # which have spaces, so without this the slowest matrices start wherever their number puts them.
-set(costs "")
 if(DEFINED COSTS AND EXISTS "${COSTS}")
   file(STRINGS "${COSTS}" cost_lines)
   foreach(line IN LISTS cost_lines)
