@@ -4,7 +4,6 @@
 // summary line. bench/bench_fleet.cpp measures the same engine's speed.
 #include <doctest/doctest.h>
 
-#include <algorithm>
 #include <map>
 #include <regex>
 #include <string>
@@ -85,11 +84,7 @@ struct Fleet {
   std::vector<std::string> command(const std::string& verb) const {
     std::vector<std::string> arguments = {verb};
     arguments.insert(arguments.end(), names.begin(), names.end());
-    arguments = fast(arguments);
-    const auto timeout = std::find(arguments.begin(), arguments.end(), "--timeout");
-    REQUIRE(timeout + 1 < arguments.end());
-    *(timeout + 1) = "60s";
-    return arguments;
+    return fast(arguments, "60s");
   }
 
   // The requests since `from` whose method and path match.

@@ -20,10 +20,11 @@
 
 namespace cxtm::testing {
 
-std::vector<std::string> fast(std::vector<std::string> arguments) {
+std::vector<std::string> fast(std::vector<std::string> arguments, const std::string& timeout) {
   const bool instrument = !arguments.empty() && arguments.front() == "instrument";
-  for (const char* flag : {"--timeout", "20s", "--poll-interval", "20ms"}) {
-    arguments.emplace_back(flag);
+  for (const std::string& flag :
+       {std::string("--timeout"), timeout, std::string("--poll-interval"), std::string("20ms")}) {
+    arguments.push_back(flag);
   }
   if (instrument) arguments.emplace_back("--no-validate");
   return arguments;

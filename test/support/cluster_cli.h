@@ -82,8 +82,10 @@ class ClusterCli {
 };
 
 // arguments with short waits that poll often (the fake's pods are ready at once unless a test
-// says otherwise); instrument also skips validate's checks, which need a collector.
-std::vector<std::string> fast(std::vector<std::string> arguments);
+// says otherwise); instrument also skips validate's checks, which need a collector. timeout is
+// the commands' --timeout.
+std::vector<std::string> fast(std::vector<std::string> arguments,
+                              const std::string& timeout = "20s");
 
 // The lines of text that start with prefix ("cxtm-o11y: error: "); the others are progress.
 std::vector<std::string> lines_starting(const std::string& text, std::string_view prefix);
