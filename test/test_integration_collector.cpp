@@ -585,19 +585,29 @@ TEST_SUITE("integration/collector") {
     CHECK(contains(dry.out, "namespace/observability created (dry run)\n"));
     CHECK(contains(dry.err + dry.out, "namespace observability is being deleted"));
 
-    // The finalizer goes once the deploy has read the namespace twice (found it Terminating, and
-    // waits).
-    const auto reads_of_ns = [&] {
+    // The finalizer goes once the deploy's wait has read the namespace twice (found it
+    // Terminating, said so, and looks again): the reads after its plan's dry run of the
+    // Namespace. (kubectl itself reads the Namespace too, after each object it did not find.)
+    const size_t requests_before = cluster.server.requests().size();
+    const auto reads_of_ns_while_waiting = [&] {
       int reads = 0;
-      for (const auto& request : cluster.server.requests()) {
-        if (request.method == "GET" && request.path.starts_with(ns_path)) ++reads;
+      bool planned = false;
+      const auto requests = cluster.server.requests();
+      for (size_t i = requests_before; i < requests.size(); ++i) {
+        const auto& request = requests[i];
+        if (request.path != ns_path) continue;
+        if (request.method == "PATCH" && contains(request.query, "dryRun")) {
+          planned = true;
+          reads = 0;
+        } else if (request.method == "GET" && planned) {
+          ++reads;
+        }
       }
       return reads;
     };
-    const int reads_before = reads_of_ns();
     std::thread release([&] {
       const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-      while (reads_of_ns() < reads_before + 2 && std::chrono::steady_clock::now() < give_up) {
+      while (reads_of_ns_while_waiting() < 2 && std::chrono::steady_clock::now() < give_up) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
       hold(false);

@@ -124,6 +124,40 @@ TEST_SUITE("kube/batch_writer") {
     CHECK(outcomes[1].failure->kind() == FailureKind::unknown);
   }
 
+  TEST_CASE("same-named objects of several kinds: an error line goes to the kind it names") {
+    const auto object = [](const std::string& kind) {
+      return Json{{"apiVersion", "v1"}, {"kind", kind}, {"metadata", {{"name", "otel-collector"}}}};
+    };
+    const std::vector<Json> objects = {object("ServiceAccount"), object("ClusterRole"),
+                                       object("ClusterRoleBinding")};
+    // kubectl apply prints no object once one failed.
+    const auto outcomes = batch_outcomes(
+        "apply", objects,
+        {.exit_code = 1,
+         .err = "Error from server (Forbidden): clusterroles.rbac.authorization.k8s.io "
+                "\"otel-collector\" is forbidden: User \"u\" cannot patch resource "
+                "\"clusterroles\"\n"});
+    REQUIRE(outcomes.size() == 3);
+    REQUIRE(outcomes[1].failure);
+    CHECK(outcomes[1].failure->code() == ExitCode::forbidden);
+    CHECK_FALSE(outcomes[1].unanswered);
+    for (const size_t i : {0, 2}) {
+      REQUIRE(outcomes[i].failure);
+      CHECK(outcomes[i].failure->kind() == FailureKind::unknown);
+      CHECK(outcomes[i].unanswered);
+    }
+    CHECK(first_failure(outcomes) == &*outcomes[1].failure);
+  }
+
+  TEST_CASE("first_failure: none when every object was written, else the first named") {
+    CHECK(first_failure({{.stored = stored("svc-1"), .failure = std::nullopt}}) == nullptr);
+    const std::vector<WriteOutcome> unnamed = {
+        {.stored = std::nullopt,
+         .failure = KubeError(ExitCode::api_error, "no answer", FailureKind::unknown),
+         .unanswered = true}};
+    CHECK(first_failure(unnamed) == &*unnamed[0].failure);
+  }
+
   TEST_CASE("a run that failed as a whole fails every object as a single write would") {
     const std::vector<Json> objects = {deployment("svc-1"), deployment("svc-2")};
     const auto outcomes = batch_outcomes(

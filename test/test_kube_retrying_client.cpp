@@ -28,6 +28,36 @@ class FlakyReads : public cxtm::testing::StubKubeClient {
   kube::KubeError error_;
 };
 
+// Applies of several objects: "refused" is refused every time, "flaky" fails in passing once,
+// the others are stored. Records the names of each batch it is given.
+class BatchApplies : public cxtm::testing::StubKubeClient {
+ public:
+  std::vector<kube::WriteOutcome> apply_each(const std::vector<Json>& objects, kube::DryRun,
+                                             std::string_view) override {
+    std::vector<std::string> names;
+    std::vector<kube::WriteOutcome> outcomes;
+    for (const Json& object : objects) {
+      const std::string name = object["metadata"]["name"];
+      names.push_back(name);
+      if (name == "refused" || (name == "flaky" && flaky_failures_-- > 0)) {
+        outcomes.push_back(
+            {.stored = std::nullopt,
+             .failure = kube::KubeError(
+                 ExitCode::api_error, name,
+                 name == "refused" ? kube::FailureKind::refused : kube::FailureKind::unknown)});
+      } else {
+        outcomes.push_back({.stored = object, .failure = std::nullopt});
+      }
+    }
+    batches.push_back(names);
+    return outcomes;
+  }
+  std::vector<std::vector<std::string>> batches;
+
+ private:
+  int flaky_failures_ = 1;
+};
+
 const kube::KubeError kTransient(ExitCode::api_error, "connection refused",
                                  kube::FailureKind::transient);
 const kube::ObjectRef kRef{"v1", "ConfigMap", "default", "x"};
@@ -54,6 +84,26 @@ TEST_SUITE("kube/retrying_client") {
     CHECK_THROWS_AS(client.get(kRef), kube::KubeError);
     CHECK(inner.reads == 1);
     CHECK(time.pauses().empty());
+  }
+
+  TEST_CASE("applies of several objects: only those that failed in passing are applied again") {
+    ManualTime time;
+    auto batch = std::make_unique<BatchApplies>();
+    BatchApplies& inner = *batch;
+    kube::RetryingClient client(std::move(batch), {.time = &time});
+    const auto named = [](const std::string& name) {
+      return Json{{"kind", "ConfigMap"}, {"metadata", {{"name", name}}}};
+    };
+    const auto outcomes = client.apply_each({named("ok"), named("flaky"), named("refused")},
+                                            kube::DryRun::none, "cxtm-o11y");
+    REQUIRE(outcomes.size() == 3);
+    CHECK(outcomes[0].stored);
+    CHECK(outcomes[1].stored);
+    REQUIRE(outcomes[2].failure);
+    CHECK(outcomes[2].failure->kind() == kube::FailureKind::refused);
+    CHECK(inner.batches ==
+          std::vector<std::vector<std::string>>{{"ok", "flaky", "refused"}, {"flaky"}});
+    CHECK(time.pauses() == std::vector<Duration>{200ms});
   }
 
   TEST_CASE("the tries stop at the attempts, then at the budget, with the last failure") {

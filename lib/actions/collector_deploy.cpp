@@ -106,20 +106,34 @@ const PlannedObject* find_daemonset(const CollectorPlan& plan) {
   return nullptr;
 }
 
+// Applies the changed objects: first what the pods read, in one kubectl run, then the DaemonSet
+// that starts them, only once all of that landed. kubectl goes on past an object that fails, so
+// every object of a run that landed (or may have) is recorded for the undo; the first failure
+// is thrown.
 void apply_all(Context& context, const CollectorPlan& plan,
                std::vector<const PlannedObject*>& applied) {
+  std::vector<const PlannedObject*> read_by_pods;
+  std::vector<const PlannedObject*> workloads;
   for (const auto& object : plan.objects) {
     if (object.change == Change::unchanged) continue;
-    try {
-      context.kube.apply(object.desired, kube::DryRun::none, kube::kFieldManager);
-    } catch (const kube::KubeError& error) {
+    (object.ref.kind == "DaemonSet" ? workloads : read_by_pods).push_back(&object);
+  }
+  for (const auto* run : {&read_by_pods, &workloads}) {
+    std::vector<Json> objects;
+    for (const PlannedObject* object : *run) objects.push_back(object->desired);
+    const auto outcomes = context.kube.apply_each(objects, kube::DryRun::none, kube::kFieldManager);
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      const PlannedObject& object = *(*run)[i];
+      if (outcomes[i].stored) {
+        applied.push_back(&object);
+        context.reporter.note(
+            fmt::format("{} {}", object.ref.resource_name(), change_name(object.change)));
+        continue;
+      }
       // It may have landed: the undo then has it to put back too.
-      if (error.kind() == kube::FailureKind::unknown) applied.push_back(&object);
-      throw;
+      if (outcomes[i].failure->kind() == kube::FailureKind::unknown) applied.push_back(&object);
     }
-    applied.push_back(&object);
-    context.reporter.note(
-        fmt::format("{} {}", object.ref.resource_name(), change_name(object.change)));
+    if (const kube::KubeError* failed = kube::first_failure(outcomes)) throw *failed;
   }
 }
 

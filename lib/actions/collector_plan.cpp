@@ -58,26 +58,23 @@ std::string live_token_checksum(Context& context) {
   return render::token_checksum_of_base64(value->get_ref<const std::string&>());
 }
 
-// The API server's view of the object after our apply; for an object in a namespace we are
-// about to create, the server cannot dry-run it, so the rendered object stands in.
-Json proposed_object(Context& context, const Json& desired, bool namespace_pending) {
-  if (namespace_pending && !kube::ObjectRef::of(desired).namespace_.empty()) return desired;
-  return context.kube.apply(desired, kube::DryRun::server, kube::kFieldManager);
-}
-
 bool being_deleted(const Json& object) {
   return object_member(object, "metadata").contains("deletionTimestamp");
 }
 
-// Each rendered object with what the cluster holds of it now. In a namespace on its way out (a
-// collector delete just before), everything goes with it and is created anew once it is gone.
+// Each rendered object with what the cluster holds of it now, all read in one go. In a
+// namespace on its way out (a collector delete just before), everything goes with it and is
+// created anew once it is gone.
 void read_live_objects(Context& context, CollectorPlan& plan) {
-  bool namespace_pending = false;
+  std::vector<kube::ObjectRef> refs;
   for (const auto& rendered : plan.manifests.objects) {
-    PlannedObject object{.ref = kube::ObjectRef::of(rendered.object), .desired = rendered.object};
-    if (!(namespace_pending && !object.ref.namespace_.empty())) {
-      object.live = context.kube.get(object.ref);
-    }
+    refs.push_back(kube::ObjectRef::of(rendered.object));
+  }
+  auto live = context.kube.get_each(refs);
+  bool namespace_pending = false;
+  for (size_t i = 0; i < refs.size(); ++i) {
+    PlannedObject object{.ref = refs[i], .desired = plan.manifests.objects[i].object};
+    if (!(namespace_pending && !object.ref.namespace_.empty())) object.live = std::move(live[i]);
     if (object.ref.kind == "Namespace") {
       if (object.live && being_deleted(*object.live)) {
         object.live.reset();
@@ -170,9 +167,14 @@ void refuse_admin_objects_out_of_reach(Context& context, const CollectorPlan& pl
               fmt::format("{}; nothing was applied", fmt::join(remedies, "; ")));
 }
 
-// The API server's dry run of each object against what is there; an admin's object already as
-// rendered, or a Namespace that is not ours, stays as it is without one.
+// The API server's dry run of each object against what is there, all in one go; an admin's
+// object already as rendered, or a Namespace that is not ours, stays as it is without one. For
+// an object in a namespace about to be created the server cannot dry-run it, so the rendered
+// object stands in. The first object the server refuses stops the plan.
 void compare_with_cluster(Context& context, CollectorPlan& plan) {
+  std::vector<PlannedObject*> compared;
+  std::vector<Json> dry_run;
+  std::vector<PlannedObject*> dry_run_for;
   bool namespace_pending = false;
   for (auto& object : plan.objects) {
     if (object.ref.kind == "Namespace" && !object.live) namespace_pending = true;
@@ -180,11 +182,23 @@ void compare_with_cluster(Context& context, CollectorPlan& plan) {
       object.change = Change::unchanged;
       continue;
     }
-    const Json proposed = proposed_object(context, object.desired, namespace_pending);
-    object.diff = kube::object_diff(object.ref.resource_name(), object.live, proposed);
-    object.change = !object.live          ? Change::created
-                    : object.diff.empty() ? Change::unchanged
-                                          : Change::configured;
+    compared.push_back(&object);
+    if (!(namespace_pending && !object.ref.namespace_.empty())) {
+      dry_run.push_back(object.desired);
+      dry_run_for.push_back(&object);
+    }
+  }
+  const auto outcomes = context.kube.apply_each(dry_run, kube::DryRun::server, kube::kFieldManager);
+  if (const kube::KubeError* failed = kube::first_failure(outcomes)) throw *failed;
+  std::map<const PlannedObject*, const Json*> proposed;
+  for (size_t i = 0; i < outcomes.size(); ++i) proposed[dry_run_for[i]] = &*outcomes[i].stored;
+  for (PlannedObject* object : compared) {
+    const auto found = proposed.find(object);
+    const Json& after = found == proposed.end() ? object->desired : *found->second;
+    object->diff = kube::object_diff(object->ref.resource_name(), object->live, after);
+    object->change = !object->live          ? Change::created
+                     : object->diff.empty() ? Change::unchanged
+                                            : Change::configured;
   }
 }
 

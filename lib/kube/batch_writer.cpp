@@ -2,9 +2,11 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
+#include "core/text.h"
 #include "kube/kubectl_errors.h"
 
 namespace cxtm::kube {
@@ -31,6 +33,25 @@ bool names(std::string_view line, std::string_view name) {
     const size_t end = at + name.size();
     const bool ends = end == line.size() || is_name_boundary(line[end]);
     if (starts && ends) return true;
+  }
+  return false;
+}
+
+// Whether line names the resource of kind as a word of its own ("clusterroles.rbac...",
+// "on serviceaccounts \"x\"", "Kind=DaemonSet"), so a ClusterRole is not taken for the
+// ClusterRoleBinding of the same name.
+bool names_kind(std::string_view line, std::string_view kind) {
+  if (kind.empty()) return false;
+  if (names(line, "Kind=" + std::string(kind))) return true;
+  const std::string resource = to_lower(kind);
+  for (const std::string& plural : {resource + "s", resource + "es"}) {
+    for (size_t at = line.find(plural); at != std::string_view::npos;
+         at = line.find(plural, at + 1)) {
+      const bool starts = at == 0 || is_name_boundary(line[at - 1]);
+      const size_t end = at + plural.size();
+      const bool ends = end == line.size() || is_name_boundary(line[end]) || line[end] == '.';
+      if (starts && ends) return true;
+    }
   }
   return false;
 }
@@ -93,31 +114,46 @@ std::vector<WriteOutcome> batch_outcomes(std::string_view verb, const std::vecto
       written[key] = std::move(answer);
     }
   }
-  const auto lines = error_lines(result.err);
+  // Each error line goes to the objects not written that it names by name and kind; a line that
+  // gives no kind, to every one of that name.
+  std::vector<std::string> naming(objects.size());
+  for (const auto& line : error_lines(result.err)) {
+    std::vector<size_t> by_name;
+    std::vector<size_t> by_kind;
+    for (size_t i = 0; i < objects.size(); ++i) {
+      const Key key = key_of(objects[i]);
+      if (written.contains(key) || !names(line, std::get<2>(key))) continue;
+      by_name.push_back(i);
+      if (names_kind(line, std::get<0>(key))) by_kind.push_back(i);
+    }
+    for (const size_t i : by_kind.empty() ? by_name : by_kind) naming[i] += line + "\n";
+  }
+  const bool any_named =
+      std::any_of(naming.begin(), naming.end(), [](const auto& lines) { return !lines.empty(); });
   std::vector<WriteOutcome> outcomes;
-  for (const Json& object : objects) {
+  for (size_t i = 0; i < objects.size(); ++i) {
+    const Json& object = objects[i];
     const Key key = key_of(object);
     const std::string action = fmt::format("{} {}", verb, ObjectRef::of(object).describe());
     if (const auto found = written.find(key); found != written.end()) {
       outcomes.push_back({.stored = found->second, .failure = std::nullopt});
       continue;
     }
-    std::string naming;
-    for (const auto& line : lines) {
-      if (names(line, std::get<2>(key))) naming += line + "\n";
-    }
-    if (!naming.empty()) {
+    if (!naming[i].empty()) {
       outcomes.push_back({.stored = std::nullopt,
-                          .failure = kubectl_failure(action, {.exit_code = 1, .err = naming})});
-    } else if (result.exit_code != 0 && written.empty()) {
+                          .failure = kubectl_failure(action, {.exit_code = 1, .err = naming[i]})});
+    } else if (result.exit_code != 0 && written.empty() && !any_named) {
       // Nothing written and no object named: the run failed as a whole (no connection, ...).
-      outcomes.push_back({.stored = std::nullopt, .failure = kubectl_failure(action, result)});
+      outcomes.push_back(
+          {.stored = std::nullopt, .failure = kubectl_failure(action, result), .unanswered = true});
     } else {
+      // kubectl prints nothing once any object failed: this one may well have been written.
       outcomes.push_back(
           {.stored = std::nullopt,
            .failure = KubeError(ExitCode::api_error,
                                 fmt::format("kubectl {}: no answer for this object", action),
-                                FailureKind::unknown)});
+                                FailureKind::unknown),
+           .unanswered = true});
     }
   }
   return outcomes;

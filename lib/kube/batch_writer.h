@@ -16,11 +16,6 @@
 
 namespace cxtm::kube {
 
-struct WriteOutcome {
-  std::optional<Json> stored;        // the object as the API server stored it
-  std::optional<KubeError> failure;  // else why not
-};
-
 class BatchWriter {
  public:
   virtual ~BatchWriter() = default;

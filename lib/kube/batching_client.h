@@ -25,6 +25,9 @@ class BatchingClient : public KubeClient {
                  Duration most = std::chrono::milliseconds(100));
 
   std::optional<Json> get(const ObjectRef& ref) override { return inner_->get(ref); }
+  std::vector<std::optional<Json>> get_each(const std::vector<ObjectRef>& refs) override {
+    return inner_->get_each(refs);
+  }
   std::vector<Json> list(std::string_view resource, std::string_view namespace_,
                          std::string_view label_selector) override {
     return inner_->list(resource, namespace_, label_selector);
@@ -34,6 +37,11 @@ class BatchingClient : public KubeClient {
     return inner_->get_named(resource, namespace_, names);
   }
   Json apply(const Json& object, DryRun dry_run, std::string_view field_manager) override;
+  // Already one batch: straight to the inner client.
+  std::vector<WriteOutcome> apply_each(const std::vector<Json>& objects, DryRun dry_run,
+                                       std::string_view field_manager) override {
+    return inner_->apply_each(objects, dry_run, field_manager);
+  }
   Json replace(const Json& object) override;
   bool remove(const ObjectRef& ref) override { return inner_->remove(ref); }
   std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,

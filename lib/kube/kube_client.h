@@ -37,6 +37,19 @@ class KubeError : public Error {
 
 enum class DryRun { none, server };
 
+// One object's part of a write of several: as stored, or why not.
+struct WriteOutcome {
+  std::optional<Json> stored;        // the object as the API server stored it (or would, dry run)
+  std::optional<KubeError> failure;  // else why not
+  // kubectl named no object in its error (the whole run failed, or another object did): the
+  // failure is the run's, not necessarily this object's own.
+  bool unanswered = false;
+};
+
+// The failure to report for a write of several objects: the first one kubectl named, else the
+// first of all; nullptr when all succeeded.
+const KubeError* first_failure(const std::vector<WriteOutcome>& outcomes);
+
 // The field manager of the tool's server-side applies and replaces.
 inline constexpr std::string_view kFieldManager = "cxtm-o11y";
 
@@ -67,9 +80,16 @@ class KubeClient {
   // RBAC can grant by name (resourceNames), where a list needs the whole namespace.
   virtual std::vector<Json> get_named(std::string_view resource, std::string_view namespace_,
                                       const std::vector<std::string>& names) = 0;
+  // Each object as stored, nullopt for one the API server does not have, in the order asked:
+  // one kubectl run for all of them where the client can. A failure of any read throws.
+  virtual std::vector<std::optional<Json>> get_each(const std::vector<ObjectRef>& refs);
   // Server-side apply as field_manager, taking over conflicting fields. Returns the object as
   // stored (or as it would be, for DryRun::server).
   virtual Json apply(const Json& object, DryRun dry_run, std::string_view field_manager) = 0;
+  // apply() of each object in turn, one going on past another's failure, in one kubectl run
+  // where the client can; each object's outcome, in order.
+  virtual std::vector<WriteOutcome> apply_each(const std::vector<Json>& objects, DryRun dry_run,
+                                               std::string_view field_manager);
   // Replaces the object; a set metadata.resourceVersion is a precondition (Error conflict).
   virtual Json replace(const Json& object) = 0;
   // Deletes the object and what it owns; false when it did not exist.

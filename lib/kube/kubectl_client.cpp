@@ -1,9 +1,11 @@
 #include "kube/kubectl_client.h"
 
-#include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <thread>
+#include <tuple>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -28,6 +30,21 @@ Json parse_output(std::string_view action, const std::string& text) {
   }
 }
 
+// The objects a `kubectl get -o json` of several names printed: per document, the object itself
+// (one found) or a List of them.
+std::vector<Json> objects_printed(std::string_view action, const std::string& text) {
+  std::vector<Json> objects;
+  for (const auto& document : json_documents(text)) {
+    Json answer = parse_output(action, document);
+    if (answer.value("kind", "") != "List") {
+      objects.push_back(std::move(answer));
+      continue;
+    }
+    for (Json& item : answer["items"]) objects.push_back(std::move(item));
+  }
+  return objects;
+}
+
 // Replaces are recorded as the tool's in managedFields (kubectl's default: kubectl-replace), so
 // that `status` can tell the tool's writes from those of Argo CD, Flux or kubectl apply.
 std::vector<std::string> replace_arguments() {
@@ -36,19 +53,6 @@ std::vector<std::string> replace_arguments() {
 }
 
 }  // namespace
-
-void KubeClient::await_change(const ObjectRef&, Duration at_most) {
-  std::this_thread::sleep_for(at_most);
-}
-
-void KubeClient::read_in_bulk(std::string_view, const std::string&, bool) {}
-
-Json KubeClient::managed_fields(const ObjectRef& ref) {
-  const auto object = get(ref);
-  if (!object) return Json::array();
-  Json fields = array_member(object_member(*object, "metadata"), "managedFields");
-  return fields;
-}
 
 Json for_update(Json object) {
   object.erase("status");
@@ -107,6 +111,44 @@ std::optional<Json> KubectlClient::get(const ObjectRef& ref) {
   return parse_output("get " + ref.describe(), result.out);
 }
 
+std::vector<std::optional<Json>> KubectlClient::get_each(const std::vector<ObjectRef>& refs) {
+  if (refs.size() <= 1) return KubeClient::get_each(refs);
+  // One kubectl per namespace (kubectl's -n holds for all its names); cluster-scoped objects go
+  // with the first, since -n does not apply to them. The missing ones are left out.
+  std::map<std::string, std::vector<const ObjectRef*>> by_namespace;
+  for (const auto& ref : refs) by_namespace[ref.namespace_].push_back(&ref);
+  if (by_namespace.size() > 1 && by_namespace.contains("")) {
+    auto cluster_scoped = std::move(by_namespace[""]);
+    by_namespace.erase("");
+    auto& first = by_namespace.begin()->second;
+    first.insert(first.end(), cluster_scoped.begin(), cluster_scoped.end());
+  }
+  std::map<std::tuple<std::string, std::string, std::string>, Json> found;
+  for (const auto& [namespace_, group] : by_namespace) {
+    std::vector<std::string> arguments = {"get"};
+    std::vector<std::string> described;
+    for (const ObjectRef* ref : group) {
+      arguments.push_back(ref->kubectl_name());
+      described.push_back(ref->describe());
+    }
+    arguments.insert(arguments.end(), {"--ignore-not-found", "--output=json"});
+    add_namespace(arguments, namespace_);
+    const std::string action = fmt::format("get {}", fmt::join(described, ", "));
+    const auto result = run(arguments);
+    if (result.exit_code != 0) throw kubectl_failure(action, result);
+    for (Json& object : objects_printed(action, result.out)) {
+      const ObjectRef ref = ObjectRef::of(object);
+      found[{ref.kind, ref.namespace_, ref.name}] = std::move(object);
+    }
+  }
+  std::vector<std::optional<Json>> objects;
+  for (const auto& ref : refs) {
+    const auto it = found.find({ref.kind, ref.namespace_, ref.name});
+    objects.push_back(it == found.end() ? std::nullopt : std::optional<Json>(it->second));
+  }
+  return objects;
+}
+
 Json KubectlClient::managed_fields(const ObjectRef& ref) {
   // JSONPath output keeps what -o json leaves out, on every kubectl version.
   std::vector<std::string> arguments = {"get", ref.kubectl_name(),
@@ -143,17 +185,7 @@ std::vector<Json> KubectlClient::get_named(std::string_view resource, std::strin
   const std::string action = fmt::format("get {} by name", resource);
   const auto result = run(arguments);
   if (result.exit_code != 0) throw kubectl_failure(action, result);
-  std::vector<Json> found;
-  for (const auto& document : json_documents(result.out)) {
-    // One name found: the object itself; more: a List.
-    Json answer = parse_output(action, document);
-    if (answer.value("kind", "") != "List") {
-      found.push_back(std::move(answer));
-      continue;
-    }
-    for (Json& item : answer["items"]) found.push_back(std::move(item));
-  }
-  return found;
+  return objects_printed(action, result.out);
 }
 
 Json KubectlClient::apply(const Json& object, DryRun dry_run, std::string_view field_manager) {
@@ -165,6 +197,32 @@ Json KubectlClient::apply(const Json& object, DryRun dry_run, std::string_view f
                                         "--filename=-"};
   if (dry_run == DryRun::server) arguments.emplace_back("--dry-run=server");
   return run_json("apply " + ObjectRef::of(object).describe(), arguments, object.dump());
+}
+
+std::vector<WriteOutcome> KubectlClient::apply_each(const std::vector<Json>& objects,
+                                                    DryRun dry_run,
+                                                    std::string_view field_manager) {
+  if (objects.size() <= 1) return KubeClient::apply_each(objects, dry_run, field_manager);
+  const Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}};
+  std::vector<std::string> arguments = {"apply",
+                                        "--server-side",
+                                        "--field-manager=" + std::string(field_manager),
+                                        "--force-conflicts",
+                                        "--output=json",
+                                        "--filename=-"};
+  if (dry_run == DryRun::server) arguments.emplace_back("--dry-run=server");
+  auto outcomes = batch_outcomes("apply", objects, run(arguments, list.dump()));
+  // An error that names no object (a 500 whose Status names nothing, no answer in time) could be
+  // any object's: then those kubectl did not answer are applied again one at a time, so each
+  // failure names its own object. Server-side apply may be repeated.
+  const bool none_named = std::none_of(outcomes.begin(), outcomes.end(),
+                                       [](const auto& o) { return o.failure && !o.unanswered; });
+  for (size_t i = 0; none_named && i < objects.size(); ++i) {
+    if (outcomes[i].unanswered) {
+      outcomes[i] = KubeClient::apply_each({objects[i]}, dry_run, field_manager).front();
+    }
+  }
+  return outcomes;
 }
 
 std::vector<WriteOutcome> KubectlClient::replace_all(const std::vector<Json>& objects) {

@@ -33,11 +33,14 @@ class KubectlClient : public KubeClient, public BatchWriter {
   explicit KubectlClient(KubectlOptions options);
 
   std::optional<Json> get(const ObjectRef& ref) override;
+  std::vector<std::optional<Json>> get_each(const std::vector<ObjectRef>& refs) override;
   std::vector<Json> list(std::string_view resource, std::string_view namespace_,
                          std::string_view label_selector) override;
   std::vector<Json> get_named(std::string_view resource, std::string_view namespace_,
                               const std::vector<std::string>& names) override;
   Json apply(const Json& object, DryRun dry_run, std::string_view field_manager) override;
+  std::vector<WriteOutcome> apply_each(const std::vector<Json>& objects, DryRun dry_run,
+                                       std::string_view field_manager) override;
   Json managed_fields(const ObjectRef& ref) override;
   Json replace(const Json& object) override;
   std::vector<WriteOutcome> replace_all(const std::vector<Json>& objects) override;

@@ -39,6 +39,10 @@ std::optional<Json> RetryingClient::get(const ObjectRef& ref) {
   return with_retries([&] { return inner_->get(ref); }, retriable);
 }
 
+std::vector<std::optional<Json>> RetryingClient::get_each(const std::vector<ObjectRef>& refs) {
+  return with_retries([&] { return inner_->get_each(refs); }, retriable);
+}
+
 Json RetryingClient::managed_fields(const ObjectRef& ref) {
   return with_retries([&] { return inner_->managed_fields(ref); }, retriable);
 }
@@ -60,6 +64,43 @@ std::vector<Json> RetryingClient::get_named(std::string_view resource, std::stri
 
 Json RetryingClient::apply(const Json& object, DryRun dry_run, std::string_view field_manager) {
   return with_retries([&] { return inner_->apply(object, dry_run, field_manager); }, retriable);
+}
+
+std::vector<WriteOutcome> RetryingClient::apply_each(const std::vector<Json>& objects,
+                                                     DryRun dry_run,
+                                                     std::string_view field_manager) {
+  std::vector<WriteOutcome> outcomes(objects.size());
+  std::vector<size_t> pending(objects.size());
+  for (size_t i = 0; i < pending.size(); ++i) pending[i] = i;
+  try {
+    with_retries(
+        [&] {
+          std::vector<Json> batch;
+          for (const size_t i : pending) batch.push_back(objects[i]);
+          std::vector<WriteOutcome> answers;
+          try {
+            answers = inner_->apply_each(batch, dry_run, field_manager);
+          } catch (const KubeError& error) {
+            answers.assign(batch.size(), {.stored = std::nullopt, .failure = error});
+          }
+          std::vector<size_t> again;
+          std::optional<KubeError> first_retriable;
+          for (size_t k = 0; k < pending.size(); ++k) {
+            outcomes[pending[k]] = answers[k];
+            if (answers[k].failure && answers[k].failure->retriable()) {
+              again.push_back(pending[k]);
+              if (!first_retriable) first_retriable = answers[k].failure;
+            }
+          }
+          pending = std::move(again);
+          if (first_retriable) throw *first_retriable;
+          return true;
+        },
+        retriable);
+  } catch (const KubeError&) {
+    // Tries spent: the outcomes hold each object's last failure.
+  }
+  return outcomes;
 }
 
 Json RetryingClient::replace(const Json& object) {

@@ -33,11 +33,15 @@ class RetryingClient : public KubeClient {
       : inner_(std::move(inner)), policy_(std::move(policy)) {}
 
   std::optional<Json> get(const ObjectRef& ref) override;
+  std::vector<std::optional<Json>> get_each(const std::vector<ObjectRef>& refs) override;
   std::vector<Json> list(std::string_view resource, std::string_view namespace_,
                          std::string_view label_selector) override;
   std::vector<Json> get_named(std::string_view resource, std::string_view namespace_,
                               const std::vector<std::string>& names) override;
   Json apply(const Json& object, DryRun dry_run, std::string_view field_manager) override;
+  // Applies again only the objects whose apply failed in a way worth another try.
+  std::vector<WriteOutcome> apply_each(const std::vector<Json>& objects, DryRun dry_run,
+                                       std::string_view field_manager) override;
   Json replace(const Json& object) override;
   bool remove(const ObjectRef& ref) override;
   std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,

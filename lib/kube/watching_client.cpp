@@ -139,6 +139,15 @@ std::optional<Json> WatchingClient::get(const ObjectRef& ref) {
   return inner_->get(ref);
 }
 
+std::vector<std::optional<Json>> WatchingClient::get_each(const std::vector<ObjectRef>& refs) {
+  bool cached = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& ref : refs) cached = cached || collection(ref.kind, ref.namespace_) != nullptr;
+  }
+  return cached ? KubeClient::get_each(refs) : inner_->get_each(refs);
+}
+
 std::vector<Json> WatchingClient::list(std::string_view resource, std::string_view namespace_,
                                        std::string_view label_selector) {
   if (const WatchedKind* kind = watched_resource(resource); kind != nullptr) {
@@ -192,6 +201,26 @@ Json WatchingClient::apply(const Json& object, DryRun dry_run, std::string_view 
     read_directly(object);
     throw;
   }
+}
+
+std::vector<WriteOutcome> WatchingClient::apply_each(const std::vector<Json>& objects,
+                                                     DryRun dry_run,
+                                                     std::string_view field_manager) {
+  std::vector<WriteOutcome> outcomes;
+  try {
+    outcomes = inner_->apply_each(objects, dry_run, field_manager);
+  } catch (const Error&) {
+    for (const auto& object : objects) read_directly(object);
+    throw;
+  }
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].failure) {
+      read_directly(objects[i]);
+    } else if (dry_run == DryRun::none && outcomes[i].stored) {
+      remember_write(*outcomes[i].stored);
+    }
+  }
+  return outcomes;
 }
 
 Json WatchingClient::replace(const Json& object) {

@@ -37,11 +37,15 @@ class WatchingClient : public KubeClient {
   WatchingClient& operator=(const WatchingClient&) = delete;
 
   std::optional<Json> get(const ObjectRef& ref) override;
+  // In one call to the inner client unless the cache may answer some of them.
+  std::vector<std::optional<Json>> get_each(const std::vector<ObjectRef>& refs) override;
   std::vector<Json> list(std::string_view resource, std::string_view namespace_,
                          std::string_view label_selector) override;
   std::vector<Json> get_named(std::string_view resource, std::string_view namespace_,
                               const std::vector<std::string>& names) override;
   Json apply(const Json& object, DryRun dry_run, std::string_view field_manager) override;
+  std::vector<WriteOutcome> apply_each(const std::vector<Json>& objects, DryRun dry_run,
+                                       std::string_view field_manager) override;
   Json replace(const Json& object) override;
   bool remove(const ObjectRef& ref) override;
   std::string logs(std::string_view namespace_, std::string_view pod, std::string_view container,

@@ -1,0 +1,51 @@
+#include "kube/kube_client.h"
+
+#include <thread>
+
+namespace cxtm::kube {
+
+std::vector<std::optional<Json>> KubeClient::get_each(const std::vector<ObjectRef>& refs) {
+  std::vector<std::optional<Json>> objects;
+  objects.reserve(refs.size());
+  for (const auto& ref : refs) objects.push_back(get(ref));
+  return objects;
+}
+
+const KubeError* first_failure(const std::vector<WriteOutcome>& outcomes) {
+  const KubeError* first = nullptr;
+  for (const auto& outcome : outcomes) {
+    if (!outcome.failure) continue;
+    if (!outcome.unanswered) return &*outcome.failure;
+    if (first == nullptr) first = &*outcome.failure;
+  }
+  return first;
+}
+
+std::vector<WriteOutcome> KubeClient::apply_each(const std::vector<Json>& objects, DryRun dry_run,
+                                                 std::string_view field_manager) {
+  std::vector<WriteOutcome> outcomes;
+  outcomes.reserve(objects.size());
+  for (const auto& object : objects) {
+    try {
+      outcomes.push_back({.stored = apply(object, dry_run, field_manager), .failure = {}});
+    } catch (const KubeError& error) {
+      outcomes.push_back({.stored = std::nullopt, .failure = error});
+    }
+  }
+  return outcomes;
+}
+
+void KubeClient::await_change(const ObjectRef&, Duration at_most) {
+  std::this_thread::sleep_for(at_most);
+}
+
+void KubeClient::read_in_bulk(std::string_view, const std::string&, bool) {}
+
+Json KubeClient::managed_fields(const ObjectRef& ref) {
+  const auto object = get(ref);
+  if (!object) return Json::array();
+  Json fields = array_member(object_member(*object, "metadata"), "managedFields");
+  return fields;
+}
+
+}  // namespace cxtm::kube
