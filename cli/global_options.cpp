@@ -6,6 +6,7 @@
 #include "core/secret_env.h"
 #include "kube/batching_client.h"
 #include "kube/kubectl_client.h"
+#include "kube/proxy_watch_source.h"
 #include "kube/retrying_client.h"
 #include "kube/watching_client.h"
 
@@ -37,15 +38,16 @@ std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client() const {
       fmt::print(stderr, "+ retrying in {}: {}\n", format_duration(pause), error.what());
     };
   }
-  // Waits share one watch per collection (kube/watching_client.h); a wave's writes go out in
-  // one kubectl run (kube/batching_client.h); everything else is a kubectl call each, asked
-  // again after a passing failure.
+  // Waits share one watch per collection (kube/watching_client.h), all through one kubectl
+  // proxy (kube/proxy_watch_source.h); a wave's writes go out in one kubectl run
+  // (kube/batching_client.h); everything else is a kubectl call each, asked again after a
+  // passing failure.
   auto kubectl = std::make_unique<kube::KubectlClient>(kubectl_options());
   kube::BatchWriter& writer = *kubectl;
   return std::make_unique<kube::WatchingClient>(
       std::make_unique<kube::RetryingClient>(
           std::make_unique<kube::BatchingClient>(std::move(kubectl), writer), std::move(policy)),
-      std::make_unique<kube::KubectlWatchSource>(kubectl_options()));
+      std::make_unique<kube::ProxyWatchSource>(kubectl_options()));
 }
 
 print::Format GlobalOptions::format() const {

@@ -223,7 +223,9 @@ TEST_SUITE("integration/collector") {
     CHECK(result.exit_code == 1);
     CHECK(contains(result.out, " (node-1) container otel-collector: CrashLoopBackOff, "));
     CHECK(contains(result.out, " restarts, last exit code 1: " + std::string(kCrash) + "\n"));
-    CHECK(contains(result.out, " (node-2) container otel-collector: CrashLoopBackOff"));
+    // The wait fails as soon as one pod's crash loop is definite; the other's may be a moment
+    // behind (between two restarts), as on a real cluster, but it is named too.
+    CHECK(contains(result.out, " (node-2) container otel-collector: "));
     CHECK(contains(result.out, "--- log of otel-collector-"));
     CHECK(contains(result.out, "/otel-collector:\nstarting\n" + std::string(kCrash) + "\n"));
     CHECK(contains(result.out,

@@ -1,7 +1,7 @@
 #pragma once
 // Where a cache of the cluster (watching_client.h) reads collections and their changes: a LIST
-// and a WATCH of an API path. KubectlWatchSource runs `kubectl get --raw PATH`, which prints
-// the API server's answer as it streams, so one kubectl process carries one watch.
+// and a WATCH of an API path. ProxyWatchSource (proxy_watch_source.h) sends them all through one
+// `kubectl proxy`.
 
 #include <atomic>
 #include <functional>
@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/duration.h"
 #include "core/json.h"
-#include "kube/kubectl_client.h"
 
 namespace cxtm::kube {
 
@@ -31,25 +31,6 @@ class WatchSource {
   virtual void limit_request_time(Duration limit) = 0;
   // The timeoutSeconds a watch asks the server for.
   virtual int watch_seconds() const = 0;
-};
-
-class KubectlWatchSource : public WatchSource {
- public:
-  explicit KubectlWatchSource(KubectlOptions options) : options_(std::move(options)) {}
-
-  Json list(const std::string& path) override;
-  void watch(const std::string& path, const std::function<void(std::string_view line)>& on_line,
-             const std::atomic<bool>& stop) override;
-  void limit_request_time(Duration limit) override;
-  // A little under the client's own request timeout, so the server ends it first; a minute at
-  // most.
-  int watch_seconds() const override;
-
- private:
-  // kubectl's global flags, then get --raw path.
-  std::vector<std::string> raw_get(const std::string& path) const;
-
-  KubectlOptions options_;
 };
 
 }  // namespace cxtm::kube

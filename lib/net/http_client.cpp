@@ -48,70 +48,148 @@ std::string HttpResponse::describe() const {
   return answered() ? fmt::format("HTTP {}", status) : error;
 }
 
-HttpResponse CurlHttpClient::send(const HttpRequest& request) {
-  static std::once_flag global_init;
-  std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-
-  HttpResponse response;
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) {
-    response.error = "libcurl could not start a request";
-    return response;
-  }
+// One request's libcurl handle, set up as both send() and stream() need it.
+struct CurlHttpClient::Exchange {
+  std::unique_ptr<CURL, CurlDeleter> curl;
   std::unique_ptr<curl_slist, HeaderListDeleter> headers;
-  for (const auto& [name, value] : request.headers) {
-    const std::string line = name + ": " + value;
-    headers.reset(curl_slist_append(headers.release(), line.c_str()));
-  }
-  // curl adds "Expect: 100-continue" to larger POSTs; the proxies in between gain nothing by it.
-  headers.reset(curl_slist_append(headers.release(), "Expect:"));
-
   char error_text[CURL_ERROR_SIZE] = {};
-  const long timeout_ms = std::max<long>(1, static_cast<long>(request.timeout.count()));
-  CURL* handle = curl.get();
-  curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for timeouts
-  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(handle, CURLOPT_USERAGENT, "cxtm-o11y/" CXTM_VERSION);
-  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_text);
-  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &response.body);
-  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &response);
-  if (is_loopback_url(request.url)) curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
-  if (!socket_path_.empty() &&
-      (request.url == socket_base_ || request.url.starts_with(socket_base_ + "/"))) {
-    curl_easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
-  }
-  if (!ca_bundle_.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, ca_bundle_.c_str());
-  if (request.method == "GET") {
-    curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
-  } else {
-    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
+  HttpResponse response;
+
+  Exchange(const CurlHttpClient& client, const HttpRequest& request) {
+    static std::once_flag global_init;
+    std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    curl.reset(curl_easy_init());
+    if (!curl) return;
+    for (const auto& [name, value] : request.headers) {
+      const std::string line = name + ": " + value;
+      headers.reset(curl_slist_append(headers.release(), line.c_str()));
+    }
+    // curl adds "Expect: 100-continue" to larger POSTs; the proxies in between gain nothing.
+    headers.reset(curl_slist_append(headers.release(), "Expect:"));
+
+    const long timeout_ms = std::max<long>(1, static_cast<long>(request.timeout.count()));
+    CURL* handle = curl.get();
+    curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for timeouts
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(handle, CURLOPT_USERAGENT, "cxtm-o11y/" CXTM_VERSION);
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_text);
+    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(handle, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(handle, CURLOPT_HEADERDATA, &response);
+    if (is_loopback_url(request.url)) curl_easy_setopt(handle, CURLOPT_NOPROXY, "*");
+    if (!client.socket_path_.empty() && (request.url == client.socket_base_ ||
+                                         request.url.starts_with(client.socket_base_ + "/"))) {
+      curl_easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, client.socket_path_.c_str());
+    }
+    if (!client.ca_bundle_.empty()) {
+      curl_easy_setopt(handle, CURLOPT_CAINFO, client.ca_bundle_.c_str());
+    }
+    if (request.method == "GET") {
+      curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
+    } else {
+      curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+    }
   }
 
-  const CURLcode code = curl_easy_perform(handle);
-  if (code != CURLE_OK) {
-    response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
-    response.error =
-        response.timed_out
-            ? fmt::format("no answer within {}", format_duration(request.timeout))
-            : std::string(error_text[0] != '\0' ? error_text : curl_easy_strerror(code));
-    response.status = 0;
-    response.body.clear();
-    return response;
+  // The response once the transfer ended with code.
+  HttpResponse finish(CURLcode code, const HttpRequest& request) {
+    if (code != CURLE_OK) {
+      response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+      response.error =
+          response.timed_out
+              ? fmt::format("no answer within {}", format_duration(request.timeout))
+              : std::string(error_text[0] != '\0' ? error_text : curl_easy_strerror(code));
+      response.status = 0;
+      response.body.clear();
+      return std::move(response);
+    }
+    long status = 0;
+    curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
+    response.status = static_cast<int>(status);
+    return std::move(response);
   }
+};
+
+HttpResponse CurlHttpClient::send(const HttpRequest& request) {
+  Exchange exchange(*this, request);
+  if (!exchange.curl) {
+    exchange.response.error = "libcurl could not start a request";
+    return exchange.response;
+  }
+  return exchange.finish(curl_easy_perform(exchange.curl.get()), request);
+}
+
+namespace {
+
+struct StreamSink {
+  CURL* handle;
+  std::string* kept;  // a body that is not a 200's
+  const std::function<void(std::string_view)>* on_body;
+};
+
+size_t on_stream(char* data, size_t size, size_t count, void* user) {
+  const auto& sink = *static_cast<StreamSink*>(user);
   long status = 0;
-  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
-  response.status = static_cast<int>(status);
-  return response;
+  curl_easy_getinfo(sink.handle, CURLINFO_RESPONSE_CODE, &status);
+  if (status == 200) {
+    (*sink.on_body)(std::string_view(data, size * count));
+  } else {
+    sink.kept->append(data, size * count);
+  }
+  return size * count;
+}
+
+struct MultiDeleter {
+  void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+};
+
+}  // namespace
+
+HttpResponse CurlHttpClient::stream(const HttpRequest& request,
+                                    const std::function<void(std::string_view)>& on_body,
+                                    const std::atomic<bool>& stop) {
+  Exchange exchange(*this, request);
+  std::unique_ptr<CURLM, MultiDeleter> multi(curl_multi_init());
+  if (!exchange.curl || !multi) {
+    exchange.response.error = "libcurl could not start a request";
+    return exchange.response;
+  }
+  CURL* handle = exchange.curl.get();
+  StreamSink sink{handle, &exchange.response.body, &on_body};
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_stream);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &sink);
+  curl_multi_add_handle(multi.get(), handle);
+  CURLcode result = CURLE_OK;
+  for (bool running = true; running;) {
+    int still_running = 0;
+    if (curl_multi_perform(multi.get(), &still_running) != CURLM_OK) {
+      result = CURLE_RECV_ERROR;
+      break;
+    }
+    if (still_running == 0) {
+      int left = 0;
+      while (CURLMsg* message = curl_multi_info_read(multi.get(), &left)) {
+        if (message->msg == CURLMSG_DONE) result = message->data.result;
+      }
+      running = false;
+    } else if (stop) {
+      result = CURLE_ABORTED_BY_CALLBACK;
+      running = false;
+    } else {
+      curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
+    }
+  }
+  curl_multi_remove_handle(multi.get(), handle);
+  return exchange.finish(result, request);
 }
 
 void CurlHttpClient::route_through_socket(std::string base_url, std::string path) {

@@ -3,6 +3,8 @@
 // lets tests script answers; CurlHttpClient is the one implementation (libcurl). Requests may
 // carry a token in a header: headers are never logged or put into an error.
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -47,9 +49,17 @@ class HttpClient {
 // environment (other URLs honour https_proxy / no_proxy as curl does). HTTPS is verified
 // against ca_bundle (config/ca_bundle.h finds it) when one is given, else libcurl's default.
 class CurlHttpClient final : public HttpClient {
+  struct Exchange;
+
  public:
   explicit CurlHttpClient(std::string ca_bundle = "") : ca_bundle_(std::move(ca_bundle)) {}
   HttpResponse send(const HttpRequest& request) override;
+  // Sends a GET whose answer streams (a Kubernetes watch): a 200's body goes to on_body as it
+  // arrives, and is not kept; any other status's body is kept in the response. Returns when the
+  // server ends the answer, the request's timeout passes, or soon (0.1 s) after stop turns true.
+  HttpResponse stream(const HttpRequest& request,
+                      const std::function<void(std::string_view)>& on_body,
+                      const std::atomic<bool>& stop);
 
   // From now on, requests under base_url ("http://localhost") connect to the Unix socket at
   // path (kubectl proxy's). Call it before requests run on other threads.

@@ -15,8 +15,9 @@ KubectlSpy::KubectlSpy(const std::string& real_kubectl) {
   dir_.write("kubectl",
              fmt::format("#!/bin/sh\n"
                          "d='{0}'\n"
-                         // A watch is recorded as call 0: it ends only when the tool stops it.
-                         "case \"$*\" in *watch=1*)\n"
+                         // A watch or a proxy (which carries the waits' watches) is recorded as
+                         // call 0: it ends only when the tool stops it.
+                         "case \"$*\" in *watch=1*|*\" proxy \"*)\n"
                          "  cat /proc/$$/cmdline > \"$d/cmdline.0.$$\"\n"
                          "  cat /proc/$$/environ > \"$d/environ.0.$$\"\n"
                          "  cat /proc/$PPID/environ > \"$d/environ.0.caller.$$\" 2>/dev/null\n"

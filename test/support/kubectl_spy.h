@@ -2,9 +2,9 @@
 // A kubectl for cxtm-o11y to run (its --kubectl flag) that records each call's command line and
 // environment as the kernel saw them (/proc/<pid>/cmdline, environ), runs the real kubectl, and can
 // SIGKILL cxtm-o11y right after the N-th call returns: the crash points of the recovery tests.
-// The count is kept in a file under a lock (calls may overlap: the lists a wave's watches begin
-// with). Watches (`get --raw ...?watch=1`) are recorded as call 0, neither counted nor kill
-// points: they end only when the tool stops them.
+// The count is kept in a file under a lock (calls may overlap). Watches (`get --raw
+// ...?watch=1`) and `kubectl proxy` (which carries the waits' lists and watches) are recorded as
+// call 0, neither counted nor kill points: they end only when the tool stops them.
 
 #include <sys/types.h>
 

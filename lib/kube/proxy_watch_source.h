@@ -1,0 +1,45 @@
+#pragma once
+// A WatchSource over one `kubectl proxy` (kube/kubectl_proxy.h) for the whole run: each LIST
+// and WATCH is an HTTP request through it, where KubectlWatchSource starts a kubectl process for
+// each (a kubectl start costs 0.15 s of CPU; a single service's wait lists and watches three
+// collections, and resumes each watch when the server ends it). The proxy starts with the
+// first request. When it cannot start, every request fails as refused, so the waits poll.
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "kube/kubectl_proxy.h"
+#include "kube/watch_source.h"
+#include "net/http_client.h"
+
+namespace cxtm::kube {
+
+class ProxyWatchSource : public WatchSource {
+ public:
+  explicit ProxyWatchSource(KubectlOptions options) : options_(std::move(options)) {}
+
+  Json list(const std::string& path) override;
+  void watch(const std::string& path, const std::function<void(std::string_view line)>& on_line,
+             const std::atomic<bool>& stop) override;
+  void limit_request_time(Duration limit) override;
+  // A little under the request timeout, so the server ends a watch first; a minute at most.
+  int watch_seconds() const override;
+
+ private:
+  // The proxy's base URL, starting it on the first call; throws the KubeError it failed with.
+  std::string base();
+  Duration request_time() const;
+
+  KubectlOptions options_;
+  std::mutex mutex_;
+  std::unique_ptr<KubectlProxy> proxy_;
+  std::optional<KubeError> failed_to_start_;
+  net::CurlHttpClient http_;
+};
+
+// Pure: the KubeError for an answer of the API server (through the proxy) that is not a 200,
+// or for no answer, classified as kubectl_failure classifies kubectl's own report of it.
+KubeError http_failure(std::string_view action, const net::HttpResponse& response);
+
+}  // namespace cxtm::kube
