@@ -188,6 +188,22 @@ TEST_SUITE("render/yaml_emit") {
     CHECK(to_yaml(Json{{"k", " a\n"}}).find('|') == std::string::npos);
   }
 
+  TEST_CASE("a key longer than YAML's 1024 characters as written is an explicit key") {
+    // fuzz_template found 256 control characters as a key: 1,000 and more as escapes, which a
+    // parser refuses as an implicit key ("illegal map value").
+    const std::string control_characters(256, '\x1f');
+    const std::string long_plain(1100, 'k');
+    for (const std::string& key : {control_characters, long_plain}) {
+      const std::string yaml = to_yaml(Json{{key, "v"}, {"other", "fixed"}});
+      CHECK(yaml.starts_with("? "));
+      const YAML::Node back = YAML::Load(yaml);
+      CHECK(back[key].as<std::string>() == "v");
+      CHECK(back["other"].as<std::string>() == "fixed");
+    }
+    const std::string annotation(253, 'a');  // the longest a Kubernetes name part may be
+    CHECK(to_yaml(Json{{annotation, "v"}}) == annotation + ": v\n");
+  }
+
   TEST_CASE("a stream joins documents with ---") {
     CHECK(cxtm::to_yaml_stream({Json{{"a", 1}}, Json{{"b", 2}}}) == "a: 1\n---\nb: 2\n");
   }

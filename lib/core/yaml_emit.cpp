@@ -42,6 +42,20 @@ bool has_control_character(const std::string& text) {
                      [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
+void emit(YAML::Emitter& out, const Json& value);
+
+// YAML allows an implicit key ("key: value") of 1024 characters at most, as written (escapes
+// included); a longer one must be written explicitly ("? key" then ": value"), or parsers
+// (kubectl's among them) refuse the document.
+bool needs_explicit_key(const std::string& key) {
+  constexpr size_t kImplicitKeyLimit = 1024;
+  constexpr size_t kLongestEscape = 6;  // "\uXXXX" for one byte
+  if (key.size() * kLongestEscape + 2 <= kImplicitKeyLimit) return false;
+  YAML::Emitter alone;
+  emit(alone, Json(key));
+  return alone.size() > kImplicitKeyLimit;
+}
+
 void emit(YAML::Emitter& out, const Json& value) {
   switch (value.type()) {
     case Json::value_t::object:
@@ -49,6 +63,7 @@ void emit(YAML::Emitter& out, const Json& value) {
       out << YAML::BeginMap;
       for (const auto& [key, item] : value.items()) {
         out << YAML::Key;
+        if (needs_explicit_key(key)) out << YAML::LongKey;
         emit(out, Json(key));
         out << YAML::Value;
         emit(out, item);

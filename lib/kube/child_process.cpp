@@ -4,18 +4,17 @@
 #include <fmt/core.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <future>
 
 #include "core/error.h"
 #include "kube/process.h"
-
-extern char** environ;
 
 namespace cxtm::kube {
 namespace {
@@ -40,33 +39,66 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, OutputSink on_out)
     }
     throw Error(ExitCode::kubectl, fmt::format("cannot create a pipe: {}", std::strerror(errno)));
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-  std::vector<char*> pointers;
-  for (auto& argument : argv_) pointers.push_back(argument.data());
-  pointers.push_back(nullptr);
-  // A process group of its own: stop() ends the child and whatever it started (a wrapper
-  // script's kubectl), which would otherwise hold the pipes open and outlive the tool.
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  const int spawn_error =
-      ::posix_spawnp(&pid_, pointers[0], &actions, &attributes, pointers.data(), environ);
-  posix_spawnattr_destroy(&attributes);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  ::close(err[1]);
+  // The reader thread starts the child and lives as long as its output: the child is told to
+  // end (SIGTERM) when that thread does, and so when the tool dies, even by SIGKILL. A `kubectl
+  // proxy` would otherwise outlive a killed tool for good.
+  std::promise<int> started;  // 0, or the errno of a child that could not be made
+  auto spawned = started.get_future();
+  reader_ = std::thread([this, out, err, &started] {
+    started.set_value(spawn(out[1], err[1]));
+    ::close(out[1]);
+    ::close(err[1]);
+    read_output(out[0], err[0]);
+  });
+  const int spawn_error = spawned.get();
   if (spawn_error != 0) {
-    ::close(out[0]);
-    ::close(err[0]);
+    reader_.join();
     throw Error(ExitCode::kubectl,
                 fmt::format("cannot run {}: {}", argv_[0], std::strerror(spawn_error)));
   }
-  reader_ = std::thread([this, out_fd = out[0], err_fd = err[0]] { read_output(out_fd, err_fd); });
+}
+
+int ChildProcess::spawn(int out_fd, int err_fd) {
+  std::vector<char*> pointers;
+  for (auto& argument : argv_) pointers.push_back(argument.data());
+  pointers.push_back(nullptr);
+  // The exec's failure comes back on a pipe that the exec closes when it succeeds.
+  std::array<int, 2> exec_failure{-1, -1};
+  if (::pipe2(exec_failure.data(), O_CLOEXEC) != 0) return errno;
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // The child: async-signal-safe calls only, up to the exec. A process group of its own, so
+    // stop() ends it and whatever it started (a wrapper script's kubectl).
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(127);  // the tool died before the line above
+    ::setpgid(0, 0);
+    const int null = ::open("/dev/null", O_RDONLY);
+    if (null >= 0 && ::dup2(null, STDIN_FILENO) >= 0 && ::dup2(out_fd, STDOUT_FILENO) >= 0 &&
+        ::dup2(err_fd, STDERR_FILENO) >= 0) {
+      ::execvp(pointers[0], pointers.data());
+    }
+    const int why = errno;
+    (void)!::write(exec_failure[1], &why, sizeof why);
+    ::_exit(127);
+  }
+  const int fork_error = pid < 0 ? errno : 0;
+  ::close(exec_failure[1]);
+  int why = fork_error;
+  if (pid > 0) {
+    ssize_t n = 0;
+    do {
+      n = ::read(exec_failure[0], &why, sizeof why);
+    } while (n < 0 && errno == EINTR);
+    if (n != static_cast<ssize_t>(sizeof why)) {
+      why = 0;  // closed by a successful exec
+    } else {
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+  ::close(exec_failure[0]);
+  if (why == 0) pid_ = pid;
+  return why;
 }
 
 ChildProcess::~ChildProcess() {

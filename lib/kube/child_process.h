@@ -47,6 +47,9 @@ class ChildProcess {
   int stop();
 
  private:
+  // Forks and execs argv_ with stdout and stderr on the pipes' write ends (from the reader
+  // thread); returns 0, or the errno of a fork that failed.
+  int spawn(int out_fd, int err_fd);
   void read_output(int out_fd, int err_fd);
 
   std::vector<std::string> argv_;
