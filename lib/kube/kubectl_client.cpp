@@ -44,6 +44,23 @@ std::vector<Json> objects_printed(std::string_view action, const std::string& te
   return objects;
 }
 
+// Server-side apply of what stdin holds as field_manager, taking over conflicting fields.
+std::vector<std::string> apply_arguments(std::string_view field_manager, DryRun dry_run) {
+  std::vector<std::string> arguments = {"apply",
+                                        "--server-side",
+                                        "--field-manager=" + std::string(field_manager),
+                                        "--force-conflicts",
+                                        "--output=json",
+                                        "--filename=-"};
+  if (dry_run == DryRun::server) arguments.emplace_back("--dry-run=server");
+  return arguments;
+}
+
+// Objects as one List document, for a kubectl run that writes them all.
+std::string as_list(const std::vector<Json>& objects) {
+  return Json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}}.dump();
+}
+
 // Replaces are recorded as the tool's in managedFields (kubectl's default: kubectl-replace), so
 // that `status` can tell the tool's writes from those of Argo CD, Flux or kubectl apply.
 std::vector<std::string> replace_arguments() {
@@ -188,29 +205,16 @@ std::vector<Json> KubectlClient::get_named(std::string_view resource, std::strin
 }
 
 Json KubectlClient::apply(const Json& object, DryRun dry_run, std::string_view field_manager) {
-  std::vector<std::string> arguments = {"apply",
-                                        "--server-side",
-                                        "--field-manager=" + std::string(field_manager),
-                                        "--force-conflicts",
-                                        "--output=json",
-                                        "--filename=-"};
-  if (dry_run == DryRun::server) arguments.emplace_back("--dry-run=server");
-  return run_json("apply " + ObjectRef::of(object).describe(), arguments, object.dump());
+  return run_json("apply " + ObjectRef::of(object).describe(),
+                  apply_arguments(field_manager, dry_run), object.dump());
 }
 
 std::vector<WriteOutcome> KubectlClient::apply_each(const std::vector<Json>& objects,
                                                     DryRun dry_run,
                                                     std::string_view field_manager) {
   if (objects.size() <= 1) return KubeClient::apply_each(objects, dry_run, field_manager);
-  const Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}};
-  std::vector<std::string> arguments = {"apply",
-                                        "--server-side",
-                                        "--field-manager=" + std::string(field_manager),
-                                        "--force-conflicts",
-                                        "--output=json",
-                                        "--filename=-"};
-  if (dry_run == DryRun::server) arguments.emplace_back("--dry-run=server");
-  auto outcomes = batch_outcomes("apply", objects, run(arguments, list.dump()));
+  auto outcomes = batch_outcomes("apply", objects,
+                                 run(apply_arguments(field_manager, dry_run), as_list(objects)));
   // An error that names no object (a 500 whose Status names nothing, no answer in time) could be
   // any object's: then those kubectl did not answer are applied again one at a time, so each
   // failure names its own object. Server-side apply may be repeated.
@@ -225,18 +229,13 @@ std::vector<WriteOutcome> KubectlClient::apply_each(const std::vector<Json>& obj
 }
 
 std::vector<WriteOutcome> KubectlClient::replace_all(const std::vector<Json>& objects) {
-  const Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}};
-  return batch_outcomes("replace", objects, run(replace_arguments(), list.dump()));
+  return batch_outcomes("replace", objects, run(replace_arguments(), as_list(objects)));
 }
 
 std::vector<WriteOutcome> KubectlClient::apply_all(const std::vector<Json>& objects,
                                                    std::string_view field_manager) {
-  const Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}};
-  return batch_outcomes(
-      "apply", objects,
-      run({"apply", "--server-side", "--field-manager=" + std::string(field_manager),
-           "--force-conflicts", "--output=json", "--filename=-"},
-          list.dump()));
+  return batch_outcomes("apply", objects,
+                        run(apply_arguments(field_manager, DryRun::none), as_list(objects)));
 }
 
 Json KubectlClient::replace(const Json& object) {
