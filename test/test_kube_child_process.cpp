@@ -41,8 +41,7 @@ TEST_SUITE("kube/child_process") {
 
   TEST_CASE("a program that cannot be run is an error naming it, at once") {
     CHECK_THROWS_WITH_AS(ChildProcess({"/nonexistent/kubectl", "proxy"}),
-                         "cannot run /nonexistent/kubectl: No such file or directory",
-                         cxtm::Error);
+                         "cannot run /nonexistent/kubectl: No such file or directory", cxtm::Error);
   }
 
   TEST_CASE("the child ends when the process that started it is killed with SIGKILL") {
@@ -65,8 +64,8 @@ TEST_SUITE("kube/child_process") {
     // The sleep is the child of the tool's reader thread: find it among the tool's tasks.
     pid_t sleeper = 0;
     for (int look = 0; look < 500 && sleeper == 0; ++look) {
-      for (const auto& task : std::filesystem::directory_iterator(
-               "/proc/" + std::to_string(tool) + "/task")) {
+      for (const auto& task :
+           std::filesystem::directory_iterator("/proc/" + std::to_string(tool) + "/task")) {
         std::ifstream children(task.path() / "children");
         pid_t pid = 0;
         if (children >> pid) sleeper = pid;
