@@ -31,7 +31,8 @@ kube::KubectlOptions GlobalOptions::kubectl_options() const {
   return options;
 }
 
-std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client() const {
+std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client(
+    std::shared_ptr<kube::SharedProxy> proxy) const {
   kube::RetryPolicy policy;
   if (verbose) {
     policy.on_retry = [](const kube::KubeError& error, Duration pause) {
@@ -47,7 +48,7 @@ std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client() const {
   return std::make_unique<kube::WatchingClient>(
       std::make_unique<kube::RetryingClient>(
           std::make_unique<kube::BatchingClient>(std::move(kubectl), writer), std::move(policy)),
-      std::make_unique<kube::ProxyWatchSource>(kubectl_options()));
+      std::make_unique<kube::ProxyWatchSource>(std::move(proxy), kubectl_options()));
 }
 
 print::Format GlobalOptions::format() const {
@@ -66,8 +67,9 @@ std::unique_ptr<print::Reporter> GlobalOptions::reporter() const {
 }
 
 std::unique_ptr<actions::Session> GlobalOptions::session() const {
-  return std::make_unique<actions::Session>(load_config(), kube_client(), reporter(),
-                                            kubectl_options());
+  // One kubectl proxy, started when first needed, for the waits and validate alike.
+  auto proxy = std::make_shared<kube::SharedProxy>(kubectl_options());
+  return std::make_unique<actions::Session>(load_config(), kube_client(proxy), reporter(), proxy);
 }
 
 Duration parse_timeout(const std::string& text) {

@@ -36,7 +36,8 @@ struct GlobalOptions {
   config::Config load_config() const;
   // kubectl's binary and global flags; -v shows each command.
   kube::KubectlOptions kubectl_options() const;
-  std::unique_ptr<kube::KubeClient> kube_client() const;
+  // The kubectl client; its waits' lists and watches go through proxy.
+  std::unique_ptr<kube::KubeClient> kube_client(std::shared_ptr<kube::SharedProxy> proxy) const;
   print::Format format() const;
   // The format, and colour for text on a terminal unless --no-color or NO_COLOR.
   print::Printing printing() const;

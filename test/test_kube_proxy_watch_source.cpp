@@ -56,9 +56,10 @@ TEST_SUITE("kube/proxy_watch_source") {
     cxtm::testing::FakeKubeApiServer server;
     cxtm::testing::TempDir dir;
     server.put_object(configmap("first"));
-    ProxyWatchSource source({.kubectl = cxtm::testing::test_kubectl(),
-                             .kubeconfig = server.write_kubeconfig(dir.path()).string(),
-                             .request_timeout = "20s"});
+    const KubectlOptions options{.kubectl = cxtm::testing::test_kubectl(),
+                                 .kubeconfig = server.write_kubeconfig(dir.path()).string(),
+                                 .request_timeout = "20s"};
+    ProxyWatchSource source(std::make_shared<SharedProxy>(options), options);
     const Json list = source.list(kConfigMaps);
     REQUIRE(list["items"].size() == 1);
     const std::string version = list["metadata"]["resourceVersion"];

@@ -7,11 +7,12 @@
 namespace cxtm::actions {
 
 Session::Session(config::Config config, std::unique_ptr<kube::KubeClient> kube,
-                 std::unique_ptr<print::Reporter> reporter, kube::KubectlOptions kubectl)
+                 std::unique_ptr<print::Reporter> reporter,
+                 std::shared_ptr<kube::SharedProxy> proxy)
     : config_(std::move(config)),
       kube_(std::move(kube)),
       reporter_(std::move(reporter)),
-      kubectl_(std::move(kubectl)),
+      proxy_(std::move(proxy)),
       context_{config_, *kube_, *reporter_} {
   const auto root = backup::LocalBackupStore::root_for(config_.state_dir, config_.cluster);
   local_backups_ =
@@ -34,11 +35,10 @@ ValidateEdges Session::validate_edges(const std::string& ca_bundle) {
                 "one command talks to one Splunk: a second CA bundle asked for");
   }
   return {.http = *http_, .proxy_url = [this] {
-            if (!proxy_) {
-              proxy_ = kube::KubectlProxy::start(kubectl_);
-              http_->route_through_socket(proxy_->url(), proxy_->socket());
-            }
-            return proxy_->url();
+            const kube::KubectlProxy& proxy = proxy_->get();
+            if (!http_routed_) http_->route_through_socket(proxy.url(), proxy.socket());
+            http_routed_ = true;
+            return proxy.url();
           }};
 }
 

@@ -21,9 +21,9 @@ namespace cxtm::actions {
 
 class Session {
  public:
-  // kubectl: for `kubectl proxy` (validate's edges); the client's own flags.
+  // proxy: validate's way to the API server over HTTP, the one the kube client's waits share.
   Session(config::Config config, std::unique_ptr<kube::KubeClient> kube,
-          std::unique_ptr<print::Reporter> reporter, kube::KubectlOptions kubectl);
+          std::unique_ptr<print::Reporter> reporter, std::shared_ptr<kube::SharedProxy> proxy);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -43,13 +43,13 @@ class Session {
   config::Config config_;
   std::unique_ptr<kube::KubeClient> kube_;
   std::unique_ptr<print::Reporter> reporter_;
-  kube::KubectlOptions kubectl_;
+  std::shared_ptr<kube::SharedProxy> proxy_;
   std::unique_ptr<backup::LocalBackupStore> local_backups_;
   std::unique_ptr<backup::BackupStore> cluster_backups_;
   Context context_;
   std::unique_ptr<net::CurlHttpClient> http_;
   std::string http_ca_bundle_;
-  std::unique_ptr<kube::KubectlProxy> proxy_;
+  bool http_routed_ = false;  // http_ sends the proxy's URL through its socket
 };
 
 }  // namespace cxtm::actions

@@ -41,4 +41,18 @@ std::unique_ptr<KubectlProxy> KubectlProxy::start(const KubectlOptions& options,
   return proxy;
 }
 
+const KubectlProxy& SharedProxy::get() {
+  std::lock_guard lock(mutex_);
+  if (failed_) throw *failed_;
+  if (!proxy_) {
+    try {
+      proxy_ = KubectlProxy::start(options_);
+    } catch (const Error& error) {
+      failed_ = error;
+      throw;
+    }
+  }
+  return *proxy_;
+}
+
 }  // namespace cxtm::kube

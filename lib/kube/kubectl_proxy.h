@@ -6,9 +6,12 @@
 // pod proxy this way: no port-forward, no exec, nothing installed in the cluster.
 
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/duration.h"
+#include "core/error.h"
 #include "core/private_directory.h"
 #include "kube/child_process.h"
 #include "kube/kubectl_client.h"
@@ -35,6 +38,22 @@ class KubectlProxy {
   std::string socket_;
   ChildProcess child_;
   std::string url_ = "http://localhost";
+};
+
+// One `kubectl proxy` for a whole run, started when first asked for and shared by whatever needs
+// the API server over HTTP: the waits' lists and watches, validate's checks. One that could not
+// start is not tried again: each later call throws the same Error.
+class SharedProxy {
+ public:
+  explicit SharedProxy(KubectlOptions options) : options_(std::move(options)) {}
+  // The running proxy; throws Error when it cannot start. Safe to call from any thread.
+  const KubectlProxy& get();
+
+ private:
+  KubectlOptions options_;
+  std::mutex mutex_;
+  std::unique_ptr<KubectlProxy> proxy_;
+  std::optional<Error> failed_;
 };
 
 // Whether kubectl proxy's "Starting to serve on <address>" line is complete in out.

@@ -38,18 +38,17 @@ KubeError http_failure(std::string_view action, const net::HttpResponse& respons
 
 std::string ProxyWatchSource::base() {
   std::lock_guard lock(mutex_);
-  if (failed_to_start_) throw *failed_to_start_;
-  if (!proxy_) {
-    try {
-      proxy_ = KubectlProxy::start(options_);
-      http_.route_through_socket(proxy_->url(), proxy_->socket());
-    } catch (const Error& error) {
-      // Not worth another try in this run: the waits poll instead.
-      failed_to_start_ = KubeError(error.code(), error.what(), FailureKind::refused);
-      throw *failed_to_start_;
-    }
+  try {
+    const KubectlProxy& proxy = proxy_->get();
+    if (!routed_) http_.route_through_socket(proxy.url(), proxy.socket());
+    routed_ = true;
+    return proxy.url();
+  } catch (const KubeError&) {
+    throw;
+  } catch (const Error& error) {
+    // Not worth another try in this run (SharedProxy does not try again): the waits poll.
+    throw KubeError(error.code(), error.what(), FailureKind::refused);
   }
-  return proxy_->url();
 }
 
 Duration ProxyWatchSource::request_time() const {

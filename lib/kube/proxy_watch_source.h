@@ -7,7 +7,6 @@
 
 #include <memory>
 #include <mutex>
-#include <optional>
 
 #include "kube/kubectl_proxy.h"
 #include "kube/watch_source.h"
@@ -17,7 +16,9 @@ namespace cxtm::kube {
 
 class ProxyWatchSource : public WatchSource {
  public:
-  explicit ProxyWatchSource(KubectlOptions options) : options_(std::move(options)) {}
+  // options: the request timeout of each list and watch.
+  ProxyWatchSource(std::shared_ptr<SharedProxy> proxy, KubectlOptions options)
+      : proxy_(std::move(proxy)), options_(std::move(options)) {}
 
   Json list(const std::string& path) override;
   void watch(const std::string& path, const std::function<void(std::string_view line)>& on_line,
@@ -27,14 +28,15 @@ class ProxyWatchSource : public WatchSource {
   int watch_seconds() const override;
 
  private:
-  // The proxy's base URL, starting it on the first call; throws the KubeError it failed with.
+  // The proxy's base URL, starting it on the first call; a proxy that cannot start is a
+  // refusal (KubeError).
   std::string base();
   Duration request_time() const;
 
+  std::shared_ptr<SharedProxy> proxy_;
   KubectlOptions options_;
   std::mutex mutex_;
-  std::unique_ptr<KubectlProxy> proxy_;
-  std::optional<KubeError> failed_to_start_;
+  bool routed_ = false;  // http_ sends the proxy's URL through its socket
   net::CurlHttpClient http_;
 };
 
