@@ -10,8 +10,11 @@ namespace {
 
 constexpr std::string_view kServing = "Starting to serve on ";
 
-// kubectl proxy on socket, with the client's global flags; shown first when -v asks.
-std::vector<std::string> proxy_argv(const KubectlOptions& options, const std::string& socket) {
+// kubectl proxy on socket, with the client's global flags but --request-timeout: the proxy does
+// not apply it to what it forwards (checked with kubectl 1.32), so each request through it
+// carries its own deadline (the HTTP client's). Shown first when -v asks.
+std::vector<std::string> proxy_argv(KubectlOptions options, const std::string& socket) {
+  options.request_timeout.clear();
   auto argv = KubectlClient(options).command({"proxy", "--unix-socket=" + socket});
   if (options.on_command) options.on_command(argv);
   return argv;
