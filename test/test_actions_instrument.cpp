@@ -7,6 +7,8 @@
 #include "instrument/owned.h"
 #include "support/action_world.h"
 
+namespace test_actions_instrument {
+
 using namespace cxtm;
 using cxtm::testing::ActionWorld;
 using cxtm::testing::FailureStrikes;
@@ -123,3 +125,5 @@ TEST_SUITE("actions/instrument") {
     CHECK_FALSE(instrument::instrumented_by_us(world.deployment("cxtm-notifications")));
   }
 }
+
+}  // namespace test_actions_instrument

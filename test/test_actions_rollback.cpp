@@ -7,6 +7,8 @@
 #include "instrument/owned.h"
 #include "support/action_world.h"
 
+namespace test_actions_rollback {
+
 using namespace cxtm;
 using cxtm::testing::ActionWorld;
 using cxtm::testing::KubeCall;
@@ -38,3 +40,5 @@ TEST_SUITE("actions/rollback") {
     CHECK(world.kube.calls(KubeCall::replace) == 0);
   }
 }
+
+}  // namespace test_actions_rollback

@@ -5,6 +5,8 @@
 #include "backup/backup.h"
 #include "core/error.h"
 
+namespace test_backup_backup {
+
 using cxtm::Json;
 using cxtm::backup::parse_backup;
 
@@ -44,18 +46,16 @@ TEST_SUITE("backup/backup") {
       CAPTURE(kind);
       Json workload = deployment();
       workload["kind"] = kind;
-      const auto made =
-          cxtm::backup::make_backup("ledger", workload, cxtm::backup::Role::snapshot);
+      const auto made = cxtm::backup::make_backup("ledger", workload, cxtm::backup::Role::snapshot);
       const auto read = parse_backup(made.to_json().dump(), "b.json");
       CHECK(read.object == workload);
       CHECK(read.ref().kind == kind);
     }
     Json pod = deployment();
     pod["kind"] = "Pod";
-    CHECK(refusal(cxtm::backup::make_backup("p", pod, cxtm::backup::Role::original)
-                      .to_json()
-                      .dump())
-              .find("holds no workload") != std::string::npos);
+    CHECK(
+        refusal(cxtm::backup::make_backup("p", pod, cxtm::backup::Role::original).to_json().dump())
+            .find("holds no workload") != std::string::npos);
   }
 
   TEST_CASE("each store keeps a backup under the same name: the original, or its time") {
@@ -93,3 +93,5 @@ TEST_SUITE("backup/backup") {
           std::string::npos);
   }
 }
+
+}  // namespace test_backup_backup

@@ -12,6 +12,8 @@
 #include "core/error.h"
 #include "support/temp_dir.h"
 
+namespace test_backup_local_store {
+
 using cxtm::Json;
 using namespace cxtm::backup;
 
@@ -173,3 +175,5 @@ TEST_SUITE("backup/local_store") {
     CHECK(LocalBackupStore::root_for("/var/lib/x", "c1") == "/var/lib/x/backups/c1");
   }
 }
+
+}  // namespace test_backup_local_store

@@ -8,6 +8,8 @@
 #include "support/cli_runner.h"
 #include "support/temp_dir.h"
 
+namespace test_cli_basics {
+
 using cxtm::testing::line_count;
 using cxtm::testing::run_cli;
 
@@ -166,3 +168,5 @@ TEST_SUITE("cli/basics") {
     CHECK(missing.err.find("/nonexistent/kubectl") != std::string::npos);
   }
 }
+
+}  // namespace test_cli_basics

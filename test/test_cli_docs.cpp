@@ -6,6 +6,8 @@
 
 #include "support/cli_runner.h"
 
+namespace test_cli_docs {
+
 using cxtm::testing::run_cli;
 
 namespace {
@@ -135,3 +137,5 @@ TEST_SUITE("cli/docs") {
     CHECK(run_cli({"completion"}).exit_code == 2);
   }
 }
+
+}  // namespace test_cli_docs

@@ -15,6 +15,8 @@
 #include "render/manifests.h"
 #include "support/validate_world.h"
 
+namespace test_cli_validate {
+
 using cxtm::Json;
 using cxtm::testing::any_detail;
 using cxtm::testing::check;
@@ -592,3 +594,5 @@ TEST_SUITE("cli/validate") {
     CHECK(world.kube.requests().size() == requests_before);
   }
 }
+
+}  // namespace test_cli_validate

@@ -6,6 +6,8 @@
 #include "config/ca_bundle.h"
 #include "core/error.h"
 
+namespace test_config_ca_bundle {
+
 using cxtm::config::CaBundleProbe;
 using cxtm::config::find_ca_bundle;
 
@@ -88,3 +90,5 @@ TEST_SUITE("config/ca_bundle") {
     CHECK_FALSE(probe.readable("/nonexistent/ca.pem"));
   }
 }
+
+}  // namespace test_config_ca_bundle

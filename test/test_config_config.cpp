@@ -6,6 +6,8 @@
 #include "core/error.h"
 #include "support/config_errors.h"
 
+namespace test_config_config {
+
 using cxtm::config::parse_config;
 using cxtm::testing::config_error;
 using cxtm::testing::kMinimalConfig;
@@ -265,3 +267,5 @@ TEST_SUITE("config/config") {
               .find("in_cluster") != std::string::npos);
   }
 }
+
+}  // namespace test_config_config

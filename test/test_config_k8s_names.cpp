@@ -2,6 +2,8 @@
 
 #include "config/k8s_names.h"
 
+namespace test_config_k8s_names {
+
 using namespace cxtm::config;
 
 TEST_SUITE("config/k8s_names") {
@@ -44,3 +46,5 @@ TEST_SUITE("config/k8s_names") {
     CHECK(quantity_problem("1e3"));
   }
 }
+
+}  // namespace test_config_k8s_names

@@ -12,6 +12,8 @@
 
 #include "config/python_packages.h"
 
+namespace test_config_python_packages {
+
 using cxtm::instrument::PythonPackageSet;
 
 namespace {
@@ -121,3 +123,5 @@ TEST_SUITE("config/python_packages") {
     CHECK(packages.instrumentation("nothing") == nullptr);
   }
 }
+
+}  // namespace test_config_python_packages

@@ -9,6 +9,8 @@
 #include "core/error.h"
 #include "support/config_errors.h"
 
+namespace test_config_sources {
+
 using cxtm::config::parse_config;
 using cxtm::instrument::PackageSource;
 using cxtm::testing::config_error;
@@ -115,3 +117,5 @@ TEST_SUITE("config/config sources") {
     CHECK(config.ca_bundle == "/etc/pki/tls/certs/ca-bundle.crt");
   }
 }
+
+}  // namespace test_config_sources

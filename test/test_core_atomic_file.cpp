@@ -8,6 +8,8 @@
 #include "core/atomic_file.h"
 #include "support/temp_dir.h"
 
+namespace test_core_atomic_file {
+
 namespace {
 
 // The pid of a process that has exited and been reaped: nobody's.
@@ -48,3 +50,5 @@ TEST_SUITE("core/atomic_file") {
     cxtm::remove_dead_temporaries(dir.path() / "missing");  // no directory: nothing to do
   }
 }
+
+}  // namespace test_core_atomic_file

@@ -2,6 +2,8 @@
 
 #include "core/digest.h"
 
+namespace test_core_digest {
+
 TEST_SUITE("core/digest") {
   TEST_CASE("sha256 matches the published test vectors") {
     CHECK(cxtm::sha256_hex("") ==
@@ -17,3 +19,5 @@ TEST_SUITE("core/digest") {
     CHECK(cxtm::base64_encode("foobar") == "Zm9vYmFy");
   }
 }
+
+}  // namespace test_core_digest

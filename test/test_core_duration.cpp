@@ -2,6 +2,8 @@
 
 #include "core/duration.h"
 
+namespace test_core_duration {
+
 using namespace std::chrono_literals;
 
 TEST_SUITE("core/duration") {
@@ -28,3 +30,5 @@ TEST_SUITE("core/duration") {
     CHECK(cxtm::format_duration(2h) == "2h");
   }
 }
+
+}  // namespace test_core_duration

@@ -2,6 +2,8 @@
 
 #include "core/json.h"
 
+namespace test_core_json {
+
 using cxtm::Json;
 using cxtm::member;
 using cxtm::member_at;
@@ -41,3 +43,5 @@ TEST_SUITE("core/json") {
     CHECK(cxtm::strings_member(kPod, "metadata").empty());
   }
 }
+
+}  // namespace test_core_json

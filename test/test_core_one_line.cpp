@@ -4,6 +4,8 @@
 #include "core/error.h"
 #include "core/one_line.h"
 
+namespace test_core_one_line {
+
 using cxtm::one_line;
 
 TEST_SUITE("core/one_line") {
@@ -30,3 +32,5 @@ TEST_SUITE("core/one_line") {
     }
   }
 }
+
+}  // namespace test_core_one_line

@@ -6,6 +6,8 @@
 
 #include "core/parallel.h"
 
+namespace test_core_parallel {
+
 TEST_SUITE("core/parallel") {
   TEST_CASE("every index runs exactly once, never more at a time than the width") {
     std::vector<std::atomic<int>> runs(50);
@@ -33,3 +35,5 @@ TEST_SUITE("core/parallel") {
     CHECK(done == 9);
   }
 }
+
+}  // namespace test_core_parallel

@@ -7,6 +7,8 @@
 #include "core/redact.h"
 #include "core/secret_env.h"
 
+namespace test_core_secret_env {
+
 TEST_SUITE("core/secret_env") {
   TEST_CASE("a secret is read once, then gone from the environment and its block, and redacted") {
     const std::string value = "cxtm-secret-env-test-value-0123456789";
@@ -30,3 +32,5 @@ TEST_SUITE("core/secret_env") {
     CHECK_FALSE(cxtm::take_secret_env(""));
   }
 }
+
+}  // namespace test_core_secret_env

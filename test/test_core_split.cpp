@@ -2,6 +2,8 @@
 
 #include "core/split.h"
 
+namespace test_core_split {
+
 using cxtm::split_nonempty;
 using Parts = std::vector<std::string>;
 
@@ -14,3 +16,5 @@ TEST_SUITE("core/split") {
     CHECK(split_nonempty("one", " ") == Parts{"one"});
   }
 }
+
+}  // namespace test_core_split

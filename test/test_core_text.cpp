@@ -2,6 +2,8 @@
 
 #include "core/text.h"
 
+namespace test_core_text {
+
 using cxtm::to_lower;
 using cxtm::to_upper;
 using cxtm::trim;
@@ -22,3 +24,5 @@ TEST_SUITE("core/text") {
     CHECK(trim("").empty());
   }
 }
+
+}  // namespace test_core_text

@@ -5,6 +5,8 @@
 #include "core/utf8.h"
 #include "core/yaml_emit.h"
 
+namespace test_core_utf8 {
+
 TEST_SUITE("core/utf8") {
   TEST_CASE("well-formed UTF-8 passes, the first bad sequence is found") {
     CHECK_FALSE(cxtm::first_invalid_utf8("plain ascii, é, €, 𝄞").has_value());
@@ -30,3 +32,5 @@ TEST_SUITE("core/utf8") {
     }
   }
 }
+
+}  // namespace test_core_utf8

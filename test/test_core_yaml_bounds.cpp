@@ -10,6 +10,8 @@
 #include "lint/collector_lint.h"
 #include "support/hostile_yaml.h"
 
+namespace test_core_yaml_bounds {
+
 namespace {
 
 const std::string kCycle = "receivers: &x\n  otlp: *x\n";
@@ -44,3 +46,5 @@ TEST_SUITE("core/yaml_bounds") {
     }
   }
 }
+
+}  // namespace test_core_yaml_bounds

@@ -9,6 +9,8 @@
 #include "core/yaml_syntax.h"
 #include "lint/collector_lint.h"
 
+namespace test_core_yaml_syntax {
+
 TEST_SUITE("core/yaml_syntax") {
   TEST_CASE("a ',' at the top level is a syntax error with its position") {
     for (const char* text : {",receivers:\n", "\"a\" ,\n", "a: b\n---\n,\n"}) {
@@ -64,3 +66,5 @@ TEST_SUITE("core/yaml_syntax") {
     CHECK_FALSE(cxtm::check_yaml_text(",a\n")->over_limit);
   }
 }
+
+}  // namespace test_core_yaml_syntax

@@ -9,6 +9,8 @@
 #include "dashboards/desired.h"
 #include "dashboards/existing.h"
 
+namespace test_dashboards_desired {
+
 using namespace cxtm;
 using namespace cxtm::dashboards;
 using cxtm::splunk::ObjectType;
@@ -231,3 +233,5 @@ services:
           std::string::npos);
   }
 }
+
+}  // namespace test_dashboards_desired

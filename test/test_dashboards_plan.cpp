@@ -2,6 +2,8 @@
 
 #include "dashboards/plan.h"
 
+namespace test_dashboards_plan {
+
 using namespace cxtm;
 using namespace cxtm::dashboards;
 using cxtm::splunk::ObjectType;
@@ -124,3 +126,5 @@ TEST_SUITE("dashboards/plan") {
     CHECK(plan_changes(desired, existing)[2].change == Change::unchanged);
   }
 }
+
+}  // namespace test_dashboards_plan

@@ -3,6 +3,8 @@
 
 #include "dashboards/read_back.h"
 
+namespace test_dashboards_read_back {
+
 using namespace cxtm;
 using namespace cxtm::dashboards;
 
@@ -59,3 +61,5 @@ TEST_SUITE("dashboards/read_back") {
     CHECK_FALSE(pick_created({no_id}, "Requests", kSent, {}));
   }
 }
+
+}  // namespace test_dashboards_read_back

@@ -2,6 +2,8 @@
 
 #include "dashboards/signalflow.h"
 
+namespace test_dashboards_signalflow {
+
 using cxtm::dashboards::signalflow_string;
 
 TEST_SUITE("dashboards/signalflow") {
@@ -18,3 +20,5 @@ TEST_SUITE("dashboards/signalflow") {
     CHECK(signalflow_string(std::string("a\0b", 3)) == R"('a\x00b')");
   }
 }
+
+}  // namespace test_dashboards_signalflow

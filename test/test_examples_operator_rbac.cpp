@@ -8,6 +8,8 @@
 #include "core/atomic_file.h"
 #include "fixtures/kube_rbac.h"
 
+namespace test_examples_operator_rbac {
+
 using cxtm::testing::kubefake::allows;
 using cxtm::testing::kubefake::parse_policy;
 using cxtm::testing::kubefake::Policy;
@@ -74,3 +76,5 @@ TEST_SUITE("examples/operator_rbac") {
     }
   }
 }
+
+}  // namespace test_examples_operator_rbac

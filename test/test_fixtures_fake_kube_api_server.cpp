@@ -10,6 +10,8 @@
 #include "fixtures/fake_kube_api_server.h"
 #include "support/kubectl_runner.h"
 
+namespace test_fixtures_fake_kube_api_server {
+
 using cxtm::Json;
 using cxtm::testing::FakeKubeApiServer;
 using cxtm::testing::Fault;
@@ -427,3 +429,5 @@ TEST_SUITE("fixtures/fake_kube_api_server") {
     CHECK(server.get(deployment_path)->at("metadata")["generation"] == 2);
   }
 }
+
+}  // namespace test_fixtures_fake_kube_api_server

@@ -11,6 +11,8 @@
 #include "fixtures/fake_splunk_api.h"
 #include "net/http_client.h"
 
+namespace test_fixtures_fake_splunk_api {
+
 using cxtm::Json;
 using cxtm::net::CurlHttpClient;
 using cxtm::net::HttpRequest;
@@ -127,3 +129,5 @@ TEST_SUITE("fixtures/fake_splunk_api") {
     CHECK(Json::parse(answered.body)["count"] == 1);
   }
 }
+
+}  // namespace test_fixtures_fake_splunk_api

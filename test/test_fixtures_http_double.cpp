@@ -9,6 +9,8 @@
 #include "fixtures/fake_kube_api_server.h"
 #include "support/kubectl_runner.h"
 
+namespace test_fixtures_http_double {
+
 using cxtm::Json;
 using cxtm::testing::FakeKubeApiServer;
 using cxtm::testing::FaultAnswer;
@@ -131,3 +133,5 @@ TEST_SUITE("fixtures/http_double") {
     }
   }
 }
+
+}  // namespace test_fixtures_http_double

@@ -19,6 +19,8 @@
 #include "fixtures/kube_workload_controllers.h"
 #include "support/kubectl_runner.h"
 
+namespace test_fixtures_kube_controllers {
+
 using cxtm::Json;
 using cxtm::testing::FakeKubeApiServer;
 using cxtm::testing::Kubectl;
@@ -546,3 +548,5 @@ TEST_SUITE("fixtures/kube_controllers") {
     CHECK(server.wait_until([&] { return kubectl.run({"get", "pod", name}).exit_code != 0; }));
   }
 }
+
+}  // namespace test_fixtures_kube_controllers

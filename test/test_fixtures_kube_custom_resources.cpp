@@ -9,6 +9,8 @@
 #include "fixtures/kube_custom_resources.h"
 #include "fixtures/kube_status.h"
 
+namespace test_fixtures_kube_custom_resources {
+
 using cxtm::Json;
 using cxtm::testing::kubefake::ApiError;
 using cxtm::testing::kubefake::check_custom_object;
@@ -105,3 +107,5 @@ TEST_SUITE("fixtures/kube_custom_resources") {
           std::string::npos);
   }
 }
+
+}  // namespace test_fixtures_kube_custom_resources

@@ -6,6 +6,8 @@
 #include "fixtures/fake_kube_api_server.h"
 #include "support/kubectl_runner.h"
 
+namespace test_fixtures_kube_field_manager {
+
 using cxtm::Json;
 using cxtm::testing::FakeKubeApiServer;
 using cxtm::testing::Kubectl;
@@ -159,3 +161,5 @@ TEST_SUITE("fixtures/kube_field_manager") {
     CHECK(server.write_count() == 0);
   }
 }
+
+}  // namespace test_fixtures_kube_field_manager

@@ -6,6 +6,8 @@
 #include "fixtures/fake_kube_api_server.h"
 #include "support/kubectl_runner.h"
 
+namespace test_fixtures_kube_patch {
+
 using cxtm::Json;
 using cxtm::testing::FakeKubeApiServer;
 using cxtm::testing::Kubectl;
@@ -134,3 +136,5 @@ TEST_SUITE("fixtures/kube_patch") {
     CHECK(result.err.find("field is immutable") != std::string::npos);
   }
 }
+
+}  // namespace test_fixtures_kube_patch

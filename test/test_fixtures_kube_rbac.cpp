@@ -14,6 +14,8 @@
 #include "support/kubectl_runner.h"
 #include "support/text.h"
 
+namespace test_fixtures_kube_rbac {
+
 using cxtm::Json;
 using cxtm::testing::contains;
 using cxtm::testing::FakeKubeApiServer;
@@ -261,3 +263,5 @@ TEST_SUITE("fixtures/kube_rbac") {
     CHECK(bind("to-admin", "admin").exit_code == 0);
   }
 }
+
+}  // namespace test_fixtures_kube_rbac

@@ -5,6 +5,8 @@
 #include "fixtures/kube_service_proxy.h"
 #include "net/http_client.h"
 
+namespace test_fixtures_kube_service_proxy {
+
 using cxtm::Json;
 using cxtm::net::CurlHttpClient;
 using cxtm::testing::FakeCollector;
@@ -87,3 +89,5 @@ TEST_SUITE("fixtures/kube_service_proxy") {
     CHECK(collector.trace_posts() == 2);
   }
 }
+
+}  // namespace test_fixtures_kube_service_proxy

@@ -12,6 +12,8 @@
 #include "fixtures/fake_kube_api_server.h"
 #include "support/kubectl_runner.h"
 
+namespace test_fixtures_kube_watch {
+
 using cxtm::Json;
 using cxtm::testing::FakeKubeApiServer;
 using cxtm::testing::Kubectl;
@@ -134,3 +136,5 @@ rules:
     CHECK(result.err.find("Forbidden") != std::string::npos);
   }
 }
+
+}  // namespace test_fixtures_kube_watch

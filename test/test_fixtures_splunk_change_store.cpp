@@ -4,6 +4,8 @@
 
 #include "fixtures/splunk_change_store.h"
 
+namespace test_fixtures_splunk_change_store {
+
 using cxtm::Json;
 using cxtm::testing::SplunkChangeStore;
 
@@ -77,3 +79,5 @@ TEST_SUITE("fixtures/splunk change store") {
     CHECK(store.delete_muting(id, kNow + 1000).status == 404);
   }
 }
+
+}  // namespace test_fixtures_splunk_change_store

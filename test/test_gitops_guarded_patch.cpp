@@ -10,6 +10,8 @@
 #include "instrument/transform.h"
 #include "support/package_sets.h"
 
+namespace test_gitops_guarded_patch {
+
 using cxtm::Json;
 using cxtm::gitops::guarded_patch;
 
@@ -82,3 +84,5 @@ TEST_SUITE("gitops/guarded_patch") {
     CHECK(guarded_patch(base, base).empty());
   }
 }
+
+}  // namespace test_gitops_guarded_patch

@@ -7,6 +7,8 @@
 #include "core/yaml_json.h"
 #include "gitops/kustomization.h"
 
+namespace test_gitops_kustomization {
+
 using cxtm::Error;
 using cxtm::ExitCode;
 using cxtm::Json;
@@ -117,3 +119,5 @@ TEST_SUITE("gitops/kustomization") {
     CHECK(code_of([&] { with_patch_entry("patches: 3\n", kScheduler, "k"); }) == ExitCode::usage);
   }
 }
+
+}  // namespace test_gitops_kustomization

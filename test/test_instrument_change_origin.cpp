@@ -5,6 +5,8 @@
 
 #include "instrument/change_origin.h"
 
+namespace test_instrument_change_origin {
+
 using cxtm::Json;
 using cxtm::instrument::change_origin;
 using cxtm::instrument::ChangeVia;
@@ -70,3 +72,5 @@ TEST_SUITE("instrument/change_origin") {
           "");
   }
 }
+
+}  // namespace test_instrument_change_origin

@@ -17,6 +17,8 @@
 #include "support/cluster_cli.h"
 #include "support/package_sets.h"
 
+namespace test_instrument_corpus {
+
 using cxtm::Error;
 using cxtm::ExitCode;
 using cxtm::Json;
@@ -376,3 +378,5 @@ TEST_SUITE("instrument/corpus") {
     }
   }
 }
+
+}  // namespace test_instrument_corpus

@@ -6,6 +6,8 @@
 #include "instrument/transform.h"
 #include "support/package_sets.h"
 
+namespace test_instrument_drift {
+
 using cxtm::Json;
 using namespace cxtm::instrument;
 
@@ -63,3 +65,5 @@ TEST_SUITE("instrument/drift") {
     CHECK(drift.find("volume") == std::string::npos);
   }
 }
+
+}  // namespace test_instrument_drift

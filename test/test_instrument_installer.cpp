@@ -15,6 +15,8 @@
 #include "instrument/transform.h"
 #include "support/package_sets.h"
 
+namespace test_instrument_installer {
+
 using cxtm::Error;
 using cxtm::ExitCode;
 using cxtm::Json;
@@ -385,3 +387,5 @@ TEST_SUITE("instrument/installer") {
     }
   }
 }
+
+}  // namespace test_instrument_installer

@@ -5,6 +5,8 @@
 #include "instrument/installer_report.h"
 #include "support/installer_log.h"
 
+namespace test_instrument_installer_report {
+
 using cxtm::instrument::read_installer_log;
 
 TEST_SUITE("instrument/installer_report") {
@@ -40,3 +42,5 @@ TEST_SUITE("instrument/installer_report") {
                     .overrides.has_value());
   }
 }
+
+}  // namespace test_instrument_installer_report

@@ -21,6 +21,8 @@
 #include "support/cluster_cli.h"
 #include "support/package_sets.h"
 
+namespace test_instrument_operator_injection {
+
 using cxtm::Json;
 using cxtm::same_json;
 using cxtm::testing::corpus_deployment;
@@ -260,3 +262,5 @@ TEST_SUITE("instrument/operator_injection") {
     CHECK(same_json(back, first));
   }
 }
+
+}  // namespace test_instrument_operator_injection

@@ -10,6 +10,8 @@
 #include "support/package_sets.h"
 #include "support/text.h"
 
+namespace test_instrument_owned {
+
 using cxtm::Json;
 using namespace cxtm::instrument;
 using cxtm::testing::contains;
@@ -186,3 +188,5 @@ TEST_SUITE("instrument/owned") {
     CHECK(restored["spec"]["template"] == original["spec"]["template"]);
   }
 }
+
+}  // namespace test_instrument_owned

@@ -17,6 +17,8 @@
 #include "support/app_image.h"
 #include "support/text.h"
 
+namespace test_instrument_python_installer {
+
 using cxtm::Json;
 using cxtm::to_lower;
 using cxtm::trim;
@@ -415,3 +417,5 @@ TEST_SUITE("instrument/python_installer") {
     }
   }
 }
+
+}  // namespace test_instrument_python_installer

@@ -6,6 +6,8 @@
 #include "instrument/python_runtime.h"
 #include "support/text.h"
 
+namespace test_instrument_python_runtime {
+
 using cxtm::Json;
 using cxtm::testing::contains;
 using namespace cxtm::instrument;
@@ -189,3 +191,5 @@ TEST_SUITE("instrument/python_runtime") {
     CHECK(app_interpreter(app(Json{"/app dir/bin/python"})) == "python3");
   }
 }
+
+}  // namespace test_instrument_python_runtime

@@ -7,6 +7,8 @@
 #include "instrument/spec.h"
 #include "support/package_sets.h"
 
+namespace test_instrument_spec {
+
 using cxtm::Json;
 using namespace cxtm::instrument;
 
@@ -151,3 +153,5 @@ TEST_SUITE("instrument/spec") {
     CHECK(spec.hash().size() == 64);
   }
 }
+
+}  // namespace test_instrument_spec

@@ -9,6 +9,8 @@
 #include "support/package_sets.h"
 #include "support/text.h"
 
+namespace test_instrument_transform {
+
 using cxtm::Error;
 using cxtm::ExitCode;
 using cxtm::Json;
@@ -736,3 +738,5 @@ TEST_SUITE("instrument/transform") {
     CHECK_FALSE(strip_for_backup(d)["metadata"].contains("annotations"));
   }
 }
+
+}  // namespace test_instrument_transform

@@ -13,6 +13,8 @@
 #include "support/cluster_cli.h"
 #include "support/package_sets.h"
 
+namespace test_integration_airgapped {
+
 using cxtm::Json;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::fast;
@@ -158,3 +160,5 @@ TEST_SUITE("integration/airgapped") {
     }
   }
 }
+
+}  // namespace test_integration_airgapped

@@ -11,6 +11,8 @@
 #include "support/text.h"
 #include "support/validate_world.h"
 
+namespace test_integration_change_awareness {
+
 using cxtm::Json;
 using cxtm::testing::contains;
 using cxtm::testing::Fault;
@@ -191,3 +193,5 @@ TEST_SUITE("integration/change awareness") {
     CHECK(world.splunk.muting_rules().size() == 1);  // in place, ending by itself
   }
 }
+
+}  // namespace test_integration_change_awareness

@@ -19,6 +19,8 @@
 #include "support/temp_dir.h"
 #include "support/text.h"
 
+namespace test_integration_collector {
+
 using cxtm::Json;
 using cxtm::testing::contains;
 using cxtm::testing::FakeKubeApiServer;
@@ -690,3 +692,5 @@ TEST_SUITE("integration/collector") {
     CHECK(cluster.server.requests().empty());
   }
 }
+
+}  // namespace test_integration_collector

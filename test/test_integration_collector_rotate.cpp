@@ -11,6 +11,8 @@
 #include "support/text.h"
 #include "support/validate_world.h"
 
+namespace test_integration_collector_rotate {
+
 using cxtm::Json;
 using cxtm::testing::contains;
 using cxtm::testing::FakeCollector;
@@ -235,3 +237,5 @@ TEST_SUITE("integration/collector rotate-token") {
               .size() == 64);
   }
 }
+
+}  // namespace test_integration_collector_rotate

@@ -10,6 +10,8 @@
 #include "support/text.h"
 #include "support/validate_world.h"
 
+namespace test_integration_collector_upgrade {
+
 using cxtm::Json;
 using cxtm::testing::contains;
 using cxtm::testing::PodBehaviour;
@@ -103,3 +105,5 @@ TEST_SUITE("integration/collector upgrade") {
     CHECK(contains(missing.err, "nothing to upgrade"));
   }
 }
+
+}  // namespace test_integration_collector_upgrade

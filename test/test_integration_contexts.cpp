@@ -14,6 +14,8 @@
 #include "support/cluster_cli.h"
 #include "support/temp_dir.h"
 
+namespace test_integration_contexts {
+
 using cxtm::Json;
 using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::app_env;
@@ -171,3 +173,5 @@ TEST_SUITE("actions/fan_out") {
     CHECK(worst_exit_code({0, 0}, true) == 0);
   }
 }
+
+}  // namespace test_integration_contexts

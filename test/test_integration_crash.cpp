@@ -25,6 +25,8 @@
 #include "support/kubectl_spy.h"
 #include "support/reliability_log.h"
 
+namespace test_integration_crash {
+
 using cxtm::Json;
 using cxtm::read_file;
 using cxtm::sha256_hex;
@@ -382,3 +384,5 @@ TEST_SUITE("integration/crash") {
             << " times, found it instrumented " << found_done_count << " times");
   }
 }
+
+}  // namespace test_integration_crash

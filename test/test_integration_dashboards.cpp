@@ -15,6 +15,8 @@
 #include "support/splunk_cli.h"
 #include "support/text.h"
 
+namespace test_integration_dashboards {
+
 using cxtm::Json;
 using cxtm::testing::contains;
 using cxtm::testing::kErrorPrefix;
@@ -364,3 +366,5 @@ TEST_SUITE("integration/dashboards") {
     }
   }
 }
+
+}  // namespace test_integration_dashboards

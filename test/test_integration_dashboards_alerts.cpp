@@ -11,6 +11,8 @@
 #include "support/splunk_cli.h"
 #include "support/text.h"
 
+namespace test_integration_dashboards_alerts {
+
 using cxtm::Json;
 using cxtm::testing::contains;
 using cxtm::testing::SplunkCli;
@@ -96,3 +98,5 @@ TEST_SUITE("integration/dashboards alerts") {
     CHECK(cli.writes().empty());
   }
 }
+
+}  // namespace test_integration_dashboards_alerts

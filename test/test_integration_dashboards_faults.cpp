@@ -23,6 +23,8 @@
 #include "support/splunk_cli.h"
 #include "support/text.h"
 
+namespace test_integration_dashboards_faults {
+
 using cxtm::Json;
 using cxtm::testing::contains;
 using cxtm::testing::Fault;
@@ -285,3 +287,5 @@ TEST_SUITE("integration/faults") {
                 }});
   }
 }
+
+}  // namespace test_integration_dashboards_faults

@@ -32,6 +32,8 @@
 #include "support/text.h"
 #include "support/validate_world.h"
 
+namespace test_integration_faults {
+
 using cxtm::Json;
 using cxtm::read_file;
 using cxtm::testing::ClusterCli;
@@ -1058,3 +1060,5 @@ TEST_SUITE("integration/faults") {
     }
   }
 }
+
+}  // namespace test_integration_faults

@@ -17,6 +17,8 @@
 #include "support/kubectl_spy.h"
 #include "support/text.h"
 
+namespace test_integration_fleet {
+
 using cxtm::Json;
 using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::ClusterCli;
@@ -227,3 +229,5 @@ TEST_SUITE("integration/fleet") {
     CHECK(contains(result.err, "11 instrumented, 1 failed (12 services in "));
   }
 }
+
+}  // namespace test_integration_fleet

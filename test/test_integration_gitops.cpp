@@ -18,6 +18,8 @@
 #include "support/cluster_cli.h"
 #include "support/temp_dir.h"
 
+namespace test_integration_gitops {
+
 using cxtm::Json;
 using cxtm::read_file;
 using cxtm::testing::ClusterCli;
@@ -403,3 +405,5 @@ TEST_SUITE("integration/gitops") {
     CHECK_FALSE(built(cluster, repo.overlay()).contains("cxtm-o11y"));
   }
 }
+
+}  // namespace test_integration_gitops

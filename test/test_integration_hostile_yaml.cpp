@@ -14,6 +14,8 @@
 #include "support/temp_dir.h"
 #include "support/text.h"
 
+namespace test_integration_hostile_yaml {
+
 using cxtm::testing::contains;
 using cxtm::testing::run_cli;
 
@@ -68,3 +70,5 @@ TEST_SUITE("integration/hostile_yaml") {
     CHECK(contains(bad.err, "CXTM_O11Y_MAX_INPUT_BYTES: 'lots' is not a size"));
   }
 }
+
+}  // namespace test_integration_hostile_yaml

@@ -18,6 +18,8 @@
 #include "support/kubectl_runner.h"
 #include "support/text.h"
 
+namespace test_integration_instrument {
+
 using cxtm::Json;
 using cxtm::read_file;
 using cxtm::sha256_hex;
@@ -494,3 +496,5 @@ TEST_SUITE("integration/instrument") {
     CHECK(cluster.server.write_count() == 2);
   }
 }
+
+}  // namespace test_integration_instrument

@@ -11,6 +11,8 @@
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 
+namespace test_integration_namespaces {
+
 using cxtm::Json;
 using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::app_env;
@@ -149,3 +151,5 @@ TEST_SUITE("integration/namespaces") {
     CHECK(result.err.find("services.billing.namespace") != std::string::npos);
   }
 }
+
+}  // namespace test_integration_namespaces

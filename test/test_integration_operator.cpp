@@ -12,6 +12,8 @@
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 
+namespace test_integration_operator {
+
 using cxtm::Json;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::fast;
@@ -259,3 +261,5 @@ TEST_SUITE("integration/operator") {
     CHECK(scheduler_pods(cluster).empty());
   }
 }
+
+}  // namespace test_integration_operator

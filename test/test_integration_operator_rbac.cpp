@@ -28,6 +28,8 @@
 #include "support/validate_world.h"
 #include "validate/access.h"
 
+namespace test_integration_operator_rbac {
+
 using cxtm::Json;
 using cxtm::testing::Authorization;
 using cxtm::testing::ClusterCli;
@@ -456,3 +458,5 @@ TEST_SUITE("integration/operator_rbac") {
     }
   }
 }
+
+}  // namespace test_integration_operator_rbac

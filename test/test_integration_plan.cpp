@@ -13,6 +13,8 @@
 #include "support/cluster_cli.h"
 #include "support/splunk_cli.h"
 
+namespace test_integration_plan {
+
 using cxtm::Json;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::FakeSplunkApi;
@@ -162,3 +164,5 @@ TEST_SUITE("integration/plan") {
     CHECK(broken.out.find("collector    none") != std::string::npos);
   }
 }
+
+}  // namespace test_integration_plan

@@ -13,6 +13,8 @@
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 
+namespace test_integration_rollback {
+
 using cxtm::Json;
 using cxtm::read_file;
 using cxtm::instrument::instrumented_by_us;
@@ -366,3 +368,5 @@ TEST_SUITE("integration/rollback") {
     }
   }
 }
+
+}  // namespace test_integration_rollback

@@ -14,6 +14,8 @@
 #include "support/cluster_cli.h"
 #include "support/kubectl_runner.h"
 
+namespace test_integration_rollback_trust {
+
 using cxtm::Json;
 using cxtm::read_file;
 using cxtm::instrument::instrumented_by_us;
@@ -216,3 +218,5 @@ TEST_SUITE("integration/rollback-trust") {
     CHECK_FALSE(cluster.backup_configmap("cxtm-scheduler").has_value());
   }
 }
+
+}  // namespace test_integration_rollback_trust

@@ -15,6 +15,8 @@
 #include "support/kubectl_runner.h"
 #include "support/text.h"
 
+namespace test_integration_rollout {
+
 using cxtm::Json;
 using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::ClusterCli;
@@ -254,3 +256,5 @@ TEST_SUITE("integration/rollout") {
                    "is complete now: 1/1 pods ready, 1/1 updated"));
   }
 }
+
+}  // namespace test_integration_rollout

@@ -10,6 +10,8 @@
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
 
+namespace test_integration_workload_kinds {
+
 using cxtm::Json;
 using cxtm::instrument::instrumented_by_us;
 using cxtm::testing::app_env;
@@ -134,3 +136,5 @@ TEST_SUITE("integration/workload_kinds") {
     CHECK(result.err.find("services.batch.kind: 'CronJob' is not a workload") != std::string::npos);
   }
 }
+
+}  // namespace test_integration_workload_kinds

@@ -12,6 +12,8 @@
 #include "kube/batching_client.h"
 #include "support/stub_kube_client.h"
 
+namespace test_kube_batch_writer {
+
 using cxtm::ExitCode;
 using cxtm::Json;
 using namespace cxtm::kube;
@@ -217,3 +219,5 @@ TEST_SUITE("kube/batching_client") {
     CHECK(writer.batches.empty());
   }
 }
+
+}  // namespace test_kube_batch_writer

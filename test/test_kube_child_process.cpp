@@ -15,6 +15,8 @@
 #include "core/error.h"
 #include "kube/child_process.h"
 
+namespace test_kube_child_process {
+
 using cxtm::kube::ChildProcess;
 
 namespace {
@@ -83,3 +85,5 @@ TEST_SUITE("kube/child_process") {
     if (!ended(sleeper)) ::kill(sleeper, SIGKILL);
   }
 }
+
+}  // namespace test_kube_child_process

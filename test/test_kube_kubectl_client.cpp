@@ -8,6 +8,8 @@
 #include "support/kubectl_runner.h"
 #include "support/temp_dir.h"
 
+namespace test_kube_kubectl_client {
+
 using cxtm::ExitCode;
 using cxtm::Json;
 using namespace cxtm::kube;
@@ -181,3 +183,5 @@ TEST_SUITE("kube/kubectl_client") {
     }
   }
 }
+
+}  // namespace test_kube_kubectl_client

@@ -11,6 +11,8 @@
 #include "net/http_client.h"
 #include "support/temp_dir.h"
 
+namespace test_kube_kubectl_proxy {
+
 using namespace cxtm::kube;
 using cxtm::Error;
 using cxtm::testing::FakeKubeApiServer;
@@ -68,3 +70,5 @@ TEST_SUITE("kube/kubectl_proxy") {
     CHECK_THROWS_AS(KubectlProxy::start({.kubectl = "/nonexistent/kubectl"}), Error);
   }
 }
+
+}  // namespace test_kube_kubectl_proxy

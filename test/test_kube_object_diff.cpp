@@ -2,6 +2,8 @@
 
 #include "kube/object_diff.h"
 
+namespace test_kube_object_diff {
+
 using cxtm::Json;
 using namespace cxtm::kube;
 
@@ -51,3 +53,5 @@ TEST_SUITE("kube/object_diff") {
     CHECK(object_diff("secret/s", live, live).empty());
   }
 }
+
+}  // namespace test_kube_object_diff

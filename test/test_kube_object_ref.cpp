@@ -2,6 +2,8 @@
 
 #include "kube/object_ref.h"
 
+namespace test_kube_object_ref {
+
 using cxtm::kube::ObjectRef;
 
 namespace {
@@ -44,3 +46,5 @@ TEST_SUITE("kube/object_ref") {
     CHECK(ObjectRef::of(object).describe() == kStatefulSet.describe());
   }
 }
+
+}  // namespace test_kube_object_ref

@@ -3,6 +3,8 @@
 #include "core/error.h"
 #include "kube/process.h"
 
+namespace test_kube_process {
+
 using cxtm::kube::ProcessRequest;
 using cxtm::kube::run_process;
 using namespace std::chrono_literals;
@@ -55,3 +57,5 @@ TEST_SUITE("kube/process") {
     }
   }
 }
+
+}  // namespace test_kube_process

@@ -11,6 +11,8 @@
 #include "support/kubectl_runner.h"
 #include "support/temp_dir.h"
 
+namespace test_kube_proxy_watch_source {
+
 using cxtm::ExitCode;
 using cxtm::Json;
 using namespace cxtm::kube;
@@ -97,3 +99,5 @@ TEST_SUITE("kube/proxy_watch_source") {
     CHECK(lists == 3);
   }
 }
+
+}  // namespace test_kube_proxy_watch_source

@@ -6,6 +6,8 @@
 #include "support/manual_time.h"
 #include "support/stub_kube_client.h"
 
+namespace test_kube_retrying_client {
+
 using namespace cxtm;
 using namespace std::chrono_literals;
 using cxtm::testing::ManualTime;
@@ -125,3 +127,5 @@ TEST_SUITE("kube/retrying_client") {
     CHECK(slow_inner.reads == 3);
   }
 }
+
+}  // namespace test_kube_retrying_client

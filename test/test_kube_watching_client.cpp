@@ -16,6 +16,8 @@
 #include "kube/watching_client.h"
 #include "support/stub_kube_client.h"
 
+namespace test_kube_watching_client {
+
 using cxtm::ExitCode;
 using cxtm::Json;
 using namespace cxtm::kube;
@@ -318,3 +320,5 @@ TEST_SUITE("kube/watching_client") {
     CHECK(setup.inner->gets == 1);
   }
 }
+
+}  // namespace test_kube_watching_client

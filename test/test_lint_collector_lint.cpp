@@ -9,6 +9,8 @@
 
 #include "lint/collector_lint.h"
 
+namespace test_lint_collector_lint {
+
 using cxtm::lint::Finding;
 using cxtm::lint::LintOptions;
 using cxtm::lint::Severity;
@@ -485,3 +487,5 @@ TEST_SUITE("lint/collector_lint") {
               "${SPLUNK_OBSERVABILITY_ACCESS_TOKEN} outside a token setting") != std::string::npos);
   }
 }
+
+}  // namespace test_lint_collector_lint

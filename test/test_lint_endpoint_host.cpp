@@ -2,6 +2,8 @@
 
 #include "lint/endpoint_host.h"
 
+namespace test_lint_endpoint_host {
+
 using cxtm::config::HostStyle;
 using cxtm::lint::classify_endpoint;
 using cxtm::lint::HostKind;
@@ -43,3 +45,5 @@ TEST_SUITE("lint/endpoint_host") {
           HostKind::splunk);
   }
 }
+
+}  // namespace test_lint_endpoint_host

@@ -4,6 +4,8 @@
 
 #include "lint/finding.h"
 
+namespace test_lint_finding {
+
 using cxtm::lint::Finding;
 using cxtm::lint::Severity;
 
@@ -58,3 +60,5 @@ TEST_SUITE("lint/finding") {
                                            make("b.yaml", 1, "a-rule")});
   }
 }
+
+}  // namespace test_lint_finding

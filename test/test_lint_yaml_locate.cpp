@@ -4,6 +4,8 @@
 
 #include "lint/yaml_locate.h"
 
+namespace test_lint_yaml_locate {
+
 using cxtm::lint::Locator;
 using cxtm::lint::Position;
 
@@ -73,3 +75,5 @@ TEST_SUITE("lint/yaml_locate") {
     CHECK(position_of(block(quoted, "relay"), "second").column == 8);
   }
 }
+
+}  // namespace test_lint_yaml_locate

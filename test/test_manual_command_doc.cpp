@@ -5,6 +5,8 @@
 #include "manual/command_doc.h"
 #include "support/text.h"
 
+namespace test_manual_command_doc {
+
 using namespace cxtm::manual;
 using cxtm::testing::contains;
 
@@ -73,3 +75,5 @@ TEST_SUITE("manual/command_doc") {
     CHECK(contains(page, ".SH EXIT STATUS\nExit 0 on success.\n"));
   }
 }
+
+}  // namespace test_manual_command_doc

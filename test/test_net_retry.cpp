@@ -4,6 +4,8 @@
 #include "support/manual_time.h"
 #include "support/scripted_http.h"
 
+namespace test_net_retry {
+
 using namespace cxtm::net;
 using namespace std::chrono_literals;
 using cxtm::Duration;
@@ -134,3 +136,5 @@ TEST_SUITE("net/retry") {
     CHECK_FALSE(outcome.gave_up);
   }
 }
+
+}  // namespace test_net_retry

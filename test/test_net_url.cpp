@@ -3,6 +3,8 @@
 #include "core/error.h"
 #include "net/url.h"
 
+namespace test_net_url {
+
 using namespace cxtm::net;
 
 TEST_SUITE("net/url") {
@@ -42,3 +44,5 @@ TEST_SUITE("net/url") {
                          cxtm::Error);
   }
 }
+
+}  // namespace test_net_url

@@ -8,6 +8,8 @@
 
 #include "print/colour.h"
 
+namespace test_print_colour {
+
 using namespace cxtm::print;
 
 TEST_SUITE("print/colour") {
@@ -58,3 +60,5 @@ TEST_SUITE("print/colour") {
     ::close(master);
   }
 }
+
+}  // namespace test_print_colour

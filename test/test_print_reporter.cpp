@@ -8,6 +8,8 @@
 
 #include "print/reporter.h"
 
+namespace test_print_reporter {
+
 using cxtm::print::StreamReporter;
 
 namespace {
@@ -69,3 +71,5 @@ TEST_SUITE("print/reporter") {
           "\rDeployment/b: 0/1 pods ready (12ms)\x1b[K\ndone\n");
   }
 }
+
+}  // namespace test_print_reporter

@@ -17,6 +17,8 @@
 #include "render/manifests.h"
 #include "support/config_errors.h"
 
+namespace test_render_collector_operations {
+
 using cxtm::Json;
 using cxtm::config::parse_collector_version;
 using cxtm::render::render_manifests;
@@ -230,3 +232,5 @@ TEST_SUITE("render/collector operations") {
     ::unsetenv("CXTM_TEST_EXTERNAL_TOKEN");
   }
 }
+
+}  // namespace test_render_collector_operations

@@ -4,6 +4,8 @@
 #include "render/dockerfile.h"
 #include "support/text.h"
 
+namespace test_render_dockerfile {
+
 using cxtm::instrument::PackageSource;
 using cxtm::render::DockerfileInput;
 using cxtm::render::render_dockerfile;
@@ -97,3 +99,5 @@ TEST_SUITE("render/dockerfile") {
     CHECK(contains(error_of(input(PackageSource::index)), "needs no image"));
   }
 }
+
+}  // namespace test_render_dockerfile

@@ -13,6 +13,8 @@
 #include "render/manifests.h"
 #include "support/temp_dir.h"
 
+namespace test_render_manifests {
+
 using cxtm::Json;
 using cxtm::render::render_manifests;
 
@@ -156,3 +158,5 @@ TEST_SUITE("render/manifests") {
     for (const auto& finding : findings) CHECK(finding.rule_id != "secret-reference");
   }
 }
+
+}  // namespace test_render_manifests

@@ -5,6 +5,8 @@
 #include "core/error.h"
 #include "render/placeholders.h"
 
+namespace test_render_placeholders {
+
 using cxtm::render::substitute_placeholders;
 using cxtm::render::whole_placeholder;
 
@@ -51,3 +53,5 @@ TEST_SUITE("render/placeholders") {
     CHECK(refusal("{{}}") == "t: malformed placeholder '{{}}'");
   }
 }
+
+}  // namespace test_render_placeholders

@@ -5,6 +5,8 @@
 #include "core/yaml_emit.h"
 #include "render/template.h"
 
+namespace test_render_template {
+
 using cxtm::Json;
 using cxtm::to_yaml;
 using cxtm::render::render_template;
@@ -208,3 +210,5 @@ TEST_SUITE("render/yaml_emit") {
     CHECK(cxtm::to_yaml_stream({Json{{"a", 1}}, Json{{"b", 2}}}) == "a: 1\n---\nb: 2\n");
   }
 }
+
+}  // namespace test_render_template

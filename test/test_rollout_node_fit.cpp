@@ -6,6 +6,8 @@
 #include "core/json.h"
 #include "rollout/node_fit.h"
 
+namespace test_rollout_node_fit {
+
 using cxtm::Json;
 using cxtm::rollout::describe_exclusions;
 using cxtm::rollout::excluded_nodes;
@@ -126,3 +128,5 @@ TEST_SUITE("rollout/node_fit") {
           "a (taint x=1:NoSchedule not tolerated), c (not ready) and 2 more");
   }
 }
+
+}  // namespace test_rollout_node_fit

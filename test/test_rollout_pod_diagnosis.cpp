@@ -3,6 +3,8 @@
 #include "rollout/pod_diagnosis.h"
 #include "rollout/rollout.h"
 
+namespace test_rollout_pod_diagnosis {
+
 using cxtm::Json;
 using namespace cxtm::rollout;
 
@@ -154,3 +156,5 @@ TEST_SUITE("rollout/rollout") {
     CHECK(rollout_state(deployment).complete);
   }
 }
+
+}  // namespace test_rollout_pod_diagnosis

@@ -5,6 +5,8 @@
 #include "splunk/trace_api.h"
 #include "support/manual_time.h"
 
+namespace test_splunk_trace_api {
+
 using namespace cxtm::splunk;
 using namespace cxtm::net;
 using cxtm::Clock;
@@ -111,3 +113,5 @@ TEST_SUITE("splunk/trace_api") {
     CHECK(time.now() - before <= 1s);
   }
 }
+
+}  // namespace test_splunk_trace_api

@@ -4,6 +4,8 @@
 
 #include "validate/app_log_scan.h"
 
+namespace test_validate_app_log_scan {
+
 using cxtm::validate::scan_app_log;
 
 TEST_SUITE("validate/app_log_scan") {
@@ -42,3 +44,5 @@ TEST_SUITE("validate/app_log_scan") {
               .empty());
   }
 }
+
+}  // namespace test_validate_app_log_scan

@@ -2,6 +2,8 @@
 
 #include "validate/log_scan.h"
 
+namespace test_validate_log_scan {
+
 using namespace cxtm::validate;
 
 TEST_SUITE("validate/log_scan") {
@@ -29,3 +31,5 @@ TEST_SUITE("validate/log_scan") {
               .empty());
   }
 }
+
+}  // namespace test_validate_log_scan

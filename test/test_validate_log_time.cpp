@@ -3,6 +3,8 @@
 
 #include "validate/log_time.h"
 
+namespace test_validate_log_time {
+
 using namespace cxtm::validate;
 using namespace std::chrono_literals;
 
@@ -35,3 +37,5 @@ TEST_SUITE("validate/log_time") {
     CHECK_FALSE(plain.first_line);
   }
 }
+
+}  // namespace test_validate_log_time

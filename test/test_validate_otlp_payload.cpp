@@ -5,6 +5,8 @@
 #include "fixtures/otlp_json_rules.h"
 #include "validate/otlp_payload.h"
 
+namespace test_validate_otlp_payload {
+
 using cxtm::Json;
 using namespace cxtm::validate;
 using cxtm::testing::otlp_trace_request_problems;
@@ -103,3 +105,5 @@ TEST_SUITE("validate/otlp_payload") {
     CHECK(status_message("nope").empty());
   }
 }
+
+}  // namespace test_validate_otlp_payload

@@ -2,6 +2,8 @@
 
 #include "validate/prometheus_text.h"
 
+namespace test_validate_prometheus_text {
+
 using namespace cxtm::validate;
 
 namespace {
@@ -66,3 +68,5 @@ TEST_SUITE("validate/prometheus_text") {
     CHECK(counters.accepted == 0);
   }
 }
+
+}  // namespace test_validate_prometheus_text

@@ -3,6 +3,8 @@
 #include "core/redact.h"
 #include "validate/report.h"
 
+namespace test_validate_report {
+
 using namespace cxtm::validate;
 using cxtm::Error;
 using cxtm::ExitCode;
@@ -90,3 +92,5 @@ TEST_SUITE("validate/report") {
     CHECK(check["remedy"].is_null());
   }
 }
+
+}  // namespace test_validate_report

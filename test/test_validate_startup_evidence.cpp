@@ -19,6 +19,8 @@
 #include "support/validate_world.h"
 #include "validate/startup_report.h"
 
+namespace test_validate_startup_evidence {
+
 using cxtm::Json;
 using cxtm::testing::any_detail;
 using cxtm::testing::check;
@@ -280,3 +282,5 @@ TEST_SUITE("validate/startup_evidence") {
     CHECK(check(validate_json(world).report, "service")["status"] == "fail");
   }
 }
+
+}  // namespace test_validate_startup_evidence

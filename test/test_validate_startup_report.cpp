@@ -6,6 +6,8 @@
 #include "support/text.h"
 #include "validate/startup_report.h"
 
+namespace test_validate_startup_report {
+
 using cxtm::testing::contains;
 using namespace cxtm::validate;
 
@@ -120,3 +122,5 @@ TEST_SUITE("validate/startup_report") {
     CHECK(judge_startup(read_startup_reports(line + line), kEndpoint, {}).size() == 1);
   }
 }
+
+}  // namespace test_validate_startup_report

@@ -11,6 +11,8 @@
 #include "validate/otlp_payload.h"
 #include "validate/traffic.h"
 
+namespace test_validate_traffic {
+
 using cxtm::Error;
 using cxtm::Json;
 using cxtm::testing::check;
@@ -194,3 +196,5 @@ TEST_SUITE("validate/traffic") {
     CHECK(world.kube.requests().size() == before);
   }
 }
+
+}  // namespace test_validate_traffic
