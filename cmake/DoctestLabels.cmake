@@ -2,7 +2,9 @@ cmake_minimum_required(VERSION 3.20)
 # Run after the test binary is built (cmake -P): labels each of its test cases for ctest,
 # "integration" for those in the suites INTEGRATION_SUITES names (doctest's wildcards, comma
 # separated) and "unit" for the rest, into OUTPUT, which ctest includes after doctest's own list.
-foreach(variable TEST_EXECUTABLE INTEGRATION_SUITES OUTPUT)
+# Integration cases also in IN_PROCESS_SUITES get "in-process" too: the code they test runs in
+# the test binary, so they are worth running under the sanitizers with the unit tests.
+foreach(variable TEST_EXECUTABLE INTEGRATION_SUITES IN_PROCESS_SUITES OUTPUT)
   if(NOT DEFINED ${variable})
     message(FATAL_ERROR "DoctestLabels.cmake needs -D${variable}=...")
   endif()
@@ -40,9 +42,12 @@ endif()
 
 list_test_cases(all)
 list_test_cases(integration "--test-suite=${INTEGRATION_SUITES}")
+list_test_cases(in_process "--test-suite=${IN_PROCESS_SUITES}")
 set(script "")
 foreach(name IN LISTS all)
-  if(name IN_LIST integration)
+  if(name IN_LIST integration AND name IN_LIST in_process)
+    set(label "integration;in-process")
+  elseif(name IN_LIST integration)
     set(label integration)
   else()
     set(label unit)
@@ -52,6 +57,6 @@ foreach(name IN LISTS all)
   if(DEFINED cost_${key})
     set(cost " COST ${cost_${key}}")
   endif()
-  string(APPEND script "set_tests_properties([==[${name}]==] PROPERTIES LABELS ${label}${cost})\n")
+  string(APPEND script "set_tests_properties([==[${name}]==] PROPERTIES LABELS \"${label}\"${cost})\n")
 endforeach()
 file(WRITE "${OUTPUT}" "${script}")
