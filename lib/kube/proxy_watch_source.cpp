@@ -15,7 +15,7 @@ KubeError http_failure(std::string_view action, const net::HttpResponse& respons
   std::string report;
   if (!response.answered()) {
     report = response.timed_out ? "Client.Timeout exceeded: " + response.error
-             : response.error.find("onnect") != std::string::npos
+             : response.not_connected
                  ? "The connection to the server was refused: " + response.error
                  : "unexpected EOF: " + response.error;
   } else {

@@ -104,6 +104,9 @@ struct CurlHttpClient::Exchange {
   HttpResponse finish(CURLcode code, const HttpRequest& request) {
     if (code != CURLE_OK) {
       response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+      response.not_connected = code == CURLE_COULDNT_CONNECT ||
+                               code == CURLE_COULDNT_RESOLVE_HOST ||
+                               code == CURLE_COULDNT_RESOLVE_PROXY;
       response.error =
           response.timed_out
               ? fmt::format("no answer within {}", format_duration(request.timeout))

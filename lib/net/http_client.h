@@ -29,6 +29,9 @@ struct HttpResponse {
   std::string body;
   std::string error;       // why there was no answer ("connection refused", ...); empty otherwise
   bool timed_out = false;  // no answer within the request's timeout
+  // No connection was made (refused, no route, host unknown): the request never reached the
+  // server, so it cannot have taken effect.
+  bool not_connected = false;
 
   bool answered() const { return status != 0; }
   // The header's value ("" when absent); name in any case.
