@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/redact.h"
+#include "support/manual_time.h"
 #include "validate/report.h"
 
 namespace test_validate_report {
@@ -54,6 +55,18 @@ TEST_SUITE("validate/report") {
     CHECK_THROWS_AS(runner.run(header("x", 4), {},
                                [](CheckResult&) { throw Error(ExitCode::interrupted, "^C"); }),
                     Error);
+  }
+
+  TEST_CASE("a check's duration is read from the run's clock") {
+    Report report;
+    cxtm::testing::ManualTime time;
+    CheckRunner runner(report, time);
+    runner.run(header("exporter", 6), {},
+               [&](CheckResult&) { time.sleep_for(std::chrono::seconds(3)); });
+    runner.run(header("splunk", 7), {}, [](CheckResult&) {});
+    REQUIRE(report.checks.size() == 2);
+    CHECK(report.checks[0].duration == std::chrono::seconds(3));
+    CHECK(report.checks[1].duration == cxtm::Duration::zero());
   }
 
   TEST_CASE("secrets never leave through a result") {

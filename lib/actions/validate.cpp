@@ -40,7 +40,7 @@ class Run {
       : context_(context),
         edges_(edges),
         options_(options),
-        runner_(report_, [this](const CheckResult& check) {
+        runner_(report_, context.time, [this](const CheckResult& check) {
           context_.reporter.progress(
               fmt::format("validate: check {} ({})", check.number, check.label()));
         }) {

@@ -132,7 +132,7 @@ const CheckResult& CheckRunner::run(CheckResult header,
   CheckResult result = std::move(header);
   result.status = Status::pass;
   if (on_start_) on_start_(result);
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = time_.now();
   try {
     body(result);
   } catch (const Error& error) {
@@ -141,7 +141,7 @@ const CheckResult& CheckRunner::run(CheckResult header,
     result.summary = error.what();
     if (result.remedy.empty()) result.remedy = remedy_for(error.code());
   }
-  result.duration = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start);
+  result.duration = std::chrono::duration_cast<Duration>(time_.now() - start);
   scrub(result);
   report_.checks.push_back(std::move(result));
   return report_.checks.back();

@@ -12,6 +12,7 @@
 #include "core/duration.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/time_source.h"
 
 namespace cxtm::validate {
 
@@ -60,9 +61,11 @@ struct Report {
 // again. Error(interrupted) is rethrown.
 class CheckRunner {
  public:
-  // on_start, when set, hears of each check just before its body runs.
-  explicit CheckRunner(Report& report, std::function<void(const CheckResult&)> on_start = {})
-      : report_(report), on_start_(std::move(on_start)) {}
+  // time measures each check's duration; on_start, when set, hears of each check just before its
+  // body runs.
+  explicit CheckRunner(Report& report, TimeSource& time = system_time(),
+                       std::function<void(const CheckResult&)> on_start = {})
+      : report_(report), time_(time), on_start_(std::move(on_start)) {}
 
   // Runs body on a result that starts as `header` (id, number, title, service set) unless a
   // check named in depends_on failed or was skipped. Returns the recorded result.
@@ -74,6 +77,7 @@ class CheckRunner {
 
  private:
   Report& report_;
+  TimeSource& time_;
   std::function<void(const CheckResult&)> on_start_;
 };
 
