@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-portable}
 fail() { echo "check-packages: FAIL: $*" >&2; exit 1; }
+source packaging/prints.sh
 
 expected="/usr/bin/cxtm-o11y
 /usr/bin/kubectl-cxtm_o11y
@@ -25,8 +26,9 @@ rpm -qip "$rpm_file" 2>/dev/null | grep -E '^(Name|Version|Architecture|Size|Sum
 rpm_files=$(rpm -qlp "$rpm_file" 2>/dev/null)
 echo "$rpm_files"
 [[ $(echo "$rpm_files" | sort) == "$expected" ]] || fail "the RPM's files differ from: $expected"
-rpm -qp --qf '[%{FILENAMES} -> %{FILELINKTOS}\n]' "$rpm_file" 2>/dev/null |
-  grep -qx '/usr/bin/kubectl-cxtm_o11y -> cxtm-o11y' || fail "RPM: the plugin is not a link"
+prints -x '/usr/bin/kubectl-cxtm_o11y -> cxtm-o11y' \
+  rpm -qp --qf '[%{FILENAMES} -> %{FILELINKTOS}\n]' "$rpm_file" 2>/dev/null ||
+  fail "RPM: the plugin is not a link"
 requires=$(rpm -qp --requires "$rpm_file" 2>/dev/null | grep -v '^rpmlib(' || true)
 echo "requires: ${requires:-(nothing)}"
 [[ -z $(echo "$requires" | grep '\.so' || true) ]] || fail "the RPM requires shared libraries"
@@ -37,7 +39,7 @@ deb_listing=$(dpkg-deb -c "$deb_file")
 echo "$deb_listing" | awk '{print $1, $6, $7, $8}'
 deb_files=$(echo "$deb_listing" | awk '$1 !~ /^d/ {sub(/^\./, "", $6); print $6}' | sort)
 [[ $deb_files == "$expected" ]] || fail "the .deb's files differ from: $expected"
-echo "$deb_listing" | grep -q 'usr/bin/kubectl-cxtm_o11y -> cxtm-o11y' ||
+grep -q 'usr/bin/kubectl-cxtm_o11y -> cxtm-o11y' <<<"$deb_listing" ||
   fail ".deb: the plugin is not a link"
 [[ -z $(dpkg-deb -f "$deb_file" Depends) ]] || fail "the .deb depends on packages"
 
@@ -47,7 +49,7 @@ trap 'rm -rf "$unpacked"' EXIT
 dpkg-deb -x "$deb_file" "$unpacked"
 "$unpacked/usr/bin/cxtm-o11y" --version
 "$unpacked/usr/bin/kubectl-cxtm_o11y" --version >/dev/null
-zcat "$unpacked/usr/share/man/man1/cxtm-o11y.1.gz" | grep -q '^\.TH CXTM\\-O11Y 1' ||
+prints '^\.TH CXTM\\-O11Y 1' zcat "$unpacked/usr/share/man/man1/cxtm-o11y.1.gz" ||
   fail "the man page is not a man page"
 bash -n "$unpacked/usr/share/bash-completion/completions/cxtm-o11y" || fail "bash completion"
 echo "check-packages: all checks passed"

@@ -16,11 +16,12 @@ probe=$build/cli/cxtm-https-probe
 max_glibc=2.28
 max_kernel=4.18.0
 fail() { echo "check-portable: FAIL: $*" >&2; exit 1; }
+source packaging/prints.sh
 version_le() { [[ $(printf '%s\n%s\n' "$1" "$2" | sort -V | head -1) == "$1" ]]; }
 
 [[ -x $bin ]] || fail "$bin is missing (cmake --preset portable && cmake --build --preset portable)"
 echo "== linkage of $bin ($(stat -c %s "$bin") bytes)"
-if readelf -l "$bin" | grep -q 'program interpreter'; then
+if prints 'program interpreter' readelf -l "$bin"; then
   needed=$(readelf -d "$bin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
   echo "dynamic; needs: $(echo $needed)"
   for library in $needed; do
@@ -34,7 +35,7 @@ if readelf -l "$bin" | grep -q 'program interpreter'; then
   newest=$(echo "$versions" | tail -1)
   version_le "$newest" "$max_glibc" || fail "requires GLIBC_$newest, newer than $max_glibc"
 else
-  readelf -d "$bin" 2>/dev/null | grep -q NEEDED && fail "no interpreter, yet NEEDED entries"
+  prints NEEDED readelf -d "$bin" 2>/dev/null && fail "no interpreter, yet NEEDED entries"
   [[ -z $(readelf --dyn-syms "$bin" | grep GLIBC_ || true) ]] ||
     fail "static, yet versioned glibc symbols"
   echo "static: no program interpreter, no shared library, no versioned symbol"
@@ -70,9 +71,9 @@ in_root /cxtm-o11y -c /cxtm-poc.yaml render --output-dir /out >/dev/null ||
   fail "render --output-dir"
 diff -r manifests "$root/out" || fail "render in the chroot differs from manifests/"
 echo "render: $(ls "$root/out" | wc -l) files, identical to manifests/"
-in_root /cxtm-o11y -c /cxtm-poc.yaml render dockerfile | grep -q '^FROM ' ||
+prints '^FROM ' in_root /cxtm-o11y -c /cxtm-poc.yaml render dockerfile ||
   fail "render dockerfile"
-in_root /cxtm-o11y man | grep -q '^\.TH ' || fail "man"
+prints '^\.TH ' in_root /cxtm-o11y man || fail "man"
 echo "render dockerfile, man: ok"
 
 [[ -x $probe ]] || fail "$probe is missing"
