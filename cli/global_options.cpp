@@ -6,6 +6,7 @@
 #include "core/secret_env.h"
 #include "kube/batching_client.h"
 #include "kube/kubectl_client.h"
+#include "kube/proxy_reading_client.h"
 #include "kube/proxy_watch_source.h"
 #include "kube/retrying_client.h"
 #include "kube/watching_client.h"
@@ -39,15 +40,17 @@ std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client(
       fmt::print(stderr, "+ retrying in {}: {}\n", format_duration(pause), error.what());
     };
   }
-  // Waits share one watch per collection (kube/watching_client.h), all through one kubectl
-  // proxy (kube/proxy_watch_source.h); a wave's writes go out in one kubectl run
-  // (kube/batching_client.h); everything else is a kubectl call each, asked again after a
-  // passing failure.
+  // One kubectl proxy carries the reads (kube/proxy_reading_client.h) and the waits, which
+  // share one watch per collection (kube/watching_client.h, kube/proxy_watch_source.h); a
+  // wave's writes go out in one kubectl run (kube/batching_client.h), other writes in a
+  // kubectl run each; all are asked again after a passing failure.
   auto kubectl = std::make_unique<kube::KubectlClient>(kubectl_options());
   kube::BatchWriter& writer = *kubectl;
+  auto reading =
+      std::make_unique<kube::ProxyReadingClient>(std::move(kubectl), proxy, kubectl_options());
   return std::make_unique<kube::WatchingClient>(
       std::make_unique<kube::RetryingClient>(
-          std::make_unique<kube::BatchingClient>(std::move(kubectl), writer), std::move(policy)),
+          std::make_unique<kube::BatchingClient>(std::move(reading), writer), std::move(policy)),
       std::make_unique<kube::ProxyWatchSource>(std::move(proxy), kubectl_options()));
 }
 
@@ -127,7 +130,8 @@ void add_global_flags(CLI::App& app, GlobalOptions& options) {
   app.add_option("-o,--output", options.output, "Output format")
       ->check(CLI::IsMember({"text", "json", "yaml"}))
       ->option_text("text|json|yaml");
-  app.add_flag("-v,--verbose", options.verbose, "Show each kubectl command before it runs");
+  app.add_flag("-v,--verbose", options.verbose,
+               "Show each kubectl command and API request before it runs");
   app.add_flag("--no-color", options.no_color,
                "No colour in text output (also: NO_COLOR set, or output not a terminal)");
 }

@@ -5,6 +5,7 @@
 namespace test_core_json {
 
 using cxtm::Json;
+using cxtm::keys_sorted;
 using cxtm::member;
 using cxtm::member_at;
 
@@ -19,6 +20,16 @@ const Json kPod = Json::parse(R"({
 }  // namespace
 
 TEST_SUITE("core/json") {
+  TEST_CASE("keys sorted as kubectl prints them, at every depth, arrays in their order") {
+    const Json written = Json::parse(
+        R"({"metadata":{"name":"x","labels":{"b":"1","a":"2"}},"kind":"K","apiVersion":"v1",)"
+        R"("items":[{"z":1,"y":2},3]})");
+    CHECK(keys_sorted(written).dump() ==
+          R"({"apiVersion":"v1","items":[{"y":2,"z":1},3],"kind":"K",)"
+          R"("metadata":{"labels":{"a":"2","b":"1"},"name":"x"}})");
+    CHECK(keys_sorted(Json("text")) == "text");
+  }
+
   TEST_CASE("a missing member, or one under a value that is no object, reads as null") {
     CHECK(member(kPod, "metadata")["name"] == "p");
     CHECK(member(kPod, "nothing").is_null());

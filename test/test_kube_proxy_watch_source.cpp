@@ -53,6 +53,16 @@ TEST_SUITE("kube/proxy_watch_source") {
     const auto refused =
         http_failure("list x", {.error = "Couldn't connect to server", .not_connected = true});
     CHECK(refused.kind() == FailureKind::transient);
+    // kubectl proxy's own 500 when it cannot reach the API server: kubectl's words for it.
+    const auto unreachable =
+        http_failure("get x", {.status = 500,
+                               .headers = {{"content-type", "text/plain; charset=utf-8"}},
+                               .body = "dial tcp 127.0.0.1:1: connect: connection refused"});
+    CHECK(unreachable.code() == ExitCode::kubectl);
+    CHECK(unreachable.kind() == FailureKind::transient);
+    CHECK(std::string(unreachable.what()) ==
+          "kubectl get x: Unable to connect to the server: dial tcp 127.0.0.1:1: connect: "
+          "connection refused");
     // A connection that broke after the request went out may have carried it: not a refusal.
     CHECK(http_failure("list x", {.error = "Connection reset by peer"}).kind() !=
           FailureKind::transient);

@@ -1,5 +1,7 @@
 #include "core/json.h"
 
+#include <algorithm>
+
 namespace cxtm {
 
 const Json& member(const Json& object, std::string_view key) {
@@ -43,6 +45,23 @@ std::vector<std::string> strings_member(const Json& object, std::string_view key
 bool same_json(const Json& a, const Json& b) {
   // nlohmann::json keeps objects in a std::map: equal when the keys and values are.
   return nlohmann::json::parse(a.dump()) == nlohmann::json::parse(b.dump());
+}
+
+Json keys_sorted(const Json& value) {
+  if (value.is_array()) {
+    Json sorted = Json::array();
+    for (const Json& item : value) sorted.push_back(keys_sorted(item));
+    return sorted;
+  }
+  if (!value.is_object()) return value;
+  std::vector<Json::const_iterator> members;
+  members.reserve(value.size());
+  for (auto it = value.begin(); it != value.end(); ++it) members.push_back(it);
+  std::sort(members.begin(), members.end(),
+            [](const auto& a, const auto& b) { return a.key() < b.key(); });
+  Json sorted = Json::object();
+  for (const auto& it : members) sorted.emplace(it.key(), keys_sorted(it.value()));
+  return sorted;
 }
 
 bool json_covers(const Json& live, const Json& desired) {

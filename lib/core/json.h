@@ -15,6 +15,10 @@ using Json = nlohmann::ordered_json;
 // prints keys sorted; the tool writes them in its own order).
 bool same_json(const Json& a, const Json& b);
 
+// value with every object's keys in byte order, as kubectl prints objects (Go's encoding/json
+// sorts a map's keys); arrays keep their order.
+Json keys_sorted(const Json& value);
+
 // Whether live holds everything desired says: every member of a desired object, with a value
 // it covers; arrays of the same length, item by item; other values equal. What the API server
 // added (defaults, status, metadata of its own) does not count. For objects the tool writes

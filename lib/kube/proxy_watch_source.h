@@ -6,11 +6,9 @@
 // cannot start, every request fails as refused, so the waits poll.
 
 #include <memory>
-#include <mutex>
 
-#include "kube/kubectl_proxy.h"
+#include "kube/proxy_http.h"
 #include "kube/watch_source.h"
-#include "net/http_client.h"
 
 namespace cxtm::kube {
 
@@ -18,7 +16,7 @@ class ProxyWatchSource : public WatchSource {
  public:
   // options: the request timeout of each list and watch.
   ProxyWatchSource(std::shared_ptr<SharedProxy> proxy, KubectlOptions options)
-      : proxy_(std::move(proxy)), options_(std::move(options)) {}
+      : http_(std::move(proxy), std::move(options)) {}
 
   Json list(const std::string& path) override;
   void watch(const std::string& path, const std::function<void(std::string_view line)>& on_line,
@@ -28,20 +26,7 @@ class ProxyWatchSource : public WatchSource {
   int watch_seconds() const override;
 
  private:
-  // The proxy's base URL, starting it on the first call; a proxy that cannot start is a
-  // refusal (KubeError).
-  std::string base();
-  Duration request_time() const;
-
-  std::shared_ptr<SharedProxy> proxy_;
-  KubectlOptions options_;
-  std::mutex mutex_;
-  bool routed_ = false;  // http_ sends the proxy's URL through its socket
-  net::CurlHttpClient http_;
+  ProxyHttp http_;
 };
-
-// Pure: the KubeError for an answer of the API server (through the proxy) that is not a 200,
-// or for no answer, classified as kubectl_failure classifies kubectl's own report of it.
-KubeError http_failure(std::string_view action, const net::HttpResponse& response);
 
 }  // namespace cxtm::kube

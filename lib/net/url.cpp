@@ -73,4 +73,20 @@ void require_safe_for_tokens(std::string_view url, std::string_view source) {
                           source, url));
 }
 
+std::string url_encoded(std::string_view text) {
+  // The handle is not needed for escaping.
+  const std::unique_ptr<char, decltype(&curl_free)> escaped(
+      curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), curl_free);
+  return escaped ? std::string(escaped.get()) : std::string();
+}
+
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& query) {
+  std::string text;
+  for (const auto& [key, value] : query) {
+    text += text.empty() ? "?" : "&";
+    text += url_encoded(key) + "=" + url_encoded(value);
+  }
+  return text;
+}
+
 }  // namespace cxtm::net

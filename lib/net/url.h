@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace cxtm::net {
 
@@ -27,5 +29,12 @@ bool is_loopback_url(std::string_view url);
 // Throws Error(usage) naming `source` unless url is https, or http to a loopback host: a token
 // sent over plain HTTP to another host can be read on the way.
 void require_safe_for_tokens(std::string_view url, std::string_view source);
+
+// text percent-encoded for a URL's path segment or query (libcurl's escaping: RFC 3986's
+// unreserved characters kept, every other byte as %XX).
+std::string url_encoded(std::string_view text);
+
+// "?a=1&b=x%2Fy": the pairs in order, each key and value url_encoded; "" for none.
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& query);
 
 }  // namespace cxtm::net

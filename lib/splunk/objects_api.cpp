@@ -1,17 +1,19 @@
 #include "splunk/objects_api.h"
 
-#include <curl/curl.h>
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <memory>
 #include <thread>
 
 #include "core/one_line.h"
 #include "net/retry.h"
+#include "net/url.h"
 
 namespace cxtm::splunk {
 namespace {
+
+using net::query_string;
+using net::url_encoded;
 
 // The page size of searches (the API's maximum is larger; pages keep answers small).
 constexpr int kPageSize = 100;
@@ -19,22 +21,6 @@ constexpr int kPageSize = 100;
 constexpr int kMaxPages = 100;
 // A write refused with 429 was not processed: it is sent again, this often at most.
 constexpr int kWriteAttempts = 4;
-
-std::string url_encoded(std::string_view text) {
-  // libcurl's escaping (RFC 3986 unreserved characters kept); the handle is not needed.
-  const std::unique_ptr<char, decltype(&curl_free)> escaped(
-      curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), curl_free);
-  return escaped ? std::string(escaped.get()) : std::string();
-}
-
-std::string query_string(const std::vector<std::pair<std::string, std::string>>& query) {
-  std::string text;
-  for (const auto& [key, value] : query) {
-    text += text.empty() ? "?" : "&";
-    text += url_encoded(key) + "=" + url_encoded(value);
-  }
-  return text;
-}
 
 }  // namespace
 

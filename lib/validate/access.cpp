@@ -53,8 +53,6 @@ std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic)
   need("get", "daemonsets.apps", "", collector, "", true, "validate reads the collector");
   need("get", "configmaps", "", collector, own, true, "validate lints the live collector config");
   need("list", "pods", "", collector, "", true, "validate reads the collector's pods");
-  // kubectl logs reads the pod before its log.
-  need("get", "pods", "", collector, "", true, "validate reads the collector's pods");
   need("get", "pods", "log", collector, "", true, "validate scans the collector's logs");
   // The proxied name is the Service's with the port: operator-rbac.yaml grants these by name.
   need("get", "services", "proxy", collector,
@@ -70,7 +68,6 @@ std::vector<AccessNeed> access_needs(const config::Config& config, bool traffic)
       need("get", workloads, "", services, "", true, "validate reads the workloads");
     }
     need("list", "pods", "", services, "", true, "validate reads the services' pods");
-    need("get", "pods", "", services, "", true, "validate reads the services' pods");
     need("get", "pods", "log", services, "", true,
          "validate reads the installer's log and the app's start-up report");
     if (config.uses_operator(services)) {

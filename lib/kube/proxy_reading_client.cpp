@@ -1,0 +1,227 @@
+#include "kube/proxy_reading_client.h"
+
+#include <fmt/core.h>
+
+#include "net/url.h"
+
+namespace cxtm::kube {
+namespace {
+
+constexpr std::string_view kReviewsPath = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+
+bool succeeded(const net::HttpResponse& response) {
+  return response.status >= 200 && response.status < 300;
+}
+
+Json parse_answer(std::string_view action, const net::HttpResponse& response) {
+  Json answer = Json::parse(response.body, nullptr, false);
+  if (answer.is_discarded()) {
+    throw KubeError(ExitCode::kubectl, fmt::format("kubectl {}: the answer is not JSON", action),
+                    FailureKind::transient);
+  }
+  return answer;
+}
+
+// An object as `kubectl get -o json` prints it: its keys sorted, without managedFields (left
+// out since kubectl 1.21).
+Json as_printed(Json object) {
+  if (object.contains("metadata") && object["metadata"].is_object()) {
+    object["metadata"].erase("managedFields");
+  }
+  return keys_sorted(object);
+}
+
+Json review_of(const AccessQuery& query) {
+  const auto dot = query.resource.find('.');
+  Json attributes = {{"verb", query.verb},
+                     {"resource", query.resource.substr(0, dot)},
+                     {"group", dot == std::string::npos ? "" : query.resource.substr(dot + 1)}};
+  if (!query.subresource.empty()) attributes["subresource"] = query.subresource;
+  if (!query.namespace_.empty()) attributes["namespace"] = query.namespace_;
+  if (!query.name.empty()) attributes["name"] = query.name;
+  return {{"apiVersion", "authorization.k8s.io/v1"},
+          {"kind", "SelfSubjectAccessReview"},
+          {"spec", {{"resourceAttributes", attributes}}}};
+}
+
+std::string pod_log_path(std::string_view namespace_, std::string_view pod) {
+  return fmt::format("/api/v1/namespaces/{}/pods/{}/log", net::url_encoded(namespace_),
+                     net::url_encoded(pod));
+}
+
+}  // namespace
+
+ProxyReadingClient::ProxyReadingClient(std::unique_ptr<KubeClient> inner,
+                                       std::shared_ptr<SharedProxy> proxy, KubectlOptions options)
+    : inner_(std::move(inner)),
+      http_(std::move(proxy), std::move(options)),
+      discovery_([this](const std::string& path) -> std::optional<Json> {
+        const auto response = http_.send("GET", path);
+        if (response.status == 404) return std::nullopt;
+        if (!succeeded(response)) throw http_failure("get " + path, response);
+        return parse_answer("get " + path, response);
+      }) {}
+
+std::optional<std::string> ProxyReadingClient::path_of(const ObjectRef& ref) {
+  if (!http_.available()) return std::nullopt;
+  const auto resource = discovery_.by_kind(ref.api_version, ref.kind);
+  if (!resource || (resource->namespaced && ref.namespace_.empty())) return std::nullopt;
+  return object_path(*resource, ref.namespace_, ref.name);
+}
+
+std::optional<std::pair<ApiResource, std::string>> ProxyReadingClient::collection_of(
+    std::string_view resource, std::string_view namespace_) {
+  if (!http_.available()) return std::nullopt;
+  auto found = discovery_.by_name(resource);
+  if (!found || (found->namespaced && namespace_.empty())) return std::nullopt;
+  std::string path = collection_path(*found, namespace_);
+  return std::pair{std::move(*found), std::move(path)};
+}
+
+std::optional<Json> ProxyReadingClient::read_object(const std::string& path,
+                                                    std::string_view action) {
+  const auto response = http_.send("GET", path);
+  if (response.status == 404) return std::nullopt;
+  if (!succeeded(response)) throw http_failure(action, response);
+  return parse_answer(action, response);
+}
+
+std::string ProxyReadingClient::read_text(const std::string& path, std::string_view action) {
+  const auto response = http_.send("GET", path);
+  if (!succeeded(response)) throw http_failure(action, response);
+  return response.body;
+}
+
+std::optional<Json> ProxyReadingClient::get(const ObjectRef& ref) {
+  const auto path = path_of(ref);
+  if (!path) return inner_->get(ref);
+  auto object = read_object(*path, "get " + ref.describe());
+  if (!object) return std::nullopt;
+  return as_printed(std::move(*object));
+}
+
+std::vector<std::optional<Json>> ProxyReadingClient::get_each(const std::vector<ObjectRef>& refs) {
+  // Without the proxy, kubectl reads them all in one run.
+  if (!http_.available()) return inner_->get_each(refs);
+  // As kubectl does with several names: each is read, past another's failure; then the first
+  // failure is thrown. A retry then finds every passing failure gone at once.
+  std::vector<std::optional<Json>> objects;
+  std::optional<KubeError> first_failure;
+  for (const auto& ref : refs) {
+    try {
+      objects.push_back(get(ref));
+    } catch (const KubeError& error) {
+      if (!first_failure) first_failure = error;
+      objects.emplace_back();
+    }
+  }
+  if (first_failure) throw *first_failure;
+  return objects;
+}
+
+Json ProxyReadingClient::managed_fields(const ObjectRef& ref) {
+  const auto path = path_of(ref);
+  if (!path) return inner_->managed_fields(ref);
+  const auto object = read_object(*path, "get the managed fields of " + ref.describe());
+  if (!object) return Json::array();
+  return array_member(object_member(*object, "metadata"), "managedFields");
+}
+
+std::vector<Json> ProxyReadingClient::list(std::string_view resource, std::string_view namespace_,
+                                           std::string_view label_selector) {
+  const auto collection = collection_of(resource, namespace_);
+  if (!collection) return inner_->list(resource, namespace_, label_selector);
+  const auto& [found, path] = *collection;
+  std::vector<std::pair<std::string, std::string>> query;
+  if (!label_selector.empty()) query.emplace_back("labelSelector", label_selector);
+  const std::string action = fmt::format("get {}", resource);
+  const auto response = http_.send("GET", path + net::query_string(query));
+  if (!succeeded(response)) throw http_failure(action, response);
+  const Json answer = parse_answer(action, response);
+  std::vector<Json> objects;
+  for (const Json& item : array_member(answer, "items")) {
+    // The API server leaves them out of a list's items; kubectl puts them back.
+    Json object = item;
+    if (!object.contains("apiVersion")) object["apiVersion"] = found.group_version;
+    if (!object.contains("kind")) object["kind"] = found.kind;
+    objects.push_back(as_printed(std::move(object)));
+  }
+  return objects;
+}
+
+std::vector<Json> ProxyReadingClient::get_named(std::string_view resource,
+                                                std::string_view namespace_,
+                                                const std::vector<std::string>& names) {
+  if (names.empty()) return {};
+  const auto collection = collection_of(resource, namespace_);
+  if (!collection) return inner_->get_named(resource, namespace_, names);
+  const std::string action = fmt::format("get {} by name", resource);
+  std::vector<Json> objects;
+  std::optional<KubeError> first_failure;  // each name is read past another's, as by kubectl
+  for (const std::string& name : names) {
+    try {
+      auto object = read_object(collection->second + "/" + net::url_encoded(name), action);
+      if (object) objects.push_back(as_printed(std::move(*object)));
+    } catch (const KubeError& error) {
+      if (!first_failure) first_failure = error;
+    }
+  }
+  if (first_failure) throw *first_failure;
+  return objects;
+}
+
+std::string ProxyReadingClient::logs(std::string_view namespace_, std::string_view pod,
+                                     std::string_view container, int tail_lines, bool previous) {
+  if (container.empty() || !http_.available()) {
+    return inner_->logs(namespace_, pod, container, tail_lines, previous);
+  }
+  std::vector<std::pair<std::string, std::string>> query = {
+      {"container", std::string(container)}, {"tailLines", std::to_string(tail_lines)}};
+  if (previous) query.emplace_back("previous", "true");
+  return read_text(pod_log_path(namespace_, pod) + net::query_string(query),
+                   fmt::format("logs {}/{}", namespace_, pod));
+}
+
+std::string ProxyReadingClient::log_head(std::string_view namespace_, std::string_view pod,
+                                         std::string_view container, int max_bytes) {
+  if (container.empty() || !http_.available()) {
+    return inner_->log_head(namespace_, pod, container, max_bytes);
+  }
+  const std::vector<std::pair<std::string, std::string>> query = {
+      {"container", std::string(container)},
+      {"timestamps", "true"},
+      {"limitBytes", std::to_string(max_bytes)}};
+  return read_text(pod_log_path(namespace_, pod) + net::query_string(query),
+                   fmt::format("logs {}/{}", namespace_, pod));
+}
+
+std::vector<bool> ProxyReadingClient::can_i(const std::vector<AccessQuery>& queries) {
+  if (queries.empty() || !http_.available()) return inner_->can_i(queries);
+  std::vector<bool> allowed;
+  for (const AccessQuery& query : queries) {
+    const std::string action = "create SelfSubjectAccessReview";
+    const auto response =
+        http_.send("POST", std::string(kReviewsPath), review_of(query).dump(), "application/json");
+    if (!succeeded(response)) throw http_failure(action, response);
+    const Json review = parse_answer(action, response);
+    allowed.push_back(object_member(review, "status").value("allowed", false));
+  }
+  return allowed;
+}
+
+bool ProxyReadingClient::serves(std::string_view group_version, std::string_view resource) {
+  if (!http_.available()) return inner_->serves(group_version, resource);
+  // Not from discovery_'s documents: a definition installed during the run must show.
+  const std::string path = group_version_path(group_version);
+  const auto response = http_.send("GET", path);
+  if (response.status == 404) return false;
+  if (!succeeded(response)) throw http_failure("get " + path, response);
+  return resource_named(parse_answer("get " + path, response), resource).has_value();
+}
+
+void ProxyReadingClient::limit_request_time(Duration limit) {
+  http_.limit_request_time(limit);
+  inner_->limit_request_time(limit);
+}
+
+}  // namespace cxtm::kube
