@@ -6,7 +6,7 @@
 #include "core/secret_env.h"
 #include "kube/batching_client.h"
 #include "kube/kubectl_client.h"
-#include "kube/proxy_reading_client.h"
+#include "kube/proxy_client.h"
 #include "kube/proxy_watch_source.h"
 #include "kube/retrying_client.h"
 #include "kube/watching_client.h"
@@ -40,17 +40,17 @@ std::unique_ptr<kube::KubeClient> GlobalOptions::kube_client(
       fmt::print(stderr, "+ retrying in {}: {}\n", format_duration(pause), error.what());
     };
   }
-  // One kubectl proxy carries the reads (kube/proxy_reading_client.h) and the waits, which
-  // share one watch per collection (kube/watching_client.h, kube/proxy_watch_source.h); a
-  // wave's writes go out in one kubectl run (kube/batching_client.h), other writes in a
-  // kubectl run each; all are asked again after a passing failure.
-  auto kubectl = std::make_unique<kube::KubectlClient>(kubectl_options());
-  kube::BatchWriter& writer = *kubectl;
-  auto reading =
-      std::make_unique<kube::ProxyReadingClient>(std::move(kubectl), proxy, kubectl_options());
+  // One kubectl proxy carries every request (kube/proxy_client.h), kubectl runs only what it
+  // cannot; the waits share one watch per collection (kube/watching_client.h,
+  // kube/proxy_watch_source.h); a wave's writes are gathered (kube/batching_client.h), so that
+  // without the proxy they go out in one kubectl run; all are asked again after a passing
+  // failure.
+  auto client = std::make_unique<kube::ProxyClient>(
+      std::make_unique<kube::KubectlClient>(kubectl_options()), proxy, kubectl_options());
+  kube::BatchWriter& writer = *client;
   return std::make_unique<kube::WatchingClient>(
       std::make_unique<kube::RetryingClient>(
-          std::make_unique<kube::BatchingClient>(std::move(reading), writer), std::move(policy)),
+          std::make_unique<kube::BatchingClient>(std::move(client), writer), std::move(policy)),
       std::make_unique<kube::ProxyWatchSource>(std::move(proxy), kubectl_options()));
 }
 

@@ -1,7 +1,8 @@
 // Crash recovery and concurrency end to end: cxtm-o11y killed with SIGKILL right after each of
-// its kubectl calls (KubectlSpy), stopped by SIGTERM while it waits for a rollout, and run twice
-// at once on one service. Whatever happened, the next run converges, the original backup is the
-// Deployment as it was, and rollback gives its pod template back exactly.
+// its writes has landed at the API server and before its answer goes out, stopped by SIGTERM
+// while it waits for a rollout, and run twice at once on one service. Whatever happened, the next
+// run converges, the original backup is the Deployment as it was, and rollback gives its pod
+// template back exactly.
 
 #include <doctest/doctest.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "core/atomic_file.h"
@@ -120,42 +122,44 @@ void check_rollback_restores(const ClusterCli& cluster, const Json& seeded) {
 }
 
 // The pods of every rollout run a simulated second before they are Ready, so a kill right after
-// a write lands while the rollout it started is still under way. (The wait's own reads go
-// through kubectl proxy, which is no kill point.)
+// a write lands while the rollout it started is still under way.
 void seed_slow_pods(ClusterCli& cluster) {
   cluster.server.set_pod_behaviour(kDeployment, PodBehaviour::ready_after(1));
 }
 
-// The kubectl calls a command makes when nothing goes wrong, on a copy of start: verb and object
-// of each ("get pods", "replace").
-std::vector<std::string> kubectl_calls(const std::vector<std::string>& command,
-                                       const ClusterCli& start) {
+// The writes a command makes when nothing goes wrong, on a copy of start: method and path of
+// each that changed the cluster ("PUT /apis/apps/v1/namespaces/default/deployments/x").
+std::vector<std::string> writes_of(const std::vector<std::string>& command,
+                                   const ClusterCli& start) {
   ClusterCli cluster(CopyOf{start});
-  const KubectlSpy spy(test_kubectl());
-  const auto result = cluster.run(command, spy.path());
+  const int before = cluster.server.write_count();  // start's own, by `prepare`
+  std::mutex mutex;
+  std::vector<std::string> writes;
+  cluster.server.on_write([&](int, const std::string& method, const std::string& path) {
+    std::lock_guard lock(mutex);
+    writes.push_back(method + " " + path);
+  });
+  const auto result = cluster.run(command);
   INFO(result.out, result.err);
   REQUIRE(result.exit_code == 0);
-  std::vector<std::string> calls;
-  for (const auto& argv : spy.command_lines()) {
-    // Watches and the proxy that carries the waits' lists and watches are no kill points: they
-    // last until the tool ends them.
-    if (std::any_of(argv.begin(), argv.end(), [](const std::string& word) {
-          return word.find("watch=1") != word.npos || word == "proxy";
-        })) {
-      continue;
-    }
-    // /bin/sh, the spy, then kubectl's arguments: the first two words that are not flags (a
-    // flag's separate value, such as the namespace, comes after them).
-    std::string call;
-    int words = 0;
-    for (size_t i = 2; i < argv.size() && words < 2; ++i) {
-      if (argv[i].starts_with("-")) continue;
-      call += (words++ == 0 ? "" : " ") + argv[i];
-    }
-    calls.push_back(call);
+  cluster.server.on_write(nullptr);
+  CHECK(writes.size() == static_cast<size_t>(cluster.server.write_count() - before));
+  return writes;
+}
+
+// SIGKILL to pid, then waits (5 s at most) until it has died: a zombie its parent has not reaped
+// yet, or gone.
+void kill_and_wait(pid_t pid) {
+  if (pid <= 0 || ::kill(pid, SIGKILL) != 0) return;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const std::string stat = "/proc/" + std::to_string(pid) + "/stat";
+  while (std::chrono::steady_clock::now() < give_up) {
+    std::ifstream in(stat);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto state = text.rfind(") ");
+    if (!in || state == std::string::npos || text.compare(state + 2, 1, "Z") == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  CHECK(calls.size() == static_cast<size_t>(spy.calls()));
-  return calls;
 }
 
 std::string joined(const std::vector<std::string>& parts) {
@@ -188,22 +192,11 @@ ProcessResult run_terminated(const ClusterCli& cluster, const std::vector<std::s
   return result;
 }
 
-// Whether every call of sequence from the 1-based `call` on is a read ("get ..."): a kill after
-// one leaves the cluster as a kill after the last read before it does.
-bool only_reads_from(const std::vector<std::string>& sequence, int call) {
-  for (size_t i = static_cast<size_t>(call - 1); i < sequence.size(); ++i) {
-    if (!sequence[i].starts_with("get ")) return false;
-  }
-  return true;
-}
-
-// Kills `command` right after each of its kubectl calls in turn, each time on a copy of a cluster
-// seeded with the original and set up by `prepare`, then lets `recover` rerun and check. Prints
-// and logs the kill points covered, and checks that every call was one. How many times a rollout
-// wait reads before the rollout is done depends on how fast the cluster moves: a run that ends
-// before the kill point, fine and with fewer calls, is tried again (up to kAttempts in all); when
-// only the wait's reads were left to reach, the run that ended counts for them (a busy machine's
-// reference run polls more often than a quiet one's).
+// Kills `command` right after each of its writes in turn (once it has landed at the API server,
+// before its answer goes out), each time on a copy of a cluster seeded with the original and set
+// up by `prepare`, then lets `recover` rerun and check. Prints and logs the kill points covered,
+// and checks that every write was one. A run that ends before the kill point (it wrote less than
+// the reference run) is tried again, up to kAttempts in all.
 void run_kill_matrix(const std::string& name, const std::vector<std::string>& command,
                      const std::function<void(const ClusterCli&)>& prepare,
                      const std::function<void(ClusterCli&, const Json&)>& recover) {
@@ -212,45 +205,44 @@ void run_kill_matrix(const std::string& name, const std::vector<std::string>& co
   const Json seeded = start.seed(kShape, kDeployment);
   prepare(start);
   seed_slow_pods(start);
-  const auto sequence = kubectl_calls(command, start);
-  const int calls = static_cast<int>(sequence.size());
-  REQUIRE(calls > 0);
+  const auto sequence = writes_of(command, start);
+  const int writes = static_cast<int>(sequence.size());
+  REQUIRE(writes > 0);
   int covered = 0;
-  for (int call = 1; call <= calls; ++call) {
-    CAPTURE(call);
-    INFO("killed right after: ", sequence[static_cast<size_t>(call - 1)]);
+  for (int write = 1; write <= writes; ++write) {
+    CAPTURE(write);
+    INFO("killed right after: ", sequence[static_cast<size_t>(write - 1)]);
     for (int attempt = 1; attempt <= kAttempts; ++attempt) {
       ClusterCli cluster(CopyOf{start});
+      const int before = cluster.server.write_count();  // start's own, by `prepare`
+      // The spy knows cxtm-o11y's pid: it starts kubectl proxy before its first request.
       const KubectlSpy spy(test_kubectl());
-      spy.kill_caller_after(call);
+      cluster.server.on_write([&](int number, const std::string&, const std::string&) {
+        if (number - before == write) kill_and_wait(spy.caller());
+      });
       const auto killed = cluster.run(command, spy.path());
+      cluster.server.on_write(nullptr);
       INFO(killed.out, killed.err);
-      const bool ended_before = killed.exit_code == 0 && spy.calls() < call;
+      const int written = cluster.server.write_count() - before;
+      const bool ended_before = killed.exit_code == 0 && written < write;
       if (ended_before && attempt < kAttempts) continue;
-      if (ended_before && only_reads_from(sequence, spy.calls() + 1)) {
-        ++covered;
-        recover(cluster, seeded);
-        break;
-      }
-      // Calls that overlap the N-th (the lists a wave's watches begin with) may have been
-      // counted too before the kill landed.
       CHECK(killed.exit_code == kKilled);
-      CHECK(spy.calls() >= call);
-      if (killed.exit_code == kKilled && spy.calls() >= call) ++covered;
+      CHECK(written >= write);
+      if (killed.exit_code == kKilled && written >= write) ++covered;
       recover(cluster, seeded);
       break;
     }
   }
-  MESSAGE(name << ": " << covered << " of " << calls
+  MESSAGE(name << ": " << covered << " of " << writes
                << " kill points covered (after each of: " << joined(sequence) << ")");
   log_reliability("kill_points", covered);
-  CHECK(covered == calls);
+  CHECK(covered == writes);
 }
 
 }  // namespace
 
 TEST_SUITE("integration/crash") {
-  TEST_CASE("instrument killed after any kubectl call: the rerun converges, rollback restores") {
+  TEST_CASE("instrument killed after any write: the rerun converges, rollback restores") {
     run_kill_matrix(
         "instrument", fast({"instrument", "scheduler"}), [](const ClusterCli&) {},
         [](ClusterCli& cluster, const Json& seeded) {
@@ -263,7 +255,7 @@ TEST_SUITE("integration/crash") {
         });
   }
 
-  TEST_CASE("rollback killed after any kubectl call: the rerun restores the original exactly") {
+  TEST_CASE("rollback killed after any write: the rerun restores the original exactly") {
     const auto instrument = [](const ClusterCli& cluster) {
       const auto result = cluster.run(fast({"instrument", "scheduler"}));
       INFO(result.out, result.err);

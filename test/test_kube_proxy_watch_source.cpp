@@ -63,6 +63,11 @@ TEST_SUITE("kube/proxy_watch_source") {
     CHECK(std::string(unreachable.what()) ==
           "kubectl get x: Unable to connect to the server: dial tcp 127.0.0.1:1: connect: "
           "connection refused");
+    // Its report of a failure after the request went out (EOF, a reset): the write may be done.
+    CHECK(http_failure("put x", {.status = 500,
+                                 .headers = {{"content-type", "text/plain; charset=utf-8"}},
+                                 .body = "EOF"})
+              .kind() == FailureKind::unknown);
     // A connection that broke after the request went out may have carried it: not a refusal.
     CHECK(http_failure("list x", {.error = "Connection reset by peer"}).kind() !=
           FailureKind::transient);

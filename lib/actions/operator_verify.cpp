@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "instrument/operator_injection.h"
@@ -20,8 +21,11 @@ struct Look {
   std::vector<std::string> skipped;
 };
 
+// The live pods of the workload's template; `deleted`: pods this run deleted, on their way out
+// even while a read (a watch's cache a moment behind) still shows them without their
+// deletionTimestamp.
 Look look(kube::KubeClient& kube, const kube::ObjectRef& ref, const Json& workload,
-          const std::string& app) {
+          const std::string& app, const std::vector<std::string>& deleted) {
   Look seen;
   for (const Json& pod :
        rollout::live_pods(kube.list("pods", ref.namespace_, rollout::pod_selector(workload)))) {
@@ -29,6 +33,10 @@ Look look(kube::KubeClient& kube, const kube::ObjectRef& ref, const Json& worklo
     if (string_member(member(metadata, "annotations"), instrument::kAnnotationInjectPython)
             .empty()) {
       continue;  // an earlier template's, on its way out
+    }
+    if (std::find(deleted.begin(), deleted.end(), string_member(metadata, "name")) !=
+        deleted.end()) {
+      continue;
     }
     ++seen.current;
     if (!instrument::pod_injected_by_operator(pod, app)) {
@@ -39,12 +47,14 @@ Look look(kube::KubeClient& kube, const kube::ObjectRef& ref, const Json& worklo
 }
 
 void wait_for_replacements(kube::KubeClient& kube, TimeSource& time, const kube::ObjectRef& ref,
-                           const std::string& app, const InjectionWait& wait) {
+                           const std::string& app, const InjectionWait& wait,
+                           const std::vector<std::string>& deleted) {
   const auto deadline = time.now() + wait.budget;
   while (time.now() < deadline && !(wait.interrupted && wait.interrupted())) {
     const auto workload = kube.get(ref);
     if (!workload) return;
-    if (look(kube, ref, *workload, app).current >= rollout::rollout_state(*workload).desired) {
+    if (look(kube, ref, *workload, app, deleted).current >=
+        rollout::rollout_state(*workload).desired) {
       return;
     }
     kube.await_change(ref, wait.poll_interval);
@@ -59,7 +69,7 @@ InjectionCheck verify_operator_injection(Context& context, const kube::ObjectRef
   for (size_t attempt = 0;; ++attempt) {
     const auto workload = context.kube.get(ref);
     if (!workload) throw Error(ExitCode::not_found, fmt::format("{} is gone", ref.describe()));
-    const Look seen = look(context.kube, ref, *workload, app);
+    const Look seen = look(context.kube, ref, *workload, app, check.replaced);
     check.skipped = seen.skipped;
     // A workload scaled to zero has nothing to inject yet; any other needs its pods seen.
     check.injected = seen.skipped.empty() &&
@@ -83,13 +93,14 @@ InjectionCheck verify_operator_injection(Context& context, const kube::ObjectRef
                                                   context.reporter);
     if (rolled.outcome != rollout::RolloutOutcome::complete) {
       const auto now = context.kube.get(ref);
-      check.skipped = now ? look(context.kube, ref, *now, app).skipped : check.skipped;
+      check.skipped =
+          now ? look(context.kube, ref, *now, app, check.replaced).skipped : check.skipped;
       check.injected = false;
       return check;
     }
     // The controller may not have counted the deletions yet: look again once the replacements
     // are there (as many live pods of the template as it wants).
-    wait_for_replacements(context.kube, context.time, ref, app, wait);
+    wait_for_replacements(context.kube, context.time, ref, app, wait, check.replaced);
   }
 }
 

@@ -20,9 +20,12 @@ KubeError http_failure(std::string_view action, const net::HttpResponse& respons
   } else if (const Json status = Json::parse(response.body, nullptr, false);
              response.status == 500 && !status.is_object() &&
              response.header("content-type").starts_with("text/plain")) {
-    // kubectl proxy's own report that it could not reach the API server ("dial tcp ...:
-    // connect: connection refused"): what kubectl prints for it.
-    report = "Unable to connect to the server: " + one_line(trim(response.body));
+    // kubectl proxy's own report of a failure on its way to the API server. Not connected
+    // ("dial tcp ...: connect: connection refused"): what kubectl prints for it. Anything else
+    // (EOF, a reset, a timeout) came after the request went out: it may have been done.
+    const std::string cause = one_line(trim(response.body));
+    report = cause.starts_with("dial ") ? "Unable to connect to the server: " + cause
+                                        : "unexpected EOF: " + cause;
   } else {
     std::string reason = status.is_object() ? status.value("reason", "") : "";
     const std::string message = status.is_object() ? status.value("message", "") : "";

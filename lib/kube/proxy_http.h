@@ -1,7 +1,7 @@
 #pragma once
 // HTTP to the API server through the run's one `kubectl proxy` (kube/kubectl_proxy.h): plain
 // requests with kubectl's credentials, each with the run's request timeout. What the waits'
-// lists and watches (proxy_watch_source.h) and the client's reads (proxy_reading_client.h)
+// lists and watches (proxy_watch_source.h) and the client's requests (proxy_client.h)
 // share. A proxy that cannot start is tried once: each later request fails as the first did.
 
 #include <atomic>

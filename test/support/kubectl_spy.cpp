@@ -18,6 +18,7 @@ KubectlSpy::KubectlSpy(const std::string& real_kubectl) {
                          // A watch or a proxy (which carries the waits' watches) is recorded as
                          // call 0: it ends only when the tool stops it.
                          "case \"$*\" in *watch=1*|*\" proxy \"*)\n"
+                         "  echo \"$PPID\" > \"$d/caller\"\n"
                          "  cat /proc/$$/cmdline > \"$d/cmdline.0.$$\"\n"
                          "  cat /proc/$$/environ > \"$d/environ.0.$$\"\n"
                          "  cat /proc/$PPID/environ > \"$d/environ.0.caller.$$\" 2>/dev/null\n"

@@ -27,7 +27,8 @@ class KubectlSpy {
   void kill_caller_after(int call) const;
   // How many calls were made so far.
   int calls() const;
-  // The pid of the process that made the latest call (cxtm-o11y), or 0 before the first.
+  // The pid of the process that made the latest call, the proxy included (cxtm-o11y), or 0
+  // before the first.
   pid_t caller() const;
   // The command line of every call so far, in call order (argv[0] is the shell running the spy).
   std::vector<std::vector<std::string>> command_lines() const;

@@ -1,6 +1,8 @@
-#include "kube/proxy_reading_client.h"
+#include "kube/proxy_client.h"
 
 #include <fmt/core.h>
+
+#include <algorithm>
 
 #include "net/url.h"
 
@@ -8,6 +10,15 @@ namespace cxtm::kube {
 namespace {
 
 constexpr std::string_view kReviewsPath = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+constexpr const char* kJsonType = "application/json";
+// Server-side apply's patch type; JSON is YAML, so the object goes as JSON, as kubectl sends it.
+constexpr const char* kApplyPatchType = "application/apply-patch+yaml";
+
+// A query as kubectl sends it: Go's url.Values encodes its keys in sorted order.
+std::string query_of(std::vector<std::pair<std::string, std::string>> query) {
+  std::sort(query.begin(), query.end());
+  return net::query_string(query);
+}
 
 bool succeeded(const net::HttpResponse& response) {
   return response.status >= 200 && response.status < 300;
@@ -51,8 +62,8 @@ std::string pod_log_path(std::string_view namespace_, std::string_view pod) {
 
 }  // namespace
 
-ProxyReadingClient::ProxyReadingClient(std::unique_ptr<KubeClient> inner,
-                                       std::shared_ptr<SharedProxy> proxy, KubectlOptions options)
+ProxyClient::ProxyClient(std::unique_ptr<KubectlClient> inner, std::shared_ptr<SharedProxy> proxy,
+                         KubectlOptions options)
     : inner_(std::move(inner)),
       http_(std::move(proxy), std::move(options)),
       discovery_([this](const std::string& path) -> std::optional<Json> {
@@ -62,14 +73,14 @@ ProxyReadingClient::ProxyReadingClient(std::unique_ptr<KubeClient> inner,
         return parse_answer("get " + path, response);
       }) {}
 
-std::optional<std::string> ProxyReadingClient::path_of(const ObjectRef& ref) {
+std::optional<std::string> ProxyClient::path_of(const ObjectRef& ref) {
   if (!http_.available()) return std::nullopt;
   const auto resource = discovery_.by_kind(ref.api_version, ref.kind);
   if (!resource || (resource->namespaced && ref.namespace_.empty())) return std::nullopt;
   return object_path(*resource, ref.namespace_, ref.name);
 }
 
-std::optional<std::pair<ApiResource, std::string>> ProxyReadingClient::collection_of(
+std::optional<std::pair<ApiResource, std::string>> ProxyClient::collection_of(
     std::string_view resource, std::string_view namespace_) {
   if (!http_.available()) return std::nullopt;
   auto found = discovery_.by_name(resource);
@@ -78,21 +89,20 @@ std::optional<std::pair<ApiResource, std::string>> ProxyReadingClient::collectio
   return std::pair{std::move(*found), std::move(path)};
 }
 
-std::optional<Json> ProxyReadingClient::read_object(const std::string& path,
-                                                    std::string_view action) {
+std::optional<Json> ProxyClient::read_object(const std::string& path, std::string_view action) {
   const auto response = http_.send("GET", path);
   if (response.status == 404) return std::nullopt;
   if (!succeeded(response)) throw http_failure(action, response);
   return parse_answer(action, response);
 }
 
-std::string ProxyReadingClient::read_text(const std::string& path, std::string_view action) {
+std::string ProxyClient::read_text(const std::string& path, std::string_view action) {
   const auto response = http_.send("GET", path);
   if (!succeeded(response)) throw http_failure(action, response);
   return response.body;
 }
 
-std::optional<Json> ProxyReadingClient::get(const ObjectRef& ref) {
+std::optional<Json> ProxyClient::get(const ObjectRef& ref) {
   const auto path = path_of(ref);
   if (!path) return inner_->get(ref);
   auto object = read_object(*path, "get " + ref.describe());
@@ -100,7 +110,7 @@ std::optional<Json> ProxyReadingClient::get(const ObjectRef& ref) {
   return as_printed(std::move(*object));
 }
 
-std::vector<std::optional<Json>> ProxyReadingClient::get_each(const std::vector<ObjectRef>& refs) {
+std::vector<std::optional<Json>> ProxyClient::get_each(const std::vector<ObjectRef>& refs) {
   // Without the proxy, kubectl reads them all in one run.
   if (!http_.available()) return inner_->get_each(refs);
   // As kubectl does with several names: each is read, past another's failure; then the first
@@ -119,7 +129,7 @@ std::vector<std::optional<Json>> ProxyReadingClient::get_each(const std::vector<
   return objects;
 }
 
-Json ProxyReadingClient::managed_fields(const ObjectRef& ref) {
+Json ProxyClient::managed_fields(const ObjectRef& ref) {
   const auto path = path_of(ref);
   if (!path) return inner_->managed_fields(ref);
   const auto object = read_object(*path, "get the managed fields of " + ref.describe());
@@ -127,15 +137,15 @@ Json ProxyReadingClient::managed_fields(const ObjectRef& ref) {
   return array_member(object_member(*object, "metadata"), "managedFields");
 }
 
-std::vector<Json> ProxyReadingClient::list(std::string_view resource, std::string_view namespace_,
-                                           std::string_view label_selector) {
+std::vector<Json> ProxyClient::list(std::string_view resource, std::string_view namespace_,
+                                    std::string_view label_selector) {
   const auto collection = collection_of(resource, namespace_);
   if (!collection) return inner_->list(resource, namespace_, label_selector);
   const auto& [found, path] = *collection;
   std::vector<std::pair<std::string, std::string>> query;
   if (!label_selector.empty()) query.emplace_back("labelSelector", label_selector);
   const std::string action = fmt::format("get {}", resource);
-  const auto response = http_.send("GET", path + net::query_string(query));
+  const auto response = http_.send("GET", path + query_of(query));
   if (!succeeded(response)) throw http_failure(action, response);
   const Json answer = parse_answer(action, response);
   std::vector<Json> objects;
@@ -149,9 +159,8 @@ std::vector<Json> ProxyReadingClient::list(std::string_view resource, std::strin
   return objects;
 }
 
-std::vector<Json> ProxyReadingClient::get_named(std::string_view resource,
-                                                std::string_view namespace_,
-                                                const std::vector<std::string>& names) {
+std::vector<Json> ProxyClient::get_named(std::string_view resource, std::string_view namespace_,
+                                         const std::vector<std::string>& names) {
   if (names.empty()) return {};
   const auto collection = collection_of(resource, namespace_);
   if (!collection) return inner_->get_named(resource, namespace_, names);
@@ -170,20 +179,20 @@ std::vector<Json> ProxyReadingClient::get_named(std::string_view resource,
   return objects;
 }
 
-std::string ProxyReadingClient::logs(std::string_view namespace_, std::string_view pod,
-                                     std::string_view container, int tail_lines, bool previous) {
+std::string ProxyClient::logs(std::string_view namespace_, std::string_view pod,
+                              std::string_view container, int tail_lines, bool previous) {
   if (container.empty() || !http_.available()) {
     return inner_->logs(namespace_, pod, container, tail_lines, previous);
   }
   std::vector<std::pair<std::string, std::string>> query = {
       {"container", std::string(container)}, {"tailLines", std::to_string(tail_lines)}};
   if (previous) query.emplace_back("previous", "true");
-  return read_text(pod_log_path(namespace_, pod) + net::query_string(query),
+  return read_text(pod_log_path(namespace_, pod) + query_of(query),
                    fmt::format("logs {}/{}", namespace_, pod));
 }
 
-std::string ProxyReadingClient::log_head(std::string_view namespace_, std::string_view pod,
-                                         std::string_view container, int max_bytes) {
+std::string ProxyClient::log_head(std::string_view namespace_, std::string_view pod,
+                                  std::string_view container, int max_bytes) {
   if (container.empty() || !http_.available()) {
     return inner_->log_head(namespace_, pod, container, max_bytes);
   }
@@ -191,11 +200,11 @@ std::string ProxyReadingClient::log_head(std::string_view namespace_, std::strin
       {"container", std::string(container)},
       {"timestamps", "true"},
       {"limitBytes", std::to_string(max_bytes)}};
-  return read_text(pod_log_path(namespace_, pod) + net::query_string(query),
+  return read_text(pod_log_path(namespace_, pod) + query_of(query),
                    fmt::format("logs {}/{}", namespace_, pod));
 }
 
-std::vector<bool> ProxyReadingClient::can_i(const std::vector<AccessQuery>& queries) {
+std::vector<bool> ProxyClient::can_i(const std::vector<AccessQuery>& queries) {
   if (queries.empty() || !http_.available()) return inner_->can_i(queries);
   std::vector<bool> allowed;
   for (const AccessQuery& query : queries) {
@@ -209,7 +218,7 @@ std::vector<bool> ProxyReadingClient::can_i(const std::vector<AccessQuery>& quer
   return allowed;
 }
 
-bool ProxyReadingClient::serves(std::string_view group_version, std::string_view resource) {
+bool ProxyClient::serves(std::string_view group_version, std::string_view resource) {
   if (!http_.available()) return inner_->serves(group_version, resource);
   // Not from discovery_'s documents: a definition installed during the run must show.
   const std::string path = group_version_path(group_version);
@@ -219,9 +228,73 @@ bool ProxyReadingClient::serves(std::string_view group_version, std::string_view
   return resource_named(parse_answer("get " + path, response), resource).has_value();
 }
 
-void ProxyReadingClient::limit_request_time(Duration limit) {
+void ProxyClient::limit_request_time(Duration limit) {
   http_.limit_request_time(limit);
   inner_->limit_request_time(limit);
+}
+
+Json ProxyClient::written(const net::HttpResponse& response, std::string_view action) {
+  if (!succeeded(response)) throw http_failure(action, response);
+  return as_printed(parse_answer(action, response));
+}
+
+Json ProxyClient::apply(const Json& object, DryRun dry_run, std::string_view field_manager) {
+  const ObjectRef ref = ObjectRef::of(object);
+  const auto path = path_of(ref);
+  if (!path) return inner_->apply(object, dry_run, field_manager);
+  // kubectl apply --server-side --force-conflicts [--dry-run=server].
+  std::vector<std::pair<std::string, std::string>> query = {
+      {"fieldManager", std::string(field_manager)}, {"force", "true"}};
+  if (dry_run == DryRun::server) query.emplace_back("dryRun", "All");
+  return written(http_.send("PATCH", *path + query_of(query), object.dump(), kApplyPatchType),
+                 "apply " + ref.describe());
+}
+
+std::vector<WriteOutcome> ProxyClient::apply_each(const std::vector<Json>& objects, DryRun dry_run,
+                                                  std::string_view field_manager) {
+  if (!http_.available()) return inner_->apply_each(objects, dry_run, field_manager);
+  return KubeClient::apply_each(objects, dry_run, field_manager);
+}
+
+Json ProxyClient::replace(const Json& object) {
+  const ObjectRef ref = ObjectRef::of(object);
+  const auto path = path_of(ref);
+  if (!path) return inner_->replace(object);
+  // Recorded as the tool's in managedFields, as its kubectl replace is (kubectl_client.cpp).
+  const std::string query = query_of({{"fieldManager", std::string(kFieldManager)}});
+  return written(http_.send("PUT", *path + query, object.dump(), kJsonType),
+                 "replace " + ref.describe());
+}
+
+bool ProxyClient::remove(const ObjectRef& ref) {
+  const auto path = path_of(ref);
+  if (!path) return inner_->remove(ref);
+  // kubectl delete --wait=false: what the object owns goes in the background.
+  const Json options = {
+      {"apiVersion", "v1"}, {"kind", "DeleteOptions"}, {"propagationPolicy", "Background"}};
+  const auto response = http_.send("DELETE", *path, options.dump(), kJsonType);
+  if (succeeded(response)) return true;
+  if (response.status == 404) return false;
+  throw http_failure("delete " + ref.describe(), response);
+}
+
+std::vector<WriteOutcome> ProxyClient::replace_all(const std::vector<Json>& objects) {
+  if (!http_.available()) return inner_->replace_all(objects);
+  std::vector<WriteOutcome> outcomes;
+  for (const Json& object : objects) {
+    try {
+      outcomes.push_back({.stored = replace(object), .failure = {}});
+    } catch (const KubeError& error) {
+      outcomes.push_back({.stored = std::nullopt, .failure = error});
+    }
+  }
+  return outcomes;
+}
+
+std::vector<WriteOutcome> ProxyClient::apply_all(const std::vector<Json>& objects,
+                                                 std::string_view field_manager) {
+  if (!http_.available()) return inner_->apply_all(objects, field_manager);
+  return KubeClient::apply_each(objects, DryRun::none, field_manager);
 }
 
 }  // namespace cxtm::kube

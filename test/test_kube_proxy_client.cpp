@@ -1,22 +1,23 @@
-// Reads through the run's `kubectl proxy` (kube/proxy_reading_client.h): the real kubectl proxy
+// Reads through the run's `kubectl proxy` (kube/proxy_client.h): the real kubectl proxy
 // in front of the API server double. Objects and lists read as `kubectl get -o json` prints
 // them, paths found by discovery, logs, access reviews, and kubectl (the inner client) for what
 // the proxy cannot carry.
 #include <doctest/doctest.h>
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "fixtures/fake_kube_api_server.h"
 #include "kube/api_discovery.h"
-#include "kube/proxy_reading_client.h"
-#include "support/fake_kube_client.h"
+#include "kube/proxy_client.h"
 #include "support/kubectl_runner.h"
 #include "support/temp_dir.h"
 
-namespace test_kube_proxy_reading_client {
+namespace test_kube_proxy_client {
 
 using cxtm::ExitCode;
 using cxtm::Json;
-using cxtm::testing::FakeKubeClient;
-using cxtm::testing::KubeCall;
 using namespace cxtm::kube;
 
 namespace {
@@ -28,17 +29,25 @@ Json configmap(const std::string& name, const std::string& app) {
           {"data", {{"k", "v"}}}};
 }
 
-// A ProxyReadingClient over the double, with a FakeKubeClient as its kubectl: what falls back
-// to kubectl shows in the fake's call counts.
-struct Reader {
+// A ProxyClient over the double, its kubectl the real one behind a script that counts the runs
+// other than the proxy (what falls back to kubectl) and, when asked, cannot start a proxy.
+struct Client {
   cxtm::testing::FakeKubeApiServer server;
   cxtm::testing::TempDir dir;
-  FakeKubeClient* inner = nullptr;
-  std::unique_ptr<ProxyReadingClient> client;
+  std::unique_ptr<ProxyClient> client;
   std::vector<std::string> shown;  // -v's lines
 
-  explicit Reader(std::string kubectl = cxtm::testing::test_kubectl()) {
-    KubectlOptions options{.kubectl = std::move(kubectl),
+  explicit Client(bool proxy_starts = true) {
+    const std::string refusal =
+        "case \" $* \" in *\" proxy \"*) echo 'error: no proxy here' >&2; exit 1;; esac\n";
+    const auto kubectl = dir.write(
+        "kubectl",
+        fmt::format("#!/bin/sh\ncase \" $* \" in *\" proxy \"*) ;; *) echo run >> '{}';; esac\n"
+                    "{}exec '{}' \"$@\"\n",
+                    (dir.path() / "runs").string(), proxy_starts ? "" : refusal,
+                    cxtm::testing::test_kubectl()),
+        true);
+    KubectlOptions options{.kubectl = kubectl.string(),
                            .kubeconfig = server.write_kubeconfig(dir.path()).string(),
                            .request_timeout = "20s"};
     options.on_command = [this](const std::vector<std::string>& argv) {
@@ -46,10 +55,14 @@ struct Reader {
       for (const auto& word : argv) line += (line.empty() ? "" : " ") + word;
       shown.push_back(line);
     };
-    auto fake = std::make_unique<FakeKubeClient>();
-    inner = fake.get();
-    client = std::make_unique<ProxyReadingClient>(std::move(fake),
-                                                  std::make_shared<SharedProxy>(options), options);
+    client = std::make_unique<ProxyClient>(std::make_unique<KubectlClient>(options),
+                                           std::make_shared<SharedProxy>(options), options);
+  }
+  // kubectl runs so far, the proxy's not counted.
+  size_t kubectl_runs() const {
+    if (!std::filesystem::exists(dir.path() / "runs")) return 0;
+    const std::string runs = dir.read("runs");
+    return static_cast<size_t>(std::count(runs.begin(), runs.end(), '\n'));
   }
 };
 
@@ -107,9 +120,9 @@ TEST_SUITE("kube/api_discovery") {
   }
 }
 
-TEST_SUITE("kube/proxy_reading_client") {
+TEST_SUITE("kube/proxy_client") {
   TEST_CASE("objects and lists read as kubectl prints them, through one proxy, no kubectl run") {
-    Reader reader;
+    Client reader;
     reader.server.put_object(configmap("first", "scheduler"));
     reader.server.put_object(configmap("second", "notifications"));
     auto& client = *reader.client;
@@ -149,13 +162,11 @@ TEST_SUITE("kube/proxy_reading_client") {
     CHECK(std::count_if(reader.shown.begin(), reader.shown.end(), [](const std::string& line) {
             return line.find(" proxy ") != std::string::npos;
           }) == 1);
-    CHECK(reader.inner->calls(KubeCall::get) == 0);
-    CHECK(reader.inner->calls(KubeCall::list) == 0);
-    CHECK(reader.inner->calls(KubeCall::get_named) == 0);
+    CHECK(reader.kubectl_runs() == 0);
   }
 
   TEST_CASE("the server's refusals read as kubectl's own reports of them") {
-    Reader reader;
+    Client reader;
     reader.server.inject({.method = "GET", .path_regex = "/configmaps/first", .status = 403});
     try {
       reader.client->get({"v1", "ConfigMap", "default", "first"});
@@ -178,7 +189,7 @@ TEST_SUITE("kube/proxy_reading_client") {
   }
 
   TEST_CASE("a container's log: its tail, its head with times, the previous instance by query") {
-    Reader reader;
+    Client reader;
     reader.server.put_object(
         Json{{"apiVersion", "v1"},
              {"kind", "Pod"},
@@ -205,27 +216,70 @@ TEST_SUITE("kube/proxy_reading_client") {
     });
     REQUIRE(previous != requests.end());
     CHECK(previous->path == "/api/v1/namespaces/default/pods/app-1/log");
-    CHECK(previous->query == "container=app&tailLines=10&previous=true");
+    CHECK(previous->query == "container=app&previous=true&tailLines=10");
   }
 
-  TEST_CASE("kubectl reads what the proxy cannot: an unknown resource, no namespace, no proxy") {
-    Reader reader;
-    auto& client = *reader.client;
-    reader.inner->put(configmap("first", "scheduler"));
-    // Not served: kubectl's own words about it are the inner client's.
-    CHECK_FALSE(client.get({"example.com/v1", "Widget", "default", "w"}));
-    CHECK(reader.inner->calls(KubeCall::get) == 1);
+  TEST_CASE("kubectl runs what the proxy cannot: an unknown resource, no namespace, no proxy") {
+    Client with_proxy;
+    auto& client = *with_proxy.client;
+    with_proxy.server.put_object(configmap("first", "scheduler"));
+    // Not served: kubectl's own words about it.
+    CHECK_THROWS_WITH(client.get({"example.com/v1", "Widget", "default", "w"}),
+                      doctest::Contains("the server doesn't have a resource type"));
+    CHECK(with_proxy.kubectl_runs() == 1);
     // Namespaced, without a namespace: kubectl's context namespace.
     CHECK(client.list("configmaps", "", "").size() == 1);
-    CHECK(reader.inner->calls(KubeCall::list) == 1);
+    CHECK(with_proxy.kubectl_runs() == 2);
 
-    Reader without_proxy("/nonexistent/kubectl");
-    without_proxy.inner->put(configmap("first", "scheduler"));
+    Client without_proxy(false);
+    without_proxy.server.put_object(configmap("first", "scheduler"));
     CHECK(without_proxy.client->get({"v1", "ConfigMap", "default", "first"}));
     CHECK(without_proxy.client->list("configmaps", "default", "").size() == 1);
-    CHECK(without_proxy.inner->calls(KubeCall::get) == 1);
-    CHECK(without_proxy.inner->calls(KubeCall::list) == 1);
+    const Json written = without_proxy.client->apply(configmap("second", "notifications"),
+                                                     DryRun::none, kFieldManager);
+    CHECK(written["metadata"]["name"] == "second");
+    CHECK(without_proxy.kubectl_runs() == 3);
+  }
+
+  TEST_CASE(
+      "writes as kubectl sends them: apply a PATCH, replace a PUT, delete in the background") {
+    Client writer;
+    auto& client = *writer.client;
+    const Json applied = client.apply(configmap("first", "scheduler"), DryRun::none, kFieldManager);
+    CHECK(applied["data"]["k"] == "v");
+    CHECK(applied["metadata"].contains("resourceVersion"));
+    Json changed = applied;
+    changed["data"]["k"] = "w";
+    CHECK(client.replace(changed)["data"]["k"] == "w");
+    // The first resourceVersion is stale now: the precondition fails as kubectl's would.
+    try {
+      client.replace(applied);
+      FAIL("no conflict");
+    } catch (const KubeError& error) {
+      CHECK(error.code() == ExitCode::conflict);
+    }
+    Json dry = configmap("first", "scheduler");
+    dry["data"]["k"] = "dry";
+    CHECK(client.apply(dry, DryRun::server, kFieldManager)["data"]["k"] == "dry");
+    const auto outcomes = client.replace_all({changed, applied});
+    REQUIRE(outcomes.size() == 2);
+    CHECK(outcomes[1].failure.has_value());
+    CHECK(client.remove({"v1", "ConfigMap", "default", "first"}));
+    CHECK_FALSE(client.remove({"v1", "ConfigMap", "default", "first"}));
+
+    std::vector<std::string> writes;
+    for (const auto& request : writer.server.requests()) {
+      if (request.method == "GET") continue;
+      writes.push_back(request.method + " " + request.query);
+    }
+    CHECK(writes ==
+          std::vector<std::string>{
+              "PATCH fieldManager=cxtm-o11y&force=true", "PUT fieldManager=cxtm-o11y",
+              "PUT fieldManager=cxtm-o11y", "PATCH dryRun=All&fieldManager=cxtm-o11y&force=true",
+              "PUT fieldManager=cxtm-o11y", "PUT fieldManager=cxtm-o11y", "DELETE ", "DELETE "});
+    CHECK(writer.kubectl_runs() == 0);
+    CHECK(writer.server.get("/api/v1/namespaces/default/configmaps/first") == std::nullopt);
   }
 }
 
-}  // namespace test_kube_proxy_reading_client
+}  // namespace test_kube_proxy_client

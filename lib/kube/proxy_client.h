@@ -1,27 +1,33 @@
 #pragma once
-// A KubeClient whose reads are HTTP requests through the run's one `kubectl proxy`
+// A KubeClient whose requests go over HTTP through the run's one `kubectl proxy`
 // (kube/proxy_http.h) instead of a kubectl process each: a kubectl start costs about 0.15 s of
-// CPU, half of it the kernel mapping a 50 MB binary, and a fleet's run reads hundreds of times.
-// Paths come from discovery (kube/api_discovery.h), as kubectl finds them. Objects read the way
-// `kubectl get -o json` prints them: each item of a list with its apiVersion and kind, and no
-// metadata.managedFields (managed_fields() reads those). Writes go to the inner client (kubectl),
-// and so do reads the proxy cannot carry: when it could not start, for a resource discovery does
-// not list, for a namespaced one asked without a namespace (kubectl's context namespace), for a
+// CPU, half of it the kernel mapping a 50 MB binary, and a fleet's run makes hundreds of
+// requests. Paths come from discovery (kube/api_discovery.h), as kubectl finds them; each
+// request is the one kubectl would send (server-side apply as a PATCH of
+// application/apply-patch+yaml, replace as a PUT, delete in the background).
+//
+// Objects read the way `kubectl get -o json` prints them: keys sorted, each item of a list with
+// its apiVersion and kind, and no metadata.managedFields (managed_fields() reads those). Errors
+// read and classify as kubectl's reports of them (http_failure). kubectl itself (the inner
+// client) carries what the proxy cannot: everything when the proxy could not start, a resource
+// discovery does not list, a namespaced one without a namespace (kubectl's context namespace), a
 // log without a container (kubectl's default container).
 
 #include <memory>
 
 #include "kube/api_discovery.h"
+#include "kube/batch_writer.h"
 #include "kube/kube_client.h"
+#include "kube/kubectl_client.h"
 #include "kube/proxy_http.h"
 
 namespace cxtm::kube {
 
-class ProxyReadingClient : public KubeClient {
+class ProxyClient : public KubeClient, public BatchWriter {
  public:
   // options: the request timeout, and -v's on_command (kube/proxy_http.h).
-  ProxyReadingClient(std::unique_ptr<KubeClient> inner, std::shared_ptr<SharedProxy> proxy,
-                     KubectlOptions options);
+  ProxyClient(std::unique_ptr<KubectlClient> kubectl, std::shared_ptr<SharedProxy> proxy,
+              KubectlOptions options);
 
   std::optional<Json> get(const ObjectRef& ref) override;
   std::vector<std::optional<Json>> get_each(const std::vector<ObjectRef>& refs) override;
@@ -38,22 +44,16 @@ class ProxyReadingClient : public KubeClient {
   bool serves(std::string_view group_version, std::string_view resource) override;
   void limit_request_time(Duration limit) override;
 
-  // Writes, and what only the inner client knows.
-  Json apply(const Json& object, DryRun dry_run, std::string_view field_manager) override {
-    return inner_->apply(object, dry_run, field_manager);
-  }
+  Json apply(const Json& object, DryRun dry_run, std::string_view field_manager) override;
+  // Each object's own request, one going on past another's failure.
   std::vector<WriteOutcome> apply_each(const std::vector<Json>& objects, DryRun dry_run,
-                                       std::string_view field_manager) override {
-    return inner_->apply_each(objects, dry_run, field_manager);
-  }
-  Json replace(const Json& object) override { return inner_->replace(object); }
-  bool remove(const ObjectRef& ref) override { return inner_->remove(ref); }
-  void await_change(const ObjectRef& watched, Duration at_most) override {
-    inner_->await_change(watched, at_most);
-  }
-  void read_in_bulk(std::string_view kind, const std::string& namespace_, bool follow) override {
-    inner_->read_in_bulk(kind, namespace_, follow);
-  }
+                                       std::string_view field_manager) override;
+  Json replace(const Json& object) override;
+  bool remove(const ObjectRef& ref) override;
+  // BatchWriter: each object's own request, in turn.
+  std::vector<WriteOutcome> replace_all(const std::vector<Json>& objects) override;
+  std::vector<WriteOutcome> apply_all(const std::vector<Json>& objects,
+                                      std::string_view field_manager) override;
 
  private:
   // The object's path, nullopt when the proxy or discovery cannot give one.
@@ -66,7 +66,10 @@ class ProxyReadingClient : public KubeClient {
   // The text at path (a log).
   std::string read_text(const std::string& path, std::string_view action);
 
-  std::unique_ptr<KubeClient> inner_;
+  // The stored object an answer to a write holds, or its failure thrown.
+  Json written(const net::HttpResponse& response, std::string_view action);
+
+  std::unique_ptr<KubectlClient> inner_;
   ProxyHttp http_;
   ApiDiscovery discovery_;
 };
