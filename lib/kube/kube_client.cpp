@@ -11,6 +11,19 @@ std::vector<std::optional<Json>> KubeClient::get_each(const std::vector<ObjectRe
   return objects;
 }
 
+Json access_review(const AccessQuery& query) {
+  const auto dot = query.resource.find('.');
+  Json attributes = {{"verb", query.verb},
+                     {"resource", query.resource.substr(0, dot)},
+                     {"group", dot == std::string::npos ? "" : query.resource.substr(dot + 1)}};
+  if (!query.subresource.empty()) attributes["subresource"] = query.subresource;
+  if (!query.namespace_.empty()) attributes["namespace"] = query.namespace_;
+  if (!query.name.empty()) attributes["name"] = query.name;
+  return {{"apiVersion", "authorization.k8s.io/v1"},
+          {"kind", "SelfSubjectAccessReview"},
+          {"spec", {{"resourceAttributes", attributes}}}};
+}
+
 const KubeError* first_failure(const std::vector<WriteOutcome>& outcomes) {
   const KubeError* first = nullptr;
   for (const auto& outcome : outcomes) {

@@ -1,7 +1,7 @@
 #pragma once
-// The cluster as the actions see it. KubectlClient drives the real kubectl; tests may substitute
-// a fake. Every method throws KubeError (an Error with the matching ExitCode) when the API server
-// or the way to it fails.
+// The cluster as the actions see it. ProxyClient sends each request through one `kubectl proxy`,
+// KubectlClient runs a kubectl each; tests may substitute a fake. Every method throws KubeError
+// (an Error with the matching ExitCode) when the API server or the way to it fails.
 
 #include <optional>
 #include <string>
@@ -61,6 +61,9 @@ struct AccessQuery {
   std::string namespace_;   // empty: cluster-wide
   std::string name;         // one object ("splunk-access-token"); empty: any object
 };
+
+// The SelfSubjectAccessReview that asks query.
+Json access_review(const AccessQuery& query);
 
 // object ready for KubeClient::replace: status and managedFields left out (the server keeps
 // them), metadata.resourceVersion kept as the precondition.

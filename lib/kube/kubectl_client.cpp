@@ -312,18 +312,7 @@ std::vector<bool> KubectlClient::can_i(const std::vector<AccessQuery>& queries) 
   // One `kubectl create` of a List of reviews instead of a `kubectl auth can-i` per question:
   // each kubectl start costs a discovery round trip.
   Json items = Json::array();
-  for (const auto& query : queries) {
-    const auto dot = query.resource.find('.');
-    Json attributes = {{"verb", query.verb},
-                       {"resource", query.resource.substr(0, dot)},
-                       {"group", dot == std::string::npos ? "" : query.resource.substr(dot + 1)}};
-    if (!query.subresource.empty()) attributes["subresource"] = query.subresource;
-    if (!query.namespace_.empty()) attributes["namespace"] = query.namespace_;
-    if (!query.name.empty()) attributes["name"] = query.name;
-    items.push_back({{"apiVersion", "authorization.k8s.io/v1"},
-                     {"kind", "SelfSubjectAccessReview"},
-                     {"spec", {{"resourceAttributes", attributes}}}});
-  }
+  for (const auto& query : queries) items.push_back(access_review(query));
   const Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", items}};
   const std::string action = "create SelfSubjectAccessReview";
   const auto result = run({"create", "--output=json", "--filename=-"}, list.dump());

@@ -24,11 +24,14 @@ bool succeeded(const net::HttpResponse& response) {
   return response.status >= 200 && response.status < 300;
 }
 
-Json parse_answer(std::string_view action, const net::HttpResponse& response) {
+// The JSON of a 2xx answer. One that is not JSON is a lost answer: a read may simply be asked
+// again, a write may have been done (unknown).
+Json parse_answer(std::string_view action, const net::HttpResponse& response,
+                  FailureKind garbled = FailureKind::transient) {
   Json answer = Json::parse(response.body, nullptr, false);
   if (answer.is_discarded()) {
     throw KubeError(ExitCode::kubectl, fmt::format("kubectl {}: the answer is not JSON", action),
-                    FailureKind::transient);
+                    garbled);
   }
   return answer;
 }
@@ -40,19 +43,6 @@ Json as_printed(Json object) {
     object["metadata"].erase("managedFields");
   }
   return keys_sorted(object);
-}
-
-Json review_of(const AccessQuery& query) {
-  const auto dot = query.resource.find('.');
-  Json attributes = {{"verb", query.verb},
-                     {"resource", query.resource.substr(0, dot)},
-                     {"group", dot == std::string::npos ? "" : query.resource.substr(dot + 1)}};
-  if (!query.subresource.empty()) attributes["subresource"] = query.subresource;
-  if (!query.namespace_.empty()) attributes["namespace"] = query.namespace_;
-  if (!query.name.empty()) attributes["name"] = query.name;
-  return {{"apiVersion", "authorization.k8s.io/v1"},
-          {"kind", "SelfSubjectAccessReview"},
-          {"spec", {{"resourceAttributes", attributes}}}};
 }
 
 std::string pod_log_path(std::string_view namespace_, std::string_view pod) {
@@ -210,7 +200,7 @@ std::vector<bool> ProxyClient::can_i(const std::vector<AccessQuery>& queries) {
   for (const AccessQuery& query : queries) {
     const std::string action = "create SelfSubjectAccessReview";
     const auto response =
-        http_.send("POST", std::string(kReviewsPath), review_of(query).dump(), "application/json");
+        http_.send("POST", std::string(kReviewsPath), access_review(query).dump(), kJsonType);
     if (!succeeded(response)) throw http_failure(action, response);
     const Json review = parse_answer(action, response);
     allowed.push_back(object_member(review, "status").value("allowed", false));
@@ -235,7 +225,7 @@ void ProxyClient::limit_request_time(Duration limit) {
 
 Json ProxyClient::written(const net::HttpResponse& response, std::string_view action) {
   if (!succeeded(response)) throw http_failure(action, response);
-  return as_printed(parse_answer(action, response));
+  return as_printed(parse_answer(action, response, FailureKind::unknown));
 }
 
 Json ProxyClient::apply(const Json& object, DryRun dry_run, std::string_view field_manager) {
