@@ -25,6 +25,26 @@ TEST_SUITE("core/yaml_syntax") {
     CHECK(error->column == 1);
   }
 
+  TEST_CASE("a document that is a tagged or anchored plain scalar over lines is refused") {
+    // Valid YAML on which yaml-cpp 0.7 allocates without end (found by fuzz_lint).
+    for (const char* text : {"!x a\n,\n", "&x a\n\n,\n", "!0.:lll p\n,llexporters r p\n"}) {
+      CAPTURE(text);
+      const auto error = cxtm::check_yaml_text(text);
+      REQUIRE(error);
+      CHECK(error->line == 1);
+      CHECK_FALSE(error->over_limit);
+    }
+    // The same scalar on one line, quoted, or inside a mapping stays valid.
+    for (const char* text : {"!x a\n", "!x \"a\n,\"\n", "k: !x a\n  ,\n", "--- a\n,b\n"}) {
+      CAPTURE(text);
+      CHECK_FALSE(cxtm::check_yaml_text(text));
+    }
+    const auto findings =
+        cxtm::lint::lint_collector_config("!x a\n,\n", "bad.yaml", {.realm = "us1"});
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].rule_id == "yaml-syntax");
+  }
+
   TEST_CASE("valid streams, NUL bytes and control characters") {
     CHECK_FALSE(cxtm::check_yaml_text("a: [b, c]\n---\n- {d: e}\n"));
     CHECK_FALSE(cxtm::check_yaml_text(""));

@@ -40,6 +40,18 @@ std::optional<std::string> past_limit(const yaml_event_t& event, const YamlLimit
   }
 }
 
+// Valid YAML that yaml-cpp 0.7 loops on, allocating without end (found by fuzz_lint): a whole
+// document that is a plain scalar with a tag or an anchor, continued on a later line
+// (`!x a` then `,` at column 1: 8 bytes, a gigabyte in 5 s). No input of the tool is a lone
+// scalar, so it is refused whatever its continuation.
+bool yaml_cpp_loops_on(const yaml_event_t& event, int depth) {
+  if (event.type != YAML_SCALAR_EVENT || depth != 0) return false;
+  const auto& scalar = event.data.scalar;
+  return scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+         (scalar.anchor != nullptr || scalar.tag != nullptr) &&
+         event.end_mark.line > event.start_mark.line;
+}
+
 }  // namespace
 
 std::optional<YamlTextProblem> check_yaml_text(std::string_view text, const YamlLimits& limits) {
@@ -59,7 +71,12 @@ std::optional<YamlTextProblem> check_yaml_text(std::string_view text, const Yaml
                          std::move(problem), false);
       break;
     }
-    if (auto limit = past_limit(event, limits, depth, nodes)) {
+    if (yaml_cpp_loops_on(event, depth)) {
+      found = problem_at(event.start_mark,
+                         "a plain scalar with a tag or an anchor over several lines as the whole "
+                         "document, which the YAML reader cannot read: quote it",
+                         false);
+    } else if (auto limit = past_limit(event, limits, depth, nodes)) {
       found = problem_at(event.start_mark, std::move(*limit), true);
     }
     done = event.type == YAML_STREAM_END_EVENT;
