@@ -1,9 +1,10 @@
 #pragma once
 // A KubeClient that writes a wave of services together: replaces and applies that callers start
-// at about the same time (the threads of a fleet's wave) go out in a few kubectl runs side by
-// side (kRunsAtOnce) per kind of write (kube/batch_writer.h), each caller getting its own object's
-// answer or error as if it had written alone. A write with nobody to share it with goes out alone,
-// as before. Reads and everything else go to the inner client.
+// at about the same time (the threads of a fleet's wave) go to the BatchWriter in a few batches
+// side by side (kRunsAtOnce) per kind of write (kube/batch_writer.h), each caller getting its own
+// object's answer or error as if it had written alone. Through kubectl proxy (ProxyClient) each
+// object is its own request anyway; without it, a batch is one kubectl run. A write with nobody
+// to share it with goes out alone. Reads and everything else go to the inner client.
 
 #include <condition_variable>
 #include <memory>

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "kube/api_discovery.h"
 #include "kube/watch_event.h"
 
 namespace cxtm::kube {
@@ -38,10 +39,12 @@ const WatchedKind* watched_resource(std::string_view resource) {
   return nullptr;
 }
 
-std::string collection_path(const WatchedKind& kind, std::string_view namespace_) {
-  return kind.api_version == "v1"
-             ? fmt::format("/api/v1/namespaces/{}/{}", namespace_, kind.plural)
-             : fmt::format("/apis/{}/namespaces/{}/{}", kind.api_version, namespace_, kind.plural);
+// The collection's path in namespace_ (kube/api_discovery.h).
+std::string watched_path(const WatchedKind& kind, std::string_view namespace_) {
+  return collection_path({.group_version = std::string(kind.api_version),
+                          .name = std::string(kind.plural),
+                          .kind = std::string(kind.kind)},
+                         namespace_);
 }
 
 std::string object_key(std::string_view kind, std::string_view namespace_, std::string_view name) {
@@ -99,7 +102,7 @@ WatchingClient::Collection* WatchingClient::collection(std::string_view kind,
                                                        std::string_view namespace_) {
   const WatchedKind* watched = watched_kind(kind);
   if (watched == nullptr) return nullptr;
-  const auto found = collections_.find(collection_path(*watched, namespace_));
+  const auto found = collections_.find(watched_path(*watched, namespace_));
   return found == collections_.end() ? nullptr : found->second.get();
 }
 
@@ -278,7 +281,7 @@ void WatchingClient::read_in_bulk(std::string_view kind, const std::string& name
     auto created = std::make_unique<Collection>();
     created->kind = watched;
     created->namespace_ = namespace_;
-    created->path = collection_path(*watched, namespace_);
+    created->path = watched_path(*watched, namespace_);
     listing = created.get();
     collections_.emplace(listing->path, std::move(created));
   }
@@ -339,7 +342,7 @@ void WatchingClient::watch_for(const ObjectRef& watched) {
 
 void WatchingClient::start(std::string_view kind, const std::string& namespace_) {
   const WatchedKind* watched = watched_kind(kind);
-  const std::string path = collection_path(*watched, namespace_);
+  const std::string path = watched_path(*watched, namespace_);
   if (stopping_) return;
   auto& slot = collections_[path];
   if (!slot) {
