@@ -34,18 +34,24 @@ const KubeError* first_failure(const std::vector<WriteOutcome>& outcomes) {
   return first;
 }
 
-std::vector<WriteOutcome> KubeClient::apply_each(const std::vector<Json>& objects, DryRun dry_run,
-                                                 std::string_view field_manager) {
+std::vector<WriteOutcome> write_each(const std::vector<Json>& objects,
+                                     const std::function<Json(const Json&)>& write) {
   std::vector<WriteOutcome> outcomes;
   outcomes.reserve(objects.size());
   for (const auto& object : objects) {
     try {
-      outcomes.push_back({.stored = apply(object, dry_run, field_manager), .failure = {}});
+      outcomes.push_back({.stored = write(object), .failure = {}});
     } catch (const KubeError& error) {
       outcomes.push_back({.stored = std::nullopt, .failure = error});
     }
   }
   return outcomes;
+}
+
+std::vector<WriteOutcome> KubeClient::apply_each(const std::vector<Json>& objects, DryRun dry_run,
+                                                 std::string_view field_manager) {
+  return write_each(objects,
+                    [&](const Json& object) { return apply(object, dry_run, field_manager); });
 }
 
 void KubeClient::await_change(const ObjectRef&, Duration at_most) {

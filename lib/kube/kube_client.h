@@ -3,6 +3,7 @@
 // KubectlClient runs a kubectl each; tests may substitute a fake. Every method throws KubeError
 // (an Error with the matching ExitCode) when the API server or the way to it fails.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,10 @@ struct AccessQuery {
   std::string namespace_;   // empty: cluster-wide
   std::string name;         // one object ("splunk-access-token"); empty: any object
 };
+
+// write(object) of each object in turn, one going on past another's KubeError; each outcome.
+std::vector<WriteOutcome> write_each(const std::vector<Json>& objects,
+                                     const std::function<Json(const Json&)>& write);
 
 // The SelfSubjectAccessReview that asks query.
 Json access_review(const AccessQuery& query);

@@ -270,15 +270,7 @@ bool ProxyClient::remove(const ObjectRef& ref) {
 
 std::vector<WriteOutcome> ProxyClient::replace_all(const std::vector<Json>& objects) {
   if (!http_.available()) return inner_->replace_all(objects);
-  std::vector<WriteOutcome> outcomes;
-  for (const Json& object : objects) {
-    try {
-      outcomes.push_back({.stored = replace(object), .failure = {}});
-    } catch (const KubeError& error) {
-      outcomes.push_back({.stored = std::nullopt, .failure = error});
-    }
-  }
-  return outcomes;
+  return write_each(objects, [this](const Json& object) { return replace(object); });
 }
 
 std::vector<WriteOutcome> ProxyClient::apply_all(const std::vector<Json>& objects,
