@@ -272,11 +272,13 @@ TEST_SUITE("kube/proxy_client") {
       if (request.method == "GET") continue;
       writes.push_back(request.method + " " + request.query);
     }
-    CHECK(writes ==
-          std::vector<std::string>{
-              "PATCH fieldManager=cxtm-o11y&force=true", "PUT fieldManager=cxtm-o11y",
-              "PUT fieldManager=cxtm-o11y", "PATCH dryRun=All&fieldManager=cxtm-o11y&force=true",
-              "PUT fieldManager=cxtm-o11y", "PUT fieldManager=cxtm-o11y", "DELETE ", "DELETE "});
+    CHECK(writes == std::vector<std::string>{
+                        "PATCH fieldManager=cxtm-o11y&fieldValidation=Strict&force=true",
+                        "PUT fieldManager=cxtm-o11y&fieldValidation=Strict",
+                        "PUT fieldManager=cxtm-o11y&fieldValidation=Strict",
+                        "PATCH dryRun=All&fieldManager=cxtm-o11y&fieldValidation=Strict&force=true",
+                        "PUT fieldManager=cxtm-o11y&fieldValidation=Strict",
+                        "PUT fieldManager=cxtm-o11y&fieldValidation=Strict", "DELETE ", "DELETE "});
     CHECK(writer.kubectl_runs() == 0);
     CHECK(writer.server.get("/api/v1/namespaces/default/configmaps/first") == std::nullopt);
   }

@@ -232,9 +232,12 @@ Json ProxyClient::apply(const Json& object, DryRun dry_run, std::string_view fie
   const ObjectRef ref = ObjectRef::of(object);
   const auto path = path_of(ref);
   if (!path) return inner_->apply(object, dry_run, field_manager);
-  // kubectl apply --server-side --force-conflicts [--dry-run=server].
+  // kubectl apply --server-side --force-conflicts [--dry-run=server], with kubectl's default
+  // --validate=strict: a field the server does not know is refused, not dropped.
   std::vector<std::pair<std::string, std::string>> query = {
-      {"fieldManager", std::string(field_manager)}, {"force", "true"}};
+      {"fieldManager", std::string(field_manager)},
+      {"fieldValidation", "Strict"},
+      {"force", "true"}};
   if (dry_run == DryRun::server) query.emplace_back("dryRun", "All");
   return written(http_.send("PATCH", *path + query_of(query), object.dump(), kApplyPatchType),
                  "apply " + ref.describe());
@@ -250,8 +253,10 @@ Json ProxyClient::replace(const Json& object) {
   const ObjectRef ref = ObjectRef::of(object);
   const auto path = path_of(ref);
   if (!path) return inner_->replace(object);
-  // Recorded as the tool's in managedFields, as its kubectl replace is (kubectl_client.cpp).
-  const std::string query = query_of({{"fieldManager", std::string(kFieldManager)}});
+  // Recorded as the tool's in managedFields, as its kubectl replace is (kubectl_client.cpp); an
+  // unknown field refused, as by kubectl's default --validate=strict.
+  const std::string query =
+      query_of({{"fieldManager", std::string(kFieldManager)}, {"fieldValidation", "Strict"}});
   return written(http_.send("PUT", *path + query, object.dump(), kJsonType),
                  "replace " + ref.describe());
 }

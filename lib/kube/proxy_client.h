@@ -4,7 +4,8 @@
 // CPU, half of it the kernel mapping a 50 MB binary, and a fleet's run makes hundreds of
 // requests. Paths come from discovery (kube/api_discovery.h), as kubectl finds them; each
 // request is the one kubectl would send (server-side apply as a PATCH of
-// application/apply-patch+yaml, replace as a PUT, delete in the background).
+// application/apply-patch+yaml, replace as a PUT, both with kubectl's fieldValidation=Strict;
+// delete in the background).
 //
 // Objects read the way `kubectl get -o json` prints them: keys sorted, each item of a list with
 // its apiVersion and kind, and no metadata.managedFields (managed_fields() reads those). Errors
