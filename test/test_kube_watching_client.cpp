@@ -309,6 +309,25 @@ TEST_SUITE("kube/watching_client") {
     CHECK(setup.inner->gets == 0);
   }
 
+  TEST_CASE("a list after this client's own write waits for it too, and one after a delete asks") {
+    Setup setup([](ScriptedSource& source) {
+      source.sessions.push_back(
+          {.lines = {event("MODIFIED", deployment("cxtm-scheduler", 2, "11"))},
+           .before = std::chrono::milliseconds(100)});
+    });
+    setup.client->await_change(kScheduler, std::chrono::milliseconds(1));
+    setup.source->await_lists(3);
+    setup.client->replace(deployment("cxtm-scheduler", 1, "10"));
+    const auto listed = setup.client->list("deployments.apps", "default", "");
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["metadata"]["generation"] == 2);
+    CHECK(setup.inner->lists == 0);
+    // After a delete the cache may still hold the object for a while: the API server answers.
+    setup.client->remove(kScheduler);
+    setup.client->list("deployments.apps", "default", "");
+    CHECK(setup.inner->lists == 1);
+  }
+
   TEST_CASE("a write the cache never shows is read from the API server instead") {
     Setup setup;
     setup.client->await_change(kScheduler, std::chrono::milliseconds(1));

@@ -151,11 +151,39 @@ std::vector<std::optional<Json>> WatchingClient::get_each(const std::vector<Obje
   return cached ? KubeClient::get_each(refs) : inner_->get_each(refs);
 }
 
+WatchingClient::OwnWrites WatchingClient::own_writes(const Collection& cached,
+                                                     std::string_view kind,
+                                                     std::string_view namespace_) const {
+  const std::string prefix = object_key(kind, namespace_, "");
+  OwnWrites state = OwnWrites::held;
+  for (auto it = written_.lower_bound(prefix);
+       it != written_.end() && it->first.starts_with(prefix); ++it) {
+    if (it->second < 0 || !cached.followed) return OwnWrites::read_directly;
+    const auto found = cached.objects.find(it->first.substr(prefix.size()));
+    if (found == cached.objects.end() ||
+        integer_member(member(found->second, "metadata"), "generation") < it->second) {
+      state = OwnWrites::pending;
+    }
+  }
+  return state;
+}
+
 std::vector<Json> WatchingClient::list(std::string_view resource, std::string_view namespace_,
                                        std::string_view label_selector) {
   if (const WatchedKind* kind = watched_resource(resource); kind != nullptr) {
     std::unique_lock lock(mutex_);
-    if (Collection* cached = healthy(kind->kind, namespace_, lock); cached != nullptr) {
+    Collection* cached = healthy(kind->kind, namespace_, lock);
+    // As for get(): not before the cache holds what this client wrote to the collection (a
+    // rollback's list right after its own write must not see the object as it was).
+    const bool caught_up =
+        cached != nullptr &&
+        changed_.wait_for(lock, kCatchUp,
+                          [&] {
+                            return !cached->healthy || own_writes(*cached, kind->kind,
+                                                                  namespace_) != OwnWrites::pending;
+                          }) &&
+        cached->healthy && own_writes(*cached, kind->kind, namespace_) == OwnWrites::held;
+    if (caught_up) {
       std::vector<Json> selected;
       bool answered = true;
       for (const auto& [name, object] : cached->objects) {

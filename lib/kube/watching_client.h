@@ -8,11 +8,11 @@
 // requests.
 //
 // Reads of a watched collection are answered from the cache while its watch is healthy; a read
-// of an object this client wrote waits (briefly) until the cache holds that write, so no wait
-// ever judges a rollout by the object as it was before. A watch that ends is resumed from the
-// last resourceVersion seen; one the server expired (410) lists again; while a watch is
-// failing, or when the API server refuses to list or watch (RBAC), reads go to the inner
-// client and waits poll as without a cache. Every other call goes to the inner client.
+// of an object this client wrote, or a list of its collection, waits (briefly) until the cache
+// holds that write, so no wait or later step ever judges by the object as it was before. A watch
+// that ends is resumed from the last resourceVersion seen; one the server expired (410) lists
+// again; while a watch is failing, or when the API server refuses to list or watch (RBAC), reads go
+// to the inner client and waits poll as without a cache. Every other call goes to the inner client.
 
 #include <atomic>
 #include <condition_variable>
@@ -86,6 +86,11 @@ class WatchingClient : public KubeClient {
   // Whether anything changed since change `seen` that may concern `workload`: the object
   // itself, what its controllers name after it, or a change of a whole collection.
   bool changed_since(long long seen, const std::string& workload) const;
+  // What the cache holds of this client's writes to a collection: all of them, not yet, or one
+  // that is read from the API server (removed, or failed). mutex_ held.
+  enum class OwnWrites { held, pending, read_directly };
+  OwnWrites own_writes(const Collection& cached, std::string_view kind,
+                       std::string_view namespace_) const;
   // Notes the generation of an object as this client wrote it: cache reads wait for it.
   void remember_write(const Json& written);
   // After a write that failed (a conflict, an answer lost): the object is read from the API
