@@ -16,6 +16,7 @@
 #include "instrument/transform.h"
 #include "support/cli_runner.h"
 #include "support/cluster_cli.h"
+#include "support/kubectl_runner.h"
 #include "support/temp_dir.h"
 
 namespace test_integration_gitops {
@@ -94,6 +95,18 @@ struct Repository {
   TempDir dir;
 };
 
+// kubectl before 1.21 (Debian's is 1.20) embeds kustomize 2.0.3, which cannot read a
+// kustomization's `patches` list: what the tool writes, and what Argo CD's and Flux's kustomize
+// read. The cases that build with it say they were skipped, and why.
+bool skipped_for_old_kustomize() {
+  const int minor = cxtm::testing::test_kubectl_minor();
+  if (minor >= 21) return false;
+  MESSAGE("skipped: kubectl 1." << minor
+                                << " embeds kustomize 2.0.3, which cannot read `patches`; "
+                                   "set CXTM_TEST_KUBECTL to a kubectl 1.21 or later");
+  return true;
+}
+
 // `kubectl kustomize dir`'s Deployments by name.
 std::map<std::string, Json> built(const ClusterCli& cluster, const fs::path& dir) {
   const auto build = cluster.kubectl({"kustomize", dir.string()});
@@ -120,6 +133,7 @@ TEST_SUITE("integration/gitops") {
   TEST_CASE(
       "every corpus shape: kustomize with the patches builds instrument's Deployment, "
       "without them, Git's") {
+    if (skipped_for_old_kustomize()) return;
     const auto manifests = git_manifests();
     REQUIRE(manifests.size() >= 15);
     ClusterCli cluster(services_for(manifests));
@@ -191,6 +205,7 @@ TEST_SUITE("integration/gitops") {
   TEST_CASE(
       "a Deployment that moved in Git under its patch stops kustomize instead of "
       "instrumenting the wrong container") {
+    if (skipped_for_old_kustomize()) return;
     auto manifests = git_manifests();
     ClusterCli cluster(services_for(manifests));
     const std::map<std::string, Json> one = {{"sidecars", manifests.at("sidecars")}};
@@ -222,6 +237,7 @@ TEST_SUITE("integration/gitops") {
   TEST_CASE(
       "from the live Deployment: the patch over it builds instrument's Deployment, and the "
       "cluster is not written") {
+    if (skipped_for_old_kustomize()) return;
     ClusterCli cluster;
     const Json live = cluster.seed("probes-resources", "cxtm-scheduler");
     const int writes = cluster.server.write_count();
@@ -351,6 +367,7 @@ TEST_SUITE("integration/gitops") {
   TEST_CASE(
       "--via operator: the Instrumentation goes to Git with the first patch, out with the "
       "last") {
+    if (skipped_for_old_kustomize()) return;
     auto manifests = git_manifests();
     ClusterCli cluster(services_for(manifests));
     const std::map<std::string, Json> two = {{"minimal", manifests.at("minimal")},
