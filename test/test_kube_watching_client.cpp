@@ -153,6 +153,19 @@ struct Setup {
   }
 };
 
+// The watches running, and this client's write of the scheduler answered with generation 2
+// while the cache still holds 1: the watch brings the write 100 ms later.
+Setup lagging_behind_own_write() {
+  Setup setup([](ScriptedSource& source) {
+    source.sessions.push_back({.lines = {event("MODIFIED", deployment("cxtm-scheduler", 2, "11"))},
+                               .before = std::chrono::milliseconds(100)});
+  });
+  setup.client->await_change(kScheduler, std::chrono::milliseconds(1));
+  setup.source->await_lists(3);
+  setup.client->replace(deployment("cxtm-scheduler", 1, "10"));
+  return setup;
+}
+
 }  // namespace
 
 TEST_SUITE("kube/watch_event") {
@@ -293,15 +306,7 @@ TEST_SUITE("kube/watching_client") {
   }
 
   TEST_CASE("a read after this client's own write waits until the cache holds that write") {
-    Setup setup([](ScriptedSource& source) {
-      source.sessions.push_back(
-          {.lines = {event("MODIFIED", deployment("cxtm-scheduler", 2, "11"))},
-           .before = std::chrono::milliseconds(100)});
-    });
-    setup.client->await_change(kScheduler, std::chrono::milliseconds(1));
-    setup.source->await_lists(3);
-    // The write answers generation 2; the cache still holds 1 until the event arrives.
-    setup.client->replace(deployment("cxtm-scheduler", 1, "10"));
+    Setup setup = lagging_behind_own_write();
     const auto read = setup.client->get(kScheduler);
     REQUIRE(read);
     CHECK((*read)["metadata"]["generation"] == 2);
@@ -310,14 +315,7 @@ TEST_SUITE("kube/watching_client") {
   }
 
   TEST_CASE("a list after this client's own write waits for it too, and one after a delete asks") {
-    Setup setup([](ScriptedSource& source) {
-      source.sessions.push_back(
-          {.lines = {event("MODIFIED", deployment("cxtm-scheduler", 2, "11"))},
-           .before = std::chrono::milliseconds(100)});
-    });
-    setup.client->await_change(kScheduler, std::chrono::milliseconds(1));
-    setup.source->await_lists(3);
-    setup.client->replace(deployment("cxtm-scheduler", 1, "10"));
+    Setup setup = lagging_behind_own_write();
     const auto listed = setup.client->list("deployments.apps", "default", "");
     REQUIRE(listed.size() == 1);
     CHECK(listed[0]["metadata"]["generation"] == 2);
