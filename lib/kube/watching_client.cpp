@@ -125,18 +125,11 @@ std::optional<Json> WatchingClient::get(const ObjectRef& ref) {
     // An object this client wrote comes from a watched cache once that holds the write (within
     // a watch event's way; past kCatchUp the read goes to the API server), never from a LIST
     // answered before the write.
-    if (cached != nullptr && wrote >= 0 && (wrote == 0 || cached->followed)) {
-      const bool caught_up = wrote == 0 || changed_.wait_for(lock, kCatchUp, [&] {
-        if (!cached->healthy) return true;
-        const auto found = cached->objects.find(ref.name);
-        return found != cached->objects.end() &&
-               integer_member(member(found->second, "metadata"), "generation") >= wrote;
-      });
-      if (caught_up && cached->healthy) {
-        const auto found = cached->objects.find(ref.name);
-        if (found == cached->objects.end()) return std::nullopt;
-        return cached->complete(found->second);
-      }
+    const auto own_write = [&] { return write_state(*cached, ref.name, wrote); };
+    if (cached != nullptr && await_own_writes(*cached, lock, own_write) == OwnWrites::held) {
+      const auto found = cached->objects.find(ref.name);
+      if (found == cached->objects.end()) return std::nullopt;
+      return cached->complete(found->second);
     }
   }
   return inner_->get(ref);
@@ -151,21 +144,27 @@ std::vector<std::optional<Json>> WatchingClient::get_each(const std::vector<Obje
   return cached ? KubeClient::get_each(refs) : inner_->get_each(refs);
 }
 
-WatchingClient::OwnWrites WatchingClient::own_writes(const Collection& cached,
-                                                     std::string_view kind,
-                                                     std::string_view namespace_) const {
-  const std::string prefix = object_key(kind, namespace_, "");
-  OwnWrites state = OwnWrites::held;
-  for (auto it = written_.lower_bound(prefix);
-       it != written_.end() && it->first.starts_with(prefix); ++it) {
-    if (it->second < 0 || !cached.followed) return OwnWrites::read_directly;
-    const auto found = cached.objects.find(it->first.substr(prefix.size()));
-    if (found == cached.objects.end() ||
-        integer_member(member(found->second, "metadata"), "generation") < it->second) {
-      state = OwnWrites::pending;
-    }
-  }
-  return state;
+WatchingClient::OwnWrites WatchingClient::write_state(const Collection& cached,
+                                                      const std::string& name,
+                                                      long long wrote) const {
+  if (wrote == 0) return OwnWrites::held;  // not written by this client
+  if (wrote < 0 || !cached.followed) return OwnWrites::read_directly;
+  const auto found = cached.objects.find(name);
+  return found != cached.objects.end() &&
+                 integer_member(member(found->second, "metadata"), "generation") >= wrote
+             ? OwnWrites::held
+             : OwnWrites::pending;
+}
+
+WatchingClient::OwnWrites WatchingClient::await_own_writes(
+    const Collection& cached, std::unique_lock<std::mutex>& lock,
+    const std::function<OwnWrites()>& state) {
+  OwnWrites last = OwnWrites::pending;
+  changed_.wait_for(lock, kCatchUp, [&] {
+    last = cached.healthy ? state() : OwnWrites::read_directly;
+    return last != OwnWrites::pending;
+  });
+  return last;
 }
 
 std::vector<Json> WatchingClient::list(std::string_view resource, std::string_view namespace_,
@@ -173,17 +172,20 @@ std::vector<Json> WatchingClient::list(std::string_view resource, std::string_vi
   if (const WatchedKind* kind = watched_resource(resource); kind != nullptr) {
     std::unique_lock lock(mutex_);
     Collection* cached = healthy(kind->kind, namespace_, lock);
-    // As for get(): not before the cache holds what this client wrote to the collection (a
-    // rollback's list right after its own write must not see the object as it was).
-    const bool caught_up =
-        cached != nullptr &&
-        changed_.wait_for(lock, kCatchUp,
-                          [&] {
-                            return !cached->healthy || own_writes(*cached, kind->kind,
-                                                                  namespace_) != OwnWrites::pending;
-                          }) &&
-        cached->healthy && own_writes(*cached, kind->kind, namespace_) == OwnWrites::held;
-    if (caught_up) {
+    // As for get(), not before the cache holds every write of this client to the collection: a
+    // rollback's list right after its own write must not see the object as it was.
+    const std::string prefix = object_key(kind->kind, namespace_, "");
+    const auto each_write = [&] {
+      OwnWrites all = OwnWrites::held;
+      for (auto it = written_.lower_bound(prefix);
+           it != written_.end() && it->first.starts_with(prefix); ++it) {
+        const OwnWrites one = write_state(*cached, it->first.substr(prefix.size()), it->second);
+        if (one == OwnWrites::read_directly) return one;
+        if (one == OwnWrites::pending) all = one;
+      }
+      return all;
+    };
+    if (cached != nullptr && await_own_writes(*cached, lock, each_write) == OwnWrites::held) {
       std::vector<Json> selected;
       bool answered = true;
       for (const auto& [name, object] : cached->objects) {

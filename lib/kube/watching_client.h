@@ -17,6 +17,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -86,11 +87,15 @@ class WatchingClient : public KubeClient {
   // Whether anything changed since change `seen` that may concern `workload`: the object
   // itself, what its controllers name after it, or a change of a whole collection.
   bool changed_since(long long seen, const std::string& workload) const;
-  // What the cache holds of this client's writes to a collection: all of them, not yet, or one
-  // that is read from the API server (removed, or failed). mutex_ held.
+  // Whether the cache holds what this client wrote of an object (`wrote`: the generation it
+  // wrote, 0 for none, -1 for an object read from the API server: removed, or a write failed),
+  // not yet, or never. mutex_ held.
   enum class OwnWrites { held, pending, read_directly };
-  OwnWrites own_writes(const Collection& cached, std::string_view kind,
-                       std::string_view namespace_) const;
+  OwnWrites write_state(const Collection& cached, const std::string& name, long long wrote) const;
+  // Waits, kCatchUp at most, until `state` is no longer pending (read_directly once the cache is
+  // not healthy); the last state.
+  OwnWrites await_own_writes(const Collection& cached, std::unique_lock<std::mutex>& lock,
+                             const std::function<OwnWrites()>& state);
   // Notes the generation of an object as this client wrote it: cache reads wait for it.
   void remember_write(const Json& written);
   // After a write that failed (a conflict, an answer lost): the object is read from the API
