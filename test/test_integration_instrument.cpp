@@ -300,13 +300,10 @@ TEST_SUITE("integration/instrument") {
       PodBehaviour slow = PodBehaviour::ready_after(60);
       slow.when_init_container = "otel-auto-instrumentation";
       cluster.server.set_pod_behaviour("cxtm-scheduler", slow);
-      // The first read of the Deployments (the LIST) is instrument's own; the wait's come after.
-      // Refused for good: a refused watch falls back to reading one by one, refused too.
-      cluster.server.inject({.method = "GET",
-                             .path_regex = path,
-                             .status = 403,
-                             .times = -1,
-                             .skip = path.starts_with("/apis") ? 1 : 0});
+      // Refused for good from the moment the instrumented spec lands (write 2, after the
+      // backup): the resumed watch is refused, and so is reading one by one.
+      cluster.inject_from_write(2,
+                                {.method = "GET", .path_regex = path, .status = 403, .times = -1});
       const auto result = cluster.run(fast({"instrument", "scheduler"}));
       INFO(result.out, result.err);
       CHECK(result.exit_code == 5);

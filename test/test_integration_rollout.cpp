@@ -4,6 +4,7 @@
 // way the tool went wrong against such a cluster.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -148,29 +149,32 @@ TEST_SUITE("integration/rollout") {
   TEST_CASE("a read that fails in passing during the wait does not undo a good change") {
     ClusterCli cluster;
     seed_scheduler(cluster);
-    // The first read (the LIST of the Deployments) is instrument's own; the next, the wait's
-    // watch, fails once and is resumed.
-    cluster.server.inject({.method = "GET",
-                           .path_regex = "/deployments(/cxtm-scheduler)?(\\?|$)",
-                           .status = 503,
-                           .skip = 1});
+    // Once the instrumented spec lands (write 2, after the backup), the wait's next read of the
+    // Deployment (its watch resumed) fails once.
+    cluster.inject_from_write(
+        2, {.method = "GET", .path_regex = "/deployments(/cxtm-scheduler)?(\\?|$)", .status = 503});
     cluster.server.inject({.method = "GET", .path_regex = "/pods(\\?|$)", .status = 500});
     const auto result = cluster.run(fast({"instrument", "scheduler"}));
     INFO(result.out, result.err);
     CHECK(result.exit_code == 0);
     CHECK(lines_starting(result.err, kErrorPrefix).empty());
+    // The wait met the failure.
+    const auto requests = cluster.server.requests();
+    CHECK(std::any_of(requests.begin(), requests.end(), [](const auto& request) {
+      return request.faulted && request.status == 503;
+    }));
     CHECK(instrumented_by_us(cluster.deployment("cxtm-scheduler")));
   }
 
   TEST_CASE("reads that keep failing end the wait, the change stays and the way on is named") {
     ClusterCli cluster;
     seed_scheduler(cluster);
-    // Every read of the Deployment after instrument's own: the watch, the LISTs again, the GETs.
-    cluster.server.inject({.method = "GET",
-                           .path_regex = "/deployments(/cxtm-scheduler)?(\\?|$)",
-                           .status = 503,
-                           .times = -1,
-                           .skip = 1});
+    // Every read of the Deployment once the instrumented spec lands (write 2): the resumed
+    // watch, the LISTs again, the GETs.
+    cluster.inject_from_write(2, {.method = "GET",
+                                  .path_regex = "/deployments(/cxtm-scheduler)?(\\?|$)",
+                                  .status = 503,
+                                  .times = -1});
     const auto result = cluster.run(
         {"instrument", "scheduler", "--no-validate", "--timeout", "3s", "--poll-interval", "50ms"});
     INFO(result.out, result.err);

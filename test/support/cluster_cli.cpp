@@ -194,6 +194,14 @@ kube::ProcessResult ClusterCli::run_interrupted(const std::vector<std::string>& 
   return testing::run_interrupted(argv(arguments, ""), environment(), dir_.path(), when);
 }
 
+void ClusterCli::inject_from_write(int write, Fault fault) {
+  server.on_write([this, write, fault](int landed, const std::string&, const std::string&) {
+    if (landed != write) return;
+    server.inject(fault);
+    server.end_watches();
+  });
+}
+
 Json ClusterCli::deployment(const std::string& name) const {
   auto stored = server.get(deployment_path(name));
   if (!stored) throw std::runtime_error("no Deployment " + name + " at the fake API server");

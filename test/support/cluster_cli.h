@@ -43,6 +43,12 @@ class ClusterCli {
   // reads, unless the cluster has them (seed does it for every corpus shape).
   void seed_referenced_objects(const Json& deployment);
 
+  // From the moment the server's write number `write` lands (before its answer), fault applies
+  // and every open watch ends: an outage that starts, or a role taken away and the API server
+  // restarted, in the middle of a run. The tool's next reads meet it, however its watches and
+  // its own reads happen to interleave before that write.
+  void inject_from_write(int write, Fault fault);
+
   // cxtm-o11y -c <config> --kubeconfig <fake> --kubectl <kubectl> arguments; kubectl
   // defaults to $CXTM_TEST_KUBECTL; env overrides the environment (SPLUNK_ACCESS_TOKEN is "").
   kube::ProcessResult run(const std::vector<std::string>& arguments,
