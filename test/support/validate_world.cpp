@@ -7,7 +7,6 @@
 
 #include "actions/services.h"
 #include "instrument/transform.h"
-#include "kube/kubectl_client.h"
 #include "render/manifests.h"
 #include "support/cli_runner.h"
 #include "support/installer_log.h"
@@ -87,6 +86,11 @@ ValidateWorld::ValidateWorld(Setup setup) {
   }
   deployment["status"] = Json::object();  // what the API server stores for a new object
   kube.put_object(deployment);
+  // The pods whose logs are set below, once the controllers have made them.
+  kube.wait_until([&] {
+    return !pods("cxtm-scheduler").empty() &&
+           (!setup.collector || !pods(collector_settings.name).empty());
+  });
 
   set_collector_logs(
       "2025-01-01T10:00:00.000Z\tinfo\tservice@v0.147.0/service.go:199\tEverything is ready. "
@@ -132,9 +136,8 @@ kube::ProcessResult ValidateWorld::validate(const std::vector<std::string>& argu
 }
 
 std::vector<std::string> ValidateWorld::pods(const std::string& prefix) const {
-  kube::KubectlClient client({.kubectl = kubectl_binary(), .kubeconfig = kubeconfig_.string()});
   std::vector<std::string> names;
-  for (const Json& pod : client.list("pods", "default", "")) {
+  for (const Json& pod : kube.list("/api/v1/namespaces/default/pods")) {
     const std::string name = pod["metadata"].value("name", "");
     if (name.starts_with(prefix + "-")) names.push_back(name);
   }
