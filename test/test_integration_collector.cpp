@@ -86,6 +86,14 @@ struct Cluster {
   void use_config(const std::string& text) { config = dir.write("cxtm-o11y.yaml", text).string(); }
 
   bool exists(const std::string& path) const { return server.get(path).has_value(); }
+
+  // Whether the collector's pods follow their deleted DaemonSet: the garbage collector deletes
+  // them, each after its grace period, as on a real cluster (a background deletion, as kubectl
+  // delete's, does not wait for them).
+  bool pods_follow() const {
+    return server.wait_until(
+        [this] { return server.list("/api/v1/namespaces/default/pods").empty(); });
+  }
 };
 
 // The example with another memory limit: a change of the ConfigMap and the DaemonSet.
@@ -242,8 +250,7 @@ TEST_SUITE("integration/collector") {
       CAPTURE(path);
       CHECK_FALSE(cluster.exists(path));
     }
-    const Kubectl kubectl(cluster.server);
-    CHECK(Json::parse(kubectl.ok({"get", "pods", "-o", "json"}))["items"].empty());
+    CHECK(cluster.pods_follow());
   }
 
   TEST_CASE("a failed update puts the previous objects back, as they were") {
@@ -429,7 +436,7 @@ TEST_SUITE("integration/collector") {
       CHECK(cluster.exists(path) == (path == kSecret));
     }
     CHECK(cluster.exists("/api/v1/namespaces/default/configmaps/otel-collector-notes"));
-    CHECK(Json::parse(kubectl.ok({"get", "pods", "-o", "json"}))["items"].empty());
+    CHECK(cluster.pods_follow());
     CHECK(cluster.server.write_count() == writes + 6);
 
     const auto again = cluster.cli({"collector", "delete"});
