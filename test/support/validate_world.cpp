@@ -87,10 +87,11 @@ ValidateWorld::ValidateWorld(Setup setup) {
   deployment["status"] = Json::object();  // what the API server stores for a new object
   kube.put_object(deployment);
   // The pods whose logs are set below, once the controllers have made them.
-  kube.wait_until([&] {
+  const bool pods_made = kube.wait_until([&] {
     return !pods("cxtm-scheduler").empty() &&
            (!setup.collector || !pods(collector_settings.name).empty());
   });
+  REQUIRE_MESSAGE(pods_made, "the scheduler's or the collector's pods were never created");
 
   set_collector_logs(
       "2025-01-01T10:00:00.000Z\tinfo\tservice@v0.147.0/service.go:199\tEverything is ready. "
