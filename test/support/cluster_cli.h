@@ -46,7 +46,8 @@ class ClusterCli {
   // From the moment the server's write number `write` lands (before its answer), fault applies
   // and every open watch ends: an outage that starts, or a role taken away and the API server
   // restarted, in the middle of a run. The tool's next reads meet it, however its watches and
-  // its own reads happen to interleave before that write.
+  // its own reads happen to interleave before that write. It takes the server's one on_write
+  // hook, replacing any a test set.
   void inject_from_write(int write, Fault fault);
 
   // cxtm-o11y -c <config> --kubeconfig <fake> --kubectl <kubectl> arguments; kubectl
