@@ -36,6 +36,7 @@ namespace test_integration_faults {
 
 using cxtm::Json;
 using cxtm::read_file;
+using cxtm::testing::binary_under_test;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::contains;
 using cxtm::testing::CopyOf;
@@ -73,7 +74,7 @@ cxtm::kube::ProcessResult run_with_token(const ClusterCli& cluster,
                                          const std::string& token,
                                          const std::string& kubectl = "") {
   const auto home = cluster.state_dir().parent_path();
-  std::vector<std::string> argv = {CXTM_BINARY,
+  std::vector<std::string> argv = {binary_under_test(),
                                    "-c",
                                    cluster.config().string(),
                                    "--kubeconfig",

@@ -4,16 +4,25 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "core/atomic_file.h"
 
 namespace cxtm::testing {
 
+const std::string& binary_under_test() {
+  static const std::string binary = [] {
+    const char* named = std::getenv("CXTM_TEST_BINARY");
+    return std::string(named != nullptr && *named != '\0' ? named : CXTM_BINARY);
+  }();
+  return binary;
+}
+
 kube::ProcessResult run_cli(const std::vector<std::string>& arguments,
                             const std::map<std::string, std::string>& env,
                             const std::string& stdin_data) {
-  std::vector<std::string> argv = {CXTM_BINARY};
+  std::vector<std::string> argv = {binary_under_test()};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   return kube::run_process({.argv = argv,
                             .stdin_data = stdin_data,

@@ -14,6 +14,10 @@ namespace cxtm::testing {
 // The start of every error line the binary prints (README "Exit codes").
 inline const std::string kErrorPrefix = "cxtm-o11y: error: ";
 
+// The cxtm-o11y the tests run: the one $CXTM_TEST_BINARY names when set (the integration test
+// preset's: the portable build's, the binary that ships), else this build's.
+const std::string& binary_under_test();
+
 // cxtm-o11y with arguments; environment overrides added (the rest inherited).
 kube::ProcessResult run_cli(const std::vector<std::string>& arguments,
                             const std::map<std::string, std::string>& env = {},

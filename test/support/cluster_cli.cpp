@@ -151,7 +151,7 @@ Json ClusterCli::seed(const std::string& file, const std::string& name,
 
 std::vector<std::string> ClusterCli::argv(const std::vector<std::string>& arguments,
                                           const std::string& kubectl) const {
-  std::vector<std::string> argv = {CXTM_BINARY,
+  std::vector<std::string> argv = {binary_under_test(),
                                    "-c",
                                    config_.string(),
                                    "--kubeconfig",

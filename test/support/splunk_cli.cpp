@@ -29,7 +29,7 @@ SplunkCli::SplunkCli() : splunk(kSplunkTestToken) {
 }
 
 std::vector<std::string> SplunkCli::argv(const std::vector<std::string>& arguments) const {
-  std::vector<std::string> argv = {CXTM_BINARY, "-c", config_.string()};
+  std::vector<std::string> argv = {binary_under_test(), "-c", config_.string()};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   return argv;
 }
