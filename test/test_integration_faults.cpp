@@ -5,6 +5,7 @@
 // one "<metric> <value>" a line, appended.
 
 #include <doctest/doctest.h>
+#include <fmt/core.h>
 
 #include <algorithm>
 #include <chrono>
@@ -341,6 +342,20 @@ std::string changes(const Json& expected, const Json& actual) {
       .dump(1);
 }
 
+// The writes the API server double saw from request `first` on, a line each with the status it
+// answered (0: none) and whether a fault answered: what a failed case met.
+std::string writes_seen(const ClusterCli& cluster, size_t first) {
+  const auto requests = cluster.server.requests();
+  std::string lines;
+  for (size_t i = first; i < requests.size(); ++i) {
+    const RecordedRequest& request = requests[i];
+    if (request.method == "GET") continue;
+    lines += fmt::format("\n  {} {}?{} -> {}{}", request.method, request.path, request.query,
+                         request.status, request.faulted ? " (the fault)" : "");
+  }
+  return lines;
+}
+
 // Whether a case ended as its kind allows; the checks say what did not hold.
 bool run_case(const Scenario& scenario, const Prepared& prepared,
               const std::vector<const Step*>& steps, const FaultKind& kind) {
@@ -358,8 +373,11 @@ bool run_case(const Scenario& scenario, const Prepared& prepared,
   std::vector<std::string> arguments = with_flags(scenario.arguments, hang);
   // -v shows each kubectl command: with a hang, each must carry --timeout as its deadline.
   if (hang) arguments.insert(arguments.begin(), "-v");
+  const size_t first_request = cluster.server.requests().size();
   const auto result = run_with_token(cluster, arguments, kMatrixToken);
   INFO(result.out, result.err);
+  const std::string writes = writes_seen(cluster, first_request);
+  INFO("the writes the API server saw:", writes);
   const auto commands = lines_starting(result.err, "+ kubectl");
   // kubectl proxy serves for the whole run: each request through it has the tool's own deadline.
   const bool bounded =
