@@ -5,9 +5,9 @@
 // one "<metric> <value>" a line, appended.
 
 #include <doctest/doctest.h>
-#include <fmt/core.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -342,20 +342,6 @@ std::string changes(const Json& expected, const Json& actual) {
       .dump(1);
 }
 
-// The writes the API server double saw from request `first` on, a line each with the status it
-// answered (0: none) and whether a fault answered: what a failed case met.
-std::string writes_seen(const ClusterCli& cluster, size_t first) {
-  const auto requests = cluster.server.requests();
-  std::string lines;
-  for (size_t i = first; i < requests.size(); ++i) {
-    const RecordedRequest& request = requests[i];
-    if (request.method == "GET") continue;
-    lines += fmt::format("\n  {} {}?{} -> {}{}", request.method, request.path, request.query,
-                         request.status, request.faulted ? " (the fault)" : "");
-  }
-  return lines;
-}
-
 // Whether a case ended as its kind allows; the checks say what did not hold.
 bool run_case(const Scenario& scenario, const Prepared& prepared,
               const std::vector<const Step*>& steps, const FaultKind& kind) {
@@ -376,7 +362,7 @@ bool run_case(const Scenario& scenario, const Prepared& prepared,
   const size_t first_request = cluster.server.requests().size();
   const auto result = run_with_token(cluster, arguments, kMatrixToken);
   INFO(result.out, result.err);
-  const std::string writes = writes_seen(cluster, first_request);
+  const std::string writes = cluster.writes_seen(first_request);
   INFO("the writes the API server saw:", writes);
   const auto commands = lines_starting(result.err, "+ kubectl");
   // kubectl proxy serves for the whole run: each request through it has the tool's own deadline.
@@ -1022,13 +1008,19 @@ TEST_SUITE("integration/faults") {
     auto crash = cxtm::testing::PodBehaviour::crash_loop("ModuleNotFoundError", 1);
     crash.when_init_container = "otel-auto-instrumentation";
     cluster.server.set_pod_behaviour("cxtm-scheduler", crash);
-    // The first PUT of the Deployment instruments it; every later one (the restore, and its
-    // retries after the re-read: a single 500 would be retried and pass) fails.
-    cluster.server.inject({.method = "PUT",
-                           .path_regex = "^" + deployment_path("cxtm-scheduler"),
-                           .status = 500,
-                           .times = -1,
-                           .skip = 1});
+    // The first PUT of the Deployment that lands instruments it; every later one (the restore,
+    // and its retries after the re-read: a single 500 would be retried and pass) fails. Counted
+    // by what lands, not by what is sent: when a controller's status write moved the Deployment
+    // after the tool read it, its first PUT is refused with 409 Conflict and the next one lands.
+    const std::string path = deployment_path("cxtm-scheduler");
+    // Shared: the server calls a copy of the hook.
+    auto started = std::make_shared<std::atomic<bool>>(false);
+    cluster.server.on_write(
+        [&cluster, path, started](int, const std::string& method, const std::string& written) {
+          if (method != "PUT" || written != path || started->exchange(true)) return;
+          cluster.server.inject(
+              {.method = "PUT", .path_regex = "^" + path, .status = 500, .times = -1});
+        });
     const auto result = run_with_token(
         cluster, with_flags({"instrument", "scheduler", "--no-validate"}, false), "");
     INFO(result.out, result.err);
@@ -1045,6 +1037,7 @@ TEST_SUITE("integration/faults") {
     CHECK(errors[0].ends_with("; run `cxtm-o11y rollback scheduler`"));
     // The original is backed up, so that command can finish it.
     CHECK(cluster.backup_configmap("cxtm-scheduler").has_value());
+    cluster.server.on_write(nullptr);
     cluster.server.clear_faults();  // the outage ends
     const auto finished = run_with_token(cluster, with_flags({"rollback", "scheduler"}, false), "");
     INFO(finished.out, finished.err);

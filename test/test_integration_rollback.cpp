@@ -204,8 +204,11 @@ TEST_SUITE("integration/rollback") {
                              .status = status,
                              .message = "injected failure",
                              .times = status == 500 ? -1 : 1});
+      const size_t first_request = cluster.server.requests().size();
       const auto result = cluster.run(fast({"rollback", "scheduler"}));
       INFO(result.out, result.err);
+      const std::string writes = cluster.writes_seen(first_request);
+      INFO("the writes the API server saw:", writes);
       CHECK(result.exit_code == code);
       const auto errors = lines_starting(result.err, "cxtm-o11y: error: ");
       REQUIRE(errors.size() == 1);

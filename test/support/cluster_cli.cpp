@@ -202,6 +202,18 @@ void ClusterCli::inject_from_write(int write, Fault fault) {
   });
 }
 
+std::string ClusterCli::writes_seen(size_t first) const {
+  const auto requests = server.requests();
+  std::string lines;
+  for (size_t i = first; i < requests.size(); ++i) {
+    const RecordedRequest& request = requests[i];
+    if (request.method == "GET") continue;
+    lines += fmt::format("\n  {} {}?{} -> {}{}", request.method, request.path, request.query,
+                         request.status, request.faulted ? " (a fault)" : "");
+  }
+  return lines;
+}
+
 Json ClusterCli::deployment(const std::string& name) const {
   auto stored = server.get(deployment_path(name));
   if (!stored) throw std::runtime_error("no Deployment " + name + " at the fake API server");

@@ -49,6 +49,10 @@ class ClusterCli {
   // its own reads happen to interleave before that write. It takes the server's one on_write
   // hook, replacing any a test set.
   void inject_from_write(int write, Fault fault);
+  // The writes the API server double answered from request number `first` on
+  // (server.requests()), a line each: method, path and query, the status answered (0: none) and
+  // whether a fault answered. What a failed check met.
+  std::string writes_seen(size_t first) const;
 
   // cxtm-o11y -c <config> --kubeconfig <fake> --kubectl <kubectl> arguments; kubectl
   // defaults to $CXTM_TEST_KUBECTL; env overrides the environment (SPLUNK_ACCESS_TOKEN is "").
