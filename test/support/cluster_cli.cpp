@@ -208,8 +208,9 @@ std::string ClusterCli::writes_seen(size_t first) const {
   for (size_t i = first; i < requests.size(); ++i) {
     const RecordedRequest& request = requests[i];
     if (request.method == "GET") continue;
-    lines += fmt::format("\n  {} {}?{} -> {}{}", request.method, request.path, request.query,
-                         request.status, request.faulted ? " (a fault)" : "");
+    lines += fmt::format("\n  {} {}?{} -> {}{}, on the connection from port {}", request.method,
+                         request.path, request.query, request.status,
+                         request.faulted ? " (a fault)" : "", request.client_port);
   }
   return lines;
 }

@@ -50,8 +50,8 @@ class ClusterCli {
   // hook, replacing any a test set.
   void inject_from_write(int write, Fault fault);
   // The writes the API server double answered from request number `first` on
-  // (server.requests()), a line each: method, path and query, the status answered (0: none) and
-  // whether a fault answered. What a failed check met.
+  // (server.requests()), a line each: method, path and query, the status answered (0: none),
+  // whether a fault answered, and the client's port (which connection). What a failed check met.
   std::string writes_seen(size_t first) const;
 
   // cxtm-o11y -c <config> --kubeconfig <fake> --kubectl <kubectl> arguments; kubectl
