@@ -14,8 +14,8 @@ namespace cxtm::testing {
 // The start of every error line the binary prints (README "Exit codes").
 inline const std::string kErrorPrefix = "cxtm-o11y: error: ";
 
-// The cxtm-o11y the tests run: the one $CXTM_TEST_BINARY names when set (the integration test
-// preset's: the portable build's, the binary that ships), else this build's.
+// The cxtm-o11y the tests run: the one $CXTM_TEST_BINARY names when set (as the test presets
+// full and integration set it: the portable build's, the binary that ships), else this build's.
 const std::string& binary_under_test();
 
 // cxtm-o11y with arguments; environment overrides added (the rest inherited).
