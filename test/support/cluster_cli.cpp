@@ -166,7 +166,10 @@ std::map<std::string, std::string> ClusterCli::environment() const {
   return {{"HOME", dir_.path().string()},
           {"KUBECACHEDIR", (dir_.path() / "kube-cache").string()},
           {"KUBECONFIG", ""},
-          {"SPLUNK_ACCESS_TOKEN", ""}};
+          {"SPLUNK_ACCESS_TOKEN", ""},
+          // The tool's private directory (kubectl proxy's socket) goes here, so that a run the
+          // tests kill leaves none in /tmp: it goes with the cluster.
+          {"TMPDIR", dir_.path().string()}};
 }
 
 kube::ProcessResult ClusterCli::run(const std::vector<std::string>& arguments,
