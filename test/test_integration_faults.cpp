@@ -7,7 +7,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -37,7 +36,6 @@ namespace test_integration_faults {
 
 using cxtm::Json;
 using cxtm::read_file;
-using cxtm::testing::binary_under_test;
 using cxtm::testing::ClusterCli;
 using cxtm::testing::contains;
 using cxtm::testing::CopyOf;
@@ -68,29 +66,14 @@ const std::vector<std::string> kCollectorObjects = {
     "/apis/apps/v1/namespaces/default/daemonsets/otel-collector",
     "/api/v1/namespaces/default/services/otel-collector"};
 
-// The built binary against the cluster as ClusterCli::run runs it, but with the access token
-// (none when empty) in the environment and the kubectl chosen.
+// The built binary against the cluster as ClusterCli::run runs it, with the access token (none
+// when empty) in the environment.
 cxtm::kube::ProcessResult run_with_token(const ClusterCli& cluster,
                                          const std::vector<std::string>& arguments,
                                          const std::string& token,
                                          const std::string& kubectl = "") {
-  const auto home = cluster.state_dir().parent_path();
-  std::vector<std::string> argv = {binary_under_test(),
-                                   "-c",
-                                   cluster.config().string(),
-                                   "--kubeconfig",
-                                   cluster.kubeconfig().string(),
-                                   "--kubectl",
-                                   kubectl.empty() ? cxtm::testing::test_kubectl() : kubectl};
-  argv.insert(argv.end(), arguments.begin(), arguments.end());
-  return cxtm::kube::run_process(
-      {.argv = argv,
-       .timeout = std::chrono::seconds(120),
-       .env_overrides = {{"HOME", home.string()},
-                         {"KUBECACHEDIR", (home / "kube-cache").string()},
-                         {"KUBECONFIG", ""},
-                         {"SPLUNK_ACCESS_TOKEN", token},
-                         {"SPLUNK_API_TOKEN", token}}});
+  return cluster.run(arguments, kubectl,
+                     {{"SPLUNK_ACCESS_TOKEN", token}, {"SPLUNK_API_TOKEN", token}});
 }
 
 // Replaces the first `from` in the cluster's config file by `to`.
@@ -1009,18 +992,13 @@ TEST_SUITE("integration/faults") {
     crash.when_init_container = "otel-auto-instrumentation";
     cluster.server.set_pod_behaviour("cxtm-scheduler", crash);
     // The first PUT of the Deployment that lands instruments it; every later one (the restore,
-    // and its retries after the re-read: a single 500 would be retried and pass) fails. Counted
-    // by what lands, not by what is sent: when a controller's status write moved the Deployment
-    // after the tool read it, its first PUT is refused with 409 Conflict and the next one lands.
+    // and its retries after the re-read: a single 500 would be retried and pass) fails.
     const std::string path = deployment_path("cxtm-scheduler");
-    // Shared: the server calls a copy of the hook.
-    auto started = std::make_shared<std::atomic<bool>>(false);
-    cluster.server.on_write(
-        [&cluster, path, started](int, const std::string& method, const std::string& written) {
-          if (method != "PUT" || written != path || started->exchange(true)) return;
-          cluster.server.inject(
-              {.method = "PUT", .path_regex = "^" + path, .status = 500, .times = -1});
-        });
+    cluster.inject_from_write(
+        [path](int, const std::string& method, const std::string& written) {
+          return method == "PUT" && written == path;
+        },
+        {.method = "PUT", .path_regex = "^" + path, .status = 500, .times = -1});
     const auto result = run_with_token(
         cluster, with_flags({"instrument", "scheduler", "--no-validate"}, false), "");
     INFO(result.out, result.err);

@@ -4,9 +4,11 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -197,12 +199,21 @@ kube::ProcessResult ClusterCli::run_interrupted(const std::vector<std::string>& 
   return testing::run_interrupted(argv(arguments, ""), environment(), dir_.path(), when);
 }
 
-void ClusterCli::inject_from_write(int write, Fault fault) {
-  server.on_write([this, write, fault](int landed, const std::string&, const std::string&) {
-    if (landed != write) return;
+void ClusterCli::inject_from_write(WriteMatch starts, Fault fault) {
+  // Shared: the server calls a copy of the hook.
+  auto started = std::make_shared<std::atomic<bool>>(false);
+  server.on_write([this, starts, fault, started](int write, const std::string& method,
+                                                 const std::string& path) {
+    if (!starts(write, method, path) || started->exchange(true)) return;
     server.inject(fault);
     server.end_watches();
   });
+}
+
+void ClusterCli::inject_from_write(int write, Fault fault) {
+  inject_from_write(
+      [write](int landed, const std::string&, const std::string&) { return landed == write; },
+      std::move(fault));
 }
 
 std::string ClusterCli::writes_seen(size_t first) const {

@@ -43,11 +43,17 @@ class ClusterCli {
   // reads, unless the cluster has them (seed does it for every corpus shape).
   void seed_referenced_objects(const Json& deployment);
 
-  // From the moment the server's write number `write` lands (before its answer), fault applies
-  // and every open watch ends: an outage that starts, or a role taken away and the API server
-  // restarted, in the middle of a run. The tool's next reads meet it, however its watches and
-  // its own reads happen to interleave before that write. It takes the server's one on_write
-  // hook, replacing any a test set.
+  // Which landed write starts an outage: its number (1 for the first), method and path.
+  using WriteMatch =
+      std::function<bool(int write, const std::string& method, const std::string& path)>;
+  // From the moment the first write that `starts` matches lands (before its answer), fault
+  // applies and every open watch ends: an outage that starts, or a role taken away and the API
+  // server restarted, in the middle of a run. The tool's next requests meet it, however its
+  // watches and its own reads happen to interleave before that write. Writes count by what
+  // lands, not by what is sent: a PUT refused with 409 Conflict is no write. It takes the
+  // server's one on_write hook, replacing any a test set.
+  void inject_from_write(WriteMatch starts, Fault fault);
+  // From the server's write number `write` on.
   void inject_from_write(int write, Fault fault);
   // The writes the API server double answered from request number `first` on
   // (server.requests()), a line each: method, path and query, the status answered (0: none),
