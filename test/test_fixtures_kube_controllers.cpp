@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/json.h"
@@ -296,7 +297,7 @@ TEST_SUITE("fixtures/kube_controllers") {
     tolerant["spec"]["template"]["spec"]["tolerations"] =
         Json::parse(R"([{"key": "dedicated", "operator": "Exists"}])");
     sim.put(tolerant);
-    sim.advance(60);
+    sim.advance(120);  // each node's old pod terminates for its grace period (30 s) first
     CHECK(sim.daemon_set()["metadata"]["annotations"]["deprecated.daemonset.template.generation"] ==
           "2");
     CHECK(sim.daemon_set()["status"]["desiredNumberScheduled"] == 3);
@@ -315,22 +316,32 @@ TEST_SUITE("fixtures/kube_controllers") {
           "selector");
   }
 
-  TEST_CASE("a DaemonSet update replaces one node's pod at a time (maxUnavailable 1)") {
+  TEST_CASE(
+      "a DaemonSet update replaces one node's pod at a time (maxUnavailable 1), the new one "
+      "once the old is gone") {
     Sim sim;
     sim.put(make_node("node-3", "10.0.0.13"));
     sim.put(agent());
     sim.advance(5);
     sim.put(with_image(sim.daemon_set(), "otel/agent:2.0"));
     int most_unready = 0;
-    for (int i = 0; i < 120; ++i) {
+    int most_on_a_node = 0;  // Terminating ones included: the controller waits for them to go
+    bool seen_terminating = false;
+    // Each node's old pod terminates for its grace period (30 s) before the new one starts.
+    for (int i = 0; i < 240; ++i) {
       sim.advance(0.5);
       const auto pods = sim.pods();
       std::set<std::string> served;
+      std::map<std::string, int> on_node;
       for (const Json& pod : pods) {
         if (!terminating(pod) && ready(pod)) served.insert(pod["spec"]["nodeName"]);
+        seen_terminating = seen_terminating || terminating(pod);
+        most_on_a_node = std::max(most_on_a_node, ++on_node[pod["spec"].value("nodeName", "")]);
       }
       most_unready = std::max(most_unready, 3 - static_cast<int>(served.size()));
     }
+    CHECK(seen_terminating);
+    CHECK(most_on_a_node == 1);
     CHECK(most_unready == 1);
     for (const Json& pod : sim.pods()) CHECK(image_of(pod) == "otel/agent:2.0");
   }
