@@ -335,6 +335,8 @@ TEST_SUITE("lint/collector_lint") {
     REQUIRE(rules_of(findings) == std::vector<std::string>{"yaml-syntax"});
     CHECK(findings[0].line == 4);
     CHECK(findings[0].severity == Severity::error);
+    // In the words a config file's error uses (`<file>:<line>:<column>: invalid YAML: ...`).
+    CHECK(findings[0].message.starts_with("invalid YAML: "));
 
     // Inside a ConfigMap the parser's line is mapped into the file too.
     const std::string stream =

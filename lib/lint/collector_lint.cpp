@@ -45,7 +45,7 @@ void report_yaml_at(const YAML::Mark& mark, std::string_view rule_id, std::strin
 
 void report_syntax_at(const YAML::Mark& mark, const std::string& problem, const Locator& locator,
                       Run& run) {
-  report_yaml_at(mark, "yaml-syntax", "not valid YAML: " + problem, locator, run);
+  report_yaml_at(mark, "yaml-syntax", "invalid YAML: " + problem, locator, run);
 }
 
 // A document within the syntax but past core/yaml_syntax.h's or core/yaml_bounds.h's limits.
