@@ -103,6 +103,33 @@ TEST_SUITE("kube/kubectl_client") {
     }
   }
 
+  TEST_CASE(
+      "get_each: one kubectl per namespace, whose failure names the first object and a count") {
+    StubKubectl stub("",
+                     "Error from server (Forbidden): clusterroles.rbac.authorization.k8s.io "
+                     "\"otel-collector\" is forbidden\n",
+                     1);
+    auto client = stub.client();
+    try {
+      client.get_each({{"v1", "ServiceAccount", "default", "otel-collector"},
+                       {"rbac.authorization.k8s.io/v1", "ClusterRole", "", "otel-collector"},
+                       {"v1", "Service", "default", "otel-collector"}});
+      FAIL("expected an error");
+    } catch (const cxtm::Error& e) {
+      CHECK(e.code() == ExitCode::forbidden);
+      CHECK(std::string(e.what()) ==
+            "kubectl get ServiceAccount default/otel-collector and 2 more: Error from server "
+            "(Forbidden): clusterroles.rbac.authorization.k8s.io \"otel-collector\" is "
+            "forbidden");
+    }
+    // The cluster-scoped one goes with the namespace's (-n does not apply to it).
+    CHECK(stub.argv() ==
+          "--kubeconfig=/k/config\n--context=poc\n--request-timeout=30s\nget\n"
+          "serviceaccount/otel-collector\nservice/otel-collector\n"
+          "clusterrole.v1.rbac.authorization.k8s.io/otel-collector\n--ignore-not-found\n"
+          "--output=json\n--namespace\ndefault\n");
+  }
+
   TEST_CASE("causes map to their exit codes") {
     CHECK(code_for("Error from server (NotFound): x") == ExitCode::not_found);
     CHECK(code_for("Error from server (Unauthorized): x") == ExitCode::forbidden);

@@ -142,14 +142,14 @@ std::vector<std::optional<Json>> KubectlClient::get_each(const std::vector<Objec
   std::map<std::tuple<std::string, std::string, std::string>, Json> found;
   for (const auto& [namespace_, group] : by_namespace) {
     std::vector<std::string> arguments = {"get"};
-    std::vector<std::string> described;
-    for (const ObjectRef* ref : group) {
-      arguments.push_back(ref->kubectl_name());
-      described.push_back(ref->describe());
-    }
+    for (const ObjectRef* ref : group) arguments.push_back(ref->kubectl_name());
     arguments.insert(arguments.end(), {"--ignore-not-found", "--output=json"});
     add_namespace(arguments, namespace_);
-    const std::string action = fmt::format("get {}", fmt::join(described, ", "));
+    // kubectl's own error names the object it failed on; the line names the first and a count.
+    const std::string action =
+        group.size() == 1
+            ? "get " + group.front()->describe()
+            : fmt::format("get {} and {} more", group.front()->describe(), group.size() - 1);
     const auto result = run(arguments);
     if (result.exit_code != 0) throw kubectl_failure(action, result);
     for (Json& object : objects_printed(action, result.out)) {
