@@ -64,7 +64,7 @@ backup::StoredBackup find_original(BackupStores stores, const std::string& names
   throw Error(ExitCode::not_found, no_usable_original(namespace_, deployment, copies.damaged));
 }
 
-bool matches_live(const backup::DeploymentBackup& original, const Json& live) {
+bool matches_live(const backup::WorkloadBackup& original, const Json& live) {
   return same_json(
       member_at(original.object, {"spec", "template"}),
       member_at(instrument::undo_instrumentation(live).deployment, {"spec", "template"}));

@@ -43,7 +43,7 @@ backup::StoredBackup find_original(BackupStores stores, const std::string& names
 // Pure: whether a cluster copy is the original of `live`: its pod template equals the live
 // one with the tool's change taken out (undo_instrumentation). A copy that fails this is never
 // copied into the local store.
-bool matches_live(const backup::DeploymentBackup& original, const Json& live);
+bool matches_live(const backup::WorkloadBackup& original, const Json& live);
 
 // From now on the services' originals are read from both stores with one bulk read of the
 // cluster's (BackupStore::read_in_bulk); one service is read as it is.

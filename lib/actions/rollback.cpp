@@ -64,7 +64,7 @@ Json prepare_exact(BackupStores stores, const kube::ObjectRef& ref, const Json& 
                    const RollbackOptions& options, ServiceResult& result,
                    backup::StoredBackup& chosen) {
   const ExactOriginal original = exact_original(stores, ref, options, result);
-  const backup::DeploymentBackup& stored = original.stored.backup;
+  const backup::WorkloadBackup& stored = original.stored.backup;
   if (stored.deployment != ref.name || stored.namespace_ != ref.namespace_) {
     throw Error(ExitCode::usage,
                 fmt::format("{} is a backup of {}, not of {}", original.stored.location,

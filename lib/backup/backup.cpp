@@ -14,6 +14,8 @@ namespace cxtm::backup {
 namespace {
 
 constexpr std::string_view kApiVersion = "cxtm-o11y.io/v1";
+// The stored documents' kind, from before StatefulSets and DaemonSets were backed up too: kept,
+// so that backups already in files and ConfigMaps still read.
 constexpr std::string_view kKind = "DeploymentBackup";
 
 std::string utc_now() {
@@ -35,7 +37,7 @@ std::string_view role_name(Role role) {
   return role == Role::original ? "original" : "snapshot";
 }
 
-Json DeploymentBackup::to_json() const {
+Json WorkloadBackup::to_json() const {
   return Json{{"apiVersion", kApiVersion}, {"kind", kKind},
               {"service", service},        {"namespace", namespace_},
               {"deployment", deployment},  {"role", role_name(role)},
@@ -43,31 +45,31 @@ Json DeploymentBackup::to_json() const {
               {"sha256", sha256},          {"object", object}};
 }
 
-kube::ObjectRef DeploymentBackup::ref() const {
+kube::ObjectRef WorkloadBackup::ref() const {
   return {string_member(object, "apiVersion"), string_member(object, "kind"), namespace_,
           deployment};
 }
 
-std::string stored_name(const DeploymentBackup& backup) {
+std::string stored_name(const WorkloadBackup& backup) {
   if (backup.role == Role::original) return std::string(kOriginalName);
   std::string stamp = backup.created_at;
   std::erase_if(stamp, [](char c) { return c == ':' || c == '-'; });
   return fmt::format("snapshot-{}.json", stamp);
 }
 
-DeploymentBackup make_backup(const std::string& service, const Json& object, Role role) {
+WorkloadBackup make_backup(const std::string& service, const Json& object, Role role) {
   const Json& metadata = object.at("metadata");
-  return DeploymentBackup{.service = service,
-                          .namespace_ = metadata.value("namespace", ""),
-                          .deployment = metadata.value("name", ""),
-                          .role = role,
-                          .created_at = utc_now(),
-                          .tool_version = CXTM_VERSION,
-                          .object = object,
-                          .sha256 = sha256_hex(object.dump())};
+  return WorkloadBackup{.service = service,
+                        .namespace_ = metadata.value("namespace", ""),
+                        .deployment = metadata.value("name", ""),
+                        .role = role,
+                        .created_at = utc_now(),
+                        .tool_version = CXTM_VERSION,
+                        .object = object,
+                        .sha256 = sha256_hex(object.dump())};
 }
 
-DeploymentBackup parse_backup(std::string_view text, std::string_view source) {
+WorkloadBackup parse_backup(std::string_view text, std::string_view source) {
   Json document;
   try {
     document = Json::parse(text);
@@ -91,14 +93,14 @@ DeploymentBackup parse_backup(std::string_view text, std::string_view source) {
   }
   const std::string role = string_member(document, "role");
   if (role != "original" && role != "snapshot") refuse(source, "unknown role '" + role + "'");
-  return DeploymentBackup{.service = string_member(document, "service"),
-                          .namespace_ = string_member(document, "namespace"),
-                          .deployment = string_member(document, "deployment"),
-                          .role = role == "original" ? Role::original : Role::snapshot,
-                          .created_at = string_member(document, "createdAt"),
-                          .tool_version = string_member(document, "toolVersion"),
-                          .object = object,
-                          .sha256 = expected};
+  return WorkloadBackup{.service = string_member(document, "service"),
+                        .namespace_ = string_member(document, "namespace"),
+                        .deployment = string_member(document, "deployment"),
+                        .role = role == "original" ? Role::original : Role::snapshot,
+                        .created_at = string_member(document, "createdAt"),
+                        .tool_version = string_member(document, "toolVersion"),
+                        .object = object,
+                        .sha256 = expected};
 }
 
 }  // namespace cxtm::backup

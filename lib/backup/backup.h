@@ -1,6 +1,7 @@
 #pragma once
-// One backup of a Deployment: the object as it was, who took it and when, and a sha256 that
-// proves it was not changed or cut short since. Pure: JSON in, JSON out.
+// One backup of a workload (Deployment, StatefulSet, DaemonSet): the object as it was, who took
+// it and when, and a sha256 that proves it was not changed or cut short since. Pure: JSON in,
+// JSON out.
 
 #include <optional>
 #include <string>
@@ -13,7 +14,7 @@ namespace cxtm::backup {
 
 enum class Role { original, snapshot };
 
-struct DeploymentBackup {
+struct WorkloadBackup {
   std::string service;
   std::string namespace_;
   std::string deployment;
@@ -34,14 +35,14 @@ inline constexpr std::string_view kOriginalName = "original.json";
 
 // The name backup is stored under in either store: kOriginalName, or for a snapshot
 // "snapshot-<createdAt without ':' and '-'>.json" ("snapshot-20250101T100000Z.json").
-std::string stored_name(const DeploymentBackup& backup);
+std::string stored_name(const WorkloadBackup& backup);
 
 // A new backup of object, with its checksum and the current time.
-DeploymentBackup make_backup(const std::string& service, const Json& object, Role role);
+WorkloadBackup make_backup(const std::string& service, const Json& object, Role role);
 
 // Parses and verifies a stored document. Throws Error(failed) naming `source` when it is not
-// JSON, not a DeploymentBackup, truncated, or its sha256 does not match its object.
-DeploymentBackup parse_backup(std::string_view text, std::string_view source);
+// JSON, not a backup document, truncated, or its sha256 does not match its object.
+WorkloadBackup parse_backup(std::string_view text, std::string_view source);
 
 std::string_view role_name(Role role);
 

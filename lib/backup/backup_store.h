@@ -11,7 +11,7 @@
 namespace cxtm::backup {
 
 struct StoredBackup {
-  DeploymentBackup backup;
+  WorkloadBackup backup;
   std::string location;  // a path, or "configmap/<ns>/<name>:<key>"
 };
 
@@ -26,7 +26,7 @@ class BackupStore {
                                                const std::string& deployment) = 0;
   // Stores backup (original: replaces the stored original; snapshot: adds beside it) and says
   // where; "" when this store keeps nothing (backup.cluster_copy: false).
-  virtual std::string save(const DeploymentBackup& backup) = 0;
+  virtual std::string save(const WorkloadBackup& backup) = 0;
   // Every backup in the store of these Deployments of namespace_, unverified ones left out. By
   // name, not by a listing of the namespace: the operator's role reads ConfigMaps by name only.
   virtual std::vector<StoredBackup> list(const std::string& namespace_,

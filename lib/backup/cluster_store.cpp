@@ -111,7 +111,7 @@ std::optional<StoredBackup> ClusterBackupStore::original(const std::string& name
   return StoredBackup{parse_backup(document.get<std::string>(), where), where};
 }
 
-std::string ClusterBackupStore::save(const DeploymentBackup& backup) {
+std::string ClusterBackupStore::save(const WorkloadBackup& backup) {
   const auto ref = configmap_for(backup.namespace_, backup.deployment);
   const std::string key = stored_name(backup);
   const std::string document = backup.to_json().dump(2) + "\n";

@@ -19,7 +19,7 @@ class ClusterBackupStore : public BackupStore {
   std::string name() const override { return "cluster"; }
   std::optional<StoredBackup> original(const std::string& namespace_,
                                        const std::string& deployment) override;
-  std::string save(const DeploymentBackup& backup) override;
+  std::string save(const WorkloadBackup& backup) override;
   std::vector<StoredBackup> list(const std::string& namespace_,
                                  const std::vector<std::string>& deployments) override;
   // One kubectl reading every ConfigMap by name (get_named); original() answers from it until

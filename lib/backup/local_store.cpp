@@ -123,7 +123,7 @@ std::optional<StoredBackup> LocalBackupStore::original(const std::string& namesp
   return StoredBackup{parse_backup(read_file(path), path.string()), path.string()};
 }
 
-std::string LocalBackupStore::save(const DeploymentBackup& backup) {
+std::string LocalBackupStore::save(const WorkloadBackup& backup) {
   const auto dir = directory(backup.namespace_, backup.deployment);
   require_private_directories(owned_from_, dir);
   make_private_directories(dir);

@@ -19,7 +19,7 @@ class LocalBackupStore : public BackupStore {
   std::string name() const override { return "local"; }
   std::optional<StoredBackup> original(const std::string& namespace_,
                                        const std::string& deployment) override;
-  std::string save(const DeploymentBackup& backup) override;
+  std::string save(const WorkloadBackup& backup) override;
   std::vector<StoredBackup> list(const std::string& namespace_,
                                  const std::vector<std::string>& deployments) override;
 

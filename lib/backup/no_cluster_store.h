@@ -13,7 +13,7 @@ class NoClusterStore : public BackupStore {
     return std::nullopt;
   }
   // "": nothing stored, nothing to name.
-  std::string save(const DeploymentBackup&) override { return ""; }
+  std::string save(const WorkloadBackup&) override { return ""; }
   std::vector<StoredBackup> list(const std::string&, const std::vector<std::string>&) override {
     return {};
   }
