@@ -115,7 +115,10 @@ TEST_SUITE("integration/change awareness") {
                                                "a-token-splunk-does-not-know");
     INFO(refused.out, refused.err);
     CHECK(refused.exit_code == 0);
-    CHECK(contains(refused.err, "change events not confirmed by Splunk: HTTP 401: Unauthorized"));
+    CHECK(contains(refused.err,
+                   "change events not confirmed by Splunk: HTTP 401: Unauthorized (Splunk refused "
+                   "the access token in $SPLUNK_ACCESS_TOKEN; a collector sending with it is "
+                   "refused too)"));
     CHECK(instrumented(world));
     CHECK(world.splunk.events().empty());
     world.splunk.inject(Fault{
@@ -124,6 +127,7 @@ TEST_SUITE("integration/change awareness") {
     INFO(lost.out, lost.err);
     CHECK(lost.exit_code == 0);
     CHECK(contains(lost.err, "change events not confirmed by Splunk: HTTP 503"));
+    CHECK_FALSE(contains(lost.err, "refused the access token"));  // a 503 says nothing of it
     CHECK(world.splunk.events().size() == 1);  // it landed: Splunk committed, then failed
   }
 

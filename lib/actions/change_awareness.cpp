@@ -119,9 +119,17 @@ void ChangeAwareness::after(const std::vector<change::Change>& changes) {
     net::CurlHttpClient http(config::ca_bundle_for(url, config.ca_bundle, config.source));
     change::SplunkChange splunk(http, kRequestTimeout);
     const Json events = change::change_events(config, changes, CXTM_VERSION, now_ms());
-    if (auto problem = splunk.post_events(url, *token, events); !problem.empty()) {
-      context_.reporter.note(fmt::format("change events not confirmed by Splunk: {}", problem));
-    }
+    const auto posted = splunk.post_events(url, *token, events);
+    if (posted.problem.empty()) return;
+    // The collector sends with the same token: a refused one is worth saying plainly.
+    const std::string remedy =
+        posted.token_refused ? fmt::format(
+                                   " (Splunk refused the access token in ${}; a collector sending "
+                                   "with it is refused too)",
+                                   config.splunk.access_token.env)
+                             : "";
+    context_.reporter.note(
+        fmt::format("change events not confirmed by Splunk: {}{}", posted.problem, remedy));
   } catch (const Error& error) {
     context_.reporter.note(fmt::format("change events not confirmed by Splunk: {}", error.what()));
   }

@@ -47,10 +47,12 @@ net::HttpResponse SplunkChange::send(std::string method, std::string url, const 
   return http_.send(request);
 }
 
-std::string SplunkChange::post_events(const std::string& ingest_url, const std::string& token,
-                                      const Json& events) {
+SplunkChange::Posted SplunkChange::post_events(const std::string& ingest_url,
+                                               const std::string& token, const Json& events) {
   const auto response = send("POST", ingest_url + "/v2/event", token, events.dump());
-  return success(response) ? "" : why_not(response);
+  if (success(response)) return {};
+  return {.problem = why_not(response),
+          .token_refused = response.status == 401 || response.status == 403};
 }
 
 SplunkChange::Muted SplunkChange::mute(const std::string& api_url, const std::string& token,

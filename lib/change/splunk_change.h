@@ -25,9 +25,12 @@ class SplunkChange {
  public:
   SplunkChange(net::HttpClient& http, Duration timeout) : http_(http), timeout_(timeout) {}
 
-  // POST <ingest_url>/v2/event. "" when Splunk took them, else why not.
-  std::string post_events(const std::string& ingest_url, const std::string& token,
-                          const Json& events);
+  struct Posted {
+    std::string problem;         // "" when Splunk took them, else why not
+    bool token_refused = false;  // 401 or 403: the token is not an ingest token it takes
+  };
+  // POST <ingest_url>/v2/event.
+  Posted post_events(const std::string& ingest_url, const std::string& token, const Json& events);
 
   struct Muted {
     std::string id;       // the rule's, when created
