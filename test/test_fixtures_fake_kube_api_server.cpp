@@ -386,6 +386,61 @@ TEST_SUITE("fixtures/fake_kube_api_server") {
     CHECK(server.write_count() == 1);
   }
 
+  TEST_CASE(
+      "an unknown field of a built-in kind: refused under fieldValidation=Strict, else dropped "
+      "with a warning") {
+    FakeKubeApiServer server;
+    httplib::Client client(server.url());
+    const std::string deployments = "/apis/apps/v1/namespaces/default/deployments";
+    // A typo deep in the pod template.
+    const std::string deployment = R"({"apiVersion": "apps/v1", "kind": "Deployment",
+      "metadata": {"name": "web", "namespace": "default", "labels": {"any-key": "kept"}},
+      "spec": {"selector": {"matchLabels": {"app": "web"}},
+        "template": {"metadata": {"labels": {"app": "web"}},
+          "spec": {"containers": [{"name": "web", "image": "web:1",
+                                   "imagePullPolicyy": "Always"}]}}}})";
+    const auto strict =
+        client.Post(deployments + "?fieldValidation=Strict", deployment, "application/json");
+    REQUIRE(strict);
+    CHECK(strict->status == 400);
+    const Json status = Json::parse(strict->body);
+    CHECK(status["reason"] == "BadRequest");
+    CHECK(status["message"] ==
+          "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding "
+          "error: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"");
+    CHECK(server.write_count() == 0);
+
+    // No fieldValidation is Warn, the server's default.
+    const auto warned = client.Post(deployments, deployment, "application/json");
+    REQUIRE(warned);
+    CHECK(warned->status == 201);
+    CHECK(warned->get_header_value("Warning") ==
+          "299 - \"unknown field \\\"spec.template.spec.containers[0].imagePullPolicyy\\\"\"");
+    const auto stored = server.get(deployments + "/web");
+    REQUIRE(stored);
+    const Json& container = (*stored)["spec"]["template"]["spec"]["containers"][0];
+    CHECK(container["image"] == "web:1");
+    CHECK_FALSE(container.contains("imagePullPolicyy"));
+    CHECK((*stored)["metadata"]["labels"]["any-key"] == "kept");  // a map's keys are names
+
+    const std::string service = R"({"apiVersion": "v1", "kind": "Service",
+      "metadata": {"name": "web", "namespace": "default"},
+      "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetport": 8080}]}})";
+    const auto ignored = client.Post("/api/v1/namespaces/default/services?fieldValidation=Ignore",
+                                     service, "application/json");
+    REQUIRE(ignored);
+    CHECK(ignored->status == 201);
+    CHECK_FALSE(ignored->has_header("Warning"));
+    CHECK_FALSE(Json::parse(ignored->body)["spec"]["ports"][0].contains("targetport"));
+
+    // kubectl names the field: refused (1.25+ asks Strict by default) or warned (older ones).
+    const Kubectl kubectl(server);
+    std::string typo = service;
+    typo.replace(typo.find("\"name\": \"web\""), 13, "\"name\": \"api\"");
+    const auto applied = kubectl.run({"apply", "-f", "-"}, typo);
+    CHECK(applied.err.find("unknown field \"spec.ports[0].targetport\"") != std::string::npos);
+  }
+
   TEST_CASE("the status subresource: main writes keep status, status writes keep the rest") {
     FakeKubeApiServer server;
     const Kubectl kubectl(server);
