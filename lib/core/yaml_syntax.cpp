@@ -4,6 +4,8 @@
 #include <yaml.h>
 
 #include <new>
+#include <string>
+#include <string_view>
 
 namespace cxtm {
 namespace {
@@ -52,6 +54,53 @@ bool yaml_cpp_loops_on(const yaml_event_t& event, int depth) {
          event.end_mark.line > event.start_mark.line;
 }
 
+// The anchor or alias name of the event, "" when it has none.
+std::string_view anchor_of(const yaml_event_t& event) {
+  const yaml_char_t* name = nullptr;
+  switch (event.type) {
+    case YAML_ALIAS_EVENT:
+      name = event.data.alias.anchor;
+      break;
+    case YAML_SCALAR_EVENT:
+      name = event.data.scalar.anchor;
+      break;
+    case YAML_SEQUENCE_START_EVENT:
+      name = event.data.sequence_start.anchor;
+      break;
+    case YAML_MAPPING_START_EVENT:
+      name = event.data.mapping_start.anchor;
+      break;
+    default:
+      break;
+  }
+  return name == nullptr ? std::string_view() : reinterpret_cast<const char*>(name);
+}
+
+// An anchor or alias name that libyaml ends before a character YAML 1.2 allows in it (`&a:`,
+// `*a.b`): yaml-cpp 0.7 reads a longer name there, and after `&a:` followed by a ',' it loops,
+// allocating without end (found by fuzz_lint). Where the two readers disagree, neither is
+// refused quietly: the name must end with a space, a line end or a flow indicator.
+std::optional<YamlTextProblem> anchor_name_problem(std::string_view text,
+                                                   const yaml_event_t& event) {
+  const std::string_view name = anchor_of(event);
+  if (name.empty()) return std::nullopt;
+  const char sigil = event.type == YAML_ALIAS_EVENT ? '*' : '&';
+  // The node's properties (tag and anchor, in either order) start at its start mark.
+  const std::size_t at = text.find(std::string(1, sigil).append(name), event.start_mark.index);
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::size_t after = at + 1 + name.size();
+  if (after >= text.size()) return std::nullopt;
+  const char next = text[after];
+  if (std::string_view(" \t\r\n,[]{}").find(next) != std::string_view::npos) return std::nullopt;
+  yaml_mark_t mark = event.start_mark;
+  mark.column += at - event.start_mark.index;  // the sigil, on the line the node starts on
+  return problem_at(mark,
+                    fmt::format("the {} name '{}' is followed by '{}', which some YAML readers "
+                                "take as part of the name: put a space after it",
+                                sigil == '&' ? "anchor" : "alias", name, next),
+                    false);
+}
+
 }  // namespace
 
 std::optional<YamlTextProblem> check_yaml_text(std::string_view text, const YamlLimits& limits) {
@@ -71,7 +120,9 @@ std::optional<YamlTextProblem> check_yaml_text(std::string_view text, const Yaml
                          std::move(problem), false);
       break;
     }
-    if (yaml_cpp_loops_on(event, depth)) {
+    if (auto anchor = anchor_name_problem(text, event)) {
+      found = std::move(anchor);
+    } else if (yaml_cpp_loops_on(event, depth)) {
       found = problem_at(event.start_mark,
                          "a plain scalar with a tag or an anchor over several lines as the whole "
                          "document, which the YAML reader cannot read: quote it",
