@@ -346,6 +346,51 @@ TEST_SUITE("fixtures/kube_controllers") {
     for (const Json& pod : sim.pods()) CHECK(image_of(pod) == "otel/agent:2.0");
   }
 
+  TEST_CASE(
+      "a DaemonSet update with maxSurge starts each new pod beside the old one, which goes once "
+      "the new one is ready") {
+    Sim sim;
+    sim.put(make_node("node-3", "10.0.0.13"));
+    Json surging = agent();
+    surging["spec"]["updateStrategy"] = {
+        {"type", "RollingUpdate"}, {"rollingUpdate", {{"maxSurge", 1}, {"maxUnavailable", 0}}}};
+    sim.put(surging);
+    sim.advance(5);
+    sim.put(with_image(sim.daemon_set(), "otel/agent:2.0"));
+    int most_unready = 0;
+    int most_on_a_node = 0;  // Terminating ones included
+    int most_new_unready = 0;
+    bool updated_with_old_terminating = false;
+    for (int i = 0; i < 240; ++i) {
+      sim.advance(0.5);
+      std::set<std::string> served;
+      std::map<std::string, int> on_node;
+      std::set<std::string> terminating_on;
+      int new_unready = 0;
+      for (const Json& pod : sim.pods()) {
+        const std::string node = pod["spec"].value("nodeName", "");
+        if (!terminating(pod) && ready(pod)) served.insert(node);
+        if (terminating(pod)) terminating_on.insert(node);
+        if (!terminating(pod) && image_of(pod) == "otel/agent:2.0" && !ready(pod)) ++new_unready;
+        most_on_a_node = std::max(most_on_a_node, ++on_node[node]);
+      }
+      most_unready = std::max(most_unready, 3 - static_cast<int>(served.size()));
+      most_new_unready = std::max(most_new_unready, new_unready);
+      // A node counts as updated only once its old pod is gone, Terminating included.
+      const Json status = sim.daemon_set()["status"];
+      if (status.value("updatedNumberScheduled", 0) == 3 && !terminating_on.empty()) {
+        updated_with_old_terminating = true;
+      }
+    }
+    CHECK(most_unready == 0);      // every node keeps a ready pod throughout
+    CHECK(most_on_a_node == 2);    // the new pod beside the old one
+    CHECK(most_new_unready == 1);  // maxSurge: one new pod starting at a time
+    CHECK_FALSE(updated_with_old_terminating);
+    for (const Json& pod : sim.pods()) CHECK(image_of(pod) == "otel/agent:2.0");
+    CHECK(sim.pods().size() == 3);
+    CHECK(sim.daemon_set()["status"]["updatedNumberScheduled"] == 3);
+  }
+
   TEST_CASE("a crash loop's restarts grow with the kubelet's back-off") {
     CHECK(crash_loop_at(0.5, 1).restarts == 0);
     CHECK(crash_loop_at(0.5, 1).running);

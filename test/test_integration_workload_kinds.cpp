@@ -4,6 +4,9 @@
 // heal by putting the template back alone.
 
 #include <doctest/doctest.h>
+#include <fmt/core.h>
+
+#include <algorithm>
 
 #include "core/json.h"
 #include "instrument/owned.h"
@@ -29,7 +32,7 @@ const std::string kDaemonPath = "/apis/apps/v1/namespaces/default/daemonsets/cxt
 
 // The corpus's minimal Deployment as another workload kind, seeded and rolled out.
 Json seed_as(ClusterCli& cluster, const std::string& kind, const std::string& name,
-             const std::string& path, int replicas) {
+             const std::string& path, int replicas, const Json& update_strategy = nullptr) {
   Json workload = corpus_deployment("minimal");
   workload["kind"] = kind;
   workload["metadata"]["name"] = name;
@@ -43,6 +46,7 @@ Json seed_as(ClusterCli& cluster, const std::string& kind, const std::string& na
   } else {
     spec.erase("replicas");
   }
+  if (!update_strategy.is_null()) spec["updateStrategy"] = update_strategy;
   cluster.server.put_object(workload);
   REQUIRE(cluster.server.await_rollout(path));
   return *cluster.server.get(path);
@@ -99,6 +103,41 @@ TEST_SUITE("integration/workload_kinds") {
     CHECK(rollback.exit_code == 0);
     CHECK(cxtm::same_json(stored(cluster, kStatefulPath)["spec"]["template"],
                           ledger["spec"]["template"]));
+    CHECK(cxtm::same_json(stored(cluster, kDaemonPath)["spec"]["template"],
+                          agent["spec"]["template"]));
+  }
+
+  TEST_CASE(
+      "a DaemonSet with maxSurge: its new pods start beside the old ones, and the rollout is "
+      "over once each node runs the new template alone") {
+    ClusterCli cluster(kServices);
+    const Json surge = {{"type", "RollingUpdate"},
+                        {"rollingUpdate", {{"maxSurge", 1}, {"maxUnavailable", 0}}}};
+    const Json agent = seed_as(cluster, "DaemonSet", "cxtm-agent", kDaemonPath, 1, surge);
+    const size_t nodes = agent["status"]["desiredNumberScheduled"].get<size_t>();
+    REQUIRE(nodes >= 2);
+
+    const auto result = cluster.run(fast({"instrument", "agent"}));
+    INFO(result.out, result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(result.out.find(fmt::format("agent (default/cxtm-agent): instrumented; {0}/{0} pods "
+                                      "ready, {0}/{0} updated",
+                                      nodes)) != std::string::npos);
+    // When the tool says so, no pod of the old template is left, not even Terminating.
+    size_t instrumented_pods = 0;
+    for (const Json& pod : cluster.server.list("/api/v1/namespaces/default/pods")) {
+      if (!pod["metadata"]["name"].get<std::string>().starts_with("cxtm-agent-")) continue;
+      const Json& init = pod["spec"].value("initContainers", Json::array());
+      CHECK(std::any_of(init.begin(), init.end(), [](const Json& container) {
+        return container.value("name", "") == "otel-auto-instrumentation";
+      }));
+      ++instrumented_pods;
+    }
+    CHECK(instrumented_pods == nodes);
+
+    const auto rollback = cluster.run(fast({"rollback", "agent"}));
+    INFO(rollback.out, rollback.err);
+    CHECK(rollback.exit_code == 0);
     CHECK(cxtm::same_json(stored(cluster, kDaemonPath)["spec"]["template"],
                           agent["spec"]["template"]));
   }
