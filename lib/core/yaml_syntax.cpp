@@ -76,10 +76,10 @@ std::string_view anchor_of(const yaml_event_t& event) {
   return name == nullptr ? std::string_view() : reinterpret_cast<const char*>(name);
 }
 
-// An anchor or alias name that libyaml ends before a character YAML 1.2 allows in it (`&a:`,
-// `*a.b`): yaml-cpp 0.7 reads a longer name there, and after `&a:` followed by a ',' it loops,
-// allocating without end (found by fuzz_lint). Where the two readers disagree, neither is
-// refused quietly: the name must end with a space, a line end or a flow indicator.
+// An anchor or alias name that libyaml ends at one of '?', ':', '%', '@' or '`', which YAML 1.2
+// allows in a name (`&a:`): yaml-cpp 0.7 reads a longer name there, and after `&a:` and a ',' it
+// loops, allocating without end (found by fuzz_lint). Text the two readers would read apart is
+// refused: the name must end with a space, a line end or a flow indicator.
 std::optional<YamlTextProblem> anchor_name_problem(std::string_view text,
                                                    const yaml_event_t& event) {
   const std::string_view name = anchor_of(event);

@@ -1,8 +1,9 @@
 #pragma once
 // YAML text checked with libyaml, the reference C parser, before yaml-cpp builds a tree. Two
-// reasons: yaml-cpp 0.7 (Debian 12) loops forever, allocating, on some invalid documents (a ','
-// at the top level: `,a` or `"a" ,`), and it spends seconds and hundreds of megabytes on a deep
-// or wide document (100k nested `[`: 30 s; 300k keys: 300 MB). libyaml's event parser keeps no
+// reasons: yaml-cpp 0.7 (Debian 12) loops forever, allocating, on some documents (a ',' at the
+// top level: `,a` or `"a" ,`; an anchor name the two read differently: `&a:,`), and it spends
+// seconds and hundreds of megabytes on a deep or wide document (100k nested `[`: 30 s; 300k
+// keys: 300 MB). libyaml's event parser keeps no
 // tree, so a document too deep or too big is refused here at the first node past the limit.
 
 #include <cstddef>
