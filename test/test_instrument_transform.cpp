@@ -166,6 +166,28 @@ TEST_SUITE("instrument/transform") {
     CHECK(contains(message, "no containers"));
   }
 
+  TEST_CASE("a member of another type where the tool adds to it is a usage error naming it") {
+    // Found by fuzz_transform: `metadata: 600` threw nlohmann's type_error, which aborted the
+    // binary on a --from-file manifest. The API server never gives such an object; a file may.
+    Json numbered = single();
+    numbered["metadata"] = 600;
+    auto [code, message] = error_of([&] { instrument(numbered); });
+    CHECK(code == ExitCode::usage);
+    CHECK(message == "metadata is a number, not an object");
+
+    Json listed = single();
+    listed["metadata"]["annotations"] = Json::array({1});
+    std::tie(code, message) = error_of([&] { instrument(listed); });
+    CHECK(code == ExitCode::usage);
+    CHECK(message == "annotations is an array, not an object");
+
+    Json volumes = single();
+    volumes["spec"]["template"]["spec"]["volumes"] = Json::object();
+    std::tie(code, message) = error_of([&] { instrument(volumes); });
+    CHECK(code == ExitCode::usage);
+    CHECK(message == "volumes is an object, not an array");
+  }
+
   TEST_CASE("volumes and the init container are added, after the app's own") {
     const Json d = deployment(
         Json::array({container("scheduler")}),

@@ -1,7 +1,11 @@
 #include "instrument/object_edit.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <array>
+
+#include "core/error.h"
 
 namespace cxtm::instrument {
 
@@ -18,6 +22,10 @@ bool keys_sorted(const Json& object) {
   return true;
 }
 
+std::string_view article(std::string_view type_name) {
+  return type_name.starts_with('a') || type_name.starts_with('o') ? "an" : "a";
+}
+
 }  // namespace
 
 Json& annotations_of(Json& object) {
@@ -32,8 +40,14 @@ Json& annotations_of(Json& object) {
 Json& ensure_member(Json& object, std::string_view key, Json initial,
                     std::span<const std::string_view> successors) {
   if (const auto found = object.find(key); found != object.end()) {
-    if (!found->is_null()) return *found;
-    *found = std::move(initial);
+    if (found->is_null()) {
+      *found = std::move(initial);
+    } else if (found->type() != initial.type()) {
+      // Never from the API server, which checks every field's type; from a file, it could be.
+      throw Error(ExitCode::usage, fmt::format("{} is {} {}, not {} {}", key,
+                                               article(found->type_name()), found->type_name(),
+                                               article(initial.type_name()), initial.type_name()));
+    }
     return *found;
   }
   const bool sorted = keys_sorted(object);

@@ -17,7 +17,9 @@ using ::cxtm::string_member;
 
 // object[key], created as `initial` when missing: in sorted position when object's keys are
 // sorted (as kubectl prints them), else before the first of `successors` it has (the API
-// server's field order), else at the end. object must be an object.
+// server's field order), else at the end. object must be an object. Throws Error(usage) naming
+// key when object has it as another type than initial's ("annotations is an array, not an
+// object").
 Json& ensure_member(Json& object, std::string_view key, Json initial,
                     std::span<const std::string_view> successors);
 
