@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <exception>
 #include <string_view>
 
 #include "cli/commands.h"
@@ -69,6 +70,11 @@ int main(int argc, char** argv) {
   } catch (const Error& e) {
     fmt::print(stderr, "cxtm-o11y: error: {}\n", one_line(redact(e.what()), 2000));
     return detailed ? 1 : static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    // A fault of the tool's own, not of the input or the cluster: one line, not an abort.
+    fmt::print(stderr, "cxtm-o11y: error: internal error (please report it): {}\n",
+               one_line(redact(e.what()), 2000));
+    return 1;
   }
   if (detailed) return cli::detailed_exit_code(outcome.code, outcome.changes_pending);
   return static_cast<int>(outcome.code);
